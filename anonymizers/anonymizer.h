@@ -1,0 +1,105 @@
+// The anonymizer interface and its registry. Read this header first when
+// adding an anonymizer.
+//
+// An Anonymizer turns the values of one row's columns into replacement
+// values. Single-column anonymizers (email, md5, ...) read and write one
+// column, the config key. Multi-column anonymizers (address, iban-bic) read
+// and write several columns, named by their options (`part = "column"`), and
+// see the whole set at once so their parts stay coherent.
+//
+// Values are raw bytes (already un-escaped from the dump's syntax) and may be
+// NULL. Every anonymizer keeps NULL as NULL unless its documented purpose is
+// to produce NULL (`null`). Outputs are a pure function of (input values,
+// options, salt): no I/O, no clock, no global random state, so a run is
+// repeatable and `-j N` does not change the output.
+//
+// Thread-safety: after Create() returns, Anonymize() is const and may be
+// called from many worker threads at once, each passing its own Scratch.
+#ifndef DBANON_ANONYMIZERS_ANONYMIZER_H_
+#define DBANON_ANONYMIZERS_ANONYMIZER_H_
+
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "anonymizers/options.h"
+#include "anonymizers/prf.h"
+
+namespace dbanon {
+
+// One column value of a row. `value` is meaningless when `is_null`.
+struct Cell {
+  std::string_view value;
+  bool is_null = false;
+
+  static Cell Null() { return Cell{{}, true}; }
+};
+
+// Per-thread working memory handed to Anonymize. Output cells may point into
+// `strings`; they stay valid until the next Anonymize call with the same
+// Scratch.
+struct Scratch {
+  std::vector<std::string> strings;
+  std::string& String(size_t i) {
+    if (strings.size() <= i) strings.resize(i + 1);
+    return strings[i];
+  }
+};
+
+class Anonymizer {
+ public:
+  virtual ~Anonymizer() = default;
+
+  // The columns this anonymizer reads and writes, in the order of the spans
+  // passed to Anonymize. Never empty.
+  const std::vector<std::string>& columns() const { return columns_; }
+
+  // Writes one output cell per column. `in` and `out` have columns().size()
+  // elements. Output cells may point into `scratch`, into the anonymizer's
+  // own constant data, or alias the input.
+  virtual void Anonymize(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const = 0;
+
+ protected:
+  std::vector<std::string> columns_;
+};
+
+// What a factory receives.
+struct AnonymizerContext {
+  // The config key: the column name for single-column anonymizers, a free
+  // label for multi-column ones.
+  std::string target;
+  // The run's keyed PRF, already derived for this anonymizer's name and
+  // options (see Prf::Derive). Anonymizers keep the pointer; unsalted ones
+  // may ignore it.
+  std::shared_ptr<const Prf> prf;
+};
+
+using AnonymizerFactory =
+    std::function<absl::StatusOr<std::unique_ptr<Anonymizer>>(Options& options, const AnonymizerContext& ctx)>;
+
+struct AnonymizerInfo {
+  std::string name;
+  std::string summary;
+  // One line per option: "name (default): what it does".
+  std::vector<std::string> options;
+  AnonymizerFactory factory;
+};
+
+// All anonymizers, sorted by name.
+const std::vector<AnonymizerInfo>& AllAnonymizers();
+// nullptr when `name` is unknown.
+const AnonymizerInfo* FindAnonymizer(std::string_view name);
+
+// Creates the anonymizer `name` for `ctx.target`. Errors:
+// InvalidArgument for an unknown name, a bad or missing option, or an option
+// the anonymizer does not know (the message names the option).
+absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view name, Options options,
+                                                             const Prf& salt_prf, std::string_view target);
+
+}  // namespace dbanon
+
+#endif  // DBANON_ANONYMIZERS_ANONYMIZER_H_

@@ -1,0 +1,44 @@
+// Helpers shared by the anonymizer implementations. Not part of the public
+// interface: include anonymizer.h from outside this folder.
+#ifndef DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_
+#define DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "anonymizers/anonymizer.h"
+
+namespace dbanon::internal {
+
+// Base of the anonymizers that read and write one column: NULL stays NULL
+// and AnonymizeValue only sees non-NULL values.
+class SingleColumnAnonymizer : public Anonymizer {
+ public:
+  explicit SingleColumnAnonymizer(std::string target) { columns_.push_back(std::move(target)); }
+
+  void Anonymize(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const final {
+    if (in[0].is_null) {
+      out[0] = Cell::Null();
+      return;
+    }
+    out[0] = Cell{AnonymizeValue(in[0].value, scratch), false};
+  }
+
+  // Returns the replacement; it may point into scratch.String(0) or into
+  // data owned by the anonymizer.
+  virtual std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const = 0;
+};
+
+// Picks one entry of `list` as a function of the keyed hash of `value`.
+inline std::string_view Pick(const Prf& prf, std::string_view value, std::span<const std::string_view> list) {
+  return list[Uniform(prf.Mac64(value), list.size())];
+}
+
+// Registration hooks, one per implementation file, called by registry.cc.
+void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddNameAnonymizers(std::vector<AnonymizerInfo>* out);
+
+}  // namespace dbanon::internal
+
+#endif  // DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_

@@ -1,0 +1,168 @@
+// null, keep, constant, string, md5, email: DbToolsBundle's core anonymizers
+// with the same names and option names (shared/docs/dbtoolsbundle.md, part 1).
+#include <openssl/evp.h>
+
+#include <cstdlib>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "anonymizers/anonymizer_internal.h"
+
+namespace dbanon::internal {
+namespace {
+
+#define DBANON_ASSIGN_OR_RETURN(lhs, expr) \
+  auto lhs##_or = (expr);                  \
+  if (!lhs##_or.ok()) return lhs##_or.status(); \
+  auto lhs = *std::move(lhs##_or)
+
+class NullAnonymizer : public Anonymizer {
+ public:
+  explicit NullAnonymizer(std::string target) { columns_.push_back(std::move(target)); }
+  void Anonymize(std::span<const Cell>, Scratch&, std::span<Cell> out) const override { out[0] = Cell::Null(); }
+};
+
+class KeepAnonymizer : public SingleColumnAnonymizer {
+ public:
+  using SingleColumnAnonymizer::SingleColumnAnonymizer;
+  std::string_view AnonymizeValue(std::string_view value, Scratch&) const override { return value; }
+};
+
+class ConstantAnonymizer : public SingleColumnAnonymizer {
+ public:
+  ConstantAnonymizer(std::string target, std::string value)
+      : SingleColumnAnonymizer(std::move(target)), value_(std::move(value)) {}
+  std::string_view AnonymizeValue(std::string_view, Scratch&) const override { return value_; }
+
+ private:
+  std::string value_;
+};
+
+class StringAnonymizer : public SingleColumnAnonymizer {
+ public:
+  StringAnonymizer(std::string target, std::vector<std::string> sample, std::shared_ptr<const Prf> prf)
+      : SingleColumnAnonymizer(std::move(target)), sample_(std::move(sample)), prf_(std::move(prf)) {
+    for (const std::string& s : sample_) views_.push_back(s);
+  }
+  std::string_view AnonymizeValue(std::string_view value, Scratch&) const override {
+    return Pick(*prf_, value, views_);
+  }
+
+ private:
+  std::vector<std::string> sample_;
+  std::vector<std::string_view> views_;
+  std::shared_ptr<const Prf> prf_;
+};
+
+// 16 bytes of hash: MD5 of the value when unsalted (DbToolsBundle's
+// `use_salt: false`, stable across runs and reversible by guessing), else
+// the keyed PRF truncated to 16 bytes.
+void Hash16(const Prf* prf, std::string_view value, uint8_t out[16]) {
+  if (prf == nullptr) {
+    unsigned int len = 0;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    if (EVP_Digest(value.data(), value.size(), md, &len, EVP_md5(), nullptr) != 1 || len != 16) std::abort();
+    std::memcpy(out, md, 16);
+    return;
+  }
+  Prf::Digest d = prf->Mac(value);
+  std::memcpy(out, d.data(), 16);
+}
+
+class Md5Anonymizer : public SingleColumnAnonymizer {
+ public:
+  Md5Anonymizer(std::string target, std::shared_ptr<const Prf> prf)
+      : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {}
+  std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
+    uint8_t h[16];
+    Hash16(prf_.get(), value, h);
+    std::string& out = scratch.String(0);
+    out = HexLower(h, 16);
+    return out;
+  }
+
+ private:
+  std::shared_ptr<const Prf> prf_;  // null when use_salt = false
+};
+
+class EmailAnonymizer : public SingleColumnAnonymizer {
+ public:
+  EmailAnonymizer(std::string target, std::string domain, std::shared_ptr<const Prf> prf)
+      : SingleColumnAnonymizer(std::move(target)), domain_(std::move(domain)), prf_(std::move(prf)) {}
+  std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
+    uint8_t h[16];
+    Hash16(prf_.get(), value, h);
+    std::string& out = scratch.String(0);
+    out.assign("anon-");
+    out.append(HexLower(h, 16));
+    out.push_back('@');
+    out.append(domain_);
+    return out;
+  }
+
+ private:
+  std::string domain_;
+  std::shared_ptr<const Prf> prf_;  // null when use_salt = false
+};
+
+absl::Status CheckDomain(const std::string& domain) {
+  // RFC 5321 domain: labels of letters, digits and hyphens, separated by dots.
+  if (domain.empty() || domain.size() > 253) return absl::InvalidArgumentError("option 'domain' must be a domain name");
+  for (char c : domain) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    if (!ok) return absl::InvalidArgumentError("option 'domain' must be a domain name");
+  }
+  if (domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string::npos) {
+    return absl::InvalidArgumentError("option 'domain' must be a domain name");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out) {
+  out->push_back({"null", "replaces every value with NULL", {}, [](Options&, const AnonymizerContext& ctx)
+                      -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
+                    return std::make_unique<NullAnonymizer>(ctx.target);
+                  }});
+  out->push_back({"keep", "leaves the column unchanged (documents a decision)", {},
+                  [](Options&, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
+                    return std::make_unique<KeepAnonymizer>(ctx.target);
+                  }});
+  out->push_back({"constant",
+                  "replaces every non-NULL value with a fixed value",
+                  {"value (required): the replacement text", "type (text): accepted for DbToolsBundle configs; a dump needs no cast"},
+                  [](Options& o, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
+                    DBANON_ASSIGN_OR_RETURN(value, o.GetRequiredString("value"));
+                    DBANON_ASSIGN_OR_RETURN(type, o.GetString("type", "text"));
+                    (void)type;
+                    return std::make_unique<ConstantAnonymizer>(ctx.target, value);
+                  }});
+  out->push_back({"string",
+                  "one value of a list, chosen by the keyed hash of the input",
+                  {"sample (required): list of replacement values"},
+                  [](Options& o, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
+                    DBANON_ASSIGN_OR_RETURN(sample, o.GetStringList("sample"));
+                    if (sample.empty()) return absl::InvalidArgumentError("option 'sample' is required and must not be empty");
+                    return std::make_unique<StringAnonymizer>(ctx.target, std::move(sample), ctx.prf);
+                  }});
+  out->push_back({"md5",
+                  "32 hex characters: keyed hash of the value (plain MD5 with use_salt = false)",
+                  {"use_salt (true): false gives plain MD5, stable across runs but reversible by guessing"},
+                  [](Options& o, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
+                    DBANON_ASSIGN_OR_RETURN(use_salt, o.GetBool("use_salt", true));
+                    return std::make_unique<Md5Anonymizer>(ctx.target, use_salt ? ctx.prf : nullptr);
+                  }});
+  out->push_back({"email",
+                  "a valid address anon-<32 hex>@<domain> derived from the keyed hash of the value",
+                  {"domain (example.com): the domain of every address",
+                   "use_salt (true): false derives the local part from plain MD5 (reversible by guessing)"},
+                  [](Options& o, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
+                    DBANON_ASSIGN_OR_RETURN(domain, o.GetString("domain", "example.com"));
+                    DBANON_ASSIGN_OR_RETURN(use_salt, o.GetBool("use_salt", true));
+                    if (absl::Status s = CheckDomain(domain); !s.ok()) return s;
+                    return std::make_unique<EmailAnonymizer>(ctx.target, domain, use_salt ? ctx.prf : nullptr);
+                  }});
+}
+
+}  // namespace dbanon::internal

@@ -1,0 +1,62 @@
+// Keyed pseudo-random function behind every deterministic anonymizer.
+//
+// Prf computes HMAC-SHA256 (RFC 2104, FIPS 198-1) with OpenSSL's EVP_MAC API.
+// An anonymizer never hashes a value without a key: an unkeyed hash of an
+// e-mail address can be reversed by hashing guesses. Each configured
+// anonymizer derives its own Prf from the run's salt with Derive(domain),
+// where the domain names the anonymizer and its options, so the same value
+// gets the same output in every table only when anonymizer and options match.
+//
+// Thread-safety: Mac() and the helpers are const and safe to call from any
+// number of threads at once; each thread keeps its own OpenSSL context,
+// created on its first call for a given Prf.
+#ifndef DBANON_ANONYMIZERS_PRF_H_
+#define DBANON_ANONYMIZERS_PRF_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dbanon {
+
+class Prf {
+ public:
+  using Digest = std::array<uint8_t, 32>;
+
+  // `key` may be any length, including empty (used for unsalted mappings).
+  explicit Prf(std::string_view key);
+  ~Prf();
+  Prf(const Prf&) = delete;
+  Prf& operator=(const Prf&) = delete;
+
+  // A new Prf keyed by HMAC(key, domain).
+  Prf Derive(std::string_view domain) const;
+  Prf(Prf&& other) noexcept;
+
+  // HMAC-SHA256(key, message).
+  Digest Mac(std::string_view message) const;
+  // HMAC-SHA256(key, message || 0x00 || counter), for drawing more than one
+  // value from the same input (e.g. the parts of an address).
+  Digest Mac(std::string_view message, uint32_t counter) const;
+
+  // The first 8 bytes of Mac(message) as an integer.
+  uint64_t Mac64(std::string_view message) const;
+
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+  uint64_t id_;  // identifies this Prf's per-thread contexts
+};
+
+// A uniform integer in [0, n) from 64 random bits (n > 0). The modulo bias is
+// below 2^-32 for n < 2^32, which is far below what the data could show.
+inline uint64_t Uniform(uint64_t bits, uint64_t n) { return bits % n; }
+
+// Lower-case hex of `bytes`.
+std::string HexLower(const uint8_t* bytes, size_t n);
+
+}  // namespace dbanon
+
+#endif  // DBANON_ANONYMIZERS_PRF_H_

@@ -1,0 +1,50 @@
+#include <algorithm>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "src/string_view_compat.h"
+#include "anonymizers/anonymizer.h"
+#include "anonymizers/anonymizer_internal.h"
+
+namespace dbanon {
+
+const std::vector<AnonymizerInfo>& AllAnonymizers() {
+  static const std::vector<AnonymizerInfo> all = [] {
+    std::vector<AnonymizerInfo> v;
+    internal::AddBasicAnonymizers(&v);
+    internal::AddNameAnonymizers(&v);
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return v;
+  }();
+  return all;
+}
+
+const AnonymizerInfo* FindAnonymizer(std::string_view name) {
+  for (const AnonymizerInfo& info : AllAnonymizers()) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view name, Options options,
+                                                             const Prf& salt_prf, std::string_view target) {
+  const AnonymizerInfo* info = FindAnonymizer(name);
+  if (info == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown anonymizer '", ToAbsl(name), "' (see 'dbanon list')"));
+  }
+  // Same name and options give the same PRF, hence the same outputs, in
+  // every table that uses them: this keeps joins and foreign keys working.
+  auto prf = std::make_shared<const Prf>(salt_prf.Derive(absl::StrCat("dbanon/", ToAbsl(name), "/", options.Canonical())));
+  AnonymizerContext ctx{std::string(target), std::move(prf)};
+  auto made = info->factory(options, ctx);
+  if (!made.ok()) return made.status();
+  std::vector<std::string> unused = options.Unused();
+  if (!unused.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown option '", unused.front(), "' for anonymizer '", ToAbsl(name), "'"));
+  }
+  return made;
+}
+
+}  // namespace dbanon

@@ -1,0 +1,94 @@
+// The interface between the pipeline and the dump dialects. Read this header
+// first when adding a dump format.
+//
+// A Framer cuts the input byte stream into Segments: raw spans that go to the
+// output unchanged, and spans of whole data rows of a configured table that a
+// worker thread rewrites (see RewriteRows). Framing is sequential (one framer
+// per input, on one thread); rewriting runs on many threads.
+//
+// Thread-safety: a Framer is used by one thread. RowPlans it hands out are
+// immutable and stay valid for the framer's lifetime; they may be read from
+// any thread.
+#ifndef DBANON_PARSERS_FRAMER_H_
+#define DBANON_PARSERS_FRAMER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "anonymizers/anonymizer.h"
+#include "parsers/pg_identifier.h"
+
+namespace dbanon {
+
+// How one table's rows are rewritten: which column positions each configured
+// anonymizer reads and writes.
+struct RowPlan {
+  TableName table;
+  size_t num_columns = 0;
+  std::vector<std::string> column_names;
+  struct Step {
+    const Anonymizer* anonymizer;
+    std::vector<size_t> columns;  // positions in the row, in anonymizer->columns() order
+  };
+  std::vector<Step> steps;
+  // Per column position: true when some step writes it.
+  std::vector<bool> configured;
+};
+
+// Decides, when a framer meets the data of a table, whether and how its rows
+// are rewritten. Implemented by the config (src/plan.h).
+class TableResolver {
+ public:
+  virtual ~TableResolver() = default;
+  // Returns the plan for `table` whose data rows have `columns` in this
+  // order, or nullptr when nothing of the table is configured. The plan
+  // stays valid for the resolver's lifetime.
+  // Errors: InvalidArgument when a configured column is not in `columns`
+  // (the message names the table and column, without a position).
+  virtual absl::StatusOr<const RowPlan*> Resolve(const TableName& table, const std::vector<std::string>& columns) = 0;
+  // True when some column of `table` is configured (or the table is to be
+  // truncated).
+  virtual bool IsConfigured(const TableName& table) const = 0;
+  // Row counting, for the run summary.
+  virtual void CountRows(const TableName& table, int64_t rows) = 0;
+  // Called once per data block (COPY block or INSERT statement) seen.
+  virtual void SawTable(const TableName& table) = 0;
+};
+
+struct Segment {
+  enum class Kind : uint8_t { kRaw, kCopyRows };
+  Kind kind = Kind::kRaw;
+  size_t begin = 0;  // byte offsets into the framed buffer
+  size_t end = 0;
+  int64_t first_line = 0;  // 1-based line number of the byte at `begin`
+  const RowPlan* plan = nullptr;  // kCopyRows only
+};
+
+// Errors carry the position in their message as "LINE:COL: what"; the
+// pipeline prefixes the input's name. Codes: DataLoss for malformed input,
+// InvalidArgument for a config/dump mismatch.
+absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, std::string_view message);
+
+class Framer {
+ public:
+  virtual ~Framer() = default;
+
+  // Frames `input`. Appends segments covering [0, consumed) in order and
+  // returns `consumed`; the bytes after it were not framed yet (an incomplete
+  // row) and must be passed again, at the start of the next call's input,
+  // followed by more data. When `eof` is true every byte must be consumed or
+  // an error returned. Segment offsets are relative to this call's `input`.
+  virtual absl::StatusOr<size_t> Frame(std::string_view input, bool eof, std::vector<Segment>* segments) = 0;
+
+  // Warnings collected while framing (no cell values in them).
+  virtual std::vector<std::string> TakeWarnings() { return {}; }
+};
+
+}  // namespace dbanon
+
+#endif  // DBANON_PARSERS_FRAMER_H_

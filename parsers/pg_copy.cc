@@ -1,0 +1,355 @@
+#include "parsers/pg_copy.h"
+
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace dbanon {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+void CopyUnescape(std::string_view raw, std::string* out) {
+  size_t i = 0;
+  while (i < raw.size()) {
+    const char* bs = static_cast<const char*>(std::memchr(raw.data() + i, '\\', raw.size() - i));
+    size_t stop = bs == nullptr ? raw.size() : static_cast<size_t>(bs - raw.data());
+    out->append(raw.data() + i, stop - i);
+    i = stop;
+    if (i >= raw.size()) break;
+    // raw[i] is a backslash; by precondition a byte follows it.
+    char c = raw[i + 1];
+    i += 2;
+    switch (c) {
+      case 'b': out->push_back('\b'); break;
+      case 'f': out->push_back('\f'); break;
+      case 'n': out->push_back('\n'); break;
+      case 'r': out->push_back('\r'); break;
+      case 't': out->push_back('\t'); break;
+      case 'v': out->push_back('\v'); break;
+      case 'x': {
+        // `\x` takes one or two hex digits; without any it is a plain 'x'.
+        int v = 0, n = 0;
+        while (n < 2 && i < raw.size() && HexValue(raw[i]) >= 0) {
+          v = v * 16 + HexValue(raw[i++]);
+          ++n;
+        }
+        out->push_back(n == 0 ? 'x' : static_cast<char>(v));
+        break;
+      }
+      default:
+        if (c >= '0' && c <= '7') {
+          int v = c - '0', n = 1;
+          while (n < 3 && i < raw.size() && raw[i] >= '0' && raw[i] <= '7') {
+            v = v * 8 + (raw[i++] - '0');
+            ++n;
+          }
+          out->push_back(static_cast<char>(v & 0xff));
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+}
+
+void CopyEscape(std::string_view value, std::string* out) {
+  size_t run = 0;  // start of the pending run of bytes that need no escape
+  for (size_t i = 0; i < value.size(); ++i) {
+    char e;
+    switch (value[i]) {
+      case '\\': e = '\\'; break;
+      case '\b': e = 'b'; break;
+      case '\f': e = 'f'; break;
+      case '\n': e = 'n'; break;
+      case '\r': e = 'r'; break;
+      case '\t': e = 't'; break;
+      case '\v': e = 'v'; break;
+      default: continue;
+    }
+    out->append(value.data() + run, i - run);
+    out->push_back('\\');
+    out->push_back(e);
+    run = i + 1;
+  }
+  out->append(value.data() + run, value.size() - run);
+}
+
+bool SplitCopyRow(std::string_view row, std::vector<std::string_view>* fields) {
+  fields->clear();
+  size_t start = 0;
+  size_t search = 0;
+  while (true) {
+    const char* tab = static_cast<const char*>(std::memchr(row.data() + search, '\t', row.size() - search));
+    if (tab == nullptr) break;
+    size_t t = static_cast<size_t>(tab - row.data());
+    // A TAB preceded by an odd run of backslashes is escaped data (every
+    // backslash consumes exactly the byte after it).
+    size_t b = t;
+    while (b > start && row[b - 1] == '\\') --b;
+    if (((t - b) & 1) == 1) {
+      search = t + 1;
+      continue;
+    }
+    fields->push_back(row.substr(start, t - start));
+    start = search = t + 1;
+  }
+  std::string_view last = row.substr(start);
+  size_t b = last.size();
+  while (b > 0 && last[b - 1] == '\\') --b;
+  if (((last.size() - b) & 1) == 1) return false;
+  fields->push_back(last);
+  return true;
+}
+
+TableName CopyHeader::Table() const {
+  size_t n = name_parts.size();
+  return TableName{n >= 2 ? name_parts[n - 2] : std::string("public"), name_parts[n - 1]};
+}
+
+namespace {
+
+// A minimal tokenizer for the COPY statement (PostgreSQL docs, "Lexical
+// Structure"): names, quoted names, punctuation; anything else is kOther.
+struct Token {
+  enum Kind { kName, kQuotedName, kPunct, kOther, kEnd } kind;
+  std::string text;  // names: unquoted (bare names folded to lower case)
+};
+
+class Tokenizer {
+ public:
+  explicit Tokenizer(std::string_view s) : s_(s) {}
+
+  absl::StatusOr<Token> Next() {
+    SkipSpaceAndComments();
+    if (i_ >= s_.size()) return Token{Token::kEnd, ""};
+    unsigned char c = s_[i_];
+    if (c == '"') {
+      std::string text;
+      ++i_;
+      while (true) {
+        if (i_ >= s_.size()) return absl::InvalidArgumentError("unterminated quoted identifier in COPY statement");
+        if (s_[i_] == '"') {
+          if (i_ + 1 < s_.size() && s_[i_ + 1] == '"') {
+            text.push_back('"');
+            i_ += 2;
+            continue;
+          }
+          ++i_;
+          break;
+        }
+        text.push_back(s_[i_++]);
+      }
+      return Token{Token::kQuotedName, std::move(text)};
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80) {
+      std::string text;
+      while (i_ < s_.size()) {
+        unsigned char d = s_[i_];
+        if (!((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || d == '_' || d >= 0x80 || (d >= '0' && d <= '9') ||
+              d == '$')) {
+          break;
+        }
+        text.push_back(static_cast<char>(absl::ascii_tolower(d)));
+        ++i_;
+      }
+      // U&"..." identifiers and E'...' strings are not names.
+      if (i_ < s_.size() && (s_[i_] == '\'' || (s_[i_] == '&'))) return Token{Token::kOther, text};
+      return Token{Token::kName, std::move(text)};
+    }
+    ++i_;
+    if (c == '.' || c == ',' || c == '(' || c == ')' || c == ';') return Token{Token::kPunct, std::string(1, c)};
+    return Token{Token::kOther, std::string(1, c)};
+  }
+
+ private:
+  void SkipSpaceAndComments() {
+    while (i_ < s_.size()) {
+      char c = s_[i_];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        ++i_;
+      } else if (c == '-' && i_ + 1 < s_.size() && s_[i_ + 1] == '-') {
+        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+      } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
+        int depth = 1;
+        i_ += 2;
+        while (i_ < s_.size() && depth > 0) {
+          if (s_[i_] == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
+            ++depth;
+            i_ += 2;
+          } else if (s_[i_] == '*' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
+            --depth;
+            i_ += 2;
+          } else {
+            ++i_;
+          }
+        }
+      } else {
+        break;
+      }
+    }
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+bool IsName(const Token& t) { return t.kind == Token::kName || t.kind == Token::kQuotedName; }
+bool IsKeyword(const Token& t, std::string_view kw) { return t.kind == Token::kName && t.text == kw; }
+bool IsPunct(const Token& t, char p) { return t.kind == Token::kPunct && t.text.size() == 1 && t.text[0] == p; }
+
+}  // namespace
+
+absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view statement) {
+  Tokenizer tz(statement);
+  auto next = [&]() { return tz.Next(); };
+  auto t = next();
+  if (!t.ok()) return t.status();
+  if (!IsKeyword(*t, "copy")) return std::optional<CopyHeader>();
+  CopyHeader h;
+  t = next();
+  if (!t.ok()) return t.status();
+  if (IsPunct(*t, '(')) return std::optional<CopyHeader>();  // COPY (query) TO ...
+  // Qualified name.
+  while (true) {
+    if (!IsName(*t)) return absl::InvalidArgumentError("expected a table name after COPY");
+    h.name_parts.push_back(t->text);
+    t = next();
+    if (!t.ok()) return t.status();
+    if (!IsPunct(*t, '.')) break;
+    t = next();
+    if (!t.ok()) return t.status();
+  }
+  if (h.name_parts.size() > 3) return absl::InvalidArgumentError("table name with more than three parts in COPY");
+  if (IsPunct(*t, '(')) {
+    h.has_column_list = true;
+    while (true) {
+      t = next();
+      if (!t.ok()) return t.status();
+      if (!IsName(*t)) return absl::InvalidArgumentError("expected a column name in the COPY column list");
+      h.columns.push_back(t->text);
+      t = next();
+      if (!t.ok()) return t.status();
+      if (IsPunct(*t, ')')) break;
+      if (!IsPunct(*t, ',')) return absl::InvalidArgumentError("expected ',' or ')' in the COPY column list");
+    }
+    t = next();
+    if (!t.ok()) return t.status();
+  }
+  if (!IsKeyword(*t, "from")) return std::optional<CopyHeader>();  // COPY ... TO
+  t = next();
+  if (!t.ok()) return t.status();
+  if (!IsKeyword(*t, "stdin")) return std::optional<CopyHeader>();  // a file or PROGRAM
+  t = next();
+  if (!t.ok()) return t.status();
+  if (!IsPunct(*t, ';') && t->kind != Token::kEnd) h.text_format = false;
+  return std::optional<CopyHeader>(std::move(h));
+}
+
+std::optional<std::vector<std::string>> ParseInsertTarget(std::string_view statement) {
+  Tokenizer tz(statement);
+  auto t = tz.Next();
+  if (!t.ok() || !IsKeyword(*t, "insert")) return std::nullopt;
+  t = tz.Next();
+  if (!t.ok() || !IsKeyword(*t, "into")) return std::nullopt;
+  std::vector<std::string> parts;
+  while (true) {
+    t = tz.Next();
+    if (!t.ok() || !IsName(*t)) return std::nullopt;
+    parts.push_back(t->text);
+    t = tz.Next();
+    if (!t.ok() || !IsPunct(*t, '.')) break;
+  }
+  return parts;
+}
+
+absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
+                             Scratch& scratch) {
+  std::vector<std::string_view> fields;
+  fields.reserve(plan.num_columns + 1);
+  std::vector<std::string> replacement(plan.num_columns);
+  std::vector<std::string> decoded;
+  std::vector<Cell> in, res;
+  std::vector<size_t> positions;  // configured positions, ascending
+  for (size_t i = 0; i < plan.num_columns; ++i) {
+    if (plan.configured[i]) positions.push_back(i);
+  }
+  out->reserve(out->size() + rows.size() + rows.size() / 4);
+  int64_t line = first_line;
+  size_t pos = 0;
+  while (pos < rows.size()) {
+    const char* nl = static_cast<const char*>(std::memchr(rows.data() + pos, '\n', rows.size() - pos));
+    size_t end = nl == nullptr ? rows.size() : static_cast<size_t>(nl - rows.data());
+    std::string_view row = rows.substr(pos, end - pos);
+    if (!row.empty() && row.back() == '\r') {
+      return PositionedError(absl::StatusCode::kDataLoss, line, static_cast<int64_t>(row.size()),
+                             absl::StrCat("carriage return at the end of a row of table ", plan.table.Display(),
+                                          " (COPY data must end rows with LF only)"));
+    }
+    if (!SplitCopyRow(row, &fields)) {
+      return PositionedError(absl::StatusCode::kDataLoss, line, static_cast<int64_t>(row.size()),
+                             absl::StrCat("invalid escape: backslash at the end of a row of table ",
+                                          plan.table.Display()));
+    }
+    if (fields.size() != plan.num_columns) {
+      int64_t col = 1;
+      if (fields.size() > plan.num_columns) {
+        col = static_cast<int64_t>(fields[plan.num_columns].data() - row.data());
+      } else {
+        col = static_cast<int64_t>(row.size()) + 1;
+      }
+      return PositionedError(absl::StatusCode::kDataLoss, line, col,
+                             absl::StrCat("row of table ", plan.table.Display(), " has ", fields.size(),
+                                          " fields, expected ", plan.num_columns));
+    }
+    for (const RowPlan::Step& step : plan.steps) {
+      size_t n = step.columns.size();
+      in.resize(n);
+      res.resize(n);
+      if (decoded.size() < n) decoded.resize(n);
+      for (size_t j = 0; j < n; ++j) {
+        std::string_view raw = fields[step.columns[j]];
+        if (raw == "\\N") {
+          in[j] = Cell::Null();
+        } else if (raw.find('\\') == std::string_view::npos) {
+          in[j] = Cell{raw, false};
+        } else {
+          decoded[j].clear();
+          CopyUnescape(raw, &decoded[j]);
+          in[j] = Cell{decoded[j], false};
+        }
+      }
+      step.anonymizer->Anonymize(in, scratch, res);
+      for (size_t j = 0; j < n; ++j) {
+        std::string& r = replacement[step.columns[j]];
+        r.clear();
+        if (res[j].is_null) {
+          r.assign("\\N");
+        } else {
+          CopyEscape(res[j].value, &r);
+        }
+      }
+    }
+    const char* copied = row.data();
+    for (size_t p : positions) {
+      out->append(copied, fields[p].data() - copied);
+      out->append(replacement[p]);
+      copied = fields[p].data() + fields[p].size();
+    }
+    out->append(copied, row.data() + row.size() - copied);
+    out->push_back('\n');
+    ++line;
+    pos = end + 1;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace dbanon

@@ -1,0 +1,114 @@
+// Framer for PostgreSQL plain-format dumps (pg_dump -Fp, pg_restore -f).
+//
+// The dump is a psql script. A statement-aware scanner follows psql's lexer
+// (src/bin/psql/psqlscanslash.l and src/fe_utils/psqlscan.l): string
+// literals ('...', E'...' with backslash escapes, and '...' with backslash
+// escapes when standard_conforming_strings is off), quoted identifiers,
+// dollar quotes ($tag$...$tag$), nested /* */ comments, -- comments,
+// parentheses, and psql meta-commands (\restrict, \connect, ...) at the
+// start of a statement. Only a real `COPY ... FROM stdin;` statement at the
+// top level switches to COPY data, which ends at a line that is exactly `\.`
+// (PostgreSQL docs, "COPY, File Formats"; psql's handleCopyIn also accepts
+// `\.` before CR LF). Text that merely looks like COPY inside literals,
+// identifiers, comments or function bodies is ordinary SQL (shared
+// docs/formats.md A.5, A.9).
+//
+// Everything is passed through byte for byte except the rows of configured
+// tables, which are handed to workers as kCopyRows segments. An INSERT into
+// a configured table is an error until INSERT dumps are supported: passing it
+// through would leak the values.
+//
+// Memory: a row of a configured table must fit in kMaxRowBytes; other lines
+// may be of any length (they are passed through in pieces).
+//
+// Thread-safety: one thread.
+#ifndef DBANON_PARSERS_PG_PLAIN_FRAMER_H_
+#define DBANON_PARSERS_PG_PLAIN_FRAMER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parsers/framer.h"
+#include "parsers/pg_copy.h"
+
+namespace dbanon {
+
+class PgPlainFramer : public Framer {
+ public:
+  static constexpr size_t kMaxRowBytes = size_t{64} << 20;
+  // Statements longer than this are not kept for inspection; a COPY or INSERT
+  // statement this long (a 1 MiB identifier) is refused.
+  static constexpr size_t kMaxStatementBytes = size_t{1} << 20;
+
+  // `resolver` must outlive the framer.
+  explicit PgPlainFramer(TableResolver* resolver) : resolver_(resolver) {}
+
+  absl::StatusOr<size_t> Frame(std::string_view input, bool eof, std::vector<Segment>* segments) override;
+  std::vector<std::string> TakeWarnings() override;
+
+ private:
+  enum class Mode { kSql, kAfterCopy, kCopyData };
+  enum class Lex {
+    kNormal,
+    kLineComment,
+    kBlockComment,
+    kString,          // '...' with '' as the only escape
+    kEscapeString,    // E'...' (and '...' when standard_conforming_strings is off)
+    kEscapeStringBackslash,
+    kQuotedIdent,
+    kDollarOpen,      // after '$', reading a possible dollar-quote tag
+    kDollar,          // inside $tag$...$tag$
+    kMeta,            // a psql meta-command, up to the end of the line
+  };
+
+  // Scans SQL from input[pos], stopping after a COPY FROM stdin statement's
+  // line ends (mode_ becomes kCopyData) or at the end of input.
+  absl::Status ScanSql(std::string_view input, size_t* pos, bool eof);
+  absl::Status ScanCopyData(std::string_view input, size_t* pos, bool eof, size_t* consumed_end);
+  absl::Status EndStatement();
+  absl::Status EndOfInput();
+  void Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan);
+  void UnkeepLast();  // the last significant byte turned out to open a comment
+
+  TableResolver* resolver_;
+  std::vector<Segment>* out_ = nullptr;
+
+  Mode mode_ = Mode::kSql;
+  Lex lex_ = Lex::kNormal;
+  int block_depth_ = 0;
+  int paren_depth_ = 0;
+  std::string dollar_tag_;   // "$tag$"
+  size_t dollar_match_ = 0;  // bytes of dollar_tag_ matched so far
+  unsigned char prev_ = '\n';
+  unsigned char prev2_ = '\n';
+  bool standard_strings_ = true;
+  Lex reopen_ = Lex::kNormal;        // the literal kind that closed on the previous byte
+  bool last_was_significant_ = false;
+  int64_t significant_ = 0;          // significant bytes in the current statement
+  bool decided_ = false;             // whether to keep the statement's text is settled
+
+  // The current statement.
+  bool in_statement_ = false;  // a non-space, non-comment byte was seen
+  bool keep_text_ = false;     // statement_ collects the text
+  std::string statement_;
+  int64_t statement_line_ = 0;
+  int64_t statement_col_ = 0;
+  int64_t lex_start_line_ = 0;  // where the current literal/comment began
+
+  // The current COPY block.
+  std::optional<CopyHeader> copy_;
+  TableName copy_table_;
+  const RowPlan* copy_plan_ = nullptr;
+  int64_t copy_line_ = 0;  // line of the COPY statement
+  int64_t copy_rows_ = 0;
+  bool mid_line_ = false;  // inside a long pass-through data line
+
+  int64_t line_ = 1;
+  int64_t col_ = 1;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace dbanon
+
+#endif  // DBANON_PARSERS_PG_PLAIN_FRAMER_H_

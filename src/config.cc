@@ -1,0 +1,167 @@
+#include "src/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "src/string_view_compat.h"
+
+namespace dbanon {
+namespace {
+
+SourcePosition PositionOf(const toml::node& node) {
+  const toml::source_region& r = node.source();
+  return SourcePosition{static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+}
+
+SourcePosition KeyPosition(const toml::key& key) {
+  const toml::source_region& r = key.source();
+  return SourcePosition{static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+}
+
+absl::StatusOr<OptionValue> ConvertOption(const std::string& path, const std::string& key, const toml::node& node) {
+  OptionValue out;
+  SourcePosition pos = PositionOf(node);
+  out.line = pos.line;
+  out.column = pos.column;
+  if (auto v = node.as_boolean()) {
+    out.v = v->get();
+  } else if (auto i = node.as_integer()) {
+    out.v = static_cast<int64_t>(i->get());
+  } else if (auto f = node.as_floating_point()) {
+    out.v = f->get();
+  } else if (auto s = node.as_string()) {
+    out.v = s->get();
+  } else if (auto arr = node.as_array()) {
+    OptionList list;
+    for (const toml::node& item : *arr) {
+      auto converted = ConvertOption(path, key, item);
+      if (!converted.ok()) return converted.status();
+      list.push_back(*std::move(converted));
+    }
+    out.v = std::move(list);
+  } else if (auto table = node.as_table()) {
+    OptionTable t;
+    for (const auto& [k, item] : *table) {
+      auto converted = ConvertOption(path, key, item);
+      if (!converted.ok()) return converted.status();
+      t.emplace(std::string(k.str()), *std::move(converted));
+    }
+    out.v = std::move(t);
+  } else {
+    return ConfigError(path, pos, absl::StrCat("option '", ToAbsl(key), "' has a type dbanon does not use (dates are strings)"));
+  }
+  return out;
+}
+
+absl::StatusOr<ColumnRule> ParseRule(const std::string& path, const std::string& table_key, std::string target,
+                                     const toml::node& node) {
+  ColumnRule rule;
+  rule.target = std::move(target);
+  rule.position = PositionOf(node);
+  const std::string where = absl::StrCat("table '", table_key, "', key '", rule.target, "'");
+  if (auto s = node.as_string()) {
+    rule.anonymizer = s->get();
+    return rule;
+  }
+  const toml::table* t = node.as_table();
+  if (t == nullptr) {
+    return ConfigError(path, rule.position,
+                       absl::StrCat(where, ": expected an anonymizer name or { anonymizer = ..., options = {...} }"));
+  }
+  for (const auto& [k, v] : *t) {
+    std::string key(k.str());
+    if (key == "anonymizer") {
+      if (!v.is_string()) return ConfigError(path, PositionOf(v), absl::StrCat(where, ": 'anonymizer' must be a string"));
+      rule.anonymizer = v.as_string()->get();
+    } else if (key == "options") {
+      const toml::table* opts = v.as_table();
+      if (opts == nullptr) return ConfigError(path, PositionOf(v), absl::StrCat(where, ": 'options' must be a table"));
+      for (const auto& [ok, ov] : *opts) {
+        auto converted = ConvertOption(path, std::string(ok.str()), ov);
+        if (!converted.ok()) return converted.status();
+        rule.options.emplace(std::string(ok.str()), *std::move(converted));
+      }
+    } else {
+      // DbToolsBundle rejects any other key too (e.g. `target`, `type`).
+      return ConfigError(path, KeyPosition(k),
+                         absl::StrCat(where, ": unknown key '", key, "' (expected 'anonymizer' and 'options')"));
+    }
+  }
+  if (rule.anonymizer.empty()) {
+    return ConfigError(path, rule.position, absl::StrCat(where, ": 'anonymizer' is required"));
+  }
+  return rule;
+}
+
+}  // namespace
+
+absl::Status ConfigError(const std::string& path, SourcePosition pos, std::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ":", pos.line, ":", pos.column, ": ", ToAbsl(message)));
+}
+
+absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& path) {
+  toml::table root;
+  // The Debian build of toml++ reports syntax errors with exceptions.
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& err) {
+    SourcePosition pos{static_cast<int>(err.source().begin.line), static_cast<int>(err.source().begin.column)};
+    return ConfigError(path, pos, absl::StrCat("invalid TOML: ", ToAbsl(err.description())));
+  }
+  Config config;
+  config.path = path;
+  for (const auto& [k, v] : root) {
+    std::string key(k.str());
+    if (key == "salt") {
+      if (!v.is_string()) return ConfigError(path, PositionOf(v), "'salt' must be a string");
+      config.salt = v.as_string()->get();
+    } else if (key == "tables") {
+      const toml::table* tables = v.as_table();
+      if (tables == nullptr) return ConfigError(path, PositionOf(v), "'tables' must be a table");
+      for (const auto& [tk, tv] : *tables) {
+        TableConfig table;
+        table.key = std::string(tk.str());
+        table.position = PositionOf(tv);
+        auto name = TableNameFromConfigKey(table.key);
+        if (!name.ok()) {
+          return ConfigError(path, table.position, absl::StrCat("table '", table.key, "': ", name.status().message()));
+        }
+        table.name = *name;
+        const toml::table* columns = tv.as_table();
+        if (columns == nullptr) {
+          return ConfigError(path, table.position, absl::StrCat("table '", table.key, "' must be a table of columns"));
+        }
+        for (const auto& [ck, cv] : *columns) {
+          auto rule = ParseRule(path, table.key, std::string(ck.str()), cv);
+          if (!rule.ok()) return rule.status();
+          table.rules.push_back(*std::move(rule));
+        }
+        for (const TableConfig& other : config.tables) {
+          if (other.name == table.name) {
+            return ConfigError(path, table.position,
+                               absl::StrCat("table '", table.key, "' names the same table as '", other.key, "'"));
+          }
+        }
+        config.tables.push_back(std::move(table));
+      }
+    } else {
+      return ConfigError(path, KeyPosition(k), absl::StrCat("unknown key '", key, "' (expected 'salt' or 'tables')"));
+    }
+  }
+  return config;
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));
+  return ParseConfig(text.str(), path);
+}
+
+}  // namespace dbanon

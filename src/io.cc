@@ -1,0 +1,164 @@
+#include "src/io.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "src/string_view_compat.h"
+
+namespace dbanon {
+namespace {
+
+// Read by the signal handler in main.cc: a fixed buffer, no allocation.
+char pending_temp[PATH_MAX + 1];
+std::atomic<bool> pending_set{false};
+
+void SetPending(const std::string& path) {
+  if (path.size() > PATH_MAX) return;
+  std::memcpy(pending_temp, path.c_str(), path.size() + 1);
+  pending_set.store(true);
+}
+
+void ClearPending() { pending_set.store(false); }
+
+absl::Status ErrnoStatus(int err, std::string_view what) {
+  std::string message = absl::StrCat(ToAbsl(what), ": ", std::strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(message);
+  if (err == EACCES || err == EPERM || err == EROFS) return absl::PermissionDeniedError(message);
+  return absl::UnavailableError(message);
+}
+
+}  // namespace
+
+const char* PendingTempFile() { return pending_set.load() ? pending_temp : nullptr; }
+
+absl::StatusOr<InputFile> InputFile::Open(const std::string& path) {
+  if (path == "-") return InputFile(STDIN_FILENO, "<stdin>", false);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, absl::StrCat(path, ": cannot open the input"));
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return absl::UnavailableError(absl::StrCat(path, ": is a directory (pg_dump -Fd archives are not supported yet)"));
+  }
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return InputFile(fd, path, true);
+}
+
+InputFile::InputFile(InputFile&& other) noexcept : fd_(other.fd_), name_(std::move(other.name_)), owned_(other.owned_) {
+  other.owned_ = false;
+}
+
+InputFile::~InputFile() {
+  if (owned_) ::close(fd_);
+}
+
+absl::StatusOr<size_t> InputFile::Read(std::string* buf, size_t max_bytes) {
+  size_t old = buf->size();
+  buf->resize(old + max_bytes);
+  while (true) {
+    ssize_t n = ::read(fd_, buf->data() + old, max_bytes);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      buf->resize(old);
+      return absl::UnavailableError(absl::StrCat(name_, ": read error: ", std::strerror(err)));
+    }
+    buf->resize(old + static_cast<size_t>(n));
+    return static_cast<size_t>(n);
+  }
+}
+
+absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path) {
+  if (path == "-") return OutputFile(STDOUT_FILENO, "", "");
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return absl::UnavailableError(absl::StrCat(path, ": is a directory"));
+  }
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string temp = absl::StrCat(dir, "/.", base, ".dbanon-XXXXXX");
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, absl::StrCat(path, ": cannot create a temporary file in ", dir));
+  // mkstemp creates 0600; give the file the mode a plain create would.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+  SetPending(temp);
+  return OutputFile(fd, path, temp);
+}
+
+OutputFile::OutputFile(OutputFile&& other) noexcept
+    : fd_(other.fd_), path_(std::move(other.path_)), temp_path_(std::move(other.temp_path_)), done_(other.done_) {
+  other.done_ = true;
+  other.temp_path_.clear();
+}
+
+OutputFile::~OutputFile() { Abort(); }
+
+absl::Status OutputFile::Write(std::span<const iovec> parts) {
+  std::vector<iovec> iov(parts.begin(), parts.end());
+  size_t first = 0;
+  while (first < iov.size()) {
+    int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+    ssize_t n = ::writev(fd_, iov.data() + first, count);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      if (err == EPIPE) return absl::AbortedError("output pipe closed");
+      std::string name = path_.empty() ? "<stdout>" : path_;
+      return absl::UnavailableError(absl::StrCat(name, ": write error: ", std::strerror(err)));
+    }
+    size_t left = static_cast<size_t>(n);
+    while (first < iov.size() && left >= iov[first].iov_len) {
+      left -= iov[first].iov_len;
+      ++first;
+    }
+    if (left > 0) {
+      iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+      iov[first].iov_len -= left;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OutputFile::Commit() {
+  if (temp_path_.empty()) {
+    done_ = true;
+    return absl::OkStatus();
+  }
+  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+    int err = errno;
+    fd_ = -1;
+    Abort();
+    return absl::UnavailableError(absl::StrCat(path_, ": write error: ", std::strerror(err)));
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    Abort();
+    return ErrnoStatus(err, absl::StrCat(path_, ": cannot rename the temporary file"));
+  }
+  ClearPending();
+  done_ = true;
+  return absl::OkStatus();
+}
+
+void OutputFile::Abort() {
+  if (done_) return;
+  done_ = true;
+  if (!temp_path_.empty()) {
+    if (fd_ >= 0) ::close(fd_);
+    ::unlink(temp_path_.c_str());
+    ClearPending();
+  }
+}
+
+}  // namespace dbanon

@@ -1,0 +1,78 @@
+// Input and output files for the pipeline.
+//
+// InputFile reads a file or standard input in large chunks. OutputFile writes
+// standard output, or writes FILE atomically: bytes go to a temporary file in
+// FILE's folder, which Commit() renames over FILE; Abort() (or destruction
+// without Commit) removes it, so a failed run leaves FILE as it was.
+//
+// Errors: Open* return NotFound / PermissionDenied / Unavailable with the
+// path and the system's reason; Read/Write return Unavailable, except a
+// write to a closed pipe (EPIPE), which is Aborted so the caller can end
+// quietly.
+//
+// Thread-safety: none; each object is used by one thread at a time.
+#ifndef DBANON_SRC_IO_H_
+#define DBANON_SRC_IO_H_
+
+#include <sys/uio.h>
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dbanon {
+
+class InputFile {
+ public:
+  // "-" is standard input.
+  static absl::StatusOr<InputFile> Open(const std::string& path);
+  InputFile(InputFile&& other) noexcept;
+  ~InputFile();
+
+  // Appends up to `max_bytes` to `buf` (at least one byte unless at end of
+  // input). Returns the number of bytes appended; 0 means end of input.
+  absl::StatusOr<size_t> Read(std::string* buf, size_t max_bytes);
+  // The name used in messages: the path, or "<stdin>".
+  const std::string& name() const { return name_; }
+
+ private:
+  InputFile(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {}
+  int fd_;
+  std::string name_;
+  bool owned_;
+};
+
+class OutputFile {
+ public:
+  // "-" is standard output.
+  static absl::StatusOr<OutputFile> Open(const std::string& path);
+  OutputFile(OutputFile&& other) noexcept;
+  ~OutputFile();  // calls Abort() unless committed
+
+  // Writes all of `parts`.
+  absl::Status Write(std::span<const iovec> parts);
+  // Flushes to disk and renames the temporary file to the final path.
+  absl::Status Commit();
+  // Removes the temporary file. Safe to call more than once.
+  void Abort();
+
+ private:
+  OutputFile(int fd, std::string path, std::string temp_path)
+      : fd_(fd), path_(std::move(path)), temp_path_(std::move(temp_path)) {}
+  int fd_;
+  std::string path_;       // empty for standard output
+  std::string temp_path_;  // empty for standard output
+  bool done_ = false;
+};
+
+// The temporary output file to remove if the process is killed by a signal;
+// set while an OutputFile with a temporary path is open. Async-signal-safe
+// to read.
+const char* PendingTempFile();
+
+}  // namespace dbanon
+
+#endif  // DBANON_SRC_IO_H_

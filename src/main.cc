@@ -1,0 +1,229 @@
+// dbanon: anonymizes database dumps without a database.
+//
+// The only file that prints to the terminal or exits; everything else
+// returns absl::Status.
+#include <getopt.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "anonymizers/anonymizer.h"
+#include "parsers/pg_plain_framer.h"
+#include "src/config.h"
+#include "src/io.h"
+#include "src/pipeline.h"
+#include "src/plan.h"
+
+namespace dbanon {
+namespace {
+
+// Exit codes (README, "Exit codes").
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitUsage = 2;      // usage or config error
+constexpr int kExitInput = 3;      // malformed or unsupported input
+constexpr int kExitIo = 4;         // read or write error
+constexpr int kExitClosedPipe = 141;  // 128 + SIGPIPE: the reader of our output went away
+
+constexpr char kUsage[] =
+    "usage: dbanon [-c CONFIG] [-o OUTPUT] [-j THREADS] [-v] [INPUT]\n"
+    "       dbanon list\n"
+    "\n"
+    "Anonymizes a database dump without a database: reads the dump (INPUT, or\n"
+    "standard input when absent or '-'), rewrites the columns configured in\n"
+    "CONFIG, and writes the dump (OUTPUT, or standard output).\n"
+    "\n"
+    "  -c, --config FILE    configuration (default ./dbanon.toml)\n"
+    "  -o, --output FILE    write FILE atomically; nothing is left there on failure\n"
+    "  -j, --threads N      worker threads (default: number of cores)\n"
+    "  -v, --verbose        print rows per table on standard error at the end\n"
+    "  -h, --help           this help\n"
+    "      --version        print the version\n"
+    "\n"
+    "  list                 every anonymizer with its options and defaults\n"
+    "\n"
+    "Environment: DBANON_SALT overrides the config's salt.\n"
+    "Exit codes: 0 success, 2 usage or config error, 3 malformed or unsupported\n"
+    "input, 4 I/O error, 130/143 interrupted, 141 output pipe closed.\n";
+
+int ExitCodeFor(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+      return kExitUsage;
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnimplemented:
+      return kExitInput;
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kResourceExhausted:
+      return kExitIo;
+    case absl::StatusCode::kAborted:
+      return kExitClosedPipe;
+    default:
+      return kExitInternal;
+  }
+}
+
+void OnSignal(int sig) {
+  // Async-signal-safe: unlink and _exit only.
+  if (const char* temp = PendingTempFile()) ::unlink(temp);
+  ::_exit(128 + sig);
+}
+
+void InstallSignalHandlers() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGHUP, &sa, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // writes to a closed pipe return EPIPE instead
+}
+
+int Fail(const absl::Status& s) {
+  // Every message starts with the file it is about ("PATH:LINE:COL: ...").
+  if (s.code() != absl::StatusCode::kAborted) std::cerr << s.message() << "\n";
+  return ExitCodeFor(s);
+}
+
+int ListAnonymizers() {
+  for (const AnonymizerInfo& info : AllAnonymizers()) {
+    std::cout << info.name << ": " << info.summary << "\n";
+    for (const std::string& option : info.options) std::cout << "    " << option << "\n";
+  }
+  return kExitOk;
+}
+
+std::string RandomSalt() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();
+  return std::string(reinterpret_cast<char*>(bytes), sizeof(bytes));
+}
+
+// Refuses inputs this version cannot read instead of passing them through:
+// passing through what was not parsed would leak the data.
+absl::Status CheckFormat(std::string_view head) {
+  auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
+  if (starts("PGDMP")) return absl::UnimplementedError("pg_dump custom-format archives are not supported yet");
+  if (starts("\x1f\x8b")) return absl::UnimplementedError("gzip-compressed input is not supported yet");
+  if (starts("\x28\xb5\x2f\xfd")) return absl::UnimplementedError("zstd-compressed input is not supported yet");
+  if (starts("-- MySQL dump") || starts("-- MariaDB dump") || starts("/*M!999999") || starts("/*!999999")) {
+    return absl::UnimplementedError("MySQL/MariaDB dumps are not supported yet");
+  }
+  if (starts("PRAGMA foreign_keys=OFF;")) return absl::UnimplementedError("sqlite3 .dump files are not supported yet");
+  return absl::OkStatus();
+}
+
+int Main(int argc, char** argv) {
+  InstallSignalHandlers();
+  std::string config_path = "dbanon.toml";
+  std::string output = "-";
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  bool verbose = false;
+
+  enum { kVersion = 1000 };
+  static const struct option kLong[] = {
+      {"config", required_argument, nullptr, 'c'}, {"output", required_argument, nullptr, 'o'},
+      {"threads", required_argument, nullptr, 'j'}, {"verbose", no_argument, nullptr, 'v'},
+      {"help", no_argument, nullptr, 'h'},          {"version", no_argument, nullptr, kVersion},
+      {nullptr, 0, nullptr, 0},
+  };
+  opterr = 0;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "+c:o:j:vh", kLong, nullptr)) != -1) {
+    switch (opt) {
+      case 'c': config_path = optarg; break;
+      case 'o': output = optarg; break;
+      case 'j':
+        if (!absl::SimpleAtoi(optarg, &threads) || threads < 1 || threads > 256) {
+          std::cerr << "dbanon: -j takes a number of threads from 1 to 256\n";
+          return kExitUsage;
+        }
+        break;
+      case 'v': verbose = true; break;
+      case 'h': std::cout << kUsage; return kExitOk;
+      case kVersion: std::cout << "dbanon " << DBANON_VERSION << "\n"; return kExitOk;
+      default:
+        std::cerr << "dbanon: unknown or incomplete option '" << argv[optind - 1] << "'\n" << kUsage;
+        return kExitUsage;
+    }
+  }
+  std::vector<std::string> args(argv + optind, argv + argc);
+  if (!args.empty() && args[0] == "list") {
+    if (args.size() > 1) {
+      std::cerr << "dbanon: 'list' takes no arguments\n";
+      return kExitUsage;
+    }
+    return ListAnonymizers();
+  }
+  if (args.size() > 1) {
+    std::cerr << "dbanon: more than one input given\n" << kUsage;
+    return kExitUsage;
+  }
+  std::string input_path = args.empty() ? "-" : args[0];
+
+  auto config = LoadConfig(config_path);
+  if (!config.ok()) {
+    if (config.status().code() == absl::StatusCode::kNotFound) return Fail(absl::InvalidArgumentError(config.status().message()));
+    return Fail(config.status());
+  }
+  std::string salt;
+  if (const char* env = std::getenv("DBANON_SALT"); env != nullptr && *env != '\0') {
+    salt = env;
+  } else if (config->salt.has_value()) {
+    salt = *config->salt;
+  } else {
+    salt = RandomSalt();  // consistent within this run only, as DbToolsBundle
+  }
+  auto plan = RunPlan::Create(*config, salt);
+  if (!plan.ok()) return Fail(plan.status());
+
+  auto in = InputFile::Open(input_path);
+  if (!in.ok()) return Fail(in.status());
+  std::string head;
+  while (head.size() < 64) {
+    auto n = in->Read(&head, 1 << 16);
+    if (!n.ok()) return Fail(n.status());
+    if (*n == 0) break;
+  }
+  if (absl::Status s = CheckFormat(head); !s.ok()) {
+    return Fail(absl::Status(s.code(), absl::StrCat(in->name(), ": ", s.message())));
+  }
+
+  auto out = OutputFile::Open(output);
+  if (!out.ok()) return Fail(out.status());
+  PgPlainFramer framer(plan->get());
+  PipelineOptions options;
+  options.threads = threads;
+  absl::Status s = RunPipeline(*in, std::move(head), *out, framer, options);
+  if (s.ok()) s = out->Commit();
+  if (!s.ok()) {
+    out->Abort();
+    return Fail(s);
+  }
+  for (const std::string& w : framer.TakeWarnings()) std::cerr << in->name() << ":" << w << "\n";
+  for (const std::string& w : (*plan)->Warnings()) std::cerr << w << "\n";
+  if (verbose) {
+    for (const std::string& line : (*plan)->Summary()) std::cerr << "dbanon: " << line << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace dbanon
+
+int main(int argc, char** argv) { return dbanon::Main(argc, argv); }

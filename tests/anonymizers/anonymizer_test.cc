@@ -1,0 +1,121 @@
+#include "anonymizers/anonymizer.h"
+
+#include <doctest/doctest.h>
+
+#include <regex>
+#include <set>
+#include <string>
+
+namespace dbanon {
+namespace {
+
+std::unique_ptr<Anonymizer> Make(std::string_view name, OptionTable options = {}, std::string_view salt = "s3cret") {
+  Prf prf(salt);
+  auto made = CreateAnonymizer(name, Options(std::move(options)), prf, "col");
+  REQUIRE_MESSAGE(made.ok(), made.status().message());
+  return *std::move(made);
+}
+
+Cell Run(const Anonymizer& a, Cell in, Scratch& scratch) {
+  Cell out;
+  a.Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
+  return out;
+}
+
+std::string RunText(const Anonymizer& a, std::string_view value) {
+  Scratch scratch;
+  Cell out = Run(a, Cell{value, false}, scratch);
+  REQUIRE_FALSE(out.is_null);
+  return std::string(out.value);
+}
+
+OptionValue Str(std::string s) { return OptionValue{std::move(s)}; }
+
+TEST_CASE("NULL stays NULL for every anonymizer but null itself") {
+  for (const AnonymizerInfo& info : AllAnonymizers()) {
+    OptionTable options;
+    if (info.name == "constant") options["value"] = Str("x");
+    if (info.name == "string") options["sample"] = OptionValue{OptionList{Str("a"), Str("b")}};
+    auto a = Make(info.name, options);
+    Scratch scratch;
+    CHECK_MESSAGE(Run(*a, Cell::Null(), scratch).is_null, info.name);
+  }
+  Scratch scratch;
+  CHECK(Run(*Make("null"), Cell{"x", false}, scratch).is_null);
+}
+
+TEST_CASE("the same value, anonymizer, options and salt give the same output") {
+  for (const char* name : {"email", "md5", "firstname", "lastname"}) {
+    auto a = Make(name);
+    auto b = Make(name);
+    CHECK(RunText(*a, "ann@example.invalid") == RunText(*b, "ann@example.invalid"));
+    auto other_salt = Make(name, {}, "another salt");
+    if (std::string(name) == "email" || std::string(name) == "md5") {
+      CHECK(RunText(*a, "ann@example.invalid") != RunText(*other_salt, "ann@example.invalid"));
+    }
+  }
+  // Options are part of the mapping: another domain, another local part too.
+  auto a = Make("email");
+  auto b = Make("email", {{"domain", Str("example.org")}});
+  std::string x = RunText(*a, "ann@example.invalid"), y = RunText(*b, "ann@example.invalid");
+  CHECK(x.substr(0, x.find('@')) != y.substr(0, y.find('@')));
+}
+
+TEST_CASE("email gives a valid address in the configured domain") {
+  auto a = Make("email", {{"domain", Str("test.example.org")}});
+  std::regex re("^anon-[0-9a-f]{32}@test\\.example\\.org$");
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string out = RunText(*a, "user" + std::to_string(i) + "@example.invalid");
+    CHECK(std::regex_match(out, re));
+    seen.insert(out);
+  }
+  CHECK(seen.size() == 1000);
+}
+
+TEST_CASE("md5 without salt is the plain MD5 of the value, as in DbToolsBundle") {
+  auto a = Make("md5", {{"use_salt", OptionValue{false}}});
+  CHECK(RunText(*a, "abc") == "900150983cd24fb0d6963f7d28e17f72");
+  auto b = Make("md5");
+  std::string keyed = RunText(*b, "abc");
+  CHECK(keyed.size() == 32);
+  CHECK(keyed != "900150983cd24fb0d6963f7d28e17f72");
+}
+
+TEST_CASE("constant, string, keep") {
+  CHECK(RunText(*Make("constant", {{"value", Str("fixed")}}), "anything") == "fixed");
+  auto s = Make("string", {{"sample", OptionValue{OptionList{Str("a"), Str("b"), Str("c")}}}});
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) seen.insert(RunText(*s, std::to_string(i)));
+  CHECK(seen == std::set<std::string>{"a", "b", "c"});
+  CHECK(RunText(*Make("keep"), "same") == "same");
+}
+
+TEST_CASE("names come from lists of at least 1,000 entries") {
+  for (const char* name : {"firstname", "lastname"}) {
+    auto a = Make(name);
+    std::set<std::string> seen;
+    for (int i = 0; i < 20000; ++i) seen.insert(RunText(*a, std::to_string(i)));
+    CHECK(seen.size() >= 1000);
+  }
+}
+
+TEST_CASE("option errors name the option") {
+  Prf prf("k");
+  auto r = CreateAnonymizer("constant", Options(), prf, "c");
+  CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(r.status().message()).find("'value'") != std::string::npos);
+  r = CreateAnonymizer("email", Options({{"domian", Str("x.org")}}), prf, "c");
+  CHECK(std::string(r.status().message()).find("unknown option 'domian'") != std::string::npos);
+  r = CreateAnonymizer("email", Options({{"use_salt", Str("yes")}}), prf, "c");
+  CHECK(std::string(r.status().message()).find("'use_salt'") != std::string::npos);
+  r = CreateAnonymizer("email", Options({{"domain", Str("bad domain")}}), prf, "c");
+  CHECK_FALSE(r.ok());
+  r = CreateAnonymizer("no-such-thing", Options(), prf, "c");
+  CHECK(std::string(r.status().message()).find("unknown anonymizer 'no-such-thing'") != std::string::npos);
+  r = CreateAnonymizer("string", Options({{"sample", OptionValue{OptionList{}}}}), prf, "c");
+  CHECK_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace dbanon

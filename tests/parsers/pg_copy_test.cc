@@ -1,0 +1,121 @@
+#include "parsers/pg_copy.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace dbanon {
+namespace {
+
+std::string Unescape(std::string_view raw) {
+  std::string out;
+  CopyUnescape(raw, &out);
+  return out;
+}
+
+std::string Escape(std::string_view value) {
+  std::string out;
+  CopyEscape(value, &out);
+  return out;
+}
+
+TEST_CASE("every escape of the COPY text format decodes to its byte") {
+  CHECK(Unescape("\\b\\f\\n\\r\\t\\v\\\\") == "\b\f\n\r\t\v\\");
+  CHECK(Unescape("a\\101b") == "aAb");           // octal, three digits
+  CHECK(Unescape("\\0") == std::string(1, '\0'));  // octal, one digit
+  CHECK(Unescape("\\12x") == "\nx");              // octal, two digits
+  CHECK(Unescape("\\1234") == "S4");              // at most three octal digits
+  CHECK(Unescape("\\x41\\x4a\\x7") == "AJ\x07");  // hex, one or two digits
+  CHECK(Unescape("\\x4142") == "A42");            // at most two hex digits
+  CHECK(Unescape("\\xg") == "xg");                // \x without digits is x
+  CHECK(Unescape("\\.") == ".");                  // any other byte stands for itself
+  CHECK(Unescape("\\N") == "N");                  // only the whole field \N is NULL
+  CHECK(Unescape("plain text") == "plain text");
+}
+
+TEST_CASE("escape then unescape gives back every byte 0..255") {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  std::string escaped = Escape(all);
+  CHECK(escaped.find('\t') == std::string::npos);
+  CHECK(escaped.find('\n') == std::string::npos);
+  CHECK(escaped.find('\r') == std::string::npos);
+  CHECK(Unescape(escaped) == all);
+  for (int i = 0; i < 256; ++i) {
+    std::string one(1, static_cast<char>(i));
+    CHECK(Unescape(Escape(one)) == one);
+    std::string pair = one + "\\" + one;
+    CHECK(Unescape(Escape(pair)) == pair);
+  }
+}
+
+TEST_CASE("escape writes what the server's COPY TO writes") {
+  CHECK(Escape("tab\there\nnewline\rcr\\backslash") == "tab\\there\\nnewline\\rcr\\\\backslash");
+  CHECK(Escape("bs\bff\fvt\v") == "bs\\bff\\fvt\\v");
+  CHECK(Escape("\\.") == "\\\\.");
+  CHECK(Escape("\\N") == "\\\\N");
+  CHECK(Escape("caf\xc3\xa9 \x01\x7f") == "caf\xc3\xa9 \x01\x7f");
+}
+
+std::vector<std::string> Split(std::string_view row) {
+  std::vector<std::string_view> fields;
+  REQUIRE(SplitCopyRow(row, &fields));
+  return std::vector<std::string>(fields.begin(), fields.end());
+}
+
+TEST_CASE("rows split at unescaped tabs only") {
+  CHECK(Split("a\tb\tc") == std::vector<std::string>{"a", "b", "c"});
+  CHECK(Split("\t\t") == std::vector<std::string>{"", "", ""});
+  CHECK(Split("a\\\tb\tc") == std::vector<std::string>{"a\\\tb", "c"});      // escaped TAB is data
+  CHECK(Split("a\\\\\tb") == std::vector<std::string>{"a\\\\", "b"});        // escaped backslash, then TAB
+  CHECK(Split("a\\\\\\\tb") == std::vector<std::string>{"a\\\\\\\tb"});     // backslash pair + escaped TAB
+  CHECK(Split("") == std::vector<std::string>{""});
+  std::vector<std::string_view> fields;
+  CHECK_FALSE(SplitCopyRow("abc\\", &fields));  // unpaired backslash at the end
+  CHECK(SplitCopyRow("abc\\\\", &fields));
+}
+
+TEST_CASE("COPY headers: quoted names, column lists, and statements that are not data") {
+  auto h = ParseCopyHeader("COPY public.\"Order Items\" (id, \"e.mail\", \"note, extra\", \"\"\"q\"\"\") FROM stdin;");
+  REQUIRE(h.ok());
+  REQUIRE(h->has_value());
+  CHECK((*h)->Table() == TableName{"public", "Order Items"});
+  CHECK((*h)->columns == std::vector<std::string>{"id", "e.mail", "note, extra", "\"q\""});
+  CHECK((*h)->text_format);
+
+  h = ParseCopyHeader("COPY \"my.schema\".\"user\"\"s\" (id, email) FROM stdin;");
+  REQUIRE(h.ok());
+  CHECK((*h)->Table() == TableName{"my.schema", "user\"s"});
+
+  h = ParseCopyHeader("COPY public.nocols  FROM stdin;");
+  REQUIRE(h.ok());
+  REQUIRE(h->has_value());
+  CHECK((*h)->columns.empty());
+  CHECK_FALSE((*h)->has_column_list);
+
+  h = ParseCopyHeader("copy Crm.\"Customer\" (\"eMail\", Email) from STDIN;");
+  REQUIRE(h.ok());
+  CHECK((*h)->Table() == TableName{"crm", "Customer"});
+  CHECK((*h)->columns == std::vector<std::string>{"eMail", "email"});
+
+  h = ParseCopyHeader("COPY public.\"evil\n\\.\nCOPY x FROM stdin;\" (\"col\nnl\") FROM stdin;");
+  REQUIRE(h.ok());
+  CHECK((*h)->Table() == TableName{"public", "evil\n\\.\nCOPY x FROM stdin;"});
+  CHECK((*h)->columns == std::vector<std::string>{"col\nnl"});
+
+  h = ParseCopyHeader("COPY t (a) FROM stdin WITH (FORMAT csv);");
+  REQUIRE(h.ok());
+  CHECK_FALSE((*h)->text_format);
+
+  for (const char* not_data : {"COPY t TO stdout;", "COPY t FROM '/tmp/x';", "COPY (SELECT 1) TO stdout;",
+                               "SELECT 1;", "COPY t FROM PROGRAM 'cat';"}) {
+    h = ParseCopyHeader(not_data);
+    REQUIRE(h.ok());
+    CHECK_FALSE(h->has_value());
+  }
+  CHECK_FALSE(ParseCopyHeader("COPY public.\"unterminated (a) FROM stdin;").ok());
+}
+
+}  // namespace
+}  // namespace dbanon

@@ -1,0 +1,90 @@
+#include "src/config.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+
+#include "src/plan.h"
+
+namespace dbanon {
+namespace {
+
+std::string ErrorOf(std::string_view toml) {
+  auto config = ParseConfig(toml, "dbanon.toml");
+  if (!config.ok()) return std::string(config.status().message());
+  auto plan = RunPlan::Create(*config, "salt");
+  if (!plan.ok()) return std::string(plan.status().message());
+  return "";
+}
+
+TEST_CASE("a DbToolsBundle-shaped config loads") {
+  auto config = ParseConfig(R"(
+salt = "pepper"
+[tables.customer]
+email = "email"
+note = { anonymizer = "constant", options = { value = "x" } }
+[tables."sales.customer"]
+email = "email"
+[tables.'"my.schema"."user""s"']
+email = { anonymizer = "md5", options = { use_salt = false } }
+)",
+                            "dbanon.toml");
+  REQUIRE_MESSAGE(config.ok(), config.status().message());
+  CHECK(*config->salt == "pepper");
+  REQUIRE(config->tables.size() == 3);
+  std::map<std::string, const TableConfig*> by_key;
+  for (const TableConfig& t : config->tables) by_key[t.key] = &t;
+  CHECK(by_key.at("customer")->name == TableName{"public", "customer"});
+  CHECK(by_key.at("customer")->rules.size() == 2);
+  CHECK(by_key.at("customer")->rules[0].position.line == 4);
+  CHECK(by_key.at("sales.customer")->name == TableName{"sales", "customer"});
+  CHECK(by_key.at("\"my.schema\".\"user\"\"s\"")->name == TableName{"my.schema", "user\"s"});
+  CHECK(RunPlan::Create(*config, "salt").ok());
+}
+
+TEST_CASE("config errors give the file, line and column, and name the key") {
+  CHECK(ErrorOf("[tables.customer]\nemail = \"emial\"\n") ==
+        "dbanon.toml:2:9: table 'customer', key 'email': unknown anonymizer 'emial' (see 'dbanon list')");
+  CHECK(ErrorOf("[tables.customer]\nnote = { anonymizer = \"constant\" }\n") ==
+        "dbanon.toml:2:8: table 'customer', key 'note': option 'value' is required");
+  CHECK(ErrorOf("[tables.customer]\nnote = { anonymizer = \"constant\", options = { value = \"x\", vlaue = 1 } }\n") ==
+        "dbanon.toml:2:8: table 'customer', key 'note': unknown option 'vlaue' for anonymizer 'constant'");
+  CHECK(ErrorOf("[tables.customer]\nnote = { anonymizer = \"constant\", target = \"x\" }\n") ==
+        "dbanon.toml:2:35: table 'customer', key 'note': unknown key 'target' (expected 'anonymizer' and 'options')");
+  CHECK(ErrorOf("sallt = \"x\"\n") == "dbanon.toml:1:1: unknown key 'sallt' (expected 'salt' or 'tables')");
+  CHECK(ErrorOf("[tables.customer]\nemail = 3\n").find("dbanon.toml:2:9: ") == 0);
+  CHECK(ErrorOf("salt = \n").find("dbanon.toml:1:") == 0);
+  CHECK(ErrorOf("[tables.\"a.b.c\"]\nx = \"null\"\n").find("dbanon.toml:1:") == 0);
+  CHECK(ErrorOf("[tables.customer]\nemail = { anonymizer = \"email\", options = { use_salt = \"no\" } }\n")
+            .find("option 'use_salt' must be true or false") != std::string::npos);
+}
+
+TEST_CASE("a configured column missing from the dump's column list is an error") {
+  auto config = ParseConfig("[tables.customer]\nemial = \"email\"\n", "dbanon.toml");
+  REQUIRE(config.ok());
+  auto plan = RunPlan::Create(*config, "salt");
+  REQUIRE(plan.ok());
+  auto row = (*plan)->Resolve(TableName{"public", "customer"}, {"id", "email"});
+  REQUIRE_FALSE(row.ok());
+  CHECK(std::string(row.status().message()) ==
+        "column 'emial' of table public.customer is configured (dbanon.toml:2) but is not in the dump's column list "
+        "for that table");
+  auto other = (*plan)->Resolve(TableName{"public", "other"}, {"id"});
+  REQUIRE(other.ok());
+  CHECK(*other == nullptr);
+}
+
+TEST_CASE("configured tables that never appear in the dump are reported as warnings") {
+  auto config = ParseConfig("[tables.customer]\nemail = \"email\"\n[tables.gone]\nx = \"null\"\n", "c.toml");
+  REQUIRE(config.ok());
+  auto plan = RunPlan::Create(*config, "salt");
+  REQUIRE(plan.ok());
+  (*plan)->SawTable(TableName{"public", "customer"});
+  auto warnings = (*plan)->Warnings();
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "c.toml:3:1: warning: table 'gone' (public.gone) is configured but does not appear in the dump");
+}
+
+}  // namespace
+}  // namespace dbanon
