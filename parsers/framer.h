@@ -60,13 +60,27 @@ class TableResolver {
   virtual void SawTable(const TableName& table) = 0;
 };
 
+// Rewrites a span of whole data rows of one configured table in one dump
+// syntax (COPY text rows, INSERT tuples, ...).
+// Thread-safety: Rewrite is const and called from many worker threads.
+class RowRewriter {
+ public:
+  virtual ~RowRewriter() = default;
+  // Appends the rewritten `rows` to `out`. `first_line` is the 1-based line
+  // of the first byte of `rows`, for messages. Errors are DataLoss with
+  // "LINE:COL: message" naming the table, never a value.
+  virtual absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
+                               Scratch& scratch) const = 0;
+};
+
 struct Segment {
-  enum class Kind : uint8_t { kRaw, kCopyRows };
+  enum class Kind : uint8_t { kRaw, kRows };
   Kind kind = Kind::kRaw;
   size_t begin = 0;  // byte offsets into the framed buffer
   size_t end = 0;
   int64_t first_line = 0;  // 1-based line number of the byte at `begin`
-  const RowPlan* plan = nullptr;  // kCopyRows only
+  const RowPlan* plan = nullptr;          // kRows only
+  const RowRewriter* rewriter = nullptr;  // kRows only
 };
 
 // Errors carry the position in their message as "LINE:COL: what"; the

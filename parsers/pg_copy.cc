@@ -352,4 +352,19 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
   return absl::OkStatus();
 }
 
+namespace {
+class CopyText : public RowRewriter {
+ public:
+  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
+                       Scratch& scratch) const override {
+    return RewriteCopyRows(plan, rows, first_line, out, scratch);
+  }
+};
+}  // namespace
+
+const RowRewriter* CopyTextRewriter() {
+  static const CopyText rewriter;
+  return &rewriter;
+}
+
 }  // namespace dbanon

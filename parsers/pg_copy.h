@@ -65,6 +65,9 @@ std::optional<std::vector<std::string>> ParseInsertTarget(std::string_view state
 absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
                              Scratch& scratch);
 
+// RewriteCopyRows as a RowRewriter.
+const RowRewriter* CopyTextRewriter();
+
 }  // namespace dbanon
 
 #endif  // DBANON_PARSERS_PG_COPY_H_

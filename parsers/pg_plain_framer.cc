@@ -67,7 +67,7 @@ void PgPlainFramer::Emit(Segment::Kind kind, size_t begin, size_t end, int64_t f
       return;
     }
   }
-  out_->push_back(Segment{kind, begin, end, first_line, plan});
+  out_->push_back(Segment{kind, begin, end, first_line, plan, plan == nullptr ? nullptr : CopyTextRewriter()});
 }
 
 absl::StatusOr<size_t> PgPlainFramer::Frame(std::string_view input, bool eof, std::vector<Segment>* segments) {
@@ -480,7 +480,7 @@ absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bo
       break;
     }
     if (copy_plan_ != nullptr) {
-      Emit(Segment::Kind::kCopyRows, i, nl + 1, line_, copy_plan_);
+      Emit(Segment::Kind::kRows, i, nl + 1, line_, copy_plan_);
     } else {
       Emit(Segment::Kind::kRaw, i, nl + 1, line_, nullptr);
     }

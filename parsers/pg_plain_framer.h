@@ -14,7 +14,7 @@
 // docs/formats.md A.5, A.9).
 //
 // Everything is passed through byte for byte except the rows of configured
-// tables, which are handed to workers as kCopyRows segments. An INSERT into
+// tables, which are handed to workers as kRows segments. An INSERT into
 // a configured table is an error until INSERT dumps are supported: passing it
 // through would leak the values.
 //

@@ -10,7 +10,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer.h"
-#include "parsers/pg_copy.h"
 
 namespace dbanon {
 namespace {
@@ -18,7 +17,7 @@ namespace {
 struct Batch {
   std::string input;
   std::vector<Segment> segments;
-  // For kCopyRows segments: [begin, end) of their rewritten bytes in output.
+  // For kRows segments: [begin, end) of their rewritten bytes in output.
   std::vector<std::pair<size_t, size_t>> rewritten;
   std::string output;
   absl::Status status;
@@ -137,7 +136,7 @@ class Pipeline {
       pending.assign(b->input, *consumed, std::string::npos);
       b->input.resize(*consumed);
       for (const Segment& s : b->segments) {
-        if (s.kind == Segment::Kind::kCopyRows) b->needs_work = true;
+        if (s.kind == Segment::Kind::kRows) b->needs_work = true;
       }
       b->last = eof;
       Publish(b);
@@ -173,10 +172,10 @@ class Pipeline {
     b->rewritten.resize(b->segments.size());
     for (size_t i = 0; i < b->segments.size(); ++i) {
       const Segment& s = b->segments[i];
-      if (s.kind != Segment::Kind::kCopyRows) continue;
+      if (s.kind != Segment::Kind::kRows) continue;
       size_t begin = b->output.size();
-      absl::Status st = RewriteCopyRows(*s.plan, std::string_view(b->input).substr(s.begin, s.end - s.begin),
-                                        s.first_line, &b->output, scratch);
+      absl::Status st = s.rewriter->Rewrite(*s.plan, std::string_view(b->input).substr(s.begin, s.end - s.begin),
+                                            s.first_line, &b->output, scratch);
       if (!st.ok()) {
         b->status = Prefixed(st);
         return;
@@ -205,7 +204,7 @@ class Pipeline {
         iov.clear();
         for (size_t i = 0; i < b->segments.size(); ++i) {
           const Segment& s = b->segments[i];
-          if (s.kind == Segment::Kind::kCopyRows) {
+          if (s.kind == Segment::Kind::kRows) {
             auto [from, to] = b->rewritten[i];
             if (to > from) iov.push_back(iovec{b->output.data() + from, to - from});
           } else if (s.end > s.begin) {
