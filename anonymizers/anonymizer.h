@@ -87,6 +87,9 @@ struct AnonymizerInfo {
   // One line per option: "name (default): what it does".
   std::vector<std::string> options;
   AnonymizerFactory factory;
+  // Options for a working example, as a TOML inline table ("{ value = \"x\" }"),
+  // used by `dbanon list`, the tests and the benchmarks. "{}" when none are needed.
+  std::string example = "{}";
 };
 
 // All anonymizers, sorted by name.

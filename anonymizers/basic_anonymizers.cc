@@ -137,7 +137,8 @@ void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out) {
                     DBANON_ASSIGN_OR_RETURN(type, o.GetString("type", "text"));
                     (void)type;
                     return std::make_unique<ConstantAnonymizer>(ctx.target, value);
-                  }});
+                  },
+                  "{ value = \"redacted\" }"});
   out->push_back({"string",
                   "one value of a list, chosen by the keyed hash of the input",
                   {"sample (required): list of replacement values"},
@@ -145,7 +146,8 @@ void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out) {
                     DBANON_ASSIGN_OR_RETURN(sample, o.GetStringList("sample"));
                     if (sample.empty()) return absl::InvalidArgumentError("option 'sample' is required and must not be empty");
                     return std::make_unique<StringAnonymizer>(ctx.target, std::move(sample), ctx.prf);
-                  }});
+                  },
+                  "{ sample = [\"bronze\", \"silver\", \"gold\"] }"});
   out->push_back({"md5",
                   "32 hex characters: keyed hash of the value (plain MD5 with use_salt = false)",
                   {"use_salt (true): false gives plain MD5, stable across runs but reversible by guessing"},

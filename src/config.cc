@@ -155,6 +155,25 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
   return config;
 }
 
+absl::StatusOr<OptionTable> ParseInlineOptions(std::string_view inline_table) {
+  std::string doc = absl::StrCat("options = ", ToAbsl(inline_table), "\n");
+  toml::table root;
+  try {
+    root = toml::parse(doc, "example");
+  } catch (const toml::parse_error& err) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid example options: ", ToAbsl(err.description())));
+  }
+  const toml::table* t = root["options"].as_table();
+  if (t == nullptr) return absl::InvalidArgumentError("example options must be an inline table");
+  OptionTable out;
+  for (const auto& [k, v] : *t) {
+    auto converted = ConvertOption("example", std::string(k.str()), v);
+    if (!converted.ok()) return converted.status();
+    out.emplace(std::string(k.str()), *std::move(converted));
+  }
+  return out;
+}
+
 absl::StatusOr<Config> LoadConfig(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));

@@ -61,6 +61,10 @@ absl::StatusOr<Config> LoadConfig(const std::string& path);
 // Parses config text; `path` is only used in messages.
 absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& path);
 
+// Parses a TOML inline table such as `{ min = 18, max = 90 }` (an
+// AnonymizerInfo::example) into options.
+absl::StatusOr<OptionTable> ParseInlineOptions(std::string_view inline_table);
+
 // "PATH:LINE:COL: message" as an InvalidArgument status.
 absl::Status ConfigError(const std::string& path, SourcePosition pos, std::string_view message);
 
