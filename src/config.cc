@@ -159,7 +159,7 @@ absl::StatusOr<OptionTable> ParseInlineOptions(std::string_view inline_table) {
   std::string doc = absl::StrCat("options = ", ToAbsl(inline_table), "\n");
   toml::table root;
   try {
-    root = toml::parse(doc, "example");
+    root = toml::parse(std::string_view(doc), std::string_view("example"));
   } catch (const toml::parse_error& err) {
     return absl::InvalidArgumentError(absl::StrCat("invalid example options: ", ToAbsl(err.description())));
   }
