@@ -271,6 +271,13 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     // Normal SQL text.
     Lex reopen = reopen_;
     reopen_ = Lex::kNormal;
+    if (in_ident_ && !IsIdentChar(c)) FinishIdentifier();
+    if (in_ident_) {
+      if (ident_.size() < 16) ident_.push_back(static_cast<char>(absl::ascii_tolower(c)));
+    } else if (IsTagStart(c) && !IsIdentChar(prev_)) {
+      in_ident_ = true;
+      ident_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
+    }
     if (IsSpace(c)) {
       jump(i + 1, in_statement_);
       continue;
@@ -322,7 +329,8 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     } else if (c == '$' && !IsIdentChar(prev_)) {
       lex_start_line_ = line_;
       lex_ = Lex::kDollarOpen;
-      dollar_tag_.assign("$");
+      dollar_tag_.clear();
+      dollar_tag_.push_back('$');
     } else if (c == '(') {
       ++paren_depth_;
     } else if (c == ')') {
@@ -334,7 +342,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       decided_ = true;
       keep_text_ = WorthKeeping(statement_, false);
     }
-    if (c == ';' && paren_depth_ == 0 && lex_ == Lex::kNormal) {
+    if (c == ';' && paren_depth_ == 0 && begin_depth_ == 0 && lex_ == Lex::kNormal) {
       *pos = i;
       absl::Status s = EndStatement();
       if (!s.ok()) return s;
@@ -344,6 +352,30 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
   }
   *pos = i;
   return absl::OkStatus();
+}
+
+// psql does not end a statement at a ';' inside the BEGIN ... END body of a
+// SQL-standard function (PostgreSQL 14+): it counts BEGIN, CASE and END
+// words when the statement starts with CREATE [OR REPLACE] FUNCTION or
+// PROCEDURE (src/fe_utils/psqlscan.l). Same rule here.
+void PgPlainFramer::FinishIdentifier() {
+  in_ident_ = false;
+  if (ident_count_ < 4) {
+    bool tracked = ident_ == "create" || ident_ == "function" || ident_ == "procedure" || ident_ == "or" ||
+                   ident_ == "replace";
+    routine_words_[ident_count_] = tracked ? ident_[0] : '\0';
+  }
+  ++ident_count_;
+  const char* w = routine_words_;
+  bool routine = w[0] == 'c' && (w[1] == 'f' || w[1] == 'p' || (w[1] == 'o' && w[2] == 'r' && (w[3] == 'f' || w[3] == 'p')));
+  if (!routine || paren_depth_ != 0) return;
+  if (ident_ == "begin") {
+    ++begin_depth_;
+  } else if (ident_ == "case") {
+    if (begin_depth_ >= 1) ++begin_depth_;
+  } else if (ident_ == "end") {
+    if (begin_depth_ > 0) --begin_depth_;
+  }
 }
 
 void PgPlainFramer::UnkeepLast() {
@@ -358,6 +390,9 @@ void PgPlainFramer::UnkeepLast() {
 absl::Status PgPlainFramer::EndStatement() {
   in_statement_ = false;
   paren_depth_ = 0;
+  begin_depth_ = 0;
+  ident_count_ = 0;
+  std::memset(routine_words_, 0, sizeof(routine_words_));
   significant_ = 0;
   bool kept = keep_text_ && WorthKeeping(statement_, true);
   keep_text_ = false;

@@ -69,7 +69,8 @@ class PgPlainFramer : public Framer {
   absl::Status EndStatement();
   absl::Status EndOfInput();
   void Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan);
-  void UnkeepLast();  // the last significant byte turned out to open a comment
+  void UnkeepLast();
+  void FinishIdentifier();  // the last significant byte turned out to open a comment
 
   TableResolver* resolver_;
   std::vector<Segment>* out_ = nullptr;
@@ -87,6 +88,12 @@ class PgPlainFramer : public Framer {
   bool last_was_significant_ = false;
   int64_t significant_ = 0;          // significant bytes in the current statement
   bool decided_ = false;             // whether to keep the statement's text is settled
+  // Words of the current statement, to follow BEGIN ... END bodies.
+  bool in_ident_ = false;
+  std::string ident_;                // the identifier being read, lower case, capped
+  int64_t ident_count_ = 0;
+  char routine_words_[4] = {0, 0, 0, 0};
+  int begin_depth_ = 0;
 
   // The current statement.
   bool in_statement_ = false;  // a non-space, non-comment byte was seen

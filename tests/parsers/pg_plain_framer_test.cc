@@ -251,6 +251,21 @@ TEST_CASE("an INSERT into a configured table is refused rather than passed throu
   CHECK(g.status.ok());
 }
 
+TEST_CASE("semicolons inside a BEGIN ATOMIC body do not end the statement (psql's rule)") {
+  std::string dump =
+      "CREATE FUNCTION public.f_atomic(a integer) RETURNS integer\n    LANGUAGE sql\n    BEGIN ATOMIC\n"
+      " INSERT INTO public.customer (id) VALUES (a);\n"
+      " SELECT CASE WHEN a > 0 THEN 1 ELSE 2 END;\n"
+      " INSERT INTO public.customer (id) VALUES (a + 1);\n"
+      "END;\n"
+      "CREATE OR REPLACE PROCEDURE public.p() LANGUAGE sql BEGIN ATOMIC INSERT INTO public.customer VALUES (1); END;\n"
+      "SELECT CASE WHEN true THEN 1 END; BEGIN;\n"
+      "COPY public.customer (id) FROM stdin;\n1\n\\.\n";
+  Framed f = FrameAll(dump, {kCustomer});
+  REQUIRE(f.status.ok());
+  CHECK(f.Rows("public.customer") == "1\n");
+}
+
 TEST_CASE("text after the COPY statement on its line is an error") {
   Framed f = FrameAll("COPY public.customer (id) FROM stdin; SELECT 1;\n1\n\\.\n", {kCustomer});
   CHECK(f.status.code() == absl::StatusCode::kDataLoss);
