@@ -3,6 +3,7 @@
 #ifndef DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_
 #define DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -35,9 +36,28 @@ inline std::string_view Pick(const Prf& prf, std::string_view value, std::span<c
   return list[Uniform(prf.Mac64(value), list.size())];
 }
 
+// A uniform integer in [lo, hi] (lo <= hi) from 64 random bits; the full
+// int64 range when lo and hi are its ends.
+inline int64_t UniformInRange(uint64_t bits, int64_t lo, int64_t hi) {
+  uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;  // 0: all 2^64 values
+  uint64_t offset = span == 0 ? bits : Uniform(bits, span);
+  return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
+}
+
 // Registration hooks, one per implementation file, called by registry.cc.
 void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out);
 void AddNameAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddAddressAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddFrNameAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddBankAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddPhoneAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddIpAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddJsonAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddNumberAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddDateAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddTextAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddPatternAnonymizers(std::vector<AnonymizerInfo>* out);
+void AddPasswordAnonymizers(std::vector<AnonymizerInfo>* out);
 
 }  // namespace dbanon::internal
 

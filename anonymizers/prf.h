@@ -1,6 +1,7 @@
 // Keyed pseudo-random function behind every deterministic anonymizer.
 //
-// Prf computes HMAC-SHA256 (RFC 2104, FIPS 198-1) with OpenSSL's EVP_MAC API.
+// Prf computes HMAC-SHA256 (RFC 2104, FIPS 198-1) with OpenSSL's SHA-256,
+// starting each value from precomputed inner and outer pad states.
 // An anonymizer never hashes a value without a key: an unkeyed hash of an
 // e-mail address can be reversed by hashing guesses. Each configured
 // anonymizer derives its own Prf from the run's salt with Derive(domain),
@@ -8,8 +9,7 @@
 // gets the same output in every table only when anonymizer and options match.
 //
 // Thread-safety: Mac() and the helpers are const and safe to call from any
-// number of threads at once; each thread keeps its own OpenSSL context,
-// created on its first call for a given Prf.
+// number of threads at once (each call copies the precomputed state).
 #ifndef DBANON_ANONYMIZERS_PRF_H_
 #define DBANON_ANONYMIZERS_PRF_H_
 
@@ -26,13 +26,9 @@ class Prf {
 
   // `key` may be any length, including empty (used for unsalted mappings).
   explicit Prf(std::string_view key);
-  ~Prf();
-  Prf(const Prf&) = delete;
-  Prf& operator=(const Prf&) = delete;
 
   // A new Prf keyed by HMAC(key, domain).
   Prf Derive(std::string_view domain) const;
-  Prf(Prf&& other) noexcept;
 
   // HMAC-SHA256(key, message).
   Digest Mac(std::string_view message) const;
@@ -43,11 +39,17 @@ class Prf {
   // The first 8 bytes of Mac(message) as an integer.
   uint64_t Mac64(std::string_view message) const;
 
-  const std::string& key() const { return key_; }
 
  private:
-  std::string key_;
-  uint64_t id_;  // identifies this Prf's per-thread contexts
+  // Storage for an OpenSSL SHA256_CTX (112 bytes on every platform OpenSSL
+  // supports), kept opaque so that this header does not pull in OpenSSL.
+  struct alignas(8) State {
+    unsigned char bytes[128];
+  };
+  Digest Finish(const void* inner_state) const;
+
+  State inner_;  // SHA-256 state after absorbing key ^ ipad
+  State outer_;  // SHA-256 state after absorbing key ^ opad
 };
 
 // A uniform integer in [0, n) from 64 random bits (n > 0). The modulo bias is

@@ -14,6 +14,17 @@ const std::vector<AnonymizerInfo>& AllAnonymizers() {
     std::vector<AnonymizerInfo> v;
     internal::AddBasicAnonymizers(&v);
     internal::AddNameAnonymizers(&v);
+    internal::AddAddressAnonymizers(&v);
+    internal::AddFrNameAnonymizers(&v);
+    internal::AddBankAnonymizers(&v);
+    internal::AddPhoneAnonymizers(&v);
+    internal::AddIpAnonymizers(&v);
+    internal::AddJsonAnonymizers(&v);
+    internal::AddNumberAnonymizers(&v);
+    internal::AddDateAnonymizers(&v);
+    internal::AddTextAnonymizers(&v);
+    internal::AddPatternAnonymizers(&v);
+    internal::AddPasswordAnonymizers(&v);
     std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return v;
   }();

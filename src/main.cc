@@ -144,7 +144,7 @@ int Main(int argc, char** argv) {
   };
   opterr = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "+c:o:j:vh", kLong, nullptr)) != -1) {
+  while ((opt = getopt_long(argc, argv, "c:o:j:vh", kLong, nullptr)) != -1) {
     switch (opt) {
       case 'c': config_path = optarg; break;
       case 'o': output = optarg; break;

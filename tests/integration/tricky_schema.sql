@@ -213,6 +213,15 @@ SELECT 'COPY public.customer (id, name, email, region, note) FROM stdin;
 '::text
 $fn$;
 
+-- A SQL-standard body: semicolons inside BEGIN ATOMIC ... END do not end the statement,
+-- and the string literals put a COPY line and a \. line into the dump.
+CREATE FUNCTION public.atomic_lookalike(n integer) RETURNS text
+LANGUAGE sql
+BEGIN ATOMIC
+  SELECT 'ignored; ' || n;
+  SELECT E'\nCOPY public.customer (id, email) FROM stdin;\n3\tuser3@example.invalid\n\\.\n;' || n;
+END;
+
 -- A view and a sequence, to have non-table objects in the dump.
 CREATE VIEW public.customer_emails AS
     SELECT c.id, c.email FROM public.customer c WHERE c.email IS NOT NULL;

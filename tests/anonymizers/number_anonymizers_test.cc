@@ -1,0 +1,1 @@
+#include "tests/anonymizers/anonymizer_test_util.h"
