@@ -49,6 +49,9 @@ class OutputFile {
  public:
   // "-" is standard output.
   static absl::StatusOr<OutputFile> Open(const std::string& path);
+  // Writes to an open descriptor (not closed, no temporary file), for
+  // benchmarks and tests.
+  static OutputFile ForDescriptor(int fd) { return OutputFile(fd, "", ""); }
   OutputFile(OutputFile&& other) noexcept;
   ~OutputFile();  // calls Abort() unless committed
 

@@ -2,6 +2,7 @@
 # Installs what dbanon needs from Debian 12 packages.
 #   tools/install-deps.sh          build dependencies
 #   tools/install-deps.sh --test   also the servers and tools the tests drive
+#   tools/install-deps.sh --bench  also the reference tools bench/e2e measures
 # apt-get runs only when a package is missing, so a second call costs nothing.
 set -euo pipefail
 
@@ -9,6 +10,9 @@ packages=(meson ninja-build pkg-config g++ libre2-dev libxxhash-dev libssl-dev l
           libabsl-dev libbenchmark-dev doctest-dev zlib1g-dev libzstd-dev python3)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql mariadb-server mariadb-client)
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(zstd time)
 fi
 
 missing=()
