@@ -69,10 +69,10 @@ constexpr std::string_view kParts[] = {"street_address", "secondary_address", "p
                                        "locality",       "region",            "country"};
 enum Part { kStreet, kSecondary, kPostal, kLocality, kRegion, kCountry, kNumParts };
 
-// Three-digit ZIP code prefixes of each state (USPS, "Publication 65" and
-// the 3-digit ZIP prefix table in the USPS Domestic Mail Manual L002), in the
-// order of en_states.inc. Ranges may include a few prefixes not in use; all
-// lie within the state's block. Military prefixes (340 AA) are left out.
+// Three-digit ZIP code prefixes of each state (USPS Domestic Mail Manual,
+// L002 "3-Digit ZIP Code Prefix Matrix"), in the order of en_states.inc.
+// Ranges may include a few prefixes not in use; all lie within the state's
+// block. Military prefixes (340 AA) are left out.
 struct ZipRanges {
   std::string_view abbr;
   std::array<std::array<int, 2>, 2> ranges;  // {lo, hi}; {0, -1} when unused

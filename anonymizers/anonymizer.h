@@ -39,15 +39,24 @@ struct Cell {
   static Cell Null() { return Cell{{}, true}; }
 };
 
+class ValueCache;
+
 // Per-thread working memory handed to Anonymize. Output cells may point into
-// `strings`; they stay valid until the next Anonymize call with the same
-// Scratch.
+// `strings` or `caches`; they stay valid until the next Anonymize call with
+// the same Scratch.
 struct Scratch {
+  Scratch();
+  ~Scratch();
   std::vector<std::string> strings;
   std::string& String(size_t i) {
     if (strings.size() <= i) strings.resize(i + 1);
     return strings[i];
   }
+  // The value cache of the anonymizer numbered `id` (see anonymizers/value_cache.h).
+  ValueCache& Cache(size_t id);
+
+ private:
+  std::vector<std::unique_ptr<ValueCache>> caches_;
 };
 
 class Anonymizer {
@@ -63,9 +72,27 @@ class Anonymizer {
   // own constant data, or alias the input.
   virtual void Anonymize(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const = 0;
 
+  // log2 of the number of distinct non-NULL outputs, 0 when unknown. An
+  // anonymizer accepts `unique = true` only when this is at least
+  // kUniqueBits (see CreateAnonymizer).
+  double output_bits() const { return output_bits_; }
+
+  // A process-wide number identifying this instance (per-thread caches).
+  size_t id() const { return id_; }
+
  protected:
+  Anonymizer();
   std::vector<std::string> columns_;
+  double output_bits_ = 0;
+
+ private:
+  size_t id_;
 };
+
+// The output space `unique = true` asks for: with 2^96 equally likely
+// outputs, n distinct inputs collide with probability below n^2 / 2^97
+// (under 10^-11 for a billion distinct values).
+inline constexpr double kUniqueBits = 96;
 
 // What a factory receives.
 struct AnonymizerContext {
@@ -97,9 +124,12 @@ const std::vector<AnonymizerInfo>& AllAnonymizers();
 // nullptr when `name` is unknown.
 const AnonymizerInfo* FindAnonymizer(std::string_view name);
 
-// Creates the anonymizer `name` for `ctx.target`. Errors:
-// InvalidArgument for an unknown name, a bad or missing option, or an option
-// the anonymizer does not know (the message names the option).
+// Creates the anonymizer `name` for `ctx.target`. The option `unique`
+// (bool, default false), common to all anonymizers, asks that different
+// inputs never share an output; it is refused when output_bits() is below
+// kUniqueBits. It does not change the mapping. Errors: InvalidArgument for an
+// unknown name, a bad or missing option, an option the anonymizer does not
+// know, or `unique` on too small an output space (the message names the option).
 absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view name, Options options,
                                                              const Prf& salt_prf, std::string_view target);
 

@@ -7,7 +7,7 @@
 // distinct values appear, as in DbToolsBundle (where they cycle by row
 // instead). The pairs are never stored: pair k is rebuilt when needed.
 //
-// IBANs follow the SWIFT IBAN Registry (release 95) BBAN structure of the
+// IBANs follow the SWIFT IBAN Registry's BBAN structure of the
 // country: length and character class (n digits, a upper-case letters, c
 // alphanumerics; we fill c positions with digits, which real accounts mostly
 // are) and ISO 13616 / ISO 7064 MOD 97-10 check digits. National check digits

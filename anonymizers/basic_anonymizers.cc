@@ -2,6 +2,7 @@
 // with the same names and option names (shared/docs/dbtoolsbundle.md, part 1).
 #include <openssl/evp.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "absl/status/status.h"
@@ -43,6 +44,7 @@ class StringAnonymizer : public SingleColumnAnonymizer {
   StringAnonymizer(std::string target, std::vector<std::string> sample, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), sample_(std::move(sample)), prf_(std::move(prf)) {
     for (const std::string& s : sample_) views_.push_back(s);
+    output_bits_ = std::log2(static_cast<double>(sample_.size()));
   }
   std::string_view AnonymizeValue(std::string_view value, Scratch&) const override {
     return Pick(*prf_, value, views_);
@@ -72,7 +74,9 @@ void Hash16(const Prf* prf, std::string_view value, uint8_t out[16]) {
 class Md5Anonymizer : public SingleColumnAnonymizer {
  public:
   Md5Anonymizer(std::string target, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {
+    output_bits_ = 128;
+  }
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
     uint8_t h[16];
     Hash16(prf_.get(), value, h);
@@ -88,7 +92,9 @@ class Md5Anonymizer : public SingleColumnAnonymizer {
 class EmailAnonymizer : public SingleColumnAnonymizer {
  public:
   EmailAnonymizer(std::string target, std::string domain, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), domain_(std::move(domain)), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), domain_(std::move(domain)), prf_(std::move(prf)) {
+    output_bits_ = 128;
+  }
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
     uint8_t h[16];
     Hash16(prf_.get(), value, h);

@@ -74,6 +74,18 @@ struct Shape {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  return out;
+}
+
+std::string_view Strip(std::string_view s) {
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
 // Reads exactly `n` digits at `pos`; advances only on success.
 bool ReadDigits(std::string_view s, size_t& pos, int n, int* out) {
   if (pos + n > s.size()) return false;
@@ -218,7 +230,7 @@ bool ParseTerms(std::string_view s, size_t pos, bool allow_ago, Interval* out) {
     size_t word_start = pos;
     while (pos < s.size() && absl::ascii_isalpha(s[pos])) ++pos;
     if (pos > word_start) {
-      if (!allow_ago || !any || absl::AsciiStrToLower(s.substr(word_start, pos - word_start)) != "ago") return false;
+      if (!allow_ago || !any || Lower(s.substr(word_start, pos - word_start)) != "ago") return false;
       iv = Interval{-iv.months, -iv.days, -iv.seconds};
       continue;
     }
@@ -231,7 +243,7 @@ bool ParseTerms(std::string_view s, size_t pos, bool allow_ago, Interval* out) {
     while (pos < s.size() && s[pos] == ' ') ++pos;
     word_start = pos;
     while (pos < s.size() && absl::ascii_isalpha(s[pos])) ++pos;
-    std::string unit = absl::AsciiStrToLower(s.substr(word_start, pos - word_start));
+    std::string unit = Lower(s.substr(word_start, pos - word_start));
     if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
     n *= sign;
     if (unit == "year" || unit == "yr") {
@@ -318,13 +330,13 @@ chrono::sys_days StartupDay() {
 // relative terms, or a keyword (now, today, midnight, yesterday, tomorrow)
 // or nothing, then terms: "2020-01-01", "now -3 month", "-18 years", "today".
 std::optional<Instant> ParseBound(std::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
+  text = Strip(text);
   size_t pos = 0;
   Instant base;
   Shape shape;
   if (!ParseDateTime(text, pos, &base, &shape)) {
     while (pos < text.size() && absl::ascii_isalpha(text[pos])) ++pos;
-    std::string word = absl::AsciiStrToLower(text.substr(0, pos));
+    std::string word = Lower(text.substr(0, pos));
     base = Instant{StartupDay()};
     if (word == "yesterday") {
       base -= chrono::days{1};
@@ -354,7 +366,7 @@ std::optional<Instant> ParseBound(std::string_view text) {
 // count as 30 days and years as 360, as in DbToolsBundle: the delta is one
 // length, drawn from symmetrically.
 std::optional<int64_t> ParseDelta(std::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
+  text = Strip(text);
   Interval iv;
   if (!ParseIsoDuration(text, &iv) && !ParseTerms(text, 0, /*allow_ago=*/false, &iv)) return std::nullopt;
   __int128 micros = (static_cast<__int128>(iv.months * 30 + iv.days) * 86'400 + iv.seconds) * kMicrosPerSecond;

@@ -50,8 +50,28 @@ class Draws {
   uint64_t Below(uint64_t n) { return Uniform(Bits(), n); }
   // Uniform in [lo, hi].
   uint64_t Between(uint64_t lo, uint64_t hi) { return lo + Below(hi - lo + 1); }
-  char Digit() { return static_cast<char>('0' + Below(10)); }
-  char Letter() { return static_cast<char>('A' + Below(26)); }
+  // Digits and letters come 9 (10^9) and 6 (26^6) to a 64-bit draw; the
+  // modulo bias is below 2^-32 as for Below().
+  char Digit() {
+    if (digits_left_ == 0) {
+      digit_pool_ = Below(1'000'000'000);
+      digits_left_ = 9;
+    }
+    --digits_left_;
+    char c = static_cast<char>('0' + digit_pool_ % 10);
+    digit_pool_ /= 10;
+    return c;
+  }
+  char Letter() {
+    if (letters_left_ == 0) {
+      letter_pool_ = Below(308'915'776);  // 26^6
+      letters_left_ = 6;
+    }
+    --letters_left_;
+    char c = static_cast<char>('A' + letter_pool_ % 26);
+    letter_pool_ /= 26;
+    return c;
+  }
   std::string_view Pick(std::span<const std::string_view> list) { return list[Below(list.size())]; }
 
  private:
@@ -60,6 +80,10 @@ class Draws {
   Prf::Digest block_{};
   uint32_t counter_ = 0;
   int used_ = 4;
+  uint64_t digit_pool_ = 0;
+  uint64_t letter_pool_ = 0;
+  int digits_left_ = 0;
+  int letters_left_ = 0;
 };
 
 // Appends `n` as `width` decimal digits (zero-padded).

@@ -205,7 +205,8 @@ class IpAnonymizer : public SingleColumnAnonymizer {
     out.clear();
     IpAddress ip;
     if (!ParseIp(value, &ip)) {
-      key.assign("\xff");
+      key.clear();
+      key.push_back('\xff');
       key.append(value);
       Draws draws(*prf_, key);
       uint8_t b[4];
@@ -217,7 +218,8 @@ class IpAnonymizer : public SingleColumnAnonymizer {
       return out;
     }
     const int nbits = ip.bits();
-    key.assign(ip.v6 ? "\x06" : "\x04");
+    key.clear();
+    key.push_back(ip.v6 ? '\x06' : '\x04');
     key.append(reinterpret_cast<const char*>(ip.bytes.data()), nbits / 8);
     Draws draws(*prf_, key);
     const int keep = std::min(keep_prefix_, nbits);
@@ -265,7 +267,7 @@ void AddIpAnonymizers(std::vector<AnonymizerInfo>* out) {
   out->push_back({"ip",
                   "an IP address of the input's family and text form (CIDR suffix kept), from the keyed hash of the "
                   "address; invalid input gives a derived IPv4 address",
-                  {"keep_prefix (0): number of leading bits kept from the input (0 to 128; IPv4 uses at most 32)"},
+                  {"keep_prefix (0): number of leading bits kept from the input, 0 to 128 (an IPv4 address has 32: 32 or more keep it whole)"},
                   [](Options& o, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
                     DBANON_ASSIGN_OR_RETURN(keep_prefix, o.GetInt("keep_prefix", 0));
                     if (keep_prefix < 0 || keep_prefix > 128) {

@@ -100,6 +100,29 @@ absl::StatusOr<std::vector<Step>> ParsePath(std::string_view path) {
   return steps;
 }
 
+// The Scratch handed to the nested anonymizers of a json anonymizer running
+// at `depth` (json inside json nests): per thread, kept across calls so that
+// their value caches (anonymizers/value_cache.h) are built once, not per value.
+class NestedScratch {
+ public:
+  NestedScratch() : depth_(depth_now_++) {
+    thread_local std::vector<std::unique_ptr<Scratch>> pool;
+    if (pool.size() <= depth_) pool.resize(depth_ + 1);
+    if (!pool[depth_]) pool[depth_] = std::make_unique<Scratch>();
+    scratch_ = pool[depth_].get();
+  }
+  ~NestedScratch() { --depth_now_; }
+  NestedScratch(const NestedScratch&) = delete;
+  NestedScratch& operator=(const NestedScratch&) = delete;
+  Scratch& get() { return *scratch_; }
+
+ private:
+  static thread_local size_t depth_now_;
+  size_t depth_;
+  Scratch* scratch_;
+};
+thread_local size_t NestedScratch::depth_now_ = 0;
+
 class JsonAnonymizer : public SingleColumnAnonymizer {
  public:
   JsonAnonymizer(std::string target, std::vector<Pattern> patterns, std::vector<std::unique_ptr<Anonymizer>> targets)
@@ -130,7 +153,8 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
   out.clear();
   size_t copied = 0;  // bytes of `value` before this offset are in `out`
   bool changed = false;
-  Scratch nested;
+  NestedScratch nested_scratch;
+  Scratch& nested = nested_scratch.get();
 
   // Matching state. alive_ holds, for each open frame, the patterns whose
   // first `depth` steps match the path to it; a frame at depth d compares its

@@ -1,5 +1,7 @@
 // firstname, lastname (and the fr-fr pack's): realistic names drawn from
 // dictionaries compiled into the binary (sources in anonymizers/data/README.md).
+#include <cmath>
+
 #include "anonymizers/anonymizer_internal.h"
 
 namespace dbanon::internal {
@@ -15,7 +17,9 @@ constexpr std::string_view kLastNames[] = {
 class ListAnonymizer : public SingleColumnAnonymizer {
  public:
   ListAnonymizer(std::string target, std::span<const std::string_view> list, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), list_(list), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), list_(list), prf_(std::move(prf)) {
+    output_bits_ = std::log2(static_cast<double>(list_.size()));
+  }
   std::string_view AnonymizeValue(std::string_view value, Scratch&) const override {
     return Pick(*prf_, value, list_);
   }

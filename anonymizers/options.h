@@ -69,6 +69,14 @@ class Options {
   // per-anonymizer PRF domain so that equal options give equal outputs.
   std::string Canonical() const;
 
+  // A copy without `key`.
+  Options Without(std::string_view key) const {
+    OptionTable copy = values_;
+    auto it = copy.find(key);
+    if (it != copy.end()) copy.erase(it);
+    return Options(std::move(copy));
+  }
+
   // Position of a key in the config file, or nullptr if the key is absent.
   const OptionValue* Find(std::string_view key) const;
 

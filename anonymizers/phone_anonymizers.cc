@@ -126,6 +126,8 @@ class PhoneAnonymizer : public SingleColumnAnonymizer {
     const std::string_view cc = locale_.country_code;
     if (plus) {
       if (nsn.substr(0, cc.size()) == cc) nsn.remove_prefix(cc.size());
+    } else if (locale_.trunk_zero && nsn.substr(0, 2) == "00" && nsn.substr(2, cc.size()) == cc) {
+      nsn.remove_prefix(2 + cc.size());  // international prefix 00 and the country code
     } else if (locale_.trunk_zero) {
       if (!nsn.empty() && nsn.front() == '0') nsn.remove_prefix(1);
     } else if (nsn.size() == 11 && nsn.front() == '1') {
@@ -145,13 +147,16 @@ class PhoneAnonymizer : public SingleColumnAnonymizer {
       wanted.assign(cc);
       wanted.append(std::string_view(national).substr(locale_.trunk_zero ? 1 : 0));
     } else {
-      wanted.assign(us_long ? "1" : "");
+      wanted.clear();
+      if (us_long) wanted.push_back('1');
       wanted.append(national);
     }
     if (only_separators && digits.size() == wanted.size()) {
       Overlay(value, wanted, &formatted);
     } else if (plus) {
-      formatted.assign("+").append(wanted);
+      formatted.clear();
+      formatted.push_back('+');
+      formatted.append(wanted);
     }
     return formatted;
   }

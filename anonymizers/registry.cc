@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -6,8 +7,24 @@
 #include "src/string_view_compat.h"
 #include "anonymizers/anonymizer.h"
 #include "anonymizers/anonymizer_internal.h"
+#include "anonymizers/value_cache.h"
 
 namespace dbanon {
+
+namespace {
+std::atomic<size_t> next_anonymizer_id{0};
+}  // namespace
+
+Anonymizer::Anonymizer() : id_(next_anonymizer_id.fetch_add(1)) {}
+
+Scratch::Scratch() = default;
+Scratch::~Scratch() = default;
+
+ValueCache& Scratch::Cache(size_t id) {
+  if (caches_.size() <= id) caches_.resize(id + 1);
+  if (!caches_[id]) caches_[id] = std::make_unique<ValueCache>();
+  return *caches_[id];
+}
 
 const std::vector<AnonymizerInfo>& AllAnonymizers() {
   static const std::vector<AnonymizerInfo> all = [] {
@@ -44,6 +61,13 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view na
   if (info == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown anonymizer '", ToAbsl(name), "' (see 'dbanon list')"));
   }
+  bool unique = false;
+  if (const OptionValue* u = options.Find("unique")) {
+    const bool* b = std::get_if<bool>(&u->v);
+    if (b == nullptr) return absl::InvalidArgumentError("option 'unique' must be true or false");
+    unique = *b;
+    options = options.Without("unique");  // not part of the mapping
+  }
   // Same name and options give the same PRF, hence the same outputs, in
   // every table that uses them: this keeps joins and foreign keys working.
   auto prf = std::make_shared<const Prf>(salt_prf.Derive(absl::StrCat("dbanon/", ToAbsl(name), "/", options.Canonical())));
@@ -54,6 +78,12 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view na
   if (!unused.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown option '", unused.front(), "' for anonymizer '", ToAbsl(name), "'"));
+  }
+  if (unique && (*made)->output_bits() < kUniqueBits) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "option 'unique': the output space of '", ToAbsl(name), "' (about 2^", static_cast<int>((*made)->output_bits()),
+        " values) is too small to keep different values distinct; unique needs at least 2^",
+        static_cast<int>(kUniqueBits), " (use email, md5, hash or uuid)"));
   }
   return made;
 }

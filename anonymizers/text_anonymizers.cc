@@ -258,7 +258,7 @@ class RegexAnonymizer : public SingleColumnAnonymizer {
 };
 
 // RE2's error text quotes the pattern; we name the problem only (options.h).
-std::string_view DescribeRe2Error(RE2::ErrorCode code) {
+const char* DescribeRe2Error(RE2::ErrorCode code) {
   switch (code) {
     case RE2::ErrorBadEscape: return "bad escape sequence";
     case RE2::ErrorBadCharClass: return "bad character class";

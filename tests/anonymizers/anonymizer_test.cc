@@ -65,6 +65,51 @@ TEST_CASE("the same value, anonymizer, options and salt give the same output") {
   CHECK(x.substr(0, x.find('@')) != y.substr(0, y.find('@')));
 }
 
+TEST_CASE("the per-thread value cache returns exactly what the anonymizer computes") {
+  for (const char* name : {"firstname", "email", "md5"}) {
+    auto a = Make(name);
+    Scratch shared;  // caches across calls, as a worker thread does
+    for (int i = 0; i < 30000; ++i) {
+      std::string value = "v" + std::to_string(i % 300 == 0 ? i : i % 37);  // mostly repeats, some unique
+      Scratch fresh;
+      Cell cached = Run(*a, Cell{value, false}, shared);
+      std::string cached_text(cached.value);
+      Cell direct = Run(*a, Cell{value, false}, fresh);
+      REQUIRE(cached_text == std::string(direct.value));
+    }
+  }
+}
+
+TEST_CASE("unique is accepted only where the output space keeps values apart") {
+  Prf prf("k");
+  CHECK(CreateAnonymizer("email", Options({{"unique", OptionValue{true}}}), prf, "c").ok());
+  CHECK(CreateAnonymizer("md5", Options({{"unique", OptionValue{true}}}), prf, "c").ok());
+  auto r = CreateAnonymizer("string", Options({{"unique", OptionValue{true}},
+                                               {"sample", OptionValue{OptionList{Str("a"), Str("b"), Str("c")}}}}),
+                            prf, "c");
+  REQUIRE_FALSE(r.ok());
+  CHECK(std::string(r.status().message()).find("option 'unique'") != std::string::npos);
+  CHECK_FALSE(CreateAnonymizer("firstname", Options({{"unique", OptionValue{true}}}), prf, "c").ok());
+  CHECK_FALSE(CreateAnonymizer("email", Options({{"unique", Str("yes")}}), prf, "c").ok());
+  // unique does not change the mapping.
+  auto plain = CreateAnonymizer("email", Options(), prf, "c");
+  auto uniq = CreateAnonymizer("email", Options({{"unique", OptionValue{true}}}), prf, "c");
+  CHECK(RunText(**plain, "x@example.invalid") == RunText(**uniq, "x@example.invalid"));
+}
+
+TEST_CASE("unique holds over 1,000,000 distinct inputs") {
+  for (const char* name : {"email", "md5"}) {
+    auto a = Make(name, {{"unique", OptionValue{true}}});
+    std::set<std::string> seen;
+    Scratch scratch;
+    for (int i = 0; i < 1000000; ++i) {
+      Cell out = Run(*a, Cell{"user" + std::to_string(i) + "@example.invalid", false}, scratch);
+      seen.emplace(out.value);
+    }
+    CHECK(seen.size() == 1000000);
+  }
+}
+
 TEST_CASE("email gives a valid address in the configured domain") {
   auto a = Make("email", {{"domain", Str("test.example.org")}});
   std::regex re("^anon-[0-9a-f]{32}@test\\.example\\.org$");
