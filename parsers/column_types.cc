@@ -1,0 +1,234 @@
+#include "parsers/column_types.h"
+
+#include <charconv>
+#include <limits>
+
+#include "absl/strings/ascii.h"
+#include "parsers/pg_identifier.h"
+
+namespace dbanon {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Splits the text between the outer parentheses at top-level commas,
+// skipping over quoted names, string literals and nested parentheses.
+std::vector<std::string_view> SplitTopLevel(std::string_view body) {
+  std::vector<std::string_view> parts;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (c == '"' || c == '\'') {
+      size_t j = i + 1;
+      while (j < body.size()) {
+        if (body[j] == c) {
+          if (j + 1 < body.size() && body[j + 1] == c) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      i = j;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      parts.push_back(body.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  parts.push_back(body.substr(start));
+  return parts;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Reads one identifier (bare, folded to lower case, or quoted) from the
+// front of `s`; returns false when there is none.
+bool TakeIdentifier(std::string_view* s, std::string* out) {
+  *s = Trim(*s);
+  if (s->empty()) return false;
+  out->clear();
+  if ((*s)[0] == '"') {
+    size_t i = 1;
+    while (i < s->size()) {
+      if ((*s)[i] == '"') {
+        if (i + 1 < s->size() && (*s)[i + 1] == '"') {
+          out->push_back('"');
+          i += 2;
+          continue;
+        }
+        s->remove_prefix(i + 1);
+        return true;
+      }
+      out->push_back((*s)[i++]);
+    }
+    return false;
+  }
+  size_t i = 0;
+  while (i < s->size() && !IsSpace((*s)[i]) && (*s)[i] != '(' && (*s)[i] != ',' && (*s)[i] != '.') {
+    out->push_back(absl::ascii_tolower(static_cast<unsigned char>((*s)[i])));
+    ++i;
+  }
+  s->remove_prefix(i);
+  return !out->empty();
+}
+
+bool StartsWithWord(std::string_view s, std::string_view word) {
+  if (s.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(s[i])) != word[i]) return false;
+  }
+  return s.size() == word.size() || !(absl::ascii_isalnum(static_cast<unsigned char>(s[word.size()])) ||
+                                      s[word.size()] == '_');
+}
+
+size_t Utf8Chars(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+// Byte length of the first `chars` UTF-8 characters of `s`.
+size_t Utf8Prefix(std::string_view s, size_t chars) {
+  size_t seen = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      if (seen == chars) return i;
+      ++seen;
+    }
+  }
+  return s.size();
+}
+
+}  // namespace
+
+ColumnLimit LimitOfType(std::string name, std::string_view type) {
+  ColumnLimit limit;
+  limit.name = std::move(name);
+  type = Trim(type);
+  std::string t;
+  for (char c : type) t.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  // Arrays hold many values: no single limit applies.
+  size_t paren_end = t.find(')');
+  if (t.find('[') != std::string::npos) return limit;
+  for (std::string_view prefix : {"character varying(", "varchar(", "character(", "char(", "bpchar(",
+                                  "national character varying(", "nvarchar(", "nchar("}) {
+    if (t.rfind(prefix, 0) == 0 && paren_end != std::string::npos) {
+      size_t n = 0;
+      auto [p, ec] = std::from_chars(t.data() + prefix.size(), t.data() + paren_end, n);
+      if (ec == std::errc() && p == t.data() + paren_end && n > 0) limit.max_chars = n;
+      return limit;
+    }
+  }
+  std::string_view word(t);
+  size_t end = word.find_first_of(" \t\n(");
+  word = word.substr(0, end);
+  if (word == "smallint" || word == "int2") limit.integer_bits = 16;
+  if (word == "integer" || word == "int" || word == "int4") limit.integer_bits = 32;
+  if (word == "bigint" || word == "int8") limit.integer_bits = 64;
+  return limit;
+}
+
+std::optional<CreateTable> ParsePgCreateTable(std::string_view statement) {
+  std::string_view s = Trim(statement);
+  if (!StartsWithWord(s, "create")) return std::nullopt;
+  s = Trim(s.substr(6));
+  for (std::string_view word : {"unlogged", "temporary", "temp", "global", "local", "foreign"}) {
+    if (StartsWithWord(s, word)) s = Trim(s.substr(word.size()));
+  }
+  if (!StartsWithWord(s, "table")) return std::nullopt;
+  s = Trim(s.substr(5));
+  if (StartsWithWord(s, "if not exists")) s = Trim(s.substr(13));
+  CreateTable ct;
+  std::string part;
+  while (true) {
+    if (!TakeIdentifier(&s, &part)) return std::nullopt;
+    ct.name_parts.push_back(part);
+    s = Trim(s);
+    if (s.empty() || s[0] != '.') break;
+    s.remove_prefix(1);
+  }
+  if (s.empty() || s[0] != '(') return std::nullopt;  // PARTITION OF, OF type, AS query
+  // The column list ends at the matching parenthesis.
+  int depth = 0;
+  size_t end = std::string_view::npos;
+  char quote = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (quote) {
+      if (c == quote) quote = 0;  // a doubled quote closes and reopens: same effect
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      end = i;
+      break;
+    }
+  }
+  if (end == std::string_view::npos) return std::nullopt;
+  for (std::string_view element : SplitTopLevel(s.substr(1, end - 1))) {
+    element = Trim(element);
+    if (element.empty()) continue;
+    bool constraint = false;
+    for (std::string_view word : {"constraint", "primary", "unique", "check", "foreign", "exclude", "like"}) {
+      if (StartsWithWord(element, word)) constraint = true;
+    }
+    if (constraint) continue;
+    std::string name;
+    if (!TakeIdentifier(&element, &name)) continue;
+    ct.columns.push_back(LimitOfType(std::move(name), element));
+  }
+  return ct;
+}
+
+bool FitToColumn(const ColumnLimit& limit, std::string* value) {
+  if (limit.max_chars > 0) {
+    if (Utf8Chars(*value) <= limit.max_chars) return false;
+    size_t at = value->rfind('@');
+    if (at != std::string::npos && at > 0) {
+      std::string_view domain = std::string_view(*value).substr(at);
+      size_t domain_chars = Utf8Chars(domain);
+      if (domain_chars + 1 <= limit.max_chars) {
+        size_t keep = Utf8Prefix(*value, limit.max_chars - domain_chars);
+        value->erase(keep, at - keep);
+        return true;
+      }
+    }
+    value->resize(Utf8Prefix(*value, limit.max_chars));
+    return true;
+  }
+  if (limit.integer_bits > 0) {
+    const char* b = value->data();
+    const char* e = b + value->size();
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(b, e, v);
+    if (p != e || value->empty()) return false;  // not an integer: nothing to clamp
+    int64_t lo = limit.integer_bits == 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (limit.integer_bits - 1));
+    int64_t hi = limit.integer_bits == 64 ? std::numeric_limits<int64_t>::max() : (int64_t{1} << (limit.integer_bits - 1)) - 1;
+    if (ec == std::errc::result_out_of_range) {
+      *value = std::to_string((*value)[0] == '-' ? lo : hi);
+      return true;
+    }
+    if (v < lo || v > hi) {
+      *value = std::to_string(v < lo ? lo : hi);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace dbanon

@@ -1,0 +1,58 @@
+// Column types from a dump's CREATE TABLE statements, and fitting a
+// replacement value to its column.
+//
+// Anonymized values must load back: a value longer than a varchar(n) or
+// char(n) column is rejected by PostgreSQL ("value too long for type
+// character varying(n)") and by MySQL in strict mode, and an integer outside
+// its type's range is rejected by both. The framer reads the CREATE TABLE of
+// each table it meets; the row rewriters fit every replacement to its
+// column with FitToColumn.
+//
+// Sources: PostgreSQL docs, "Character Types" and "Numeric Types" (varchar(n)
+// and char(n) count characters, smallint/integer/bigint are 2/4/8 bytes);
+// pg_dump writes types with format_type ("character varying(45)",
+// "character(2)", "integer").
+//
+// Thread-safety: pure functions.
+#ifndef DBANON_PARSERS_COLUMN_TYPES_H_
+#define DBANON_PARSERS_COLUMN_TYPES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dbanon {
+
+struct ColumnLimit {
+  std::string name;        // the column, unquoted
+  size_t max_chars = 0;    // varchar(n)/char(n): n characters; 0 when not limited
+  int integer_bits = 0;    // 16, 32 or 64 for smallint/integer/bigint; 0 otherwise
+  bool IsLimited() const { return max_chars > 0 || integer_bits > 0; }
+};
+
+// The columns of a PostgreSQL `CREATE [UNLOGGED] TABLE name (...)` statement
+// as pg_dump writes it (constraints and LIKE clauses are skipped), with
+// their limits; nullopt when `statement` is not a CREATE TABLE with a column
+// list (PARTITION OF, OF type, AS query).
+struct CreateTable {
+  std::vector<std::string> name_parts;  // unquoted
+  std::vector<ColumnLimit> columns;
+};
+std::optional<CreateTable> ParsePgCreateTable(std::string_view statement);
+
+// The limit a type text ("character varying(45)", "char(2)", "bigint",
+// "varchar(10)[]") sets, with `name` filled in.
+ColumnLimit LimitOfType(std::string name, std::string_view type);
+
+// Fits `value` to `limit`: text longer than max_chars characters (UTF-8) is
+// cut at a character boundary, except that when it contains '@' and the part
+// from the last '@' fits, the part before it is shortened instead, so an
+// e-mail address stays an address; an integer outside the type's range is
+// clamped to it. Returns true when the value was changed.
+bool FitToColumn(const ColumnLimit& limit, std::string* value);
+
+}  // namespace dbanon
+
+#endif  // DBANON_PARSERS_COLUMN_TYPES_H_
