@@ -2,9 +2,10 @@
 // first when adding a dump format.
 //
 // A Framer cuts the input byte stream into Segments: raw spans that go to the
-// output unchanged, and spans of whole data rows of a configured table that a
-// worker thread rewrites (see RewriteRows). Framing is sequential (one framer
-// per input, on one thread); rewriting runs on many threads.
+// output unchanged, spans of whole data rows of a configured table that a
+// worker thread rewrites (see RowRewriter), and spans that are dropped (the
+// data of a truncated table). Framing is sequential (one framer per input, on
+// one thread); rewriting runs on many threads.
 //
 // Thread-safety: a Framer is used by one thread. RowPlans it hands out are
 // immutable and stay valid for the framer's lifetime; they may be read from
@@ -38,6 +39,17 @@ struct RowPlan {
   std::vector<Step> steps;
   // Per column position: true when some step writes it.
   std::vector<bool> configured;
+  // The table's data is dropped: COPY keeps its header and `\.` without rows,
+  // INSERT statements disappear. `steps` is empty then.
+  bool truncate = false;
+  // What the dump's DDL says of each column (INSERT dumps, filled by the
+  // framer from CREATE TABLE); empty when unknown.
+  struct ColumnInfo {
+    bool numeric = false;                  // a number type: values are bare literals
+    bool generated = false;                // GENERATED ALWAYS AS / AS (...)
+    std::vector<std::string> enum_labels;  // MySQL ENUM('a','b'): the only values allowed
+  };
+  std::vector<ColumnInfo> column_info;
 };
 
 // Decides, when a framer meets the data of a table, whether and how its rows
@@ -71,16 +83,26 @@ class RowRewriter {
   // "LINE:COL: message" naming the table, never a value.
   virtual absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
                                Scratch& scratch) const = 0;
+  // Same, for rows that start at column `first_col` of their first line (an
+  // INSERT tuple in the middle of a line). The pipeline calls this one.
+  virtual absl::Status RewriteAt(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
+                                 std::string* out, Scratch& scratch) const {
+    (void)first_col;
+    return Rewrite(plan, rows, first_line, out, scratch);
+  }
 };
 
 struct Segment {
-  enum class Kind : uint8_t { kRaw, kRows };
+  // kRaw: copied to the output; kRows: rewritten by `rewriter`; kDrop: not
+  // written at all (a truncated table's data).
+  enum class Kind : uint8_t { kRaw, kRows, kDrop };
   Kind kind = Kind::kRaw;
   size_t begin = 0;  // byte offsets into the framed buffer
   size_t end = 0;
   int64_t first_line = 0;  // 1-based line number of the byte at `begin`
   const RowPlan* plan = nullptr;          // kRows only
   const RowRewriter* rewriter = nullptr;  // kRows only
+  int64_t first_col = 1;                  // 1-based column of the byte at `begin`
 };
 
 // Errors carry the position in their message as "LINE:COL: what"; the

@@ -27,6 +27,7 @@ std::string QuoteIdentifierIfNeeded(std::string_view name) {
 }
 
 std::string TableName::Display() const {
+  if (schema.empty()) return QuoteIdentifierIfNeeded(table);  // MySQL, SQLite: no schema
   return absl::StrCat(QuoteIdentifierIfNeeded(schema), ".", QuoteIdentifierIfNeeded(table));
 }
 

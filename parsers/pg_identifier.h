@@ -19,6 +19,8 @@
 namespace dbanon {
 
 // A table name after unquoting: schema and table, compared byte for byte.
+// MySQL and SQLite dumps name tables without a schema: schema is empty, and
+// the config's unqualified keys (schema public) match them.
 struct TableName {
   std::string schema;
   std::string table;

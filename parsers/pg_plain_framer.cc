@@ -28,7 +28,7 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
     if (prefix.size() == word.size()) return complete;
     return !IsIdentChar(static_cast<unsigned char>(prefix[word.size()]));
   };
-  return starts("copy") || starts("insert") || starts("set");
+  return starts("copy") || starts("insert") || starts("set") || starts("create");
 }
 
 // `SET standard_conforming_strings = off|on;` (and TO, quotes, case).
@@ -73,18 +73,32 @@ void PgPlainFramer::Emit(Segment::Kind kind, size_t begin, size_t end, int64_t f
 absl::StatusOr<size_t> PgPlainFramer::Frame(std::string_view input, bool eof, std::vector<Segment>* segments) {
   out_ = segments;
   size_t pos = 0;
-  while (pos < input.size()) {
+  need_more_ = false;
+  while (pos < input.size() || (mode_ == Mode::kInsertValues && eof)) {
     if (mode_ == Mode::kCopyData) {
       size_t before = pos;
       absl::Status s = ScanCopyData(input, &pos, eof, nullptr);
       if (!s.ok()) return s;
       if (pos == before && mode_ == Mode::kCopyData) break;  // needs more input
-    } else {
-      size_t start = pos;
-      int64_t start_line = line_;
-      absl::Status s = ScanSql(input, &pos, eof);
-      Emit(Segment::Kind::kRaw, start, pos, start_line, nullptr);
+    } else if (mode_ == Mode::kInsertValues) {
+      sink_.Reset(out_, input, pos, line_, col_);
+      bool done = false;
+      absl::Status s = values_.Frame(input, &pos, eof, &sink_, &done);
       if (!s.ok()) return s;
+      std::tie(line_, col_) = sink_.lines().At(pos);
+      if (!done) break;  // the rest (maybe a partial tuple from pos) needs more input
+      resolver_->CountRows(values_.table(), values_.rows());
+      mode_ = Mode::kSql;
+      lex_ = Lex::kNormal;
+      reopen_ = Lex::kNormal;
+      in_ident_ = false;
+      prev_ = ')';
+      prev2_ = ' ';
+      last_was_significant_ = true;
+    } else {
+      absl::Status s = ScanSql(input, &pos, eof);  // emits the SQL it scanned
+      if (!s.ok()) return s;
+      if (need_more_) break;
     }
   }
   if (eof && pos == input.size()) {
@@ -118,10 +132,96 @@ absl::Status PgPlainFramer::EndOfInput() {
   return absl::OkStatus();
 }
 
+void PgPlainFramer::FlushSql(size_t to, Segment::Kind kind, int64_t line) {
+  if (to <= sql_from_) return;
+  Emit(kind, sql_from_, to, sql_from_line_, nullptr);
+  sql_from_ = to;
+  sql_from_line_ = line;
+}
+
+void PgPlainFramer::RestoreStatementStart() {
+  line_ = statement_line_;
+  col_ = statement_col_;
+  prev_ = stmt_prev_;
+  prev2_ = stmt_prev2_;
+  last_was_significant_ = stmt_last_significant_;
+  lex_ = Lex::kNormal;
+  reopen_ = Lex::kNormal;
+  in_statement_ = false;
+  keep_text_ = false;
+  decided_ = false;
+  statement_.clear();
+  paren_depth_ = 0;
+  begin_depth_ = 0;
+  ident_count_ = 0;
+  std::memset(routine_words_, 0, sizeof(routine_words_));
+  significant_ = 0;
+  in_ident_ = false;
+  ident_.clear();
+  first_word_.clear();
+  prev_word_.clear();
+  insert_head_ = values_found_ = create_table_ = false;
+}
+
+absl::Status PgPlainFramer::StartValues(std::string_view input, size_t i) {
+  const SqlDialect& d = PostgresDialect(standard_strings_);
+  std::optional<InsertHead> head = ParseInsertHead(d, input.substr(stmt_begin_, i - stmt_begin_));
+  if (!head.has_value() || !head->values) {
+    return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                           "cannot read the table and columns of this INSERT statement");
+  }
+  auto target = tables_.Resolve(d, *head);
+  if (!target.ok()) {
+    absl::StatusCode code = target.status().code();
+    if (code == absl::StatusCode::kFailedPrecondition) code = absl::StatusCode::kDataLoss;
+    return PositionedError(code, statement_line_, statement_col_, ToStd(target.status().message()));
+  }
+  for (const std::string& w : tables_.TakeWarnings()) {
+    warnings_.push_back(absl::StrCat(statement_line_, ":", statement_col_, ": ", w));
+  }
+  FlushSql(stmt_begin_, Segment::Kind::kRaw, statement_line_);
+  FlushSql(i, target->drop ? Segment::Kind::kDrop : Segment::Kind::kRaw, line_);
+  values_.Begin(d, *target, statement_line_);
+  mode_ = Mode::kInsertValues;
+  insert_head_ = false;
+  insert_values_done_ = true;
+  drop_tail_ = target->drop;
+  keep_text_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status PgPlainFramer::EndInsertWithoutValues(std::string_view input, size_t end) {
+  insert_head_ = false;
+  std::optional<InsertHead> head = ParseInsertHead(PostgresDialect(standard_strings_),
+                                                   input.substr(stmt_begin_, end - stmt_begin_));
+  if (!head.has_value()) {
+    return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                           "cannot read the table of this INSERT statement");
+  }
+  TableName table = TableNameFor(PostgresDialect(true), head->name_parts);
+  resolver_->SawTable(table);
+  bool drop = false;
+  if (resolver_->IsConfigured(table)) {
+    auto plan = resolver_->Resolve(table, {});
+    drop = plan.ok() && *plan != nullptr && (*plan)->truncate;
+    if (!drop && !head->default_values) {
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             absl::StrCat("INSERT into configured table ", table.Display(),
+                                          " without VALUES (INSERT ... SELECT) is not supported"));
+    }
+  }
+  if (head->default_values) resolver_->CountRows(table, 1);  // INSERT ... DEFAULT VALUES: one row
+  FlushSql(stmt_begin_, Segment::Kind::kRaw, statement_line_);
+  FlushSql(end, drop ? Segment::Kind::kDrop : Segment::Kind::kRaw, line_);
+  drop_newline_ = drop;
+  return absl::OkStatus();
+}
+
 absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eof) {
-  (void)eof;
   const size_t n = input.size();
   size_t i = *pos;
+  sql_from_ = i;
+  sql_from_line_ = line_;
   // Appends input[from, to) to the kept statement text.
   auto keep = [&](size_t from, size_t to) {
     if (!keep_text_ || to <= from) return;
@@ -163,6 +263,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
         jump(i + 1, false);
         mode_ = Mode::kCopyData;
         *pos = i;
+        FlushSql(i, Segment::Kind::kRaw, line_);
         return absl::OkStatus();
       }
       if (c != ' ' && c != '\t' && c != '\r') {
@@ -269,9 +370,31 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     }
 
     // Normal SQL text.
+    if (in_ident_ && !IsIdentChar(c)) {
+      FinishIdentifier();
+      if (values_found_) {
+        values_found_ = false;
+        *pos = i;
+        return StartValues(input, i);
+      }
+    }
+    if (drop_newline_) {
+      // The line end after a dropped INSERT statement goes with it.
+      if (c == '\n' || c == '\r') {
+        FlushSql(i, Segment::Kind::kRaw, line_);
+        jump(i + 1, false);
+        FlushSql(i, Segment::Kind::kDrop, line_);
+        if (c == '\n') drop_newline_ = false;
+        continue;
+      }
+      drop_newline_ = false;
+    }
+    if (insert_head_ && i - stmt_begin_ > kMaxStatementBytes) {
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             "INSERT statement longer than 1 MiB before its VALUES");
+    }
     Lex reopen = reopen_;
     reopen_ = Lex::kNormal;
-    if (in_ident_ && !IsIdentChar(c)) FinishIdentifier();
     if (in_ident_) {
       if (ident_.size() < 16) ident_.push_back(static_cast<char>(absl::ascii_tolower(c)));
     } else if (IsTagStart(c) && !IsIdentChar(prev_)) {
@@ -312,6 +435,14 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       statement_col_ = col_;
       significant_ = 0;
       decided_ = false;
+      stmt_begin_ = i;
+      stmt_prev_ = prev_;
+      stmt_prev2_ = prev2_;
+      stmt_last_significant_ = prev_significant;
+      first_word_.clear();
+      prev_word_.clear();
+      insert_head_ = create_table_ = insert_values_done_ = drop_tail_ = false;
+      drop_newline_ = false;
     }
     ++significant_;
     if (c == '\'') {
@@ -344,13 +475,38 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     }
     if (c == ';' && paren_depth_ == 0 && begin_depth_ == 0 && lex_ == Lex::kNormal) {
       *pos = i;
-      absl::Status s = EndStatement();
+      stmt_end_ = i;
+      absl::Status s = EndStatement(input);
       if (!s.ok()) return s;
       if (mode_ == Mode::kAfterCopy) continue;
     }
     continue;
   }
   *pos = i;
+  // A statement that may still turn out to be an INSERT is held: nothing of
+  // it is emitted before its table is known (it may be dropped).
+  const bool maybe_insert =
+      in_statement_ && (insert_head_ || (ident_count_ == 0 && in_ident_ && significant_ == static_cast<int64_t>(ident_.size()) &&
+                                         std::string_view("insert").substr(0, ident_.size()) == ident_));
+  if (maybe_insert && !eof) {
+    FlushSql(stmt_begin_, Segment::Kind::kRaw, statement_line_);
+    RestoreStatementStart();
+    *pos = stmt_begin_;
+    need_more_ = true;
+    return absl::OkStatus();
+  }
+  if (maybe_insert && eof) {
+    // The last statement has no ';'.
+    if (in_ident_) {
+      FinishIdentifier();
+      if (values_found_) {
+        values_found_ = false;
+        return StartValues(input, i);
+      }
+    }
+    if (insert_head_) return EndInsertWithoutValues(input, i);
+  }
+  FlushSql(i, drop_tail_ ? Segment::Kind::kDrop : Segment::Kind::kRaw, line_);
   return absl::OkStatus();
 }
 
@@ -360,6 +516,22 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
 // PROCEDURE (src/fe_utils/psqlscan.l). Same rule here.
 void PgPlainFramer::FinishIdentifier() {
   in_ident_ = false;
+  // INSERT: held up to its VALUES keyword; CREATE TABLE: its text is kept.
+  if (ident_count_ == 0) {
+    first_word_ = ident_;
+    insert_head_ = ident_ == "insert" && paren_depth_ == 0 && significant_ == 6;
+  } else if (insert_head_ && paren_depth_ == 0 && ident_ == "values" && prev_word_ != "default") {
+    values_found_ = true;
+  } else if (first_word_ == "create" && ident_count_ <= 4 && !create_table_) {
+    if (ident_ == "table") {
+      create_table_ = true;
+    } else if (!(ident_ == "unlogged" || ident_ == "temporary" || ident_ == "temp" || ident_ == "global" ||
+                 ident_ == "local")) {
+      first_word_ = "create ...";  // not a table: stop keeping the text
+      keep_text_ = false;
+    }
+  }
+  prev_word_ = ident_;
   if (ident_count_ < 4) {
     bool tracked = ident_ == "create" || ident_ == "function" || ident_ == "procedure" || ident_ == "or" ||
                    ident_ == "replace";
@@ -387,8 +559,36 @@ void PgPlainFramer::UnkeepLast() {
   }
 }
 
-absl::Status PgPlainFramer::EndStatement() {
+absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   in_statement_ = false;
+  if (insert_head_) {
+    keep_text_ = false;
+    statement_.clear();
+    absl::Status s = EndInsertWithoutValues(input, stmt_end_);
+    paren_depth_ = 0;
+    begin_depth_ = 0;
+    ident_count_ = 0;
+    std::memset(routine_words_, 0, sizeof(routine_words_));
+    significant_ = 0;
+    return s;
+  }
+  if (insert_values_done_) {
+    // The rest of an INSERT whose VALUES list was framed (`;`, ON CONFLICT ...).
+    insert_values_done_ = false;
+    keep_text_ = false;
+    statement_.clear();
+    paren_depth_ = 0;
+    begin_depth_ = 0;
+    ident_count_ = 0;
+    std::memset(routine_words_, 0, sizeof(routine_words_));
+    significant_ = 0;
+    if (drop_tail_) {
+      FlushSql(stmt_end_, Segment::Kind::kDrop, line_);
+      drop_tail_ = false;
+      drop_newline_ = true;
+    }
+    return absl::OkStatus();
+  }
   paren_depth_ = 0;
   begin_depth_ = 0;
   ident_count_ = 0;
@@ -399,10 +599,10 @@ absl::Status PgPlainFramer::EndStatement() {
   std::string statement = std::move(statement_);
   statement_.clear();
   if (!kept) {
-    if (statement.rfind("\x01toolong", 0) == 0) {
+    if (statement.rfind("\x01toolong", 0) == 0 && first_word_ == "copy") {
       // Only statements worth keeping grow this long while kept.
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
-                             "COPY or INSERT statement longer than 1 MiB before its data");
+                             "COPY statement longer than 1 MiB before its data");
     }
     return absl::OkStatus();
   }
@@ -410,16 +610,9 @@ absl::Status PgPlainFramer::EndStatement() {
     standard_strings_ = *sco;
     return absl::OkStatus();
   }
-  if (auto target = ParseInsertTarget(statement)) {
-    TableName table = target->size() >= 2 ? TableName{(*target)[target->size() - 2], target->back()}
-                                           : TableName{"public", target->back()};
-    resolver_->SawTable(table);
-    if (resolver_->IsConfigured(table)) {
-      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
-                             absl::StrCat("table ", table.Display(),
-                                          " is configured but its data is in INSERT statements, which this "
-                                          "version does not rewrite; dump it with COPY (pg_dump's default)"));
-    }
+  if (create_table_) {
+    // Column names for INSERTs without a column list (pg_dump --inserts).
+    tables_.AddCreateTable(PostgresDialect(standard_strings_), statement);
     return absl::OkStatus();
   }
   auto header = ParseCopyHeader(statement);
@@ -432,8 +625,15 @@ absl::Status PgPlainFramer::EndStatement() {
   copy_line_ = statement_line_;
   copy_rows_ = 0;
   copy_plan_ = nullptr;
+  copy_drop_ = false;
   resolver_->SawTable(copy_table_);
   if (resolver_->IsConfigured(copy_table_)) {
+    auto truncated = resolver_->Resolve(copy_table_, copy_->columns);
+    if (truncated.ok() && *truncated != nullptr && (*truncated)->truncate) {
+      copy_drop_ = true;  // the header and `\.` stay, the rows go
+      mode_ = Mode::kAfterCopy;
+      return absl::OkStatus();
+    }
     if (!copy_->text_format) {
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                              absl::StrCat("COPY options for configured table ", copy_table_.Display(),
@@ -458,15 +658,20 @@ absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bo
     lex_ = Lex::kNormal;
     prev_ = prev2_ = '\n';
     copy_plan_ = nullptr;
+    copy_drop_ = false;
   };
   while (i < n) {
     const char* nlp = static_cast<const char*>(std::memchr(input.data() + i, '\n', n - i));
+    const Segment::Kind pass = copy_drop_ ? Segment::Kind::kDrop : Segment::Kind::kRaw;
     if (mid_line_) {
       size_t to = nlp == nullptr ? n : static_cast<size_t>(nlp - input.data()) + 1;
-      Emit(Segment::Kind::kRaw, i, to, line_, nullptr);
+      Emit(pass, i, to, line_, nullptr);
       if (nlp != nullptr) {
         ++line_;
+        col_ = 1;
         mid_line_ = false;
+      } else {
+        col_ += static_cast<int64_t>(to - i);  // where a cut-off line is reported
       }
       i = to;
       continue;
@@ -490,9 +695,10 @@ absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bo
       }
       if (copy_plan_ == nullptr && rest.size() > 3) {
         // Too long to be the end marker: pass it on now, whatever its length.
-        Emit(Segment::Kind::kRaw, i, n, line_, nullptr);
+        Emit(pass, i, n, line_, nullptr);
         ++copy_rows_;
         mid_line_ = true;
+        col_ = static_cast<int64_t>(rest.size()) + 1;
         i = n;
         break;
       }
@@ -517,7 +723,7 @@ absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bo
     if (copy_plan_ != nullptr) {
       Emit(Segment::Kind::kRows, i, nl + 1, line_, copy_plan_);
     } else {
-      Emit(Segment::Kind::kRaw, i, nl + 1, line_, nullptr);
+      Emit(pass, i, nl + 1, line_, nullptr);
     }
     ++copy_rows_;
     ++line_;

@@ -14,12 +14,19 @@
 // docs/formats.md A.5, A.9).
 //
 // Everything is passed through byte for byte except the rows of configured
-// tables, which are handed to workers as kRows segments. An INSERT into
-// a configured table is an error until INSERT dumps are supported: passing it
-// through would leak the values.
+// tables, which are handed to workers as kRows segments, and the data of
+// truncated tables, which is dropped (a COPY block keeps its header and `\.`).
+//
+// INSERT statements (pg_dump --inserts, --column-inserts, --rows-per-insert;
+// docs/formats.md A.4) are held from their first byte to their VALUES
+// keyword, their head is parsed (column names from the column list, else from
+// the table's CREATE TABLE earlier in the dump, which is kept for that), and
+// their tuples are framed by InsertValuesFramer (parsers/insert_framer.h) with
+// PostgreSQL's string rules (standard_conforming_strings as last SET).
 //
 // Memory: a row of a configured table must fit in kMaxRowBytes; other lines
-// may be of any length (they are passed through in pieces).
+// may be of any length (they are passed through in pieces). INSERT tuples
+// follow InsertValuesFramer's limits.
 //
 // Thread-safety: one thread.
 #ifndef DBANON_PARSERS_PG_PLAIN_FRAMER_H_
@@ -30,6 +37,7 @@
 #include <vector>
 
 #include "parsers/framer.h"
+#include "parsers/insert_framer.h"
 #include "parsers/pg_copy.h"
 
 namespace dbanon {
@@ -42,13 +50,13 @@ class PgPlainFramer : public Framer {
   static constexpr size_t kMaxStatementBytes = size_t{1} << 20;
 
   // `resolver` must outlive the framer.
-  explicit PgPlainFramer(TableResolver* resolver) : resolver_(resolver) {}
+  explicit PgPlainFramer(TableResolver* resolver) : resolver_(resolver), tables_(resolver) {}
 
   absl::StatusOr<size_t> Frame(std::string_view input, bool eof, std::vector<Segment>* segments) override;
   std::vector<std::string> TakeWarnings() override;
 
  private:
-  enum class Mode { kSql, kAfterCopy, kCopyData };
+  enum class Mode { kSql, kAfterCopy, kCopyData, kInsertValues };
   enum class Lex {
     kNormal,
     kLineComment,
@@ -66,8 +74,16 @@ class PgPlainFramer : public Framer {
   // line ends (mode_ becomes kCopyData) or at the end of input.
   absl::Status ScanSql(std::string_view input, size_t* pos, bool eof);
   absl::Status ScanCopyData(std::string_view input, size_t* pos, bool eof, size_t* consumed_end);
-  absl::Status EndStatement();
+  absl::Status EndStatement(std::string_view input);
   absl::Status EndOfInput();
+  // INSERT support: the VALUES keyword ended the held head at input[i].
+  absl::Status StartValues(std::string_view input, size_t i);
+  // A held INSERT statement without VALUES ended at input[end].
+  absl::Status EndInsertWithoutValues(std::string_view input, size_t end);
+  // Emits this call's SQL bytes from sql_from_ to `to`, whose line is `line`.
+  void FlushSql(size_t to, Segment::Kind kind, int64_t line);
+  // Forgets the held statement: scanning restarts at its first byte.
+  void RestoreStatementStart();
   void Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan);
   void UnkeepLast();
   void FinishIdentifier();  // the last significant byte turned out to open a comment
@@ -103,12 +119,33 @@ class PgPlainFramer : public Framer {
   int64_t statement_col_ = 0;
   int64_t lex_start_line_ = 0;  // where the current literal/comment began
 
+  // INSERT statements (see StartValues).
+  InsertTables tables_;
+  InsertValuesFramer values_;
+  SegmentSink sink_;
+  size_t sql_from_ = 0;           // this call's SQL bytes before this are emitted
+  int64_t sql_from_line_ = 1;
+  bool need_more_ = false;        // Frame must return: the rest needs more input
+  size_t stmt_begin_ = 0;         // offset of the current statement's first byte
+  size_t stmt_end_ = 0;           // offset after its ';'
+  unsigned char stmt_prev_ = '\n', stmt_prev2_ = '\n';
+  bool stmt_last_significant_ = false;
+  std::string first_word_;        // the statement's first word, lower case
+  bool insert_head_ = false;      // an INSERT whose VALUES is not reached yet (held)
+  bool values_found_ = false;
+  bool insert_values_done_ = false;  // the statement's VALUES list was framed
+  bool create_table_ = false;     // CREATE [UNLOGGED|TEMP] TABLE: its text is kept
+  bool drop_tail_ = false;        // the statement's data is dropped: so is the rest of it
+  bool drop_newline_ = false;     // ... and the line end after it
+  std::string prev_word_;
+
   // The current COPY block.
   std::optional<CopyHeader> copy_;
   TableName copy_table_;
   const RowPlan* copy_plan_ = nullptr;
   int64_t copy_line_ = 0;  // line of the COPY statement
   int64_t copy_rows_ = 0;
+  bool copy_drop_ = false;  // a truncated table: rows are dropped
   bool mid_line_ = false;  // inside a long pass-through data line
 
   int64_t line_ = 1;

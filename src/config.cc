@@ -136,9 +136,18 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
           return ConfigError(path, table.position, absl::StrCat("table '", table.key, "' must be a table of columns"));
         }
         for (const auto& [ck, cv] : *columns) {
+          if (ck.str() == "truncate" && cv.is_boolean()) {  // a string would configure a column named truncate
+            table.truncate = cv.as_boolean()->get();
+            continue;
+          }
           auto rule = ParseRule(path, table.key, std::string(ck.str()), cv);
           if (!rule.ok()) return rule.status();
           table.rules.push_back(*std::move(rule));
+        }
+        if (table.truncate && !table.rules.empty()) {
+          return ConfigError(path, table.position,
+                             absl::StrCat("table '", table.key,
+                                          "': truncate = true drops every row, so its column rules would do nothing"));
         }
         for (const TableConfig& other : config.tables) {
           if (other.name == table.name) {

@@ -5,6 +5,8 @@
 //   [tables.customer]                  # unqualified = schema public
 //   email = "email"                    # column = anonymizer name
 //   age = { anonymizer = "integer", options = { min = 18, max = 90 } }
+//   [tables.session]                   # drop the table's data
+//   truncate = true
 //   [tables."Client List".postal]      # multi-column: the key is a label
 //   anonymizer = "address"
 //   options = { street_address = "street", postal_code = "zip" }
@@ -48,6 +50,9 @@ struct TableConfig {
   TableName name;
   std::vector<ColumnRule> rules;
   SourcePosition position;
+  // `truncate = true`: the dump keeps the table but none of its rows (COPY
+  // header and `\.` with nothing between; INSERT statements dropped).
+  bool truncate = false;
 };
 
 struct Config {

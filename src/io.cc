@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -38,6 +39,51 @@ absl::Status ErrnoStatus(int err, std::string_view what) {
 
 const char* PendingTempFile() { return pending_set.load() ? pending_temp : nullptr; }
 
+namespace {
+char pending_dir[PATH_MAX + 1];
+std::atomic<bool> pending_dir_set{false};
+}  // namespace
+
+void SetPendingTempDir(const std::string& path) {
+  pending_dir_set.store(false);
+  if (path.empty() || path.size() > PATH_MAX) return;
+  std::memcpy(pending_dir, path.c_str(), path.size() + 1);
+  pending_dir_set.store(true);
+}
+
+void RemovePendingTempDirForSignal() {
+  if (!pending_dir_set.load()) return;
+  int fd = ::open(pending_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    // getdents64 through syscall(2): readdir is not async-signal-safe.
+    // Unlinking while listing may hide entries from the listing: list again
+    // until a pass finds nothing.
+    alignas(8) static char buf[16384];
+    for (int pass = 0; pass < 8; ++pass) {
+      ::lseek(fd, 0, SEEK_SET);
+      bool removed = false;
+      while (true) {
+        long n = ::syscall(SYS_getdents64, fd, buf, sizeof(buf));
+        if (n <= 0) break;
+        for (long off = 0; off < n;) {
+          const char* rec = buf + off;
+          unsigned short reclen;
+          std::memcpy(&reclen, rec + 16, sizeof(reclen));
+          const char* name = rec + 19;  // d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name
+          if (!(name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0)))) {
+            ::unlinkat(fd, name, 0);
+            removed = true;
+          }
+          off += reclen;
+        }
+      }
+      if (!removed) break;
+    }
+    ::close(fd);
+  }
+  ::rmdir(pending_dir);
+}
+
 absl::StatusOr<InputFile> InputFile::Open(const std::string& path) {
   if (path == "-") return InputFile(STDIN_FILENO, "<stdin>", false);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -45,14 +91,33 @@ absl::StatusOr<InputFile> InputFile::Open(const std::string& path) {
   struct stat st;
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
-    return absl::UnavailableError(absl::StrCat(path, ": is a directory (pg_dump -Fd archives are not supported yet)"));
+    return absl::UnavailableError(absl::StrCat(path, ": is a directory"));
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return InputFile(fd, path, true);
 }
 
-InputFile::InputFile(InputFile&& other) noexcept : fd_(other.fd_), name_(std::move(other.name_)), owned_(other.owned_) {
+InputFile InputFile::Filtered(std::string name, std::unique_ptr<InputFilter> filter) {
+  InputFile f(-1, std::move(name), false);
+  f.filter_ = std::move(filter);
+  return f;
+}
+
+InputFile::InputFile(InputFile&& other) noexcept
+    : fd_(other.fd_), name_(std::move(other.name_)), owned_(other.owned_), filter_(std::move(other.filter_)) {
   other.owned_ = false;
+}
+
+InputFile& InputFile::operator=(InputFile&& other) noexcept {
+  if (this != &other) {
+    if (owned_) ::close(fd_);
+    fd_ = other.fd_;
+    name_ = std::move(other.name_);
+    owned_ = other.owned_;
+    filter_ = std::move(other.filter_);
+    other.owned_ = false;
+  }
+  return *this;
 }
 
 InputFile::~InputFile() {
@@ -60,6 +125,7 @@ InputFile::~InputFile() {
 }
 
 absl::StatusOr<size_t> InputFile::Read(std::string* buf, size_t max_bytes) {
+  if (filter_) return filter_->Read(buf, max_bytes);
   size_t old = buf->size();
   buf->resize(old + max_bytes);
   while (true) {
@@ -95,15 +161,65 @@ absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path) {
   return OutputFile(fd, path, temp);
 }
 
+OutputFile OutputFile::Filtered(std::unique_ptr<OutputFilter> filter) {
+  OutputFile f(-1, "", "");
+  f.filter_ = std::move(filter);
+  return f;
+}
+
 OutputFile::OutputFile(OutputFile&& other) noexcept
-    : fd_(other.fd_), path_(std::move(other.path_)), temp_path_(std::move(other.temp_path_)), done_(other.done_) {
+    : fd_(other.fd_),
+      path_(std::move(other.path_)),
+      temp_path_(std::move(other.temp_path_)),
+      done_(other.done_),
+      filter_(std::move(other.filter_)) {
   other.done_ = true;
   other.temp_path_.clear();
+}
+
+OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
+  if (this != &other) {
+    Abort();
+    fd_ = other.fd_;
+    path_ = std::move(other.path_);
+    temp_path_ = std::move(other.temp_path_);
+    done_ = other.done_;
+    filter_ = std::move(other.filter_);
+    other.done_ = true;
+    other.temp_path_.clear();
+  }
+  return *this;
+}
+
+bool OutputFile::Seekable() const {
+  if (filter_) return false;
+  struct stat st;
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  // pwrite ignores the offset on a file opened for appending (Linux).
+  int flags = ::fcntl(fd_, F_GETFL);
+  return flags >= 0 && (flags & O_APPEND) == 0 &&
+         (!temp_path_.empty() || (::lseek(fd_, 0, SEEK_CUR) == 0 && st.st_size == 0));
+}
+
+absl::Status OutputFile::WriteAt(uint64_t offset, std::string_view data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      std::string name = path_.empty() ? "<stdout>" : path_;
+      return absl::UnavailableError(absl::StrCat(name, ": write error: ", std::strerror(err)));
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
 }
 
 OutputFile::~OutputFile() { Abort(); }
 
 absl::Status OutputFile::Write(std::span<const iovec> parts) {
+  if (filter_) return filter_->Write(parts);
   std::vector<iovec> iov(parts.begin(), parts.end());
   size_t first = 0;
   while (first < iov.size()) {
@@ -130,6 +246,10 @@ absl::Status OutputFile::Write(std::span<const iovec> parts) {
 }
 
 absl::Status OutputFile::Commit() {
+  if (filter_) {
+    done_ = true;
+    return filter_->Commit();
+  }
   if (temp_path_.empty()) {
     done_ = true;
     return absl::OkStatus();
@@ -154,6 +274,10 @@ absl::Status OutputFile::Commit() {
 void OutputFile::Abort() {
   if (done_) return;
   done_ = true;
+  if (filter_) {
+    filter_->Abort();
+    return;
+  }
   if (!temp_path_.empty()) {
     if (fd_ >= 0) ::close(fd_);
     ::unlink(temp_path_.c_str());

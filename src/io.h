@@ -17,19 +17,43 @@
 #include <sys/uio.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace dbanon {
 
+// A stage an InputFile delegates its reads to (a decompressor running on
+// its own thread: src/compressed_io.h). Same contract as InputFile::Read.
+class InputFilter {
+ public:
+  virtual ~InputFilter() = default;
+  virtual absl::StatusOr<size_t> Read(std::string* buf, size_t max_bytes) = 0;
+};
+
+// A stage an OutputFile delegates to (a compressor on its own thread); it
+// owns the file it finally writes to.
+class OutputFilter {
+ public:
+  virtual ~OutputFilter() = default;
+  virtual absl::Status Write(std::span<const iovec> parts) = 0;
+  virtual absl::Status Commit() = 0;
+  virtual void Abort() = 0;
+};
+
 class InputFile {
  public:
   // "-" is standard input.
   static absl::StatusOr<InputFile> Open(const std::string& path);
+  // Reads what `filter` produces; `name` is used in messages.
+  static InputFile Filtered(std::string name, std::unique_ptr<InputFilter> filter);
   InputFile(InputFile&& other) noexcept;
+  InputFile& operator=(InputFile&& other) noexcept;
   ~InputFile();
 
   // Appends up to `max_bytes` to `buf` (at least one byte unless at end of
@@ -43,6 +67,7 @@ class InputFile {
   int fd_;
   std::string name_;
   bool owned_;
+  std::unique_ptr<InputFilter> filter_;
 };
 
 class OutputFile {
@@ -52,7 +77,10 @@ class OutputFile {
   // Writes to an open descriptor (not closed, no temporary file), for
   // benchmarks and tests.
   static OutputFile ForDescriptor(int fd) { return OutputFile(fd, "", ""); }
+  // Writes through `filter`, which owns the final file.
+  static OutputFile Filtered(std::unique_ptr<OutputFilter> filter);
   OutputFile(OutputFile&& other) noexcept;
+  OutputFile& operator=(OutputFile&& other) noexcept;  // aborts this one first
   ~OutputFile();  // calls Abort() unless committed
 
   // Writes all of `parts`.
@@ -61,6 +89,13 @@ class OutputFile {
   absl::Status Commit();
   // Removes the temporary file. Safe to call more than once.
   void Abort();
+  // True when WriteAt works: a regular file written from its start (the
+  // temporary file, or standard output redirected to a new, empty file).
+  // Call before the first Write.
+  bool Seekable() const;
+  // Overwrites bytes already written, at `offset` from the start.
+  // REQUIRES: Seekable().
+  absl::Status WriteAt(uint64_t offset, std::string_view data);
 
  private:
   OutputFile(int fd, std::string path, std::string temp_path)
@@ -69,12 +104,20 @@ class OutputFile {
   std::string path_;       // empty for standard output
   std::string temp_path_;  // empty for standard output
   bool done_ = false;
+  std::unique_ptr<OutputFilter> filter_;
 };
 
 // The temporary output file to remove if the process is killed by a signal;
 // set while an OutputFile with a temporary path is open. Async-signal-safe
 // to read.
 const char* PendingTempFile();
+
+// The temporary output folder (directory archives) to remove if the process
+// is killed by a signal; "" clears it.
+void SetPendingTempDir(const std::string& path);
+// Removes the pending temporary folder and the files in it, if any.
+// Async-signal-safe (system calls only).
+void RemovePendingTempDirForSignal();
 
 }  // namespace dbanon
 

@@ -19,7 +19,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer.h"
+#include "parsers/dump_format.h"
 #include "parsers/pg_plain_framer.h"
+#include "src/archive_job.h"
+#include "src/compressed_io.h"
+#include "src/compression.h"
 #include "src/config.h"
 #include "src/io.h"
 #include "src/pipeline.h"
@@ -48,6 +52,11 @@ constexpr char kUsage[] =
     "  -o, --output FILE    write FILE atomically; nothing is left there on failure\n"
     "  -j, --threads N      worker threads (default: number of cores)\n"
     "  -v, --verbose        print rows per table on standard error at the end\n"
+    "      --format FORMAT  pg, mysql or sqlite: the syntax of a plain dump (pg_dump,\n"
+    "                       mysqldump/mariadb-dump, sqlite3 .dump); default: detected\n"
+    "      --compress SPEC  none, gzip[:1-9], lz4[:1-12] or zstd[:1-19]: compresses a\n"
+    "                       plain output (default: by the -o suffix .gz, .zst, .lz4);\n"
+    "                       for a pg_dump -Fc/-Fd archive, its compression\n"
     "  -h, --help           this help\n"
     "      --version        print the version\n"
     "\n"
@@ -80,6 +89,7 @@ int ExitCodeFor(const absl::Status& s) {
 void OnSignal(int sig) {
   // Async-signal-safe: unlink and _exit only.
   if (const char* temp = PendingTempFile()) ::unlink(temp);
+  RemovePendingTempDirForSignal();
   ::_exit(128 + sig);
 }
 
@@ -118,13 +128,10 @@ std::string RandomSalt() {
 // passing through what was not parsed would leak the data.
 absl::Status CheckFormat(std::string_view head) {
   auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
-  if (starts("PGDMP")) return absl::UnimplementedError("pg_dump custom-format archives are not supported yet");
-  if (starts("\x1f\x8b")) return absl::UnimplementedError("gzip-compressed input is not supported yet");
-  if (starts("\x28\xb5\x2f\xfd")) return absl::UnimplementedError("zstd-compressed input is not supported yet");
-  if (starts("-- MySQL dump") || starts("-- MariaDB dump") || starts("/*M!999999") || starts("/*!999999")) {
-    return absl::UnimplementedError("MySQL/MariaDB dumps are not supported yet");
+  if (DetectCompressedStream(head)) return absl::UnimplementedError("the input is compressed twice");
+  if (starts(std::string_view("toc.dat\0", 8))) {
+    return absl::UnimplementedError("pg_dump -Ft (tar) archives are not supported: use -Fc or -Fd");
   }
-  if (starts("PRAGMA foreign_keys=OFF;")) return absl::UnimplementedError("sqlite3 .dump files are not supported yet");
   return absl::OkStatus();
 }
 
@@ -135,11 +142,15 @@ int Main(int argc, char** argv) {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   bool verbose = false;
 
-  enum { kVersion = 1000 };
+  std::optional<CompressionSpec> compress;
+  std::optional<DumpFormat> format;
+  enum { kVersion = 1000, kCompress, kFormat };
   static const struct option kLong[] = {
       {"config", required_argument, nullptr, 'c'}, {"output", required_argument, nullptr, 'o'},
       {"threads", required_argument, nullptr, 'j'}, {"verbose", no_argument, nullptr, 'v'},
       {"help", no_argument, nullptr, 'h'},          {"version", no_argument, nullptr, kVersion},
+      {"compress", required_argument, nullptr, kCompress},
+      {"format", required_argument, nullptr, kFormat},
       {nullptr, 0, nullptr, 0},
   };
   opterr = 0;
@@ -157,6 +168,22 @@ int Main(int argc, char** argv) {
       case 'v': verbose = true; break;
       case 'h': std::cout << kUsage; return kExitOk;
       case kVersion: std::cout << "dbanon " << DBANON_VERSION << "\n"; return kExitOk;
+      case kFormat:
+        format = ParseDumpFormat(optarg);
+        if (!format.has_value()) {
+          std::cerr << "dbanon: --format takes pg, mysql or sqlite\n";
+          return kExitUsage;
+        }
+        break;
+      case kCompress: {
+        auto spec = ParseCompressionSpec(optarg);
+        if (!spec.ok()) {
+          std::cerr << "dbanon: " << spec.status().message() << "\n";
+          return kExitUsage;
+        }
+        compress = *spec;
+        break;
+      }
       default:
         std::cerr << "dbanon: unknown or incomplete option '" << argv[optind - 1] << "'\n" << kUsage;
         return kExitUsage;
@@ -191,31 +218,77 @@ int Main(int argc, char** argv) {
   }
   auto plan = RunPlan::Create(*config, salt);
   if (!plan.ok()) return Fail(plan.status());
+  auto report = [&] {
+    for (const std::string& w : (*plan)->Warnings()) std::cerr << w << "\n";
+    if (verbose) {
+      for (const std::string& line : (*plan)->Summary()) std::cerr << "dbanon: " << line << "\n";
+    }
+    return kExitOk;
+  };
+  ArchiveOptions archive_options;
+  archive_options.threads = threads;
+  archive_options.compress = compress;
+  if (IsDirectoryPath(input_path)) {  // pg_dump -Fd
+    if (output == "-") {
+      std::cerr << "dbanon: " << input_path << ": a directory archive needs -o OUTPUT_FOLDER\n";
+      return kExitUsage;
+    }
+    if (absl::Status s = RunDirectoryArchive(input_path, output, **plan, archive_options); !s.ok()) return Fail(s);
+    return report();
+  }
 
   auto in = InputFile::Open(input_path);
   if (!in.ok()) return Fail(in.status());
   std::string head;
-  while (head.size() < 64) {
-    auto n = in->Read(&head, 1 << 16);
-    if (!n.ok()) return Fail(n.status());
-    if (*n == 0) break;
+  auto read_head = [&]() -> absl::Status {
+    while (head.size() < 64) {
+      auto n = in->Read(&head, 1 << 16);
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status s = read_head(); !s.ok()) return Fail(s);
+  if (std::optional<Algorithm> a = DetectCompressedStream(head)) {  // .sql.gz, .sql.zst, ...
+    *in = DecompressingInput(std::move(*in), std::move(head), *a);
+    head.clear();
+    if (absl::Status s = read_head(); !s.ok()) return Fail(s);
   }
+  const bool archive = head.rfind("PGDMP", 0) == 0;  // pg_dump -Fc
   if (absl::Status s = CheckFormat(head); !s.ok()) {
     return Fail(absl::Status(s.code(), absl::StrCat(in->name(), ": ", s.message())));
   }
 
   auto out = OutputFile::Open(output);
   if (!out.ok()) return Fail(out.status());
-  PgPlainFramer framer(plan->get());
+  // The whole output is compressed by --compress (plain dumps) or by the -o
+  // suffix; an archive's own compression is --compress.
+  std::optional<CompressionSpec> outer;
+  if (!archive && compress.has_value()) {
+    if (compress->algorithm != Algorithm::kNone) outer = compress;
+  } else if (std::optional<Algorithm> a = CompressionForPath(output)) {
+    outer = CompressionSpec{*a, CompressionSpec::kDefaultLevel};
+  }
+  if (outer.has_value()) *out = CompressingOutput(std::move(*out), *outer, threads);
+  if (archive) {
+    absl::Status s = RunCustomArchive(*in, std::move(head), *out, **plan, archive_options);
+    if (s.ok()) s = out->Commit();
+    if (!s.ok()) {
+      out->Abort();
+      return Fail(s);
+    }
+    return report();
+  }
+  std::unique_ptr<Framer> framer = MakeFramer(format.value_or(DetectDumpFormat(head)), plan->get());
   PipelineOptions options;
   options.threads = threads;
-  absl::Status s = RunPipeline(*in, std::move(head), *out, framer, options);
+  absl::Status s = RunPipeline(*in, std::move(head), *out, *framer, options);
   if (s.ok()) s = out->Commit();
   if (!s.ok()) {
     out->Abort();
     return Fail(s);
   }
-  for (const std::string& w : framer.TakeWarnings()) std::cerr << in->name() << ":" << w << "\n";
+  for (const std::string& w : framer->TakeWarnings()) std::cerr << in->name() << ":" << w << "\n";
   for (const std::string& w : (*plan)->Warnings()) std::cerr << w << "\n";
   if (verbose) {
     for (const std::string& line : (*plan)->Summary()) std::cerr << "dbanon: " << line << "\n";

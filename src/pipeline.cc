@@ -174,8 +174,8 @@ class Pipeline {
       const Segment& s = b->segments[i];
       if (s.kind != Segment::Kind::kRows) continue;
       size_t begin = b->output.size();
-      absl::Status st = s.rewriter->Rewrite(*s.plan, std::string_view(b->input).substr(s.begin, s.end - s.begin),
-                                            s.first_line, &b->output, scratch);
+      absl::Status st = s.rewriter->RewriteAt(*s.plan, std::string_view(b->input).substr(s.begin, s.end - s.begin),
+                                              s.first_line, s.first_col, &b->output, scratch);
       if (!st.ok()) {
         b->status = Prefixed(st);
         return;
@@ -207,7 +207,7 @@ class Pipeline {
           if (s.kind == Segment::Kind::kRows) {
             auto [from, to] = b->rewritten[i];
             if (to > from) iov.push_back(iovec{b->output.data() + from, to - from});
-          } else if (s.end > s.begin) {
+          } else if (s.kind == Segment::Kind::kRaw && s.end > s.begin) {
             iov.push_back(iovec{b->input.data() + s.begin, s.end - s.begin});
           }
         }

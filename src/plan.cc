@@ -6,6 +6,13 @@
 #include "absl/strings/str_cat.h"
 
 namespace dbanon {
+namespace {
+
+// MySQL and SQLite tables have no schema: the config's unqualified keys
+// (schema public) name them.
+TableName Key(const TableName& table) { return table.schema.empty() ? TableName{"public", table.table} : table; }
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<RunPlan>> RunPlan::Create(const Config& config, std::string_view salt) {
   std::unique_ptr<RunPlan> plan(new RunPlan());
@@ -37,10 +44,10 @@ absl::StatusOr<std::unique_ptr<RunPlan>> RunPlan::Create(const Config& config, s
   return plan;
 }
 
-bool RunPlan::IsConfigured(const TableName& table) const { return tables_.count(table) > 0; }
+bool RunPlan::IsConfigured(const TableName& table) const { return tables_.count(Key(table)) > 0; }
 
 absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const std::vector<std::string>& columns) {
-  auto it = tables_.find(table);
+  auto it = tables_.find(Key(table));
   if (it == tables_.end()) return nullptr;
   const TableEntry& entry = it->second;
   auto row = std::make_unique<RowPlan>();
@@ -48,6 +55,11 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
   row->num_columns = columns.size();
   row->column_names = columns;
   row->configured.assign(columns.size(), false);
+  if (entry.config->truncate) {
+    row->truncate = true;
+    row_plans_.push_back(std::move(row));
+    return row_plans_.back().get();
+  }
   for (size_t a = 0; a < entry.anonymizers.size(); ++a) {
     const Anonymizer* anonymizer = entry.anonymizers[a].get();
     RowPlan::Step step{anonymizer, {}};
@@ -68,15 +80,19 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
   return row_plans_.back().get();
 }
 
-void RunPlan::CountRows(const TableName& table, int64_t rows) { seen_[table].rows += rows; }
+void RunPlan::CountRows(const TableName& table, int64_t rows) { seen_[Key(table)].rows += rows; }
 
-void RunPlan::SawTable(const TableName& table) { ++seen_[table].blocks; }
+void RunPlan::SawTable(const TableName& table) {
+  Seen& seen = seen_[Key(table)];
+  if (seen.blocks++ == 0) seen.display = table.Display();
+}
 
 std::vector<std::string> RunPlan::Summary() const {
   std::vector<std::string> out;
   for (const auto& [name, seen] : seen_) {
-    out.push_back(absl::StrCat(name.Display(), ": ", seen.rows, " rows",
-                               IsConfigured(name) ? ", anonymized" : ""));
+    auto entry = tables_.find(name);
+    const char* what = entry == tables_.end() ? "" : entry->second.config->truncate ? ", truncated" : ", anonymized";
+    out.push_back(absl::StrCat(seen.display.empty() ? name.Display() : seen.display, ": ", seen.rows, " rows", what));
   }
   return out;
 }

@@ -47,6 +47,7 @@ class RunPlan : public TableResolver {
   struct Seen {
     int64_t rows = 0;
     int64_t blocks = 0;
+    std::string display;  // the name as the dump spells it
   };
 
   RunPlan() = default;

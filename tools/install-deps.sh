@@ -7,9 +7,9 @@
 set -euo pipefail
 
 packages=(meson ninja-build pkg-config g++ libre2-dev libxxhash-dev libssl-dev libtomlplusplus-dev
-          libabsl-dev libbenchmark-dev doctest-dev zlib1g-dev libzstd-dev python3)
+          libabsl-dev libbenchmark-dev doctest-dev zlib1g-dev libzstd-dev liblz4-dev libargon2-dev libcrypt-dev python3)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql mariadb-server mariadb-client)
+  packages+=(postgresql mariadb-server mariadb-client sqlite3 php-cli)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(zstd time)

@@ -1,0 +1,37 @@
+// Which dump syntax an input is in, and the framer that reads it.
+//
+// Detection looks at the first bytes only: the banners the dump tools write
+// (mysqldump/mariadb-dump, sqlite3 .dump, pg_dump), then the first lines'
+// statements (backquoted names, versioned comments, LOCK TABLES for MySQL;
+// PRAGMA and BEGIN TRANSACTION for SQLite; COPY, psql meta-commands and
+// pg_dump's SET lines for PostgreSQL). Input with none of these is read as
+// PostgreSQL; `--format` overrides the guess.
+//
+// Thread-safety: pure functions.
+#ifndef DBANON_PARSERS_DUMP_FORMAT_H_
+#define DBANON_PARSERS_DUMP_FORMAT_H_
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "parsers/framer.h"
+
+namespace dbanon {
+
+enum class DumpFormat { kPostgres, kMySql, kSqlite };
+
+// "pg" (or "postgres", "postgresql"), "mysql" (or "mariadb"), "sqlite"
+// (or "sqlite3"); nullopt for anything else.
+std::optional<DumpFormat> ParseDumpFormat(std::string_view name);
+std::string_view DumpFormatName(DumpFormat format);
+
+// The format of a dump that starts with `head` (a few KiB are enough).
+DumpFormat DetectDumpFormat(std::string_view head);
+
+// A framer for `format`; `resolver` must outlive it.
+std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver);
+
+}  // namespace dbanon
+
+#endif  // DBANON_PARSERS_DUMP_FORMAT_H_

@@ -1,0 +1,899 @@
+#include "parsers/insert_framer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "src/string_view_compat.h"
+
+namespace dbanon {
+namespace {
+
+bool IsIdentChar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+bool IsWordStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
+bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  return out;
+}
+
+// A token of DDL or of an INSERT head.
+struct Tok {
+  enum Kind { kWord, kName, kString, kNumber, kPunct, kEnd } kind = kEnd;
+  std::string text;  // kWord: as written; kName: unquoted; kString: decoded; kPunct: the byte
+  bool Is(std::string_view lower_word) const { return kind == kWord && Lower(text) == lower_word; }
+  bool IsPunct(char c) const { return kind == kPunct && text.size() == 1 && text[0] == c; }
+  bool IsName() const { return kind == kWord || kind == kName; }
+};
+
+// Tokens of SQL text, dialect-aware: comments are skipped (PostgreSQL's
+// nest; MySQL's `-- ` needs a space; `#` in MySQL), MySQL versioned comments
+// /*!NNNNN ... */ are read as the code they hold, quoted names are unquoted.
+class Tokenizer {
+ public:
+  Tokenizer(const SqlDialect& d, std::string_view s) : d_(d), s_(s) {}
+
+  Tok Next() {
+    if (has_peek_) {
+      has_peek_ = false;
+      return std::move(peek_);
+    }
+    return Read();
+  }
+  const Tok& Peek() {
+    if (!has_peek_) {
+      peek_ = Read();
+      has_peek_ = true;
+    }
+    return peek_;
+  }
+
+ private:
+  void Skip() {
+    while (i_ < s_.size()) {
+      unsigned char c = s_[i_];
+      if (IsSpace(c)) {
+        ++i_;
+      } else if (c == '-' && i_ + 1 < s_.size() && s_[i_ + 1] == '-' &&
+                 (!d_.mysql() || i_ + 2 >= s_.size() || static_cast<unsigned char>(s_[i_ + 2]) <= ' ')) {
+        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+      } else if (c == '#' && d_.mysql()) {
+        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+      } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
+        if (d_.mysql() && i_ + 2 < s_.size() &&
+            (s_[i_ + 2] == '!' || (s_[i_ + 2] == 'M' && i_ + 3 < s_.size() && s_[i_ + 3] == '!'))) {
+          i_ += s_[i_ + 2] == '!' ? 3 : 4;
+          while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+          ++versioned_;
+          continue;
+        }
+        int depth = 1;
+        i_ += 2;
+        while (i_ < s_.size() && depth > 0) {
+          if (s_[i_] == '*' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
+            --depth;
+            i_ += 2;
+          } else if (d_.postgres() && s_[i_] == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
+            ++depth;
+            i_ += 2;
+          } else {
+            ++i_;
+          }
+        }
+      } else if (c == '*' && versioned_ > 0 && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
+        --versioned_;
+        i_ += 2;
+      } else {
+        break;
+      }
+    }
+  }
+
+  Tok Read() {
+    Skip();
+    Tok t;
+    if (i_ >= s_.size()) return t;
+    unsigned char c = s_[i_];
+    auto quoted_name = [&](char close) {
+      t.kind = Tok::kName;
+      ++i_;
+      while (i_ < s_.size()) {
+        if (s_[i_] == close) {
+          if (close != ']' && i_ + 1 < s_.size() && s_[i_ + 1] == close) {
+            t.text.push_back(close);
+            i_ += 2;
+            continue;
+          }
+          ++i_;
+          return;
+        }
+        t.text.push_back(s_[i_++]);
+      }
+      t.kind = Tok::kEnd;  // unterminated
+    };
+    auto string = [&](bool escapes) {
+      size_t end = DecodeQuotedLiteral(d_, s_, i_, escapes, &t.text);
+      if (end == std::string_view::npos) {
+        i_ = s_.size();
+        t.kind = Tok::kEnd;
+        return;
+      }
+      t.kind = Tok::kString;
+      i_ = end;
+    };
+    if (c == '\'') {
+      string(d_.backslash_strings);
+    } else if (c == '"') {
+      if (d_.mysql()) {
+        string(true);
+      } else {
+        quoted_name('"');
+      }
+    } else if (c == '`' && !d_.postgres()) {
+      quoted_name('`');
+    } else if (c == '[' && d_.sqlite()) {
+      quoted_name(']');
+    } else if (IsWordStart(c)) {
+      size_t b = i_;
+      while (i_ < s_.size() && IsIdentChar(s_[i_])) ++i_;
+      if (d_.postgres() && i_ - b == 1 && (c == 'E' || c == 'e') && i_ < s_.size() && s_[i_] == '\'') {
+        string(true);
+        return t;
+      }
+      t.kind = Tok::kWord;
+      t.text.assign(s_.data() + b, i_ - b);
+    } else if (c >= '0' && c <= '9') {
+      size_t b = i_;
+      while (i_ < s_.size() && (IsIdentChar(s_[i_]) || s_[i_] == '.')) ++i_;
+      t.kind = Tok::kNumber;
+      t.text.assign(s_.data() + b, i_ - b);
+    } else {
+      t.kind = Tok::kPunct;
+      t.text.assign(1, static_cast<char>(c));
+      ++i_;
+    }
+    return t;
+  }
+
+  const SqlDialect& d_;
+  std::string_view s_;
+  size_t i_ = 0;
+  int versioned_ = 0;
+  bool has_peek_ = false;
+  Tok peek_;
+};
+
+// The name a token stands for: PostgreSQL folds bare names to lower case.
+std::string NameOf(const SqlDialect& d, const Tok& t) { return t.kind == Tok::kWord && d.postgres() ? Lower(t.text) : t.text; }
+
+// Reads `name[.name...]` starting with `t`.
+bool ReadQualifiedName(const SqlDialect& d, Tokenizer& tz, Tok t, std::vector<std::string>* parts) {
+  while (true) {
+    if (!t.IsName()) return false;
+    parts->push_back(NameOf(d, t));
+    if (!tz.Peek().IsPunct('.')) return parts->size() <= 3;
+    tz.Next();
+    t = tz.Next();
+  }
+}
+
+// Skips a parenthesised group whose '(' was just read.
+bool SkipParens(Tokenizer& tz) {
+  int depth = 1;
+  while (depth > 0) {
+    Tok t = tz.Next();
+    if (t.kind == Tok::kEnd) return false;
+    if (t.IsPunct('(')) ++depth;
+    if (t.IsPunct(')')) --depth;
+  }
+  return true;
+}
+
+bool NumericType(const SqlDialect& d, const std::string& type) {
+  static const std::set<std::string> kMySql = {"tinyint", "smallint", "mediumint", "int",   "integer", "bigint",
+                                               "decimal", "dec",      "numeric",   "fixed", "float",   "double",
+                                               "real",    "year",     "bool",      "boolean", "serial"};
+  static const std::set<std::string> kPostgres = {"smallint", "integer", "int",         "int2",   "int4",
+                                                  "int8",     "bigint",  "numeric",     "decimal", "real",
+                                                  "double",   "float",   "float4",      "float8", "smallserial",
+                                                  "serial",   "serial2", "serial4",     "serial8", "bigserial", "oid"};
+  if (d.mysql()) return kMySql.count(type) > 0;
+  if (d.postgres()) return kPostgres.count(type) > 0;
+  // SQLite's type affinity rules ("Datatypes In SQLite", 3.1): INTEGER, REAL
+  // and NUMERIC affinities read numbers; TEXT and BLOB (or no type) do not.
+  if (type.empty() || type.find("blob") != std::string::npos) return false;
+  if (type.find("int") != std::string::npos) return true;
+  if (type.find("char") != std::string::npos || type.find("clob") != std::string::npos ||
+      type.find("text") != std::string::npos) {
+    return false;
+  }
+  return true;
+}
+
+bool IsConstraintWord(const SqlDialect& d, const Tok& t) {
+  if (t.kind != Tok::kWord) return false;
+  std::string w = Lower(t.text);
+  if (w == "constraint" || w == "primary" || w == "unique" || w == "check" || w == "foreign") return true;
+  if (d.postgres()) return w == "exclude";
+  if (d.mysql()) return w == "key" || w == "index" || w == "fulltext" || w == "spatial" || w == "period";
+  return false;
+}
+
+}  // namespace
+
+TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts) {
+  const size_t n = parts.size();
+  if (d.postgres()) {
+    return n >= 2 ? TableName{parts[n - 2], parts[n - 1]} : TableName{"public", parts[n - 1]};
+  }
+  if (n >= 2) {
+    std::string schema = parts[n - 2];
+    if (d.sqlite() && (Lower(schema) == "main" || Lower(schema) == "temp")) schema.clear();
+    return TableName{schema, parts[n - 1]};
+  }
+  return TableName{"", parts[0]};
+}
+
+std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  Tok t = tz.Next();
+  if (!t.Is("insert") && !t.Is("replace")) return std::nullopt;
+  // MySQL: [LOW_PRIORITY | DELAYED | HIGH_PRIORITY] [IGNORE] [INTO];
+  // SQLite: [OR {ROLLBACK|ABORT|REPLACE|FAIL|IGNORE}] INTO; PostgreSQL: INTO.
+  while (true) {
+    t = tz.Next();
+    if (t.Is("low_priority") || t.Is("delayed") || t.Is("high_priority") || t.Is("ignore") || t.Is("into")) continue;
+    if (d.sqlite() && (t.Is("or") || t.Is("rollback") || t.Is("abort") || t.Is("replace") || t.Is("fail"))) continue;
+    break;
+  }
+  InsertHead head;
+  if (!ReadQualifiedName(d, tz, t, &head.name_parts)) return std::nullopt;
+  t = tz.Next();
+  if (d.mysql() && t.Is("partition") && tz.Peek().IsPunct('(')) {
+    tz.Next();
+    if (!SkipParens(tz)) return std::nullopt;
+    t = tz.Next();
+  }
+  if (!d.mysql() && t.Is("as")) {
+    tz.Next();  // alias
+    t = tz.Next();
+  }
+  if (t.IsPunct('(')) {
+    head.has_column_list = true;
+    while (true) {
+      t = tz.Next();
+      if (!t.IsName()) return std::nullopt;
+      head.columns.push_back(NameOf(d, t));
+      t = tz.Next();
+      if (t.IsPunct(')')) break;
+      if (!t.IsPunct(',')) return std::nullopt;
+    }
+    t = tz.Next();
+  }
+  if (d.postgres() && t.Is("overriding")) {  // OVERRIDING {SYSTEM | USER} VALUE
+    tz.Next();
+    tz.Next();
+    t = tz.Next();
+  }
+  if (t.Is("values") || (d.mysql() && t.Is("value"))) {
+    head.values = true;
+  } else if (t.Is("default") && tz.Peek().Is("values")) {
+    head.default_values = true;
+  }
+  return head;
+}
+
+std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("create")) return std::nullopt;
+  Tok t;
+  while (true) {
+    t = tz.Next();
+    if (t.Is("table")) break;
+    if (!(t.Is("or") || t.Is("replace") || t.Is("global") || t.Is("local") || t.Is("temporary") || t.Is("temp") ||
+          t.Is("unlogged"))) {
+      return std::nullopt;
+    }
+  }
+  t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("not")) {
+    tz.Next();
+    tz.Next();  // EXISTS
+    t = tz.Next();
+  }
+  TableDef def;
+  if (!ReadQualifiedName(d, tz, t, &def.name_parts)) return std::nullopt;
+  if (!tz.Next().IsPunct('(')) return std::nullopt;
+  // The elements of the list, split at top-level commas.
+  bool closed = false;
+  while (!closed) {
+    std::vector<Tok> e;
+    int depth = 0;
+    while (true) {
+      Tok x = tz.Next();
+      if (x.kind == Tok::kEnd) return std::nullopt;
+      if (depth == 0 && (x.IsPunct(',') || x.IsPunct(')'))) {
+        closed = x.IsPunct(')');
+        break;
+      }
+      if (x.IsPunct('(')) ++depth;
+      if (x.IsPunct(')')) --depth;
+      e.push_back(std::move(x));
+    }
+    if (e.empty()) continue;
+    if (e[0].Is("like")) return std::nullopt;  // the columns come from another table
+    if (IsConstraintWord(d, e[0]) || !e[0].IsName()) continue;
+    ColumnDef col;
+    col.name = NameOf(d, e[0]);
+    std::string type = e.size() > 1 && e[1].kind == Tok::kWord ? Lower(e[1].text) : "";
+    col.numeric = NumericType(d, type);
+    if (d.mysql() && type == "enum" && e.size() > 2 && e[2].IsPunct('(')) {
+      for (size_t k = 3; k < e.size() && !e[k].IsPunct(')'); ++k) {
+        if (e[k].kind == Tok::kString) col.enum_labels.push_back(e[k].text);
+      }
+    }
+    for (size_t k = 1; k + 1 < e.size(); ++k) {
+      // GENERATED ALWAYS AS (expr) [STORED|VIRTUAL], and MySQL's and SQLite's
+      // short form AS (expr). `AS IDENTITY` is not a generated value.
+      if (!e[k].Is("as") || !e[k + 1].IsPunct('(')) continue;
+      if (d.postgres() && !(k >= 2 && e[k - 1].Is("always") && e[k - 2].Is("generated"))) continue;
+      col.generated = true;
+      int depth = 0;
+      for (size_t j = k + 1; j < e.size(); ++j) {
+        if (e[j].IsPunct('(')) ++depth;
+        if (e[j].IsPunct(')') && --depth == 0) break;
+        if (e[j].IsName()) col.expression_names.push_back(NameOf(d, e[j]));
+      }
+      break;
+    }
+    def.columns.push_back(std::move(col));
+  }
+  if (d.postgres() && tz.Next().Is("inherits") && tz.Next().IsPunct('(')) {
+    while (true) {
+      std::vector<std::string> parent;
+      if (!ReadQualifiedName(d, tz, tz.Next(), &parent)) break;
+      def.inherits.push_back(std::move(parent));
+      if (!tz.Next().IsPunct(',')) break;
+    }
+  }
+  return def;
+}
+
+void LineTracker::Reset(std::string_view input, size_t pos, int64_t line, int64_t col) {
+  input_ = input;
+  anchor_pos_ = pos_ = pos;
+  anchor_line_ = line_ = line;
+  anchor_col_ = col_ = col;
+}
+
+std::pair<int64_t, int64_t> LineTracker::At(size_t pos) {
+  if (pos < anchor_pos_) return {anchor_line_, anchor_col_};
+  if (pos < pos_) {
+    // Back to an earlier byte (a held statement's start): step back over the
+    // lines in between rather than count again from the anchor.
+    int64_t lines = 0;
+    for (size_t k = pos; k < pos_;) {
+      const void* nl = std::memchr(input_.data() + k, '\n', pos_ - k);
+      if (nl == nullptr) break;
+      ++lines;
+      k = static_cast<size_t>(static_cast<const char*>(nl) - input_.data()) + 1;
+    }
+    if (lines == 0) {
+      col_ -= static_cast<int64_t>(pos_ - pos);
+    } else {
+      line_ -= lines;
+      const void* nl = memrchr(input_.data() + anchor_pos_, '\n', pos - anchor_pos_);
+      col_ = nl == nullptr ? anchor_col_ + static_cast<int64_t>(pos - anchor_pos_)
+                           : static_cast<int64_t>(pos - static_cast<size_t>(static_cast<const char*>(nl) - input_.data()));
+    }
+    pos_ = pos;
+    return {line_, col_};
+  }
+  size_t k = pos_;
+  size_t last_nl = std::string_view::npos;
+  while (k < pos) {
+    const void* nl = std::memchr(input_.data() + k, '\n', pos - k);
+    if (nl == nullptr) break;
+    last_nl = static_cast<size_t>(static_cast<const char*>(nl) - input_.data());
+    ++line_;
+    k = last_nl + 1;
+  }
+  if (last_nl != std::string_view::npos) {
+    col_ = static_cast<int64_t>(pos - last_nl);
+  } else {
+    col_ += static_cast<int64_t>(pos - pos_);
+  }
+  pos_ = pos;
+  return {line_, col_};
+}
+
+void SegmentSink::Reset(std::vector<Segment>* out, std::string_view input, size_t pos, int64_t line, int64_t col) {
+  out_ = out;
+  lines_.Reset(input, pos, line, col);
+}
+
+void SegmentSink::Emit(Segment::Kind kind, size_t begin, size_t end, const RowPlan* plan,
+                       const RowRewriter* rewriter) {
+  if (begin >= end) return;
+  if (!out_->empty()) {
+    Segment& last = out_->back();
+    if (last.kind == kind && last.plan == plan && last.rewriter == rewriter && last.end == begin) {
+      last.end = end;
+      return;
+    }
+  }
+  auto [line, col] = lines_.At(begin);
+  out_->push_back(Segment{kind, begin, end, line, plan, rewriter, col});
+}
+
+void InsertTables::AddCreateTable(const SqlDialect& d, std::string_view text) {
+  std::optional<TableDef> def = ParseCreateTable(d, text);
+  if (!def.has_value()) return;
+  TableName name = TableNameFor(d, def->name_parts);
+  ddl_[name] = *std::move(def);
+}
+
+bool InsertTables::DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth) const {
+  auto it = ddl_.find(table);
+  if (it == ddl_.end() || depth > 16) return false;
+  // PostgreSQL: a child's inherited columns come first, parent by parent,
+  // then its own; pg_dump's CREATE TABLE lists only the child's own columns.
+  for (const std::vector<std::string>& parent : it->second.inherits) {
+    if (!DdlColumns(TableNameFor(PostgresDialect(true), parent), out, depth + 1)) return false;
+  }
+  for (const ColumnDef& c : it->second.columns) {
+    bool seen = false;
+    for (const ColumnDef* o : *out) seen = seen || o->name == c.name;
+    if (!seen) out->push_back(&c);
+  }
+  return true;
+}
+
+absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
+                                                     const std::vector<std::string>& columns) {
+  std::vector<Cached>& cached = plans_[table];
+  for (const Cached& c : cached) {
+    if (c.columns == columns) return c.plan.get();
+  }
+  auto resolved = resolver_->Resolve(table, columns);
+  if (!resolved.ok()) return resolved.status();
+  if (*resolved == nullptr) return static_cast<const RowPlan*>(nullptr);
+  auto plan = std::make_unique<RowPlan>(**resolved);
+  std::vector<const ColumnDef*> ddl;
+  if (DdlColumns(table, &ddl)) {
+    plan->column_info.resize(columns.size());
+    for (size_t i = 0; i < columns.size(); ++i) {
+      for (const ColumnDef* c : ddl) {
+        if (c->name != columns[i]) continue;
+        plan->column_info[i].numeric = c->numeric;
+        plan->column_info[i].generated = c->generated;
+        plan->column_info[i].enum_labels = c->enum_labels;
+      }
+    }
+    // An ENUM column only takes its labels (case P11): try the anonymizer
+    // on the labels now rather than fail on the first row.
+    Scratch scratch;
+    for (const RowPlan::Step& step : plan->steps) {
+      if (step.columns.size() != 1) continue;
+      const std::vector<std::string>& labels = plan->column_info[step.columns[0]].enum_labels;
+      for (const std::string& label : labels) {
+        Cell in{label, false};
+        Cell out;
+        step.anonymizer->Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
+        if (!out.is_null && std::find(labels.begin(), labels.end(), out.value) == labels.end()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "column ", columns[step.columns[0]], " of table ", table.Display(),
+              " is an ENUM but its anonymizer writes values that are not among its labels (use 'string' with a "
+              "sample of labels, 'constant' with a label, 'keep' or 'null')"));
+        }
+      }
+    }
+  }
+  cached.push_back(Cached{columns, std::move(plan)});
+  return cached.back().plan.get();
+}
+
+absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const InsertHead& head) {
+  InsertTarget target;
+  target.table = TableNameFor(d, head.name_parts);
+  resolver_->SawTable(target.table);
+  if (!resolver_->IsConfigured(target.table)) return target;
+  std::vector<const ColumnDef*> ddl;
+  const bool have_ddl = DdlColumns(target.table, &ddl);
+  std::vector<std::string> all, plain;
+  for (const ColumnDef* c : ddl) {
+    all.push_back(c->name);
+    if (!c->generated) plain.push_back(c->name);
+  }
+  if (!head.has_column_list && !have_ddl) {
+    auto p = resolver_->Resolve(target.table, {});
+    if (p.ok() && *p != nullptr && ((*p)->truncate || (*p)->steps.empty())) {
+      target.drop = (*p)->truncate;
+      return target;
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "table ", target.table.Display(),
+        " is configured but its INSERT statement has no column list and the dump has no CREATE TABLE for it; "
+        "dump it with column names (mysqldump --complete-insert, pg_dump --column-inserts) or with its schema"));
+  }
+  if (have_ddl) {
+    // Configuring a generated column would do nothing: the server computes it.
+    auto full = PlanFor(target.table, all);
+    if (full.ok() && *full != nullptr) {
+      const RowPlan& f = **full;
+      if (f.truncate) {
+        target.drop = true;
+        return target;
+      }
+      for (size_t i = 0; i < f.num_columns; ++i) {
+        if (f.configured[i] && f.column_info[i].generated) {
+          return absl::InvalidArgumentError(absl::StrCat("column ", f.column_names[i], " of table ",
+                                                         target.table.Display(),
+                                                         " is a generated column: configure the columns it is "
+                                                         "computed from instead"));
+        }
+      }
+    }
+  }
+  std::vector<std::string> columns;
+  if (head.has_column_list) {
+    columns = head.columns;
+  } else {
+    columns = d.sqlite() ? plain : all;  // sqlite3 .dump leaves generated columns out
+  }
+  auto plan = PlanFor(target.table, columns);
+  if (!plan.ok()) return plan.status();
+  if (*plan == nullptr) return target;
+  if ((*plan)->truncate) {
+    target.drop = true;
+    return target;
+  }
+  target.plan = *plan;
+  if (!head.has_column_list && !d.sqlite() && plain.size() != all.size()) {
+    auto alt = PlanFor(target.table, plain);
+    if (alt.ok()) target.alt_plan = *alt;
+    // MariaDB dumps the values of generated columns (docs/formats.md C.3):
+    // the restore recomputes them, but the dump itself still holds values
+    // derived from the columns being anonymized (case P12).
+    if (d.mysql() && !warned_[target.table]) {
+      std::vector<std::string> derived;
+      for (const ColumnDef* c : ddl) {
+        if (!c->generated) continue;
+        for (size_t i = 0; i < target.plan->num_columns; ++i) {
+          if (!target.plan->configured[i]) continue;
+          const std::string& name = target.plan->column_names[i];
+          if (std::find(c->expression_names.begin(), c->expression_names.end(), name) != c->expression_names.end() &&
+              std::find(derived.begin(), derived.end(), c->name) == derived.end()) {
+            derived.push_back(c->name);
+          }
+        }
+      }
+      if (!derived.empty()) {
+        warned_[target.table] = true;
+        warnings_.push_back(absl::StrCat("warning: table ", target.table.Display(), ": generated column(s) ",
+                                         absl::StrJoin(derived, ", "),
+                                         " are dumped with values computed from anonymized columns; the restore "
+                                         "recomputes them, but the output still holds the original values there"));
+      }
+    }
+  }
+  return target;
+}
+
+void InsertValuesFramer::Begin(const SqlDialect& d, const InsertTarget& target, int64_t statement_line) {
+  d_ = &d;
+  target_ = target;
+  plan_ = target.plan;
+  statement_line_ = statement_line;
+  scan_ = TupleScanState();
+  expect_tuple_ = true;
+  first_checked_ = false;
+  rows_ = 0;
+  values_ = 0;
+  carrying_ = false;
+  resume_ = 0;
+  streaming_ = false;
+  value_index_ = 0;
+  group_ = -1;
+}
+
+absl::Status InsertValuesFramer::Error(SegmentSink* sink, size_t pos, std::string_view what) {
+  auto [line, col] = sink->lines().At(pos);
+  return PositionedError(absl::StatusCode::kDataLoss, line, col,
+                         absl::StrCat(ToAbsl(what), " in the INSERT statement for table ", target_.table.Display(),
+                                      " (started at line ", statement_line_, ")"));
+}
+
+absl::Status InsertValuesFramer::EndOfInputError(SegmentSink* sink, size_t pos) {
+  const char* where = "a tuple";
+  switch (scan_.lex) {
+    case TupleScanState::Lex::kQuoted: where = scan_.quote == '\'' ? "a string literal" : "a quoted name"; break;
+    case TupleScanState::Lex::kBlockComment: where = "a comment"; break;
+    case TupleScanState::Lex::kDollar: where = "a dollar-quoted string"; break;
+    default:
+      if (scan_.depth == 0) where = "the VALUES list (a tuple is missing)";
+  }
+  auto [line, col] = sink->lines().At(pos);
+  return PositionedError(absl::StatusCode::kDataLoss, line, col,
+                         absl::StrCat("unexpected end of input inside ", where, " of table ", target_.table.Display(),
+                                      " (INSERT statement started at line ", statement_line_, ")"));
+}
+
+absl::Status InsertValuesFramer::Frame(std::string_view input, size_t* pos, bool eof, SegmentSink* sink, bool* done) {
+  *done = false;
+  if (plan_ == nullptr || target_.drop) return FramePassThrough(input, pos, eof, sink, done);
+  return FrameConfigured(input, pos, eof, sink, done);
+}
+
+absl::Status InsertValuesFramer::FramePassThrough(std::string_view input, size_t* pos, bool eof, SegmentSink* sink,
+                                                  bool* done) {
+  const Segment::Kind kind = target_.drop ? Segment::Kind::kDrop : Segment::Kind::kRaw;
+  const size_t from = *pos;
+  size_t p = from;
+  scan_.commas = false;  // only tuples matter here
+  while (true) {
+    TupleEvent ev = ScanTuples(*d_, &scan_, input, &p, eof);
+    switch (ev) {
+      case TupleEvent::kOpen:
+        if (!expect_tuple_) {
+          sink->Emit(kind, from, p);
+          return Error(sink, p - 1, "expected ',' or the end of the statement after a tuple");
+        }
+        expect_tuple_ = false;
+        continue;
+      case TupleEvent::kClose:
+        ++rows_;
+        continue;
+      case TupleEvent::kComma:
+        continue;
+      case TupleEvent::kOuter:
+        if (input[p] == ',' && !expect_tuple_) {
+          expect_tuple_ = true;
+          ++p;
+          continue;
+        }
+        sink->Emit(kind, from, p);
+        if (expect_tuple_) return Error(sink, p, "expected a tuple");
+        *pos = p;
+        *done = true;
+        return absl::OkStatus();
+      case TupleEvent::kEnd:
+      case TupleEvent::kNeedMore:
+        sink->Emit(kind, from, p);
+        *pos = p;
+        if (ev == TupleEvent::kEnd && eof) {
+          if (expect_tuple_ || scan_.depth > 0 || scan_.lex != TupleScanState::Lex::kCode) {
+            return EndOfInputError(sink, p);
+          }
+          *done = true;
+        }
+        return absl::OkStatus();
+    }
+  }
+}
+
+const std::vector<InsertValuesFramer::Group>& InsertValuesFramer::GroupsFor(const RowPlan* plan) {
+  auto it = groups_.find(plan);
+  if (it != groups_.end()) return it->second;
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (const RowPlan::Step& step : plan->steps) {
+    if (step.columns.empty()) continue;
+    auto [lo, hi] = std::minmax_element(step.columns.begin(), step.columns.end());
+    spans.emplace_back(*lo, *hi);
+  }
+  std::sort(spans.begin(), spans.end());
+  std::vector<Group> groups;
+  for (auto [lo, hi] : spans) {
+    if (!groups.empty() && lo <= groups.back().last) {
+      groups.back().last = std::max(groups.back().last, hi);
+    } else {
+      groups.push_back(Group{lo, hi, nullptr});
+    }
+  }
+  for (Group& g : groups) {
+    auto sub = std::make_unique<RowPlan>();
+    sub->table = plan->table;
+    sub->num_columns = g.last - g.first + 1;
+    sub->column_names.assign(plan->column_names.begin() + g.first, plan->column_names.begin() + g.last + 1);
+    sub->configured.assign(plan->configured.begin() + g.first, plan->configured.begin() + g.last + 1);
+    if (!plan->column_info.empty()) {
+      sub->column_info.assign(plan->column_info.begin() + g.first, plan->column_info.begin() + g.last + 1);
+    }
+    for (const RowPlan::Step& step : plan->steps) {
+      if (step.columns.empty() || step.columns[0] < g.first || step.columns[0] > g.last) continue;
+      RowPlan::Step s{step.anonymizer, {}};
+      for (size_t c : step.columns) s.columns.push_back(c - g.first);
+      sub->steps.push_back(std::move(s));
+    }
+    g.plan = std::move(sub);
+  }
+  return groups_.emplace(plan, std::move(groups)).first->second;
+}
+
+absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t* pos, bool eof, SegmentSink* sink,
+                                                 bool* done) {
+  constexpr size_t kNone = std::string_view::npos;
+  const RowRewriter* rewriter = InsertTupleRewriter(*d_);
+  size_t p = *pos;
+  size_t raw_from = p;                    // bytes before this are emitted
+  size_t run_begin = kNone, run_end = kNone;  // whole tuples for one kRows segment
+  size_t tuple_begin = kNone;
+  size_t hold_begin = kNone;              // value-by-value: start of the held values
+  if (carrying_) {
+    // The input starts with the partial tuple (or held values) carried over.
+    carrying_ = false;
+    if (streaming_) {
+      hold_begin = p;
+    } else {
+      tuple_begin = run_begin = p;
+    }
+    p += resume_;
+  }
+  auto flush_run = [&] {
+    if (run_begin != kNone && run_end != kNone) {
+      sink->Emit(Segment::Kind::kRows, run_begin, run_end, plan_, rewriter);
+      raw_from = run_end;
+    }
+    run_begin = run_end = kNone;
+  };
+  // Value by value: when value `value_index_` starts at p and an anonymizer
+  // reads it first, hold it (and the values up to its group's last).
+  auto start_value = [&] {
+    const std::vector<Group>& groups = GroupsFor(plan_);
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (groups[g].first != value_index_) continue;
+      sink->Emit(Segment::Kind::kRaw, raw_from, p);
+      raw_from = hold_begin = p;
+      group_ = static_cast<int>(g);
+    }
+  };
+
+  while (true) {
+    // Values are counted in the first tuple (which column list applies) and
+    // when a long tuple is framed value by value; elsewhere only tuples matter.
+    scan_.commas = streaming_ || !first_checked_;
+    if (streaming_) {
+      // One tuple too long to hold, framed value by value: the values that
+      // configured anonymizers read (with what lies between them) are held
+      // and become a kRows segment each; everything else streams through.
+      const std::vector<Group>& groups = GroupsFor(plan_);
+      const RowRewriter* values_rewriter = InsertValuesRewriter(*d_);
+      TupleEvent ev = ScanTuples(*d_, &scan_, input, &p, eof);
+      if (ev == TupleEvent::kComma || ev == TupleEvent::kClose) {
+        const size_t end = p - 1;
+        if (group_ >= 0 && value_index_ == groups[group_].last) {
+          sink->Emit(Segment::Kind::kRows, hold_begin, end, groups[group_].plan.get(), values_rewriter);
+          raw_from = end;
+          hold_begin = kNone;
+          group_ = -1;
+        }
+        ++value_index_;
+        if (ev == TupleEvent::kClose || value_index_ >= plan_->num_columns) {
+          if (ev != TupleEvent::kClose || group_ >= 0 || value_index_ != plan_->num_columns) {
+            return Error(sink, end, absl::StrCat("a tuple with a number of values other than ", plan_->num_columns));
+          }
+          ++rows_;
+          first_checked_ = true;
+          streaming_ = false;
+          continue;
+        }
+        start_value();
+        continue;
+      }
+      // The input ran out (kOpen and kOuter cannot happen inside a tuple).
+      if (eof) {
+        sink->Emit(Segment::Kind::kRaw, raw_from, hold_begin == kNone ? p : hold_begin);
+        return EndOfInputError(sink, p);
+      }
+      if (group_ >= 0) {
+        if (p - hold_begin > kMaxValueBytes) {
+          auto [line, col] = sink->lines().At(hold_begin);
+          return PositionedError(
+              absl::StatusCode::kDataLoss, line, col,
+              absl::StrCat("the configured values of a tuple of table ", target_.table.Display(), " (column ",
+                           plan_->column_names[groups[group_].first], ") are longer than ", kMaxValueBytes >> 20,
+                           " MiB"));
+        }
+        sink->Emit(Segment::Kind::kRaw, raw_from, hold_begin);
+        carrying_ = true;
+        resume_ = p - hold_begin;
+        *pos = hold_begin;
+        return absl::OkStatus();
+      }
+      sink->Emit(Segment::Kind::kRaw, raw_from, p);
+      *pos = p;
+      return absl::OkStatus();
+    }
+
+    TupleEvent ev = ScanTuples(*d_, &scan_, input, &p, eof);
+    switch (ev) {
+      case TupleEvent::kOpen:
+        if (!expect_tuple_) {
+          flush_run();
+          sink->Emit(Segment::Kind::kRaw, raw_from, p - 1);
+          return Error(sink, p - 1, "expected ',' or the end of the statement after a tuple");
+        }
+        expect_tuple_ = false;
+        tuple_begin = p - 1;
+        values_ = 1;
+        if (run_begin == kNone) {
+          sink->Emit(Segment::Kind::kRaw, raw_from, tuple_begin);
+          raw_from = run_begin = tuple_begin;
+        }
+        continue;
+      case TupleEvent::kComma:
+        ++values_;
+        continue;
+      case TupleEvent::kClose:
+        ++rows_;
+        run_end = p;
+        tuple_begin = kNone;
+        if (!first_checked_) {
+          // MariaDB dumps the generated columns' values, MySQL leaves them
+          // out: the first tuple tells which column list applies.
+          first_checked_ = true;
+          if (values_ != plan_->num_columns && target_.alt_plan != nullptr &&
+              values_ == target_.alt_plan->num_columns) {
+            plan_ = target_.alt_plan;
+          }
+        }
+        continue;
+      case TupleEvent::kOuter:
+        if (input[p] == ',' && !expect_tuple_) {
+          expect_tuple_ = true;
+          ++p;
+          continue;
+        }
+        flush_run();
+        sink->Emit(Segment::Kind::kRaw, raw_from, p);
+        if (expect_tuple_) return Error(sink, p, "expected a tuple");
+        *pos = p;
+        *done = true;
+        return absl::OkStatus();
+      case TupleEvent::kEnd:
+      case TupleEvent::kNeedMore: {
+        if (tuple_begin == kNone) {  // between tuples
+          flush_run();
+          sink->Emit(Segment::Kind::kRaw, raw_from, p);
+          *pos = p;
+          if (ev == TupleEvent::kEnd && eof) {
+            if (expect_tuple_ || scan_.lex != TupleScanState::Lex::kCode) return EndOfInputError(sink, p);
+            *done = true;
+          }
+          return absl::OkStatus();
+        }
+        flush_run();
+        sink->Emit(Segment::Kind::kRaw, raw_from, tuple_begin);
+        raw_from = tuple_begin;
+        if (eof) return EndOfInputError(sink, p);
+        if (p - tuple_begin > kMaxTupleBytes) {
+          // Too long to hold: start again at its '(' value by value.
+          streaming_ = true;
+          scan_ = TupleScanState();
+          scan_.depth = 1;
+          scan_.prev = '(';
+          p = tuple_begin + 1;
+          tuple_begin = kNone;
+          value_index_ = 0;
+          group_ = -1;
+          start_value();
+          continue;
+        }
+        carrying_ = true;
+        resume_ = p - tuple_begin;
+        *pos = tuple_begin;
+        return absl::OkStatus();
+      }
+    }
+  }
+}
+
+}  // namespace dbanon

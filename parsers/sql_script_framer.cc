@@ -1,0 +1,543 @@
+#include "parsers/sql_script_framer.h"
+
+#include <cstring>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "src/string_view_compat.h"
+
+namespace dbanon {
+namespace {
+
+bool IsIdentChar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+bool IsWordStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
+bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// sqlite3_complete's tokens and state machine (SQLite src/complete.c): a
+// statement is complete at a ';' that brings the state back to START; inside
+// CREATE TRIGGER only `; END ;` does.
+enum SqliteToken { kSemi = 0, kWs, kOther, kExplain, kCreate, kTemp, kTrigger, kEnd };
+constexpr int kSqliteTransitions[8][8] = {
+    /* 0 INVALID */ {1, 0, 2, 3, 4, 2, 2, 2},
+    /* 1 START   */ {1, 1, 2, 3, 4, 2, 2, 2},
+    /* 2 NORMAL  */ {1, 2, 2, 2, 2, 2, 2, 2},
+    /* 3 EXPLAIN */ {1, 3, 3, 2, 4, 2, 2, 2},
+    /* 4 CREATE  */ {1, 4, 2, 2, 2, 4, 5, 2},
+    /* 5 TRIGGER */ {6, 5, 5, 5, 5, 5, 5, 5},
+    /* 6 SEMI    */ {6, 6, 5, 5, 5, 5, 5, 7},
+    /* 7 END     */ {1, 7, 5, 5, 5, 5, 5, 7},
+};
+
+}  // namespace
+
+std::vector<std::string> SqlScriptFramer::TakeWarnings() {
+  std::vector<std::string> out = std::move(warnings_);
+  warnings_.clear();
+  return out;
+}
+
+void SqlScriptFramer::SqliteToken(int token) { sqlite_state_ = kSqliteTransitions[sqlite_state_][token]; }
+
+void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
+  if (to <= emitted_) return;
+  sink_.Emit(kind, emitted_, to);
+  emitted_ = to;
+}
+
+bool SqlScriptFramer::Holding() const {
+  return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable ||
+         kind_ == Kind::kDelimiter;
+}
+
+void SqlScriptFramer::StartStatement(size_t i) {
+  kind_ = Kind::kUndecided;
+  stmt_begin_ = i;
+  std::tie(stmt_line_, stmt_col_) = sink_.lines().At(i);
+  stmt_versioned_ = versioned_;
+  paren_depth_ = 0;
+  words_ = 0;
+  last_word_.clear();
+  drop_newline_ = false;
+}
+
+void SqlScriptFramer::ResetStatement() {
+  kind_ = Kind::kNone;
+  in_word_ = in_number_ = false;
+  word_.clear();
+  paren_depth_ = 0;
+  words_ = 0;
+  last_word_.clear();
+  drop_tail_ = false;
+}
+
+absl::Status SqlScriptFramer::StatementError(absl::StatusCode code, std::string_view message) {
+  return PositionedError(code, stmt_line_, stmt_col_, message);
+}
+
+absl::StatusOr<size_t> SqlScriptFramer::Frame(std::string_view input, bool eof, std::vector<Segment>* segments) {
+  sink_.Reset(segments, input, 0, line_, col_);
+  emitted_ = 0;
+  size_t pos = 0;
+  while (true) {
+    if (in_values_) {
+      bool done = false;
+      absl::Status s = values_.Frame(input, &pos, eof, &sink_, &done);
+      if (!s.ok()) return s;
+      emitted_ = pos;
+      if (!done) break;
+      in_values_ = false;
+      resolver_->CountRows(values_.table(), values_.rows());
+      drop_tail_ = values_.drop();
+      last_word_.clear();
+      continue;
+    }
+    Stop stop = Stop::kNone;
+    absl::Status s = ScanSql(input, &pos, eof, &stop);
+    if (!s.ok()) return s;
+    if (stop != Stop::kValues) break;
+  }
+  if (eof && pos == input.size() && !in_values_) {
+    absl::Status s = EndOfInput(input);
+    if (!s.ok()) return s;
+    Flush(pos);
+  }
+  std::tie(line_, col_) = sink_.lines().At(pos);
+  return pos;
+}
+
+absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
+  if (lex_ == Lex::kQuoted || lex_ == Lex::kBlockComment || versioned_ > 0) {
+    const char* what = lex_ == Lex::kBlockComment ? "a comment"
+                       : lex_ == Lex::kQuoted     ? (quote_ == '\'' || (quote_ == '"' && d_.mysql()) ? "a string literal"
+                                                                                                       : "a quoted name")
+                                                  : "a versioned comment /*! ... */";
+    auto [line, col] = sink_.lines().At(input.size());
+    return PositionedError(absl::StatusCode::kDataLoss, line, col,
+                           absl::StrCat("unexpected end of input inside ", what, " (started at line ",
+                                        lex_ == Lex::kCode ? stmt_line_ : lit_line_, ")"));
+  }
+  if (kind_ != Kind::kNone) return EndStatement(input, input.size());
+  return absl::OkStatus();
+}
+
+absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool eof, Stop* stop) {
+  const size_t n = input.size();
+  const char* data = input.data();
+  size_t i = *pos;
+  // input[at] needs bytes past the end: stop before it, or before the held
+  // statement, which is scanned again with more input.
+  auto need_more = [&](size_t at) {
+    if (Holding()) {
+      Flush(stmt_begin_);
+      ResetStatement();
+      lex_ = Lex::kCode;
+      backslash_ = false;
+      versioned_ = stmt_versioned_;
+      sqlite_state_ = 1;
+      *pos = stmt_begin_;
+    } else {
+      Flush(at, drop_tail_ ? Segment::Kind::kDrop : Segment::Kind::kRaw);
+      *pos = at;
+    }
+    *stop = Stop::kNeedMore;
+    return absl::OkStatus();
+  };
+
+  while (i < n) {
+    if (Holding()) {
+      size_t held = i - stmt_begin_;
+      if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
+        return StatementError(absl::StatusCode::kDataLoss,
+                              absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
+                                           " MiB before its VALUES"));
+      }
+      if ((kind_ == Kind::kCreateTable && held > kMaxCreateTableBytes) ||
+          (kind_ == Kind::kUndecided && held > (size_t{64} << 10))) {
+        kind_ = Kind::kOther;  // pass it through without reading it
+      }
+    }
+    switch (lex_) {
+      case Lex::kLineComment: {
+        const void* nl = std::memchr(data + i, '\n', n - i);
+        if (nl == nullptr) {
+          i = n;
+        } else {
+          i = static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
+          lex_ = Lex::kCode;
+        }
+        continue;
+      }
+      case Lex::kBlockComment: {
+        const void* star = std::memchr(data + i, '*', n - i);
+        if (star == nullptr) {
+          i = n;
+          continue;
+        }
+        size_t k = static_cast<size_t>(static_cast<const char*>(star) - data);
+        if (k + 1 >= n) {
+          if (!eof) return need_more(k);
+          i = n;
+          continue;
+        }
+        if (data[k + 1] == '/') {
+          i = k + 2;
+          lex_ = Lex::kCode;
+        } else {
+          i = k + 1;
+        }
+        continue;
+      }
+      case Lex::kQuoted: {
+        if (backslash_) {
+          backslash_ = false;
+          ++i;
+          continue;
+        }
+        const char* q = static_cast<const char*>(std::memchr(data + i, quote_, n - i));
+        size_t qe = q == nullptr ? n : static_cast<size_t>(q - data);
+        if (escapes_) {
+          const char* b = static_cast<const char*>(std::memchr(data + i, '\\', qe - i));
+          if (b != nullptr) {
+            i = static_cast<size_t>(b - data) + 1;
+            backslash_ = true;
+            continue;
+          }
+        }
+        if (q == nullptr) {
+          i = n;
+          continue;
+        }
+        // A doubled quote closes and reopens the literal: same bytes consumed.
+        i = qe + 1;
+        lex_ = Lex::kCode;
+        continue;
+      }
+      case Lex::kCode:
+        break;
+    }
+
+    const unsigned char c = static_cast<unsigned char>(data[i]);
+    if (in_word_) {
+      if (IsIdentChar(c)) {
+        if (word_.size() < 32) word_.push_back(static_cast<char>(absl::ascii_tolower(c)));
+        ++i;
+        continue;
+      }
+      absl::Status s = EndWord(input, i, stop);
+      if (!s.ok()) return s;
+      if (*stop == Stop::kValues) {
+        *pos = i;
+        return absl::OkStatus();
+      }
+      if (kind_ == Kind::kDelimiter) {
+        // `DELIMITER xx` is a client command: the delimiter is the next token
+        // of the line (mysql client, com_delimiter).
+        const void* nlp = std::memchr(data + i, '\n', n - i);
+        if (nlp == nullptr && !eof) return need_more(i);
+        size_t nl = nlp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(nlp) - data);
+        size_t k = i;
+        while (k < nl && IsSpace(data[k])) ++k;
+        size_t e = k;
+        while (e < nl && !IsSpace(data[e])) ++e;
+        if (e == k) return StatementError(absl::StatusCode::kDataLoss, "DELIMITER without a delimiter");
+        delimiter_.assign(data + k, e - k);
+        ResetStatement();
+        i = nl;
+        continue;
+      }
+    }
+    if (in_number_) {
+      if (IsIdentChar(c)) {
+        ++i;
+        continue;
+      }
+      in_number_ = false;
+    }
+    if (drop_newline_) {
+      // The line end after a dropped statement goes with it.
+      if (c == '\r' || c == '\n') {
+        Flush(i);
+        Flush(i + 1, Segment::Kind::kDrop);
+        if (c == '\n') drop_newline_ = false;
+        ++i;
+        continue;
+      }
+      drop_newline_ = false;
+    }
+    if (IsSpace(c)) {
+      ++i;
+      continue;
+    }
+    if (c == '#' && d_.mysql()) {
+      lex_ = Lex::kLineComment;
+      ++i;
+      continue;
+    }
+    if (c == '-') {
+      if (i + 1 >= n) {
+        if (!eof) return need_more(i);
+      } else if (data[i + 1] == '-') {
+        bool comment = true;
+        if (d_.mysql()) {  // MySQL: "-- " needs whitespace or a control byte after it
+          if (i + 2 >= n) {
+            if (!eof) return need_more(i);
+          } else {
+            comment = static_cast<unsigned char>(data[i + 2]) <= ' ';
+          }
+        }
+        if (comment) {
+          lex_ = Lex::kLineComment;
+          i += 2;
+          continue;
+        }
+      }
+    }
+    if (c == '/') {
+      if (i + 1 >= n) {
+        if (!eof) return need_more(i);
+      } else if (data[i + 1] == '*') {
+        size_t marker = 0;  // /*! and /*M! open a versioned comment, whose text is code
+        if (d_.mysql()) {
+          if (i + 2 >= n) {
+            if (!eof) return need_more(i);
+          } else if (data[i + 2] == '!') {
+            marker = 3;
+          } else if (data[i + 2] == 'M') {
+            if (i + 3 >= n) {
+              if (!eof) return need_more(i);
+            } else if (data[i + 3] == '!') {
+              marker = 4;
+            }
+          }
+        }
+        if (marker == 0) {
+          lex_ = Lex::kBlockComment;
+          lit_line_ = sink_.lines().At(i).first;
+          i += 2;
+          continue;
+        }
+        size_t k = i + marker;  // the version number
+        while (k < n && data[k] >= '0' && data[k] <= '9') ++k;
+        if (k == n && !eof) return need_more(i);
+        if (kind_ == Kind::kNone) StartStatement(i);
+        ++versioned_;
+        i = k;
+        continue;
+      }
+    }
+    if (c == '*' && versioned_ > 0) {
+      if (i + 1 >= n) {
+        if (!eof) return need_more(i);
+      } else if (data[i + 1] == '/') {
+        --versioned_;
+        i += 2;
+        continue;
+      }
+    }
+    // A significant byte.
+    if (kind_ == Kind::kNone) StartStatement(i);
+    if (IsWordStart(c)) {
+      in_word_ = true;
+      word_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
+      ++i;
+      continue;
+    }
+    if (c >= '0' && c <= '9') {
+      in_number_ = true;
+      if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
+      if (d_.sqlite()) SqliteToken(kOther);
+      ++i;
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`' || (c == '[' && d_.sqlite())) {
+      lex_ = Lex::kQuoted;
+      quote_ = c == '[' ? ']' : static_cast<char>(c);
+      escapes_ = d_.mysql() && c != '`';
+      backslash_ = false;
+      lit_line_ = sink_.lines().At(i).first;
+      if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
+      if (d_.sqlite()) SqliteToken(kOther);
+      ++i;
+      continue;
+    }
+    if (c == '(') ++paren_depth_;
+    if (c == ')' && paren_depth_ > 0) --paren_depth_;
+    if (d_.mysql()) {
+      if (c == static_cast<unsigned char>(delimiter_[0])) {
+        const size_t len = delimiter_.size();
+        if (i + len > n) {
+          if (!eof) return need_more(i);
+        } else if (input.compare(i, len, delimiter_) == 0) {
+          i += len;
+          absl::Status s = EndStatement(input, i);
+          if (!s.ok()) return s;
+          continue;
+        }
+      }
+      if (kind_ == Kind::kUndecided && c != '(') kind_ = Kind::kOther;
+      ++i;
+      continue;
+    }
+    if (c == ';') {
+      SqliteToken(kSemi);
+      ++i;
+      if (sqlite_state_ == 1) {
+        absl::Status s = EndStatement(input, i);
+        if (!s.ok()) return s;
+      }
+      continue;
+    }
+    SqliteToken(kOther);
+    if (kind_ == Kind::kUndecided && c != '(') kind_ = Kind::kOther;
+    ++i;
+  }
+  if (in_word_ && eof) {
+    absl::Status s = EndWord(input, n, stop);
+    if (!s.ok()) return s;
+    if (*stop == Stop::kValues) {
+      *pos = n;
+      return absl::OkStatus();
+    }
+  }
+  if (Holding()) {
+    if (!eof) return need_more(n);
+    Flush(stmt_begin_);  // EndOfInput decides about the held statement
+    *pos = n;
+    return absl::OkStatus();
+  }
+  Flush(n, drop_tail_ ? Segment::Kind::kDrop : Segment::Kind::kRaw);
+  *pos = n;
+  return absl::OkStatus();
+}
+
+absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* stop) {
+  in_word_ = false;
+  std::string w = std::move(word_);
+  word_.clear();
+  if (d_.sqlite()) {
+    int token = kOther;
+    if (w == "create") token = kCreate;
+    if (w == "temp" || w == "temporary") token = kTemp;
+    if (w == "trigger") token = kTrigger;
+    if (w == "end") token = kEnd;
+    if (w == "explain") token = kExplain;
+    SqliteToken(token);
+  }
+  if (kind_ == Kind::kUndecided) {
+    ++words_;
+    if (words_ == 1) {
+      if (paren_depth_ == 0 && (w == "insert" || w == "replace")) {
+        kind_ = Kind::kInsert;
+      } else if (w == "create" && paren_depth_ == 0) {
+        // decided by the next words
+      } else if (d_.mysql() && w == "delimiter" && versioned_ == 0 && paren_depth_ == 0) {
+        kind_ = Kind::kDelimiter;
+      } else {
+        kind_ = Kind::kOther;
+      }
+    } else if (w == "table") {
+      kind_ = Kind::kCreateTable;
+    } else if (!(w == "or" || w == "replace" || w == "temporary" || w == "temp") || words_ > 5) {
+      kind_ = Kind::kOther;
+    }
+  } else if (kind_ == Kind::kInsert && paren_depth_ == 0 && (w == "values" || (d_.mysql() && w == "value")) &&
+             last_word_ != "default") {
+    last_word_ = w;
+    *stop = Stop::kValues;
+    return StartValues(input, i);
+  }
+  last_word_ = std::move(w);
+  return absl::OkStatus();
+}
+
+absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
+  std::string_view head_text = input.substr(stmt_begin_, i - stmt_begin_);
+  InsertTarget target;
+  if (!last_head_.empty() && head_text == last_head_) {
+    // mysqldump repeats the same head for every statement of a table.
+    target = last_target_;
+    resolver_->SawTable(target.table);
+  } else {
+    std::optional<InsertHead> head = ParseInsertHead(d_, head_text);
+    if (!head.has_value() || !head->values) {
+      return StatementError(absl::StatusCode::kDataLoss, "cannot read the table and columns of this INSERT statement");
+    }
+    auto resolved = tables_.Resolve(d_, *head);
+    if (!resolved.ok()) {
+      absl::StatusCode code = resolved.status().code();
+      if (code == absl::StatusCode::kFailedPrecondition) code = absl::StatusCode::kDataLoss;
+      return StatementError(code, ToStd(resolved.status().message()));
+    }
+    target = *resolved;
+    for (const std::string& w : tables_.TakeWarnings()) {
+      warnings_.push_back(absl::StrCat(stmt_line_, ":", stmt_col_, ": ", w));
+    }
+    if (head_text.size() <= 4096) {
+      last_head_.assign(head_text);
+      last_target_ = target;
+    } else {
+      last_head_.clear();
+    }
+  }
+  Flush(stmt_begin_);
+  Flush(i, target.drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
+  values_.Begin(d_, target, stmt_line_);
+  in_values_ = true;
+  kind_ = Kind::kInsertTail;
+  return absl::OkStatus();
+}
+
+absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
+  if (in_word_) {  // a statement that ends with a word at the end of input
+    in_word_ = false;
+    word_.clear();
+  }
+  switch (kind_) {
+    case Kind::kCreateTable:
+      tables_.AddCreateTable(d_, input.substr(stmt_begin_, end - stmt_begin_));
+      last_head_.clear();
+      break;
+    case Kind::kInsert: {
+      // No VALUES: INSERT ... DEFAULT VALUES, ... SELECT, ... SET.
+      std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
+      std::optional<InsertHead> head = ParseInsertHead(d_, text);
+      if (!head.has_value()) {
+        return StatementError(absl::StatusCode::kDataLoss, "cannot read the table of this INSERT statement");
+      }
+      TableName table = TableNameFor(d_, head->name_parts);
+      resolver_->SawTable(table);
+      bool drop = false;
+      if (resolver_->IsConfigured(table)) {
+        auto plan = resolver_->Resolve(table, {});
+        drop = plan.ok() && *plan != nullptr && (*plan)->truncate;
+        if (!drop && !head->default_values) {
+          return StatementError(absl::StatusCode::kDataLoss,
+                                absl::StrCat("INSERT into configured table ", table.Display(),
+                                             " without VALUES (INSERT ... SELECT or SET) is not supported"));
+        }
+      }
+      if (head->default_values) resolver_->CountRows(table, 1);
+      Flush(stmt_begin_);
+      Flush(end, drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
+      drop_newline_ = drop;
+      break;
+    }
+    case Kind::kInsertTail:
+      if (drop_tail_) {
+        Flush(end, Segment::Kind::kDrop);
+        drop_newline_ = true;
+      }
+      break;
+    default:
+      break;
+  }
+  ResetStatement();
+  if (d_.sqlite()) sqlite_state_ = 1;
+  return absl::OkStatus();
+}
+
+}  // namespace dbanon

@@ -1,0 +1,119 @@
+// Framer for SQL-script dumps whose data is in INSERT statements:
+// MySQL/MariaDB (mysqldump, mariadb-dump) and SQLite (the sqlite3 CLI's .dump).
+//
+// A statement scanner follows the client that replays the script: for MySQL
+// the mysql/mariadb client (strings with backslash escapes, backquoted names,
+// `#`, `-- ` and /* */ comments, versioned comments /*!NNNNN ... */ and
+// /*M!NNNNNN ... */ whose text is SQL, and DELIMITER lines: between
+// `DELIMITER ;;` and `DELIMITER ;` statements end with `;;`); for SQLite the
+// sqlite3 shell (sqlite3_complete: a CREATE TRIGGER statement ends at `END;`,
+// not at the `;` inside its body). So text that merely looks like an INSERT
+// inside a literal, a comment, a trigger or a routine body is not data.
+//
+// Statements that start with INSERT or REPLACE are held until their VALUES
+// keyword, then their head is parsed (shared docs/formats.md C.2, D) and the
+// tuples are framed by InsertValuesFramer (parsers/insert_framer.h): rewritten
+// by workers for configured tables, passed through in pieces otherwise,
+// dropped for truncated tables (the whole statement goes). CREATE TABLE
+// statements are parsed for the column names of INSERTs without a column list.
+// Everything else is passed through byte for byte.
+//
+// Memory: held statement heads are capped (kMaxHeadBytes, kMaxCreateTableBytes);
+// the data follows InsertValuesFramer's limits.
+//
+// Thread-safety: one thread.
+#ifndef DBANON_PARSERS_SQL_SCRIPT_FRAMER_H_
+#define DBANON_PARSERS_SQL_SCRIPT_FRAMER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parsers/framer.h"
+#include "parsers/insert_framer.h"
+#include "parsers/sql_values.h"
+
+namespace dbanon {
+
+class SqlScriptFramer : public Framer {
+ public:
+  // An INSERT statement's text before VALUES, and a CREATE TABLE statement,
+  // are held whole; beyond these sizes the first is an error and the second
+  // is passed through without reading its columns.
+  static constexpr size_t kMaxHeadBytes = size_t{1} << 20;
+  static constexpr size_t kMaxCreateTableBytes = size_t{4} << 20;
+
+  // `dialect` is MySqlDialect() or SqliteDialect(); `resolver` must outlive
+  // the framer.
+  SqlScriptFramer(const SqlDialect& dialect, TableResolver* resolver)
+      : d_(dialect), resolver_(resolver), tables_(resolver) {}
+
+  absl::StatusOr<size_t> Frame(std::string_view input, bool eof, std::vector<Segment>* segments) override;
+  std::vector<std::string> TakeWarnings() override;
+
+ private:
+  enum class Lex : uint8_t { kCode, kQuoted, kLineComment, kBlockComment };
+  enum class Kind : uint8_t {
+    kNone,         // between statements
+    kUndecided,    // the first words are not read yet (held)
+    kInsert,       // INSERT/REPLACE before VALUES (held)
+    kCreateTable,  // held whole, for its columns
+    kDelimiter,    // a DELIMITER line (held)
+    kOther,
+    kInsertTail,   // after the VALUES list (ON DUPLICATE KEY UPDATE ..., the delimiter)
+  };
+  enum class Stop : uint8_t { kNone, kNeedMore, kValues };
+
+  absl::Status ScanSql(std::string_view input, size_t* pos, bool eof, Stop* stop);
+  absl::Status EndWord(std::string_view input, size_t i, Stop* stop);
+  absl::Status EndStatement(std::string_view input, size_t end);
+  absl::Status StartValues(std::string_view input, size_t i);
+  absl::Status EndOfInput(std::string_view input);
+  void StartStatement(size_t i);
+  void ResetStatement();
+  bool Holding() const;
+  void Flush(size_t to, Segment::Kind kind = Segment::Kind::kRaw);
+  void SqliteToken(int token);
+  absl::Status StatementError(absl::StatusCode code, std::string_view message);
+
+  const SqlDialect& d_;
+  TableResolver* resolver_;
+  InsertTables tables_;
+  InsertValuesFramer values_;
+  SegmentSink sink_;
+  size_t emitted_ = 0;  // bytes of this call's input covered by segments
+  bool in_values_ = false;
+
+  // Lexer state.
+  Lex lex_ = Lex::kCode;
+  char quote_ = 0;
+  bool escapes_ = false;
+  bool backslash_ = false;
+  int versioned_ = 0;          // inside /*! ... */: its text is code
+  int64_t lit_line_ = 0;       // where the current literal or comment began
+  std::string delimiter_ = ";";
+
+  // The current statement.
+  Kind kind_ = Kind::kNone;
+  size_t stmt_begin_ = 0;      // offset in this call's input (while held)
+  int64_t stmt_line_ = 0, stmt_col_ = 0;
+  int stmt_versioned_ = 0;     // versioned_ when the statement began
+  int paren_depth_ = 0;
+  int words_ = 0;              // words read in the statement (capped)
+  bool in_word_ = false;
+  bool in_number_ = false;
+  std::string word_;           // the word being read, lower case, capped
+  std::string last_word_;
+  int sqlite_state_ = 1;       // sqlite3_complete's state (1 = START)
+  bool drop_tail_ = false;     // the statement's data was dropped: drop the rest of it
+  bool drop_newline_ = false;  // ... and the line end after it
+  std::string last_head_;      // the previous INSERT head's text and its target
+  InsertTarget last_target_;
+
+  int64_t line_ = 1, col_ = 1;  // position of the first byte of the next input
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace dbanon
+
+#endif  // DBANON_PARSERS_SQL_SCRIPT_FRAMER_H_

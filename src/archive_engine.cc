@@ -1,0 +1,457 @@
+#include "src/archive_engine.h"
+
+#include <cstring>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "parsers/pg_archive.h"
+#include "src/string_view_compat.h"
+
+namespace dbanon {
+namespace {
+
+// Payload bytes per chunk in the custom format. pg_dump writes 4 KiB chunks
+// for zlib; pg_restore accepts any positive length and grows its buffer
+// (pg_backup_custom.c _PrintData; formats.md B.4).
+constexpr size_t kMaxChunk = size_t{64} << 10;
+
+bool IndependentPieces(const ArchiveStream& s) { return s.codec.algorithm == Algorithm::kGzip; }
+
+void AppendChunks(std::string_view data, int int_size, std::string* out) {
+  for (size_t pos = 0; pos < data.size(); pos += kMaxChunk) {
+    size_t n = std::min(kMaxChunk, data.size() - pos);
+    AppendArchiveInt(static_cast<int64_t>(n), int_size, out);
+    out->append(data.data() + pos, n);
+  }
+}
+
+int64_t CountLines(std::string_view s) {
+  int64_t n = 0;
+  const char* p = s.data();
+  const char* end = p + s.size();
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (nl == nullptr) break;
+    ++n;
+    p = nl + 1;
+  }
+  return n;
+}
+
+// A rewriter's error is "LINE:COL: message" with LINE counted from the
+// piece; make it count from the stream and put the stream's name first.
+absl::Status StreamError(const ArchiveStream& s, const absl::Status& st, int64_t lines_before) {
+  std::string_view m = ToStd(st.message());
+  size_t colon = m.find(':');
+  int64_t line;
+  if (colon != std::string_view::npos && absl::SimpleAtoi(ToAbsl(m.substr(0, colon)), &line)) {
+    return absl::Status(st.code(), absl::StrCat(s.where, ":", line + lines_before, ToAbsl(m.substr(colon))));
+  }
+  return absl::Status(st.code(), absl::StrCat(s.where, ": ", st.message()));
+}
+
+}  // namespace
+
+struct ArchiveEngine::Item {
+  Sink* sink = nullptr;
+  std::string input;
+  std::vector<std::pair<size_t, int64_t>> marks;  // (offset in input, dump id)
+  std::shared_ptr<ArchiveStream> stream;          // set for a piece
+  size_t rows_end = 0;
+  int64_t index = 0;
+  bool last_piece = false;
+  // Results.
+  std::string output;
+  uint32_t check = 0;
+  uint64_t plain_length = 0;
+  int64_t rows = 0;
+  absl::Status status;
+  bool needs_work = false;
+  bool done = false;
+  bool end = false;  // the last item of the run
+
+  void Reset() {
+    sink = nullptr;
+    input.clear();
+    marks.clear();
+    stream.reset();
+    rows_end = 0;
+    index = 0;
+    last_piece = false;
+    output.clear();
+    check = 0;
+    plain_length = 0;
+    rows = 0;
+    status = absl::OkStatus();
+    needs_work = done = end = false;
+  }
+};
+
+ArchiveEngine::ArchiveEngine(int threads, size_t batch_bytes) : batch_bytes_(batch_bytes) {
+  size_t count = 2 * static_cast<size_t>(threads) + 2;
+  for (size_t i = 0; i < count; ++i) {
+    pool_.push_back(std::make_unique<Item>());
+    free_.push_back(pool_.back().get());
+  }
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+ArchiveEngine::~ArchiveEngine() {
+  if (!finished_) {
+    Fail(absl::CancelledError("abandoned"));
+    (void)Finish();
+  }
+}
+
+ArchiveEngine::Item* ArchiveEngine::TakeFree() {
+  std::unique_lock<std::mutex> lock(mu_);
+  free_cv_.wait(lock, [this] { return !free_.empty(); });
+  Item* item = free_.front();
+  free_.pop_front();
+  return item;
+}
+
+void ArchiveEngine::Publish(Item* item) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    order_.push_back(item);
+    if (item->needs_work && !cancelled_.load()) {
+      work_.push_back(item);
+    } else {
+      item->done = true;
+    }
+  }
+  work_cv_.notify_one();
+  done_cv_.notify_all();
+}
+
+void ArchiveEngine::FlushRaw() {
+  if (raw_ == nullptr) return;
+  Item* item = raw_;
+  raw_ = nullptr;
+  Publish(item);
+}
+
+void ArchiveEngine::Raw(Sink* sink, std::string_view bytes) {
+  while (!bytes.empty()) {
+    if (raw_ != nullptr && (raw_->sink != sink || raw_->input.size() >= batch_bytes_)) FlushRaw();
+    if (raw_ == nullptr) {
+      raw_ = TakeFree();
+      raw_->sink = sink;
+    }
+    size_t n = std::min(bytes.size(), std::max<size_t>(batch_bytes_ - std::min(batch_bytes_, raw_->input.size()), 1));
+    raw_->input.append(bytes.data(), n);
+    bytes.remove_prefix(n);
+  }
+}
+
+void ArchiveEngine::Mark(Sink* sink, int64_t dump_id) {
+  if (raw_ != nullptr && (raw_->sink != sink || raw_->input.size() >= batch_bytes_)) FlushRaw();
+  if (raw_ == nullptr) {
+    raw_ = TakeFree();
+    raw_->sink = sink;
+  }
+  raw_->marks.emplace_back(raw_->input.size(), dump_id);
+}
+
+void ArchiveEngine::Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, size_t rows_end,
+                          int64_t index, bool last) {
+  FlushRaw();
+  Item* item = TakeFree();
+  item->sink = stream->sink;
+  item->input.swap(*input);
+  input->clear();
+  item->stream = stream;
+  item->rows_end = rows_end;
+  item->index = index;
+  item->last_piece = last;
+  item->needs_work = true;
+  Publish(item);
+}
+
+void ArchiveEngine::Fail(absl::Status status) {
+  FlushRaw();
+  Item* item = TakeFree();
+  item->status = std::move(status);
+  Publish(item);
+}
+
+absl::Status ArchiveEngine::Finish() {
+  if (finished_) return result_;
+  finished_ = true;
+  FlushRaw();
+  Item* item = TakeFree();
+  item->end = true;
+  Publish(item);
+  writer_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutdown_ = true;
+  }
+  work_cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(seq_mu_);
+  }
+  seq_cv_.notify_all();
+  for (std::thread& w : workers_) w.join();
+  return result_;
+}
+
+void ArchiveEngine::WorkerLoop() {
+  Scratch scratch;
+  while (true) {
+    Item* item;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [this] { return shutdown_ || !work_.empty(); });
+      if (work_.empty()) return;
+      item = work_.front();
+      work_.pop_front();
+    }
+    ProcessPiece(item, scratch);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      item->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+void ArchiveEngine::ProcessPiece(Item* item, Scratch& scratch) {
+  ArchiveStream& s = *item->stream;
+  thread_local std::string plain;
+  thread_local std::string compressed;
+  plain.clear();
+  compressed.clear();
+  std::string_view data = item->input;
+  if (!cancelled_.load() && s.plan != nullptr && item->rows_end > 0) {
+    std::string_view rows = data.substr(0, item->rows_end);
+    absl::Status st = s.rewriter->Rewrite(*s.plan, rows, 1, &plain, scratch);
+    if (!st.ok()) {
+      item->status = st;  // the writer adds the stream's name and line offset
+    } else {
+      item->rows = CountLines(rows);
+      plain.append(data.substr(item->rows_end));
+      data = plain;
+    }
+  }
+  item->plain_length = data.size();
+  if (s.sequential != nullptr) {
+    // One compressor per stream, fed in piece order. A worker waits only
+    // for pieces queued before its own, which other workers already hold.
+    std::unique_lock<std::mutex> lock(seq_mu_);
+    seq_cv_.wait(lock, [&] { return s.next_piece == item->index || cancelled_.load(); });
+    if (s.next_piece != item->index) return;  // cancelled
+    lock.unlock();
+    if (item->status.ok() && !cancelled_.load()) {
+      absl::Status st = s.sequential->Compress(data, item->last_piece, &compressed);
+      if (!st.ok()) item->status = st;
+    }
+    lock.lock();
+    ++s.next_piece;
+    lock.unlock();
+    seq_cv_.notify_all();
+  } else if (item->status.ok() && !cancelled_.load()) {
+    if (IndependentPieces(s)) {
+      if (item->index == 0) compressed = DeflateHeader(s.container, s.codec.level);
+      absl::Status st = DeflatePiece(data, s.codec.level, item->last_piece, &compressed);
+      if (!st.ok()) item->status = st;
+      item->check = PieceCheck(s.container, data);
+    } else {
+      compressed.assign(data);  // stored
+    }
+  }
+  if (!item->status.ok()) return;
+  if (s.chunked) {
+    AppendChunks(compressed, s.int_size, &item->output);
+  } else {
+    item->output.swap(compressed);
+  }
+}
+
+absl::Status ArchiveEngine::WriteItem(Item* item, std::vector<iovec>* iov, std::string* tail) {
+  iov->clear();
+  tail->clear();
+  Sink* sink = item->sink;
+  if (item->stream == nullptr) {
+    for (const auto& [offset, id] : item->marks) positions_[id] = sink->written + offset;
+    if (!item->input.empty()) iov->push_back(iovec{item->input.data(), item->input.size()});
+  } else {
+    ArchiveStream& s = *item->stream;
+    if (IndependentPieces(s)) {
+      s.check = item->index == 0 ? item->check : CombineChecks(s.container, s.check, item->check, item->plain_length);
+    }
+    s.length += item->plain_length;
+    s.rows += item->rows;
+    if (!item->output.empty()) iov->push_back(iovec{item->output.data(), item->output.size()});
+    if (item->last_piece) {
+      if (IndependentPieces(s)) {
+        std::string trailer = DeflateTrailer(s.container, s.check, s.length);
+        if (s.chunked) {
+          AppendChunks(trailer, s.int_size, tail);
+        } else {
+          tail->append(trailer);
+        }
+      }
+      if (s.chunked) AppendArchiveInt(0, s.int_size, tail);
+      if (!tail->empty()) iov->push_back(iovec{tail->data(), tail->size()});
+    }
+  }
+  if (!iov->empty()) {
+    absl::Status st = sink->Write(*iov);
+    if (!st.ok()) return st;
+    for (const iovec& v : *iov) sink->written += v.iov_len;
+  }
+  if (item->stream != nullptr && item->last_piece) {
+    ArchiveStream& s = *item->stream;
+    if (s.close_sink) {
+      absl::Status st = sink->Close();
+      if (!st.ok()) return st;
+    }
+    if (s.count_table.has_value() && s.resolver != nullptr) s.resolver->CountRows(*s.count_table, s.rows);
+  }
+  return absl::OkStatus();
+}
+
+void ArchiveEngine::WriterLoop() {
+  std::vector<iovec> iov;
+  std::string tail;
+  bool failed = false;
+  while (true) {
+    Item* item;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      done_cv_.wait(lock, [this] { return !order_.empty() && order_.front()->done; });
+      item = order_.front();
+      order_.pop_front();
+    }
+    if (!failed && !item->status.ok()) {
+      result_ = item->stream != nullptr ? StreamError(*item->stream, item->status, item->stream->rows) : item->status;
+      failed = true;
+    } else if (!failed && !item->end) {
+      absl::Status st = WriteItem(item, &iov, &tail);
+      if (!st.ok()) {
+        result_ = st;
+        failed = true;
+      }
+    }
+    if (failed && !cancelled_.load()) {
+      cancelled_.store(true);
+      {
+        std::lock_guard<std::mutex> lock(seq_mu_);
+      }
+      seq_cv_.notify_all();
+    }
+    bool end = item->end;
+    item->Reset();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.push_back(item);
+    }
+    free_cv_.notify_one();
+    if (end) return;
+  }
+}
+
+StreamFeeder::StreamFeeder(ArchiveEngine* engine, std::shared_ptr<ArchiveStream> stream,
+                           std::unique_ptr<Decompressor> decompressor, size_t batch_bytes)
+    : engine_(engine),
+      stream_(std::move(stream)),
+      decompressor_(std::move(decompressor)),
+      batch_bytes_(batch_bytes),
+      after_terminator_(stream_->plan == nullptr) {}
+
+absl::Status StreamFeeder::Error(std::string_view message) const {
+  return absl::DataLossError(absl::StrCat(stream_->where, ": ", ToAbsl(message)));
+}
+
+absl::Status StreamFeeder::Add(std::string_view input) {
+  if (decompressor_ == nullptr) {
+    pending_.append(input.data(), input.size());
+    return pending_.size() >= batch_bytes_ ? Publish(false) : absl::OkStatus();
+  }
+  while (true) {
+    size_t room = std::max<size_t>(batch_bytes_ - std::min(batch_bytes_, pending_.size()), size_t{64} << 10);
+    size_t before = pending_.size();
+    absl::Status st = decompressor_->Decompress(&input, &pending_, room);
+    if (!st.ok()) return Error(ToStd(st.message()));
+    bool full = pending_.size() - before == room;
+    if (pending_.size() >= batch_bytes_) {
+      st = Publish(false);
+      if (!st.ok()) return st;
+    }
+    if (input.empty() && !full) return absl::OkStatus();
+  }
+}
+
+absl::Status StreamFeeder::Finish() {
+  if (decompressor_ != nullptr) {
+    absl::Status st = decompressor_->Finish();
+    if (!st.ok()) return Error(ToStd(st.message()));
+  }
+  return Publish(true);
+}
+
+absl::Status StreamFeeder::Publish(bool final) {
+  if (!after_terminator_) {
+    // COPY rows end at a line that is exactly `\.` (psql accepts `\.` CR LF
+    // too); pg_dump follows it with two empty lines (formats.md B.4). Only
+    // whole lines are ever published, so pending_ starts at a line start.
+    std::string_view p = pending_;
+    auto is_end_line = [&](size_t at) {  // `\.` at a line start, then LF or CR LF
+      if (p.size() - at >= 3 && p.compare(at, 3, "\\.\n") == 0) return true;
+      return p.size() - at >= 4 && p.compare(at, 4, "\\.\r\n") == 0;
+    };
+    size_t terminator = is_end_line(0) ? 0 : std::string_view::npos;
+    while (terminator == std::string_view::npos && scan_from_ + 3 <= p.size()) {
+      const void* hit = memmem(p.data() + scan_from_, p.size() - scan_from_, "\n\\.", 3);
+      if (hit == nullptr) {
+        scan_from_ = p.size() - 2;
+        break;
+      }
+      size_t at = static_cast<size_t>(static_cast<const char*>(hit) - p.data()) + 1;
+      if (is_end_line(at)) {
+        terminator = at;
+      } else if (p.size() - at < 4) {
+        scan_from_ = at - 1;  // maybe the end line, not all there yet
+        break;
+      } else {
+        scan_from_ = at;
+      }
+    }
+    if (terminator != std::string_view::npos) {
+      after_terminator_ = true;
+      rows_prefix_ = terminator;
+    }
+  }
+  if (after_terminator_) {
+    // Rows (if any are left) then the bytes from the end line on, copied.
+    if (!final && pending_.size() < batch_bytes_) return absl::OkStatus();
+    engine_->Piece(stream_, &pending_, rows_prefix_, index_++, final);
+    rows_prefix_ = 0;
+    return absl::OkStatus();
+  }
+  if (!final && pending_.size() < batch_bytes_) return absl::OkStatus();
+  const void* nl = pending_.empty() ? nullptr : memrchr(pending_.data(), '\n', pending_.size());
+  size_t rows_end = nl == nullptr ? 0 : static_cast<size_t>(static_cast<const char*>(nl) - pending_.data()) + 1;
+  if (final) {
+    if (rows_end != pending_.size()) return Error("the table data is cut off inside a row");
+    return Error("the table data ends without its end-of-data line (\\.)");
+  }
+  if (rows_end == 0) {
+    if (pending_.size() > kMaxRowBytes) {
+      return Error(absl::StrCat("a row of table ", stream_->plan->table.Display(), " is longer than ",
+                                kMaxRowBytes >> 20, " MiB"));
+    }
+    return absl::OkStatus();  // a long row: wait for its end
+  }
+  std::string rest = pending_.substr(rows_end);
+  pending_.resize(rows_end);
+  engine_->Piece(stream_, &pending_, rows_end, index_++, false);
+  pending_.swap(rest);
+  scan_from_ = 0;
+  return absl::OkStatus();
+}
+
+}  // namespace dbanon

@@ -1,0 +1,176 @@
+// The machinery under src/archive_job.h: an ordered, bounded pipeline that
+// rewrites the compressed data streams of an archive on worker threads.
+//
+// The calling thread (the reader) walks the archive in order and hands the
+// engine a sequence of items:
+//   * raw bytes for a Sink (header, TOC, blocks that are copied), and
+//   * pieces of a Stream: a run of decompressed payload, about batch_bytes
+//     long, whose COPY rows (if the stream has a RowPlan) are rewritten and
+//     whose result is compressed as part of the stream's output.
+// N worker threads process pieces in any order; one writer thread writes
+// items to their sinks in the order they were given. Pieces of different
+// streams (different tables) are processed at the same time whenever they
+// are among the 2N+2 items in flight, and so are the pieces of one stream:
+//   * gzip/zlib pieces are deflated independently (pigz's method: each
+//     piece ends with a sync flush, the checks are combined by the writer),
+//     giving one valid stream;
+//   * lz4 and zstd pieces go through the stream's one compressor in piece
+//     order (one frame, as pg_dump writes it), the rewriting still parallel.
+// At most 2N+2 items exist at once, each holding a few MiB, so memory stays
+// bounded whatever the size of a block. Output does not depend on N.
+//
+// Errors: the first error in item order wins; it is returned by Finish().
+//
+// Thread-safety: the reader API (Raw, Mark, Piece, Fail, Finish) is called by
+// one thread.
+#ifndef DBANON_SRC_ARCHIVE_ENGINE_H_
+#define DBANON_SRC_ARCHIVE_ENGINE_H_
+
+#include <sys/uio.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "parsers/framer.h"
+#include "src/compression.h"
+
+namespace dbanon {
+
+// Where the writer thread puts bytes.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual absl::Status Write(std::span<const iovec> parts) = 0;
+  // After the last byte of a stream with close_sink.
+  virtual absl::Status Close() { return absl::OkStatus(); }
+  uint64_t written = 0;  // bytes written so far; writer thread only
+};
+
+// One compressed data stream of the output: a custom-format data item (or a
+// large object), or a directory-archive data file.
+struct ArchiveStream {
+  // Set before the first piece, read-only afterwards.
+  const RowPlan* plan = nullptr;  // nullptr: the payload is copied
+  const RowRewriter* rewriter = nullptr;
+  CompressionSpec codec;
+  Container container = Container::kZlib;
+  bool chunked = false;  // custom format: chunks {Int len, bytes}, then Int 0
+  int int_size = 4;
+  Sink* sink = nullptr;
+  bool close_sink = false;
+  std::string where;  // message prefix: "prod.dump:TOC entry 3403", "dir/3403.dat.gz"
+  std::optional<TableName> count_table;
+  TableResolver* resolver = nullptr;  // for CountRows; must be thread-safe
+  // lz4/zstd: used by the workers in piece order.
+  std::unique_ptr<StreamCompressor> sequential;
+  int64_t next_piece = 0;  // guarded by the engine's sequence mutex
+  // Writer thread only.
+  uint32_t check = 0;
+  uint64_t length = 0;
+  int64_t rows = 0;
+};
+
+class ArchiveEngine {
+ public:
+  ArchiveEngine(int threads, size_t batch_bytes);
+  ~ArchiveEngine();
+
+  // Queues `bytes` for `sink`.
+  void Raw(Sink* sink, std::string_view bytes);
+  // Records that the next byte queued for `sink` starts the data block of
+  // `dump_id`; its position is in BlockPositions() after Finish.
+  void Mark(Sink* sink, int64_t dump_id);
+  // Queues one piece of `stream`: `(*input)[0, rows_end)` are whole COPY
+  // rows to rewrite, the rest is copied. Takes the bytes of *input (leaving
+  // it empty, with some capacity). Pieces are numbered from 0; `last` ends
+  // the stream.
+  void Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, size_t rows_end, int64_t index,
+             bool last);
+  // Ends the run with an error, after the items queued so far.
+  void Fail(absl::Status status);
+  // True once an error has been met: stop reading.
+  bool cancelled() const { return cancelled_.load(); }
+  // Waits for every item to be written; returns the first error.
+  absl::Status Finish();
+  // Absolute positions in their sink of the blocks marked with Mark.
+  const std::map<int64_t, uint64_t>& BlockPositions() const { return positions_; }
+
+ private:
+  struct Item;
+
+  Item* TakeFree();
+  void Publish(Item* item);
+  void FlushRaw();
+  void WorkerLoop();
+  void ProcessPiece(Item* item, Scratch& scratch);
+  void WriterLoop();
+  absl::Status WriteItem(Item* item, std::vector<iovec>* iov, std::string* tail);
+
+  size_t batch_bytes_;
+  std::vector<std::thread> workers_;
+  std::thread writer_;
+  bool finished_ = false;
+
+  std::mutex mu_;
+  std::condition_variable free_cv_, work_cv_, done_cv_;
+  std::vector<std::unique_ptr<Item>> pool_;
+  std::deque<Item*> free_;   // guarded by mu_
+  std::deque<Item*> work_;   // guarded by mu_
+  std::deque<Item*> order_;  // guarded by mu_
+  bool shutdown_ = false;    // guarded by mu_
+  std::atomic<bool> cancelled_{false};
+
+  std::mutex seq_mu_;  // ArchiveStream::next_piece
+  std::condition_variable seq_cv_;
+
+  Item* raw_ = nullptr;  // reader thread: the raw item being filled
+  absl::Status result_;  // writer thread, read after join
+  std::map<int64_t, uint64_t> positions_;  // writer thread, read after join
+};
+
+// Feeds one stream: takes its compressed input as it comes, decompresses
+// it, cuts the payload into pieces at row boundaries and queues them.
+// For a stream with a RowPlan the payload is COPY text rows up to the line
+// `\.`; what follows that line is copied.
+class StreamFeeder {
+ public:
+  static constexpr size_t kMaxRowBytes = size_t{64} << 20;
+
+  // `decompressor` is null for stored (uncompressed) input.
+  StreamFeeder(ArchiveEngine* engine, std::shared_ptr<ArchiveStream> stream,
+               std::unique_ptr<Decompressor> decompressor, size_t batch_bytes);
+  // Errors: DataLoss "WHERE: message" for corrupt data, a row too long.
+  absl::Status Add(std::string_view input);
+  // The input ended. Errors: DataLoss when the payload ends inside a row or
+  // without its `\.` line, or the compressed stream is cut off.
+  absl::Status Finish();
+
+ private:
+  absl::Status Publish(bool final);
+  absl::Status Error(std::string_view message) const;
+
+  ArchiveEngine* engine_;
+  std::shared_ptr<ArchiveStream> stream_;
+  std::unique_ptr<Decompressor> decompressor_;
+  size_t batch_bytes_;
+  std::string pending_;
+  bool after_terminator_ = false;  // the end line was seen (or the payload has no rows)
+  size_t rows_prefix_ = 0;         // bytes of rows before the end line in pending_
+  size_t scan_from_ = 0;           // where the search for the end line resumes
+  int64_t index_ = 0;
+};
+
+}  // namespace dbanon
+
+#endif  // DBANON_SRC_ARCHIVE_ENGINE_H_

@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""pg_dump archives through a real PostgreSQL: load -> pg_dump -Fc/-Fd -> dbanon -> pg_restore.
+
+Usage: pg_archive_test.py DBANON_BINARY [SHARED_DIR]
+
+The databases and configs of pg_roundtrip_test.py (whose helpers this reuses): pagila (from
+SHARED_DIR, when present) and tricky (tricky_schema.sql). Each is dumped five ways:
+
+  fc        pg_dump -Fc (default compression), dbanon FILE -o OUT, pg_restore -d
+  fc-z0     pg_dump -Fc -Z0, dbanon, pg_restore -j 2 --clean --if-exists --disable-triggers
+            (DbToolsBundle's restore command)
+  fc-z9     pg_dump -Fc -Z9, dbanon -j1 and -j2 (byte-identical), pg_restore -d
+  fd        pg_dump -Fd, dbanon DIR -o OUTDIR, pg_restore -j 2 --clean --if-exists --disable-triggers
+  fc-pipe   pg_dump -Fc -Z5 | dbanon | cat > OUT (data offsets "not set" on both sides),
+            pg_restore -j 2 --clean --if-exists --disable-triggers
+
+and for each the test checks, printing `ok - ...` or `not ok - ...: detail`:
+  * dbanon exits 0;
+  * pg_restore -l of the output equals pg_restore -l of the input;
+  * pg_restore -f - of the output equals the plain dump (pg_dump -Fp) of the source run
+    through dbanon (apart from the random \\restrict key lines);
+  * the output restores, and the plain round trip's assertions hold on the restored
+    database: same schema, tables, columns, sequences and row counts; unconfigured columns
+    equal; configured columns anonymized with their anonymizer's shape, NULLs kept, one
+    input one output; no configured value left in the output's text.
+Then, on tricky: an archive with an empty config comes out byte for byte (-Fc) or file for
+file (-Fd), restores, and has the source's table data; an archive cut inside a configured
+table's block, or with a corrupt byte there, is refused with exit 3, no output file and no
+value in the message; and compressed plain dumps (.sql.gz in, .sql.gz and .sql.zst out)
+give the plain output.
+
+Exit status: 0 all passed, 1 some failed, 77 PostgreSQL is not installed (skipped).
+"""
+
+import gzip
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import pg_harness  # noqa: E402
+import pg_roundtrip_test as rt  # noqa: E402
+
+DBTOOLS_RESTORE = ["-j", "2", "--clean", "--if-exists", "--disable-triggers"]
+
+# name: (pg_dump arguments, restore arguments, how dbanon is run)
+VARIANTS = [
+    ("fc", ["-Fc"], [], "file"),
+    ("fc-z0", ["-Fc", "-Z0"], DBTOOLS_RESTORE, "file"),
+    ("fc-z9", ["-Fc", "-Z9"], [], "file-j2"),
+    ("fd", ["-Fd"], DBTOOLS_RESTORE, "dir"),
+    ("fc-pipe", ["-Fc", "-Z5"], DBTOOLS_RESTORE, "pipe"),
+]
+
+
+def strip_restrict(script):
+    """A plain script without psql's per-run \\restrict / \\unrestrict key lines."""
+    return b"".join(l for l in script.splitlines(True)
+                    if not (l.startswith(b"\\restrict ") or l.startswith(b"\\unrestrict ")))
+
+
+def restore_list(pg, path):
+    """pg_restore -l, as text (the header shows the archive's header fields)."""
+    return pg.pg_restore(["-l", path]).stdout
+
+
+def restore_script(pg, path):
+    return strip_restrict(pg.pg_restore(["-f", "-", path]).stdout)
+
+
+def files_equal(a, b):
+    names = sorted(os.listdir(a))
+    if names != sorted(os.listdir(b)):
+        return "file lists differ: %s vs %s" % (names, sorted(os.listdir(b)))
+    for n in names:
+        if rt.read(os.path.join(a, n)) != rt.read(os.path.join(b, n)):
+            return "%s differs" % n
+    return None
+
+
+def run_dbanon_pipe(binary, cfg, source_cmd, env, out_path):
+    """source_cmd | dbanon -c cfg | cat > out_path; returns (dbanon exit, stderr, seconds)."""
+    t0 = time.monotonic()
+    with open(out_path, "wb") as out:
+        src = subprocess.Popen(source_cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        dba = subprocess.Popen([binary, "-c", cfg], stdin=src.stdout, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+        src.stdout.close()
+        cat = subprocess.Popen(["cat"], stdin=dba.stdout, stdout=out)
+        dba.stdout.close()
+        err = dba.stderr.read()
+        rc = dba.wait(timeout=rt.DBANON_TIMEOUT)
+        cat.wait(timeout=60)
+        src.wait(timeout=60)
+    return rc, err, time.monotonic() - t0
+
+
+class Source:
+    """A loaded source database and what every variant compares against."""
+
+    def __init__(self, pg, ds, dbanon, work, rep):
+        self.ds = ds
+        self.d = os.path.join(work, ds.name)
+        os.mkdir(self.d)
+        self.cfg = os.path.join(self.d, "dbanon.toml")
+        rt.write(self.cfg, rt.config_toml(ds.config))
+        self.src = rt.Catalog(pg, ds.name)
+        self.src_rows = {}
+        for key in self.src.tables:
+            if self.src.tables[key] == "r" and self.src.columns[key]:
+                self.src_rows[key] = rt.fetch_rows(pg, ds.name, key[0], key[1],
+                                                   [c[0] for c in self.src.columns[key]], self.src.pkey[key])
+        self.configured = {(s, t): {c: rt.spec_parts(x) for c, x in cols.items()}
+                           for s, t, _k, cols in ds.config}
+        for key, cols in self.configured.items():
+            names = [c[0] for c in self.src.columns.get(key, [])]
+            for col in cols:
+                if col in names and key in self.src_rows:
+                    i = names.index(col)
+                    for r in self.src_rows[key]:
+                        if r[i] is not None and len(r[i]) >= 4:
+                            rep.secrets.add(r[i])
+                            rep.secrets.add(rt.escape_copy(r[i]))
+        # The reference: the plain dump of the source through dbanon.
+        self.plain = os.path.join(self.d, "source.sql")
+        with open(self.plain, "wb") as f:
+            pg.run_client("pg_dump", ["-Fp", "-d", ds.name], stdout=f)
+        self.plain_anon = os.path.join(self.d, "anon.sql")
+        rc, err, _ = dbanon.run(["-c", self.cfg, "-o", self.plain_anon, self.plain])
+        self.ok = rep.check(rc == 0, "%s: the plain dump of the source goes through dbanon" % ds.name,
+                            "exit %s, stderr: %s" % (rc, err.decode("utf-8", "replace")))
+        self.source_text = strip_restrict(rt.read(self.plain))
+        self.expected = strip_restrict(rt.read(self.plain_anon)) if self.ok else b""
+        self.schema = rt.schema_dump(pg, ds.name)
+
+
+def run_variant(pg, s, variant, binary, dbanon, rep):
+    name, dump_args, restore_args, how = variant
+    ds = s.ds
+    P = "%s %s: " % (ds.name, name)
+    d = os.path.join(s.d, name)
+    os.mkdir(d)
+    directory = how == "dir"
+    archive = os.path.join(d, "source.dir" if directory else "source.dump")
+    out = os.path.join(d, "anon.dir" if directory else "anon.dump")
+    try:
+        if how == "pipe":
+            with open(archive, "wb") as f:  # pg_dump to a pipe: offsets not set
+                p = subprocess.Popen([pg._bin("pg_dump")] + pg.conn_args() + dump_args + ["-d", ds.name],
+                                     stdout=subprocess.PIPE, env=pg.client_env())
+                shutil.copyfileobj(p.stdout, f)
+                if p.wait(timeout=300) != 0:
+                    raise pg_harness.PgError(["pg_dump"], p.returncode, b"")
+        else:
+            pg.run_client("pg_dump", dump_args + ["-f", archive, "-d", ds.name])
+    except (pg_harness.PgError, subprocess.TimeoutExpired) as e:
+        rep.check(False, P + "pg_dump %s" % " ".join(dump_args), e)
+        return
+
+    if how == "pipe":
+        rc, err, secs = run_dbanon_pipe(binary, s.cfg, ["cat", archive], None, out)
+    else:
+        rc, err, secs = dbanon.run(["-c", s.cfg, "-j1", "-o", out, archive])
+    if not rep.check(rc == 0, P + "dbanon exits 0 (%.2fs)" % secs,
+                     "exit %s, stderr: %s" % (rc, err.decode("utf-8", "replace"))):
+        return
+    if how == "file-j2":
+        out2 = os.path.join(d, "anon-j2.dump")
+        rc, err, _ = dbanon.run(["-c", s.cfg, "-j2"], stdin_path=archive, stdout_path=out2)
+        if rep.check(rc == 0, P + "dbanon -j2 (stdin to stdout) exits 0", "exit %s" % rc):
+            rep.check(rt.read(out) == rt.read(out2), P + "-j1 and -j2 outputs are byte-identical",
+                      rt.first_difference(rt.read(out), rt.read(out2)))
+
+    try:
+        rep.check(restore_list(pg, out) == restore_list(pg, archive),
+                  P + "pg_restore -l of the output equals that of the input")
+        text = restore_script(pg, out)
+        rep.check(text == s.expected,
+                  P + "pg_restore -f - of the output equals the plain dump through dbanon",
+                  rt.first_difference(text, s.expected))
+    except pg_harness.PgError as e:
+        rep.check(False, P + "pg_restore -l / -f - read the output", e)
+        return
+    rt.check_leaks(ds, s.src, s.src_rows, s.configured, s.source_text, text, rep, P)
+
+    anon_db = (ds.name + "_" + name).replace("-", "_")
+    try:
+        pg.createdb(anon_db)
+        pg.pg_restore(["-d", anon_db] + restore_args + [out])
+        restored, detail = True, ""
+    except (pg_harness.PgError, subprocess.TimeoutExpired) as e:
+        restored, detail = False, e
+    if rep.check(restored, P + "the output restores with pg_restore -d %s" % " ".join(restore_args), detail):
+        diff = rt.first_difference(s.schema, rt.schema_dump(pg, anon_db))
+        rep.check(diff is None, P + "schema-only dumps of source and restored databases are identical", diff)
+        dst = rt.Catalog(pg, anon_db)
+        rt.compare_databases(pg, ds, s.src, dst, s.src_rows, s.configured, anon_db, rep, P)
+        pg.dropdb(anon_db)
+
+
+def run_unconfigured_and_errors(pg, s, binary, dbanon, rep):
+    ds = s.ds
+    P = "%s: " % ds.name
+    d = os.path.join(s.d, "checks")
+    os.mkdir(d)
+    empty = os.path.join(d, "empty.toml")
+    rt.write(empty, "# no tables configured\n")
+    fc = os.path.join(d, "source.dump")
+    fd = os.path.join(d, "source.dir")
+    pg.run_client("pg_dump", ["-Fc", "-f", fc, "-d", ds.name])
+    pg.run_client("pg_dump", ["-Fd", "-f", fd, "-d", ds.name])
+
+    out = os.path.join(d, "empty.dump")
+    rc, err, _ = dbanon.run(["-c", empty, "-o", out, fc])
+    if rep.check(rc == 0, P + "an unconfigured -Fc archive goes through", "exit %s" % rc):
+        rep.check(rt.read(out) == rt.read(fc), P + "an unconfigured -Fc archive comes out byte for byte",
+                  rt.first_difference(rt.read(out), rt.read(fc)))
+        db = ds.name + "_unconfigured"
+        try:
+            pg.createdb(db)
+            pg.pg_restore(["-d", db] + DBTOOLS_RESTORE + [out])
+            restored, detail = True, ""
+        except pg_harness.PgError as e:
+            restored, detail = False, e
+        if rep.check(restored, P + "the unconfigured output restores", detail):
+            plain = rt.Dataset(ds.name + "-unconfigured", ds.loads, [])  # no per-dataset extras
+            rt.compare_databases(pg, plain, s.src, rt.Catalog(pg, db), s.src_rows, {}, db, rep,
+                                 P + "unconfigured: ")
+            pg.dropdb(db)
+    outd = os.path.join(d, "empty.dir")
+    rc, err, _ = dbanon.run(["-c", empty, "-o", outd, fd])
+    if rep.check(rc == 0, P + "an unconfigured -Fd archive goes through", "exit %s" % rc):
+        diff = files_equal(outd, fd)
+        rep.check(diff is None, P + "an unconfigured -Fd archive comes out file for file", diff)
+
+    # Damaged archives: cut inside, or a corrupt byte inside, a configured table's block.
+    data = rt.read(fc)
+    listing = restore_list(pg, fc).decode()
+    block = None
+    for schema, table, _k, _c in ds.config:
+        if s.src.counts.get((schema, table), 0) > 0:
+            for line in listing.splitlines():
+                if (" TABLE DATA %s %s " % (schema, table)) in line:
+                    block = int(line.split(";")[0])
+            if block is not None:
+                break
+    # The block header: BLK_DATA, then the dump id as an Int (formats.md B.4).
+    start = -1 if block is None else data.rfind(b"\x01\x00" + struct.pack("<I", block))
+    if not rep.check(start > 0, P + "found the data block of a configured table to damage"):
+        return
+    for what, damaged in (("cut inside", data[:start + 40]),
+                          ("with a corrupt byte in", data[:start + 20] + bytes([data[start + 20] ^ 0x5a])
+                           + data[start + 21:])):
+        bad = os.path.join(d, "damaged.dump")
+        rt.write(bad, damaged)
+        outb = os.path.join(d, "damaged-out.dump")
+        rc, err, _ = dbanon.run(["-c", s.cfg, "-o", outb, bad])
+        msg = err.decode("utf-8", "replace")
+        rep.check(rc == rt.EXIT_MALFORMED and not any(n.startswith((".damaged-out", "damaged-out")) for n in os.listdir(d)),
+                  P + "an archive %s the block of a configured table is refused with exit 3 and no output" % what,
+                  "exit %s: %s" % (rc, msg))
+        leaked = [x for x in rep.secrets if len(x) >= rt.LEAK_MIN_LEN and x in msg]
+        rep.check(not leaked, P + "that error message holds no configured value", "%d values" % len(leaked))
+
+    # Compressed plain dumps.
+    gz = os.path.join(d, "source.sql.gz")
+    with gzip.open(gz, "wb") as f:
+        f.write(rt.read(s.plain))
+    plain_out = os.path.join(d, "from-gz.sql")
+    rc, err, _ = dbanon.run(["-c", s.cfg, "-o", plain_out, gz])
+    rep.check(rc == 0 and rt.read(plain_out) == rt.read(s.plain_anon),
+              P + "a .sql.gz input gives the plain output", "exit %s %s" % (rc, err.decode("utf-8", "replace")))
+    gz_out = os.path.join(d, "out.sql.gz")
+    rc, err, _ = dbanon.run(["-c", s.cfg, "-j2", "-o", gz_out, s.plain])
+    ok = rc == 0 and gzip.decompress(rt.read(gz_out)) == rt.read(s.plain_anon)
+    rep.check(ok, P + "-o OUT.sql.gz writes the plain output gzip-compressed", "exit %s" % rc)
+    zst_out = os.path.join(d, "out.sql.zst")
+    rc, err, _ = dbanon.run(["-c", s.cfg, "-o", zst_out, s.plain])
+    back = os.path.join(d, "back.sql")
+    rc2, _, _ = dbanon.run(["-c", empty, "-o", back, zst_out])
+    rep.check(rc == 0 and rc2 == 0 and rt.read(zst_out)[:4] == b"\x28\xb5\x2f\xfd"
+              and rt.read(back) == rt.read(s.plain_anon),
+              P + "-o OUT.sql.zst writes the plain output zstd-compressed", "exit %s, %s" % (rc, rc2))
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    binary = os.path.abspath(argv[1])
+    shared = os.environ.get("DBANON_SHARED") or (argv[2] if len(argv) > 2 else os.path.join(REPO_ROOT, "..", "shared"))
+    rep = rt.Reporter()
+    try:
+        bindir = pg_harness.find_bindir()
+    except RuntimeError as e:
+        print("# SKIP %s" % e)
+        return 77
+    datasets = []
+    pagila = os.path.join(os.path.abspath(shared), "data", "pagila")
+    files = [os.path.join(pagila, "pagila-schema.sql"), os.path.join(pagila, "pagila-data.sql")]
+    if all(os.path.exists(f) for f in files):
+        datasets.append(rt.Dataset("pagila", files, rt.PAGILA_CONFIG))
+    else:
+        rep.note("SKIP pagila: %s not found (pass SHARED_DIR or set DBANON_SHARED)" % pagila)
+    datasets.append(rt.Dataset("tricky", [os.path.join(HERE, "tricky_schema.sql")], rt.TRICKY_CONFIG))
+    t0 = time.monotonic()
+    try:
+        with pg_harness.PgCluster(bindir=bindir) as pg, \
+                tempfile.TemporaryDirectory(prefix="dbanon-pgarchive-") as work:
+            rep.note("PostgreSQL from %s, socket %s" % (bindir, pg.sockdir))
+            dbanon = rt.Dbanon(binary)
+            for ds in datasets:
+                pg.createdb(ds.name)
+                for f in ds.loads:
+                    pg.psql(ds.name, file=f)
+                s = Source(pg, ds, dbanon, work, rep)
+                if not s.ok:
+                    continue
+                for variant in VARIANTS:
+                    run_variant(pg, s, variant, binary, dbanon, rep)
+                if ds.name == "tricky":
+                    run_unconfigured_and_errors(pg, s, binary, dbanon, rep)
+    except pg_harness.PgError as e:
+        rep.check(False, "test ran to the end", e)
+    except BaseException as e:  # signal (pg_harness._Cleanup), Ctrl-C
+        if isinstance(e, Exception):
+            raise
+        rep.check(False, "test ran to the end", "interrupted (%s)" % type(e).__name__)
+        return 1
+    rep.note("%d passed, %d failed in %.1fs" % (rep.passed, rep.failed, time.monotonic() - t0))
+    return 1 if rep.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,176 @@
+// pg_dump --inserts, --column-inserts and --rows-per-insert through
+// PgPlainFramer (docs/formats.md A.4), and truncated tables in COPY dumps.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "parsers/pg_plain_framer.h"
+#include "tests/parsers/insert_test_util.h"
+
+namespace dbanon {
+namespace {
+
+using testing::Const;
+using testing::FrameAndRewrite;
+using testing::Run;
+using testing::TestResolver;
+using testing::Wrap;
+
+Run Pg(TestResolver& r, std::string_view dump, size_t chunk = 0) {
+  PgPlainFramer framer(&r);
+  return FrameAndRewrite(framer, dump, chunk == 0 ? dump.size() + 1 : chunk);
+}
+
+const TableName kPosts{"public", "posts"};
+
+TEST_CASE("values spanning lines, -- and ; inside strings, a backslash before the quote (case P04)") {
+  const std::string dump =
+      "SET standard_conforming_strings = on;\n"
+      "INSERT INTO public.posts (id, body, author) VALUES (1, 'First paragraph.\n\n"
+      "-- not a comment, still inside the string;\nSecond paragraph ends with a semicolon;\n', 'writer-01');\n"
+      "INSERT INTO public.posts (id, body, author) VALUES (2, 'C:\\temp\\', 'writer-02');\n";
+  std::string expected = dump;
+  expected.replace(expected.find("'writer-01'"), 11, "'<writer-01>'");
+  expected.replace(expected.find("'writer-02'"), 11, "'<writer-02>'");
+  for (size_t chunk = 1; chunk <= dump.size() + 1; ++chunk) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Add(kPosts, Wrap("author"));
+    Run run = Pg(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output == expected);
+    CHECK(r.rows_["public.posts"] == 2);
+  }
+}
+
+// pg_dump output with every INSERT mode (docs/formats.md A.4, real samples).
+const char kSchema[] =
+    "SET standard_conforming_strings = on;\n"
+    "CREATE TABLE public.plain (\n    id integer NOT NULL,\n    t text,\n    n numeric(10,2),\n"
+    "    g integer GENERATED ALWAYS AS ((id * 2)) STORED,\n    CONSTRAINT plain_check CHECK ((id > 0))\n);\n"
+    "CREATE TABLE public.ident (\n    id integer NOT NULL,\n    v text\n);\n"
+    "ALTER TABLE public.ident ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (\n    SEQUENCE NAME public.ident_id_seq\n);\n"
+    "CREATE TABLE public.child (\n    extra text\n)\nINHERITS (public.plain);\n"
+    "CREATE FUNCTION public.f() RETURNS void LANGUAGE plpgsql AS $_$\nBEGIN\n"
+    "  INSERT INTO public.plain VALUES (1, 'in a body', 0, DEFAULT);\nEND;\n$_$;\n"
+    "CREATE TABLE public.nocols (\n);\n";
+
+TEST_CASE("--inserts: columns from CREATE TABLE, DEFAULT for generated columns, INHERITS, DEFAULT VALUES") {
+  const std::string dump = std::string(kSchema) +
+                           "INSERT INTO public.plain VALUES (1, 'a''b', 12.30, DEFAULT);\n"
+                           "INSERT INTO public.plain VALUES (2, NULL, NULL, DEFAULT);\n"
+                           "INSERT INTO public.ident OVERRIDING SYSTEM VALUE VALUES (1, 'x');\n"
+                           "INSERT INTO public.child VALUES (3, 'c', 1.5, DEFAULT, 'child own');\n"
+                           "INSERT INTO public.nocols DEFAULT VALUES;\n"
+                           "INSERT INTO public.nocols DEFAULT VALUES;\n";
+  std::string expected = std::string(kSchema) +
+                         "INSERT INTO public.plain VALUES (1, '<a''b>', 12.30, DEFAULT);\n"
+                         "INSERT INTO public.plain VALUES (2, NULL, NULL, DEFAULT);\n"
+                         "INSERT INTO public.ident OVERRIDING SYSTEM VALUE VALUES (1, '<x>');\n"
+                         "INSERT INTO public.child VALUES (3, 'c', 1.5, DEFAULT, '<child own>');\n"
+                         "INSERT INTO public.nocols DEFAULT VALUES;\n"
+                         "INSERT INTO public.nocols DEFAULT VALUES;\n";
+  for (size_t chunk : {size_t{1}, size_t{2}, size_t{5}, size_t{17}, size_t{100}, dump.size() + 1}) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Add(TableName{"public", "plain"}, Wrap("t"));
+    r.Add(TableName{"public", "ident"}, Wrap("v"));
+    r.Add(TableName{"public", "child"}, Wrap("extra"));
+    r.Add(TableName{"public", "nocols"}, Wrap("nothing"));
+    Run run = Pg(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output == expected);
+    CHECK(r.rows_["public.plain"] == 2);
+    CHECK(r.rows_["public.nocols"] == 2);
+    CHECK(r.blocks_["public.plain"] == 2);  // the INSERT in the function body is code
+  }
+}
+
+TEST_CASE("--rows-per-insert=3 and --column-inserts with a TAB before each tuple") {
+  const std::string dump =
+      "INSERT INTO \"we\"\"ird\".t1 (id, email) VALUES\n\t(1, 'a@example.invalid'),\n\t(2, 'tab\there\n"
+      "newline\rcr\\backslash'),\n\t(3, NULL);\n"
+      "INSERT INTO \"we\"\"ird\".t1 (id, email) VALUES\n\t(4, 'd') ON CONFLICT DO NOTHING;\n";
+  const std::string expected =
+      "INSERT INTO \"we\"\"ird\".t1 (id, email) VALUES\n\t(1, '<a@example.invalid>'),\n\t(2, '<tab\there\n"
+      "newline\rcr\\backslash>'),\n\t(3, NULL);\n"
+      "INSERT INTO \"we\"\"ird\".t1 (id, email) VALUES\n\t(4, '<d>') ON CONFLICT DO NOTHING;\n";
+  for (size_t chunk = 1; chunk <= dump.size() + 1; ++chunk) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Add(TableName{"we\"ird", "t1"}, Wrap("email"));
+    Run run = Pg(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output == expected);
+    CHECK(r.rows_["\"we\"\"ird\".t1"] == 4);
+  }
+}
+
+TEST_CASE("standard_conforming_strings off: backslashes escape, and replacements double them") {
+  const std::string dump =
+      "SET standard_conforming_strings = off;\nSET escape_string_warning = off;\n"
+      "INSERT INTO public.posts (id, body) VALUES (1, 'it\\'s; \\\\ here');\n";
+  TestResolver r;
+  r.Add(kPosts, Const("body", "new\\val'ue"));
+  Run run = Pg(r, dump);
+  REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+  CHECK(run.output ==
+        "SET standard_conforming_strings = off;\nSET escape_string_warning = off;\n"
+        "INSERT INTO public.posts (id, body) VALUES (1, 'new\\\\val''ue');\n");
+}
+
+TEST_CASE("an INSERT without a column list and no CREATE TABLE is an error for a configured table only") {
+  TestResolver r;
+  r.Add(kPosts, Wrap("author"));
+  Run bad = Pg(r, "\n\nINSERT INTO public.posts VALUES (1, 'SECRET');\n");
+  CHECK(bad.status.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(bad.status.message()).find("3:1: table public.posts is configured but its INSERT statement "
+                                               "has no column list") == 0);
+  TestResolver r2;
+  Run fine = Pg(r2, "INSERT INTO public.posts VALUES (1, 'x');\n");
+  CHECK(fine.status.ok());
+  TestResolver r3;
+  r3.Add(kPosts, Wrap("author"));
+  Run select = Pg(r3, "INSERT INTO public.posts SELECT * FROM x;\n");
+  CHECK(select.status.code() == absl::StatusCode::kDataLoss);
+}
+
+TEST_CASE("truncated tables: INSERT statements are dropped, COPY blocks keep header and terminator") {
+  const std::string dump =
+      "INSERT INTO public.posts (id) VALUES (1);\n"
+      "INSERT INTO public.other (id) VALUES (1);\n"
+      "INSERT INTO public.posts VALUES\n\t(2),\n\t(3) ON CONFLICT DO NOTHING;\n"
+      "COPY public.posts (id, body) FROM stdin;\n1\tsecret\n2\tsecret too\n\\.\n"
+      "INSERT INTO public.posts DEFAULT VALUES;\n"
+      "SELECT 1;\n";
+  for (size_t chunk : {size_t{1}, size_t{4}, dump.size() + 1}) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Truncate(kPosts);
+    Run run = Pg(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output ==
+          "INSERT INTO public.other (id) VALUES (1);\n"
+          "COPY public.posts (id, body) FROM stdin;\n\\.\n"
+          "SELECT 1;\n");
+    CHECK(r.rows_["public.posts"] == 6);
+  }
+}
+
+TEST_CASE("a cut-off INSERT is an error naming the table and its first line (case P25)") {
+  TestResolver r;
+  r.Add(kPosts, Wrap("author"));
+  Run run = Pg(r, "SELECT 1;\nINSERT INTO public.posts (id, author) VALUES (1, 'SECRET'), (2, 'SEC");
+  CHECK(run.status.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(run.status.message()) ==
+        "2:69: unexpected end of input inside a string literal of table public.posts (INSERT statement started at "
+        "line 2)");
+  TestResolver r2;
+  r2.Add(kPosts, Wrap("author"));
+  Run last = Pg(r2, "INSERT INTO public.posts (id, author) VALUES (1, 'x')");  // no ';' at the end: complete
+  REQUIRE(last.status.ok());
+  CHECK(last.output == "INSERT INTO public.posts (id, author) VALUES (1, '<x>')");
+}
+
+}  // namespace
+}  // namespace dbanon

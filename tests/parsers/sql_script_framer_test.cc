@@ -1,0 +1,334 @@
+#include "parsers/sql_script_framer.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "parsers/dump_format.h"
+#include "tests/parsers/insert_test_util.h"
+
+namespace dbanon {
+namespace {
+
+using testing::Const;
+using testing::FrameAndRewrite;
+using testing::Run;
+using testing::TestResolver;
+using testing::Wrap;
+
+const TableName T(std::string name) { return TableName{"", std::move(name)}; }
+
+Run MySql(TestResolver& r, std::string_view dump, size_t chunk = 0) {
+  SqlScriptFramer framer(MySqlDialect(), &r);
+  return FrameAndRewrite(framer, dump, chunk == 0 ? dump.size() + 1 : chunk);
+}
+Run Sqlite(TestResolver& r, std::string_view dump, size_t chunk = 0) {
+  SqlScriptFramer framer(SqliteDialect(), &r);
+  return FrameAndRewrite(framer, dump, chunk == 0 ? dump.size() + 1 : chunk);
+}
+
+// A mariadb-dump shaped file (docs/formats.md C.1, C.2) with the awkward parts:
+// sandbox line, versioned comments, a view, a trigger whose body inserts,
+// a routine with ';' inside, LOCK TABLES, one row per line, CRLF, a value
+// that looks like a comment and one that looks like a versioned comment.
+const char kMariaDb[] =
+    "/*M!999999\\- enable the sandbox mode */ \n"
+    "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)\n"
+    "--\n-- Host: localhost    Database: shop\n"
+    "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n"
+    "/*!40101 SET NAMES utf8mb4 */;\n"
+    "DROP TABLE IF EXISTS `customer`;\n"
+    "CREATE TABLE `customer` (\n"
+    "  `id` int(11) NOT NULL,\n"
+    "  `email` varchar(100) DEFAULT NULL COMMENT 'e-mail; INSERT INTO `customer` VALUES (9,''x'')',\n"
+    "  `status` enum('a,b','c''d') DEFAULT NULL,\n"
+    "  `twice` int(11) GENERATED ALWAYS AS (`id` * 2) VIRTUAL,\n"
+    "  PRIMARY KEY (`id`),\n"
+    "  KEY `idx` (`email`),\n"
+    "  CONSTRAINT `chk` CHECK (`id` > 0)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+    "LOCK TABLES `customer` WRITE;\n"
+    "/*!40000 ALTER TABLE `customer` DISABLE KEYS */;\n"
+    "INSERT INTO `customer` VALUES\n"
+    "(1,'a@example.invalid','a,b',2),\r\n"
+    "(2,'--comment\\n/* c */ ;','c\\'d',4),\n"
+    "(3,'/*!40101 fake */',NULL,6);\n"
+    "/*!40000 ALTER TABLE `customer` ENABLE KEYS */;\n"
+    "UNLOCK TABLES;\n"
+    "/*!50001 CREATE ALGORITHM=UNDEFINED */\n"
+    "/*!50013 DEFINER=`root`@`localhost` SQL SECURITY DEFINER */\n"
+    "/*!50001 VIEW `v` AS select `c`.`email` AS `email` from `customer` `c` */;\n"
+    "DELIMITER ;;\n"
+    "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER trg BEFORE INSERT ON customer FOR EACH ROW "
+    "BEGIN INSERT INTO `customer` VALUES (99,'trigger;body','a,b',0); END */;;\n"
+    "CREATE DEFINER=`root`@`localhost` PROCEDURE `p1`()\nBEGIN SELECT 1; INSERT INTO customer VALUES (7,'x',NULL,0); END\n;;\n"
+    "DELIMITER ;\n"
+    "INSERT INTO `other` VALUES (1,'b@example.invalid');\n"
+    "-- Dump completed on 2026-11-30  5:48:51";
+
+TEST_CASE("a MariaDB dump: only the data of the configured table is rewritten, whatever looks like data") {
+  TestResolver r;
+  r.Add(T("customer"), Wrap("email"));
+  Run run = MySql(r, kMariaDb);
+  REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+  std::string expected = kMariaDb;
+  auto replace = [&](std::string_view from, std::string_view to) {
+    size_t at = expected.find(from);
+    REQUIRE(at != std::string::npos);
+    expected.replace(at, from.size(), to);
+  };
+  replace("(1,'a@example.invalid'", "(1,'<a@example.invalid>'");
+  replace("(2,'--comment\\n/* c */ ;'", "(2,'<--comment\\n/* c */ ;>'");
+  replace("(3,'/*!40101 fake */'", "(3,'</*!40101 fake */>'");
+  CHECK(run.output == expected);
+  CHECK(r.rows_["public.customer"] == 3);
+  CHECK(r.rows_["public.other"] == 1);
+  CHECK(r.blocks_["public.customer"] == 1);  // the trigger and routine bodies are code
+}
+
+TEST_CASE("the same dump split at every chunk boundary gives the same output") {
+  TestResolver whole_r;
+  whole_r.Add(T("customer"), Wrap("email"));
+  Run whole = MySql(whole_r, kMariaDb);
+  REQUIRE(whole.status.ok());
+  const std::string dump = kMariaDb;
+  for (size_t chunk = 1; chunk <= dump.size(); ++chunk) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Add(T("customer"), Wrap("email"));
+    Run run = MySql(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output == whole.output);
+    CHECK(r.rows_["public.customer"] == 3);
+  }
+}
+
+TEST_CASE("column names come from the column list, else from CREATE TABLE; none of both is an error") {
+  TestResolver r;
+  r.Add(T("note"), Wrap("body"));
+  std::string dump =
+      "INSERT INTO `note` (`body`, `id`) VALUES ('x',1);\n"
+      "CREATE TABLE `note` (`id` int, `body` text);\n"
+      "INSERT INTO `note` VALUES (2,'y');\n";
+  Run run = MySql(r, dump);
+  REQUIRE(run.status.ok());
+  CHECK(run.output ==
+        "INSERT INTO `note` (`body`, `id`) VALUES ('<x>',1);\n"
+        "CREATE TABLE `note` (`id` int, `body` text);\n"
+        "INSERT INTO `note` VALUES (2,'<y>');\n");
+  TestResolver r2;
+  r2.Add(T("note"), Wrap("body"));
+  Run bad = MySql(r2, "INSERT INTO `note` VALUES (1,'SECRET');\n");
+  CHECK(bad.status.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(bad.status.message()) ==
+        "1:1: table note is configured but its INSERT statement has no column list and the dump has no CREATE TABLE "
+        "for it; dump it with column names (mysqldump --complete-insert, pg_dump --column-inserts) or with its schema");
+  TestResolver r3;
+  r3.Add(T("note"), Wrap("missing"));
+  Run missing = MySql(r3, "INSERT INTO `note` (`id`) VALUES (1);\n");
+  CHECK(missing.status.code() == absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("INSERT IGNORE, REPLACE, ON DUPLICATE KEY UPDATE, --hex-blob and _binary (cases P15, P16, P21)") {
+  TestResolver r;
+  r.Add(T("t"), Const("v", "n'ew"));
+  r.Add(T("b"), Const("bin", std::string("\0\0\0\0\0", 5)));
+  std::string dump =
+      "CREATE TABLE `t` (`id` int, `v` text, `g` blob);\n"
+      "INSERT IGNORE INTO `t` VALUES (1,'a',_binary 'ab\\0\\n\\'\\\\cd'),(2,_binary 'x',0x000000000101000000000000000000F03F);\n"
+      "REPLACE INTO `t` (`id`,`v`) VALUES (3,'b');\n"
+      "INSERT INTO `t` (`id`, `v`) VALUES (4,'c') ON DUPLICATE KEY UPDATE `v`=VALUES(`v`), `id`=(`id`+1);\n"
+      "CREATE TABLE `b` (`bin` blob, `x` blob, `e` text, `n` int);\n"
+      "INSERT INTO `b` VALUES (\n  0x68656c6c6f,\n  0x68656c6c6f,\n  '',\n  NULL\n);\n";
+  Run run = MySql(r, dump);
+  REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+  CHECK(run.output ==
+        "CREATE TABLE `t` (`id` int, `v` text, `g` blob);\n"
+        "INSERT IGNORE INTO `t` VALUES (1,'n\\'ew',_binary 'ab\\0\\n\\'\\\\cd'),(2,_binary 'n\\'ew',0x000000000101000000000000000000F03F);\n"
+        "REPLACE INTO `t` (`id`,`v`) VALUES (3,'n\\'ew');\n"
+        "INSERT INTO `t` (`id`, `v`) VALUES (4,'n\\'ew') ON DUPLICATE KEY UPDATE `v`=VALUES(`v`), `id`=(`id`+1);\n"
+        "CREATE TABLE `b` (`bin` blob, `x` blob, `e` text, `n` int);\n"
+        "INSERT INTO `b` VALUES (\n  0x0000000000,\n  0x68656c6c6f,\n  '',\n  NULL\n);\n");
+}
+
+TEST_CASE("truncated tables: their INSERT statements disappear, quotes and ; in values included (case P14)") {
+  TestResolver r;
+  r.Truncate(T("session"));
+  std::string dump =
+      "INSERT INTO `session` VALUES (1,'k=v; path=/; secure',_binary 'ab;cd'),(2,'tok;2',_binary ';');\n"
+      "INSERT INTO `visible` VALUES (1,'kept');\n"
+      "INSERT INTO `session` VALUES (3,'x') ON DUPLICATE KEY UPDATE id=id;\r\n"
+      "INSERT INTO `session` VALUES (4,'no newline at the end')";
+  for (size_t chunk : {size_t{1}, size_t{7}, dump.size() + 1}) {
+    CAPTURE(chunk);
+    TestResolver rc;
+    rc.Truncate(T("session"));
+    Run run = MySql(rc, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output == "INSERT INTO `visible` VALUES (1,'kept');\n");
+    CHECK(rc.rows_["public.session"] == 4);
+  }
+}
+
+TEST_CASE("cut-off dumps are errors naming the table and the statement's line, never a value (case P25)") {
+  struct Case {
+    const char* dump;
+    const char* message;
+  } cases[] = {
+      {"SELECT 1;\nINSERT INTO `customer` VALUES (1,'a@example.invalid'),(2,'SECRET@exam",
+       "3:70: unexpected end of input inside a string literal of table customer (INSERT statement started at line 3)"},
+      {"INSERT INTO `customer` VALUES (1,'a@example.invalid'),",
+       "2:55: unexpected end of input inside the VALUES list (a tuple is missing) of table customer (INSERT "
+       "statement started at line 2)"},
+      {"INSERT INTO `customer` VALUES", "2:30: unexpected end of input inside the VALUES list (a tuple is missing) "
+                                        "of table customer (INSERT statement started at line 2)"},
+      {"INSERT INTO `customer` (`id`, `em", "2:34: unexpected end of input inside a quoted name (started at line 2)"},
+      {"INSERT INTO `customer` (`id`, `email`", "2:1: cannot read the table of this INSERT statement"},
+      {"INSERT INTO `customer` VALUES (1,'SECRET') (2,'x');", nullptr},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.dump);
+    TestResolver r;
+    r.Add(T("customer"), Wrap("email"));
+    r.Add(T("customer"), Wrap("id"));
+    Run run = MySql(r, "CREATE TABLE `customer` (`id` int, `email` text);\n" + std::string(c.dump));
+    REQUIRE_FALSE(run.status.ok());
+    CHECK(run.status.code() == absl::StatusCode::kDataLoss);
+    if (c.message != nullptr) CHECK(std::string(run.status.message()) == c.message);
+    CHECK(std::string(run.status.message()).find("SECRET") == std::string::npos);
+  }
+  // (d) a complete statement without the final newline is fine.
+  TestResolver r;
+  r.Add(T("customer"), Wrap("email"));
+  Run ok = MySql(r, "INSERT INTO `customer` (`id`,`email`) VALUES (1,'a@example.invalid');");
+  REQUIRE(ok.status.ok());
+  CHECK(ok.output == "INSERT INTO `customer` (`id`,`email`) VALUES (1,'<a@example.invalid>');");
+}
+
+TEST_CASE("a tuple longer than the limit is framed value by value; unconfigured values stream through") {
+  TestResolver r;
+  r.Add(T("big"), Wrap("email"));
+  const std::string payload(InsertValuesFramer::kMaxTupleBytes + (3 << 20), 'a');
+  std::string dump = "CREATE TABLE `big` (`id` int, `payload` longtext, `email` text, `n` int);\n"
+                     "INSERT INTO `big` VALUES (1,'" + payload + "','e@example.invalid',5),(2,'x','f',6);\n";
+  SqlScriptFramer framer(MySqlDialect(), &r);
+  Run run = FrameAndRewrite(framer, dump, 1 << 20);
+  REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+  CHECK(run.output == "CREATE TABLE `big` (`id` int, `payload` longtext, `email` text, `n` int);\n"
+                      "INSERT INTO `big` VALUES (1,'" + payload + "','<e@example.invalid>',5),(2,'x','<f>',6);\n");
+  CHECK(run.rows.size() < 100);  // the payload was never handed to a worker
+  CHECK(r.rows_["public.big"] == 2);
+}
+
+TEST_CASE("MariaDB's generated values: configuring one is an error; derived ones are warned about (case P12)") {
+  std::string ddl =
+      "CREATE TABLE `person` (\n  `id` int NOT NULL,\n  `first_name` varchar(50) DEFAULT NULL,\n"
+      "  `last_name` varchar(50) DEFAULT NULL,\n"
+      "  `full_name` varchar(101) GENERATED ALWAYS AS (concat(`first_name`,' ',`last_name`)) VIRTUAL,\n"
+      "  `email` varchar(100) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n);\n";
+  TestResolver r;
+  r.Add(T("person"), Wrap("first_name"));
+  Run mysql = MySql(r, ddl + "INSERT INTO `person` (`id`, `first_name`, `last_name`, `email`) VALUES "
+                             "(1,'Ann','Lee','a@example.invalid');\n");
+  REQUIRE(mysql.status.ok());
+  CHECK(mysql.warnings.empty());
+  TestResolver r2;
+  r2.Add(T("person"), Wrap("first_name"));
+  Run maria = MySql(r2, ddl + "INSERT INTO `person` VALUES (1,'Ann','Lee','Ann Lee','a@example.invalid');\n");
+  REQUIRE(maria.status.ok());
+  CHECK(maria.output.find("(1,'<Ann>','Lee','Ann Lee','a@example.invalid')") != std::string::npos);
+  REQUIRE(maria.warnings.size() == 1);
+  CHECK(maria.warnings[0].find("9:1: warning: table person: generated column(s) full_name") == 0);
+  TestResolver r3;
+  r3.Add(T("person"), Wrap("full_name"));
+  Run gen = MySql(r3, ddl + "INSERT INTO `person` VALUES (1,'Ann','Lee','Ann Lee','a@example.invalid');\n");
+  CHECK(gen.status.code() == absl::StatusCode::kInvalidArgument);
+  // Tuples without the generated value (MySQL without a column list): the
+  // first tuple picks the column list without generated columns.
+  TestResolver r4;
+  r4.Add(T("person"), Wrap("email"));
+  Run short_rows = MySql(r4, ddl + "INSERT INTO `person` VALUES (1,'Ann','Lee','a@example.invalid');\n");
+  REQUIRE_MESSAGE(short_rows.status.ok(), short_rows.status.message());
+  CHECK(short_rows.output.find("(1,'Ann','Lee','<a@example.invalid>')") != std::string::npos);
+}
+
+TEST_CASE("an ENUM column configured with a free-text anonymizer is refused (case P11)") {
+  std::string dump =
+      "CREATE TABLE `employee` (\n  `employee_id` int NOT NULL,\n  `first_name` varchar(50) DEFAULT NULL,\n"
+      "  `status` enum('active','on leave, paid','gone') NOT NULL DEFAULT 'active',\n"
+      "  `salary` decimal(10,2) DEFAULT NULL,\n  `ext_ref` uuid DEFAULT NULL,\n  `department_id` int DEFAULT NULL,\n"
+      "  PRIMARY KEY (`employee_id`),\n  KEY `idx_name` (`first_name`),\n"
+      "  CONSTRAINT `fk_dep` FOREIGN KEY (`department_id`) REFERENCES `department` (`id`),\n"
+      "  CONSTRAINT `chk_id` CHECK ((`employee_id` > 0))\n) ENGINE=InnoDB;\n"
+      "INSERT INTO `employee` VALUES (1,'Ann','on leave, paid',1234.50,NULL,10);\n";
+  TestResolver r;
+  r.Add(T("employee"), Wrap("first_name"));
+  r.Add(T("employee"), Const("status", "gone"));
+  Run run = MySql(r, dump);
+  REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+  CHECK(run.output.find("VALUES (1,'<Ann>','gone',1234.50,NULL,10);") != std::string::npos);
+  TestResolver bad;
+  bad.Add(T("employee"), Wrap("status"));
+  Run refused = MySql(bad, dump);
+  CHECK(refused.status.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(refused.status.message()).find("column status of table employee is an ENUM") !=
+        std::string::npos);
+}
+
+TEST_CASE("SQLite .dump: triggers end at END;, replace()/unistr() values are read, X'' blobs") {
+  const std::string dump =
+      "PRAGMA foreign_keys=OFF;\n"
+      "BEGIN TRANSACTION;\n"
+      "CREATE TABLE IF NOT EXISTS \"we\"\"ird tab\" (\"col \"\"x\"\" y\" INTEGER PRIMARY KEY, \"UPPER\" TEXT, "
+      "[bracket col] BLOB, `bt col` REAL);\n"
+      "INSERT INTO \"we\"\"ird tab\" VALUES(1,'it''s',X'00ff0a27',1.5);\n"
+      "INSERT INTO \"we\"\"ird tab\" VALUES(2,replace(replace('line1\\nline2\\rcr\ttab\\back','\\r',char(13)),'\\n',"
+      "char(10)),NULL,0.0);\n"
+      "CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a*2) VIRTUAL, c TEXT AS (a||'!') STORED, d TEXT);\n"
+      "INSERT INTO g VALUES(3,'secret');\n"
+      "CREATE TRIGGER trg AFTER INSERT ON g BEGIN INSERT INTO g(a, d) VALUES (1, 't;x'); SELECT CASE WHEN 1 THEN 2 END; END;\n"
+      "INSERT INTO sqlite_sequence VALUES('seqt',2);\n"
+      "COMMIT;\n";
+  TestResolver r;
+  r.Add(T("we\"ird tab"), Wrap("UPPER"));
+  r.Add(T("we\"ird tab"), Const("bracket col", "AB"));
+  r.Add(T("g"), Wrap("d"));
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{64}, dump.size() + 1}) {
+    CAPTURE(chunk);
+    TestResolver rc;
+    rc.Add(T("we\"ird tab"), Wrap("UPPER"));
+    rc.Add(T("we\"ird tab"), Const("bracket col", "AB"));
+    rc.Add(T("g"), Wrap("d"));
+    Run run = Sqlite(rc, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output ==
+          "PRAGMA foreign_keys=OFF;\n"
+          "BEGIN TRANSACTION;\n"
+          "CREATE TABLE IF NOT EXISTS \"we\"\"ird tab\" (\"col \"\"x\"\" y\" INTEGER PRIMARY KEY, \"UPPER\" TEXT, "
+          "[bracket col] BLOB, `bt col` REAL);\n"
+          "INSERT INTO \"we\"\"ird tab\" VALUES(1,'<it''s>',X'4142',1.5);\n"
+          "INSERT INTO \"we\"\"ird tab\" VALUES(2,'<line1\nline2\rcr\ttab\\back>',NULL,0.0);\n"
+          "CREATE TABLE g (a INTEGER, b INTEGER GENERATED ALWAYS AS (a*2) VIRTUAL, c TEXT AS (a||'!') STORED, d TEXT);\n"
+          "INSERT INTO g VALUES(3,'<secret>');\n"
+          "CREATE TRIGGER trg AFTER INSERT ON g BEGIN INSERT INTO g(a, d) VALUES (1, 't;x'); SELECT CASE WHEN 1 THEN 2 END; END;\n"
+          "INSERT INTO sqlite_sequence VALUES('seqt',2);\n"
+          "COMMIT;\n");
+    CHECK(rc.rows_["public.g"] == 1);
+    CHECK(rc.blocks_["public.g"] == 1);
+  }
+}
+
+TEST_CASE("the dump format is detected from its first lines") {
+  CHECK(DetectDumpFormat("-- MySQL dump 10.13  Distrib 8.0.34\n") == DumpFormat::kMySql);
+  CHECK(DetectDumpFormat("/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump") == DumpFormat::kMySql);
+  CHECK(DetectDumpFormat("-- a comment\nINSERT INTO `t` VALUES (1);\n") == DumpFormat::kMySql);
+  CHECK(DetectDumpFormat("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n") == DumpFormat::kSqlite);
+  CHECK(DetectDumpFormat("--\n-- PostgreSQL database dump\n--\n") == DumpFormat::kPostgres);
+  CHECK(DetectDumpFormat("COPY public.t (a) FROM stdin;\n") == DumpFormat::kPostgres);
+  CHECK(DetectDumpFormat("INSERT INTO public.t VALUES (1);\n") == DumpFormat::kPostgres);
+  CHECK(ParseDumpFormat("mariadb") == DumpFormat::kMySql);
+  CHECK_FALSE(ParseDumpFormat("oracle").has_value());
+}
+
+}  // namespace
+}  // namespace dbanon

@@ -1,0 +1,318 @@
+#include "parsers/sql_values.h"
+
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/parsers/insert_test_util.h"
+
+namespace dbanon {
+namespace {
+
+// The events of ScanTuples over `input` fed in pieces of `chunk` bytes, as
+// "open@5 comma@9 close@12 outer@13"-style text with absolute offsets.
+std::string Events(const SqlDialect& d, std::string_view input, size_t chunk) {
+  TupleScanState st;
+  std::string out;
+  std::string pending;
+  size_t base = 0;  // offset of pending[0] in input
+  size_t fed = 0;
+  size_t pos = 0;
+  while (true) {
+    size_t take = std::min(chunk, input.size() - fed);
+    pending.append(input.substr(fed, take));
+    fed += take;
+    const bool eof = fed == input.size();
+    while (true) {
+      TupleEvent ev = ScanTuples(d, &st, pending, &pos, eof);
+      const char* name = nullptr;
+      switch (ev) {
+        case TupleEvent::kOpen: name = "open"; break;
+        case TupleEvent::kClose: name = "close"; break;
+        case TupleEvent::kComma: name = "comma"; break;
+        case TupleEvent::kOuter: name = "outer"; break;
+        default: break;
+      }
+      if (ev == TupleEvent::kOuter) {
+        // Between tuples: consume a ',' or stop at anything else.
+        out += std::string(out.empty() ? "" : " ") + name + "@" + std::to_string(base + pos);
+        if (pending[pos] == ',') {
+          ++pos;
+          continue;
+        }
+        return out;
+      }
+      if (name != nullptr) {
+        out += std::string(out.empty() ? "" : " ") + name + "@" + std::to_string(base + pos);
+        continue;
+      }
+      break;  // kEnd or kNeedMore: keep the unconsumed tail
+    }
+    pending.erase(0, pos);
+    base += pos;
+    pos = 0;
+    if (eof) return out + " end";
+  }
+}
+
+TEST_CASE("MySQL strings: every escape, \\\\' versus \\', '' and a ; or comment inside a string") {
+  const std::string values =
+      "(1,'a\\0b\\'c\\\"d\\be\\nf\\rg\\th\\Zi\\\\j'),(2,'ends with backslash\\\\'),(3,'\\\\\\',still inside'),"
+      "(4,'It''s; -- not a comment /* nor this */ # nor this'),(5,\"dq \\\" and '' inside\");\n";
+  std::string whole = Events(MySqlDialect(), values, values.size());
+  // Offsets checked against a separate reference scanner (tests written with Python's help).
+  CHECK(whole ==
+        "open@1 comma@3 close@34 outer@34 open@36 comma@38 close@62 outer@62 open@64 comma@66 close@86 outer@86 "
+        "open@88 comma@90 close@142 outer@142 open@144 comma@146 close@168 outer@168");
+  for (size_t chunk = 1; chunk <= values.size(); ++chunk) {
+    CAPTURE(chunk);
+    CHECK(Events(MySqlDialect(), values, chunk) == whole);
+  }
+}
+
+TEST_CASE("comments between and inside tuples, in each dialect") {
+  const std::string mysql = " /* c ) */ (1, -- x ),\n 2 # y )\n ,3)-- z\n,(4)";
+  CHECK(Events(MySqlDialect(), mysql, mysql.size()) ==
+        "open@12 comma@14 comma@34 close@36 outer@41 open@43 close@45 end");
+  // MySQL reads --x as minus minus x, PostgreSQL as a comment.
+  CHECK(Events(MySqlDialect(), "(1--1,2)", 8) == "open@1 comma@6 close@8 end");
+  CHECK(Events(PostgresDialect(true), "(1--1,2)\n)", 10) == "open@1 close@10 end");
+  // PostgreSQL block comments nest.
+  CHECK(Events(PostgresDialect(true), "(1 /* a /* b */ ) */, 2)", 24) == "open@1 comma@21 close@24 end");
+  for (size_t chunk = 1; chunk <= mysql.size(); ++chunk) {
+    CAPTURE(chunk);
+    CHECK(Events(MySqlDialect(), mysql, chunk) == Events(MySqlDialect(), mysql, mysql.size()));
+  }
+}
+
+TEST_CASE("PostgreSQL strings: backslash is plain unless E'' or standard_conforming_strings is off") {
+  // 'C:\temp\' is a complete string with standard strings (case P04).
+  CHECK(Events(PostgresDialect(true), "(2, 'C:\\temp\\', 'w')", 20) == "open@1 comma@3 comma@15 close@20 end");
+  CHECK(Events(PostgresDialect(true), "(E'it\\'s, ok', e'\\\\', 'x''y')", 29) == "open@1 comma@14 comma@21 close@29 end");
+  CHECK(Events(PostgresDialect(false), "('it\\'s, ok', 1)", 16) == "open@1 comma@13 close@16 end");
+  // E'' continued after '' keeps its escapes: E'a''b\'c'
+  CHECK(Events(PostgresDialect(true), "(E'a''b\\',c', 1)", 16) == "open@1 comma@13 close@16 end");
+  // Dollar quotes.
+  CHECK(Events(PostgresDialect(true), "($$a),'$$, $t$ $$ ) $t$)", 24) == "open@1 comma@10 close@24 end");
+  const std::string s = "(1, E'a\\'b', $q$)$q$, 'c''d', 'e\\')";
+  for (size_t chunk = 1; chunk <= s.size(); ++chunk) {
+    CAPTURE(chunk);
+    CHECK(Events(PostgresDialect(true), s, chunk) == Events(PostgresDialect(true), s, s.size()));
+  }
+}
+
+TEST_CASE("SQLite: quoted names in brackets and backquotes, '' inside strings") {
+  CHECK(Events(SqliteDialect(), "(1,'it''s',[a)b],`c)d`,\"e)f\")", 29) == "open@1 comma@3 comma@11 comma@17 comma@23 close@29 end");
+}
+
+std::string Decode(const SqlDialect& d, std::string_view text, SqlValue::Kind* kind = nullptr) {
+  SqlValue v;
+  std::string out;
+  absl::Status s = DecodeValue(d, text, &v, &out);
+  if (!s.ok()) return "ERROR: " + std::string(s.message());
+  if (kind != nullptr) *kind = v.kind;
+  if (v.kind == SqlValue::Kind::kNull) return "NULL";
+  if (v.kind == SqlValue::Kind::kDefault) return "DEFAULT";
+  return out;
+}
+
+TEST_CASE("decoding values: MySQL escapes, introducers, hex and bit literals") {
+  const SqlDialect& m = MySqlDialect();
+  CHECK(Decode(m, "'O\\'Hara'") == "O'Hara");
+  CHECK(Decode(m, "'ends with backslash\\\\'") == "ends with backslash\\");
+  CHECK(Decode(m, "'\\\\\\',still inside'") == "\\',still inside");
+  CHECK(Decode(m, "'a\\0b\\bc\\nd\\re\\tf\\Zg\\\"h\\\\i\\%j\\_k\\ql'") ==
+        std::string("a\0b\bc\nd\re\tf\x1ag\"h\\i\\%j\\_kql", 25));
+  CHECK(Decode(m, "'It''s'") == "It's");
+  CHECK(Decode(m, "''") == "");
+  CHECK(Decode(m, "\"dq \\\" \"\" x\"") == "dq \" \" x");
+  CHECK(Decode(m, "_binary 'ab\\0\\n\\'\\\\cd'") == std::string("ab\0\n'\\cd", 8));
+  CHECK(Decode(m, "_utf8mb4'x' COLLATE utf8mb4_bin") == "x");
+  CHECK(Decode(m, "0x68656C6c6f") == "hello");
+  CHECK(Decode(m, "0xABC") == "\x0a\xbc");
+  CHECK(Decode(m, "X'4142'") == "AB");
+  CHECK(Decode(m, "b'0101'") == "0101");
+  CHECK(Decode(m, "NULL") == "NULL");
+  CHECK(Decode(m, "null") == "NULL");
+  SqlValue::Kind k;
+  CHECK(Decode(m, "-1.5e300", &k) == "-1.5e300");
+  CHECK(k == SqlValue::Kind::kNumber);
+  CHECK(Decode(m, "'a' 'b'").rfind("ERROR", 0) == 0);  // adjacent literals: not read
+  CHECK(Decode(m, "CONCAT('a')").rfind("ERROR", 0) == 0);
+}
+
+TEST_CASE("decoding values: PostgreSQL and SQLite") {
+  const SqlDialect& on = PostgresDialect(true);
+  CHECK(Decode(on, "'C:\\temp\\'") == "C:\\temp\\");
+  CHECK(Decode(on, "'quote''s \"dq\"'") == "quote's \"dq\"");
+  CHECK(Decode(on, "E'a\\nb\\tc\\\\d\\'e\\x41\\101\\u00e9'") == "a\nb\tc\\d'eAA\xc3\xa9");
+  CHECK(Decode(PostgresDialect(false), "'a\\\\b\\'c'") == "a\\b'c");
+  CHECK(Decode(on, "DEFAULT") == "DEFAULT");
+  CHECK(Decode(on, "true") == "true");
+  CHECK(Decode(on, "B'1010'") == "1010");
+  CHECK(Decode(on, "'2024-01-01'::date") == "2024-01-01");
+  const SqlDialect& s = SqliteDialect();
+  CHECK(Decode(s, "'it''s'") == "it's");
+  CHECK(Decode(s, "X'00ff0a27'") == std::string("\0\xff\n'", 4));
+  CHECK(Decode(s, "replace(replace('line1\\nline2\\rcr\ttab\\back','\\r',char(13)),'\\n',char(10))") ==
+        "line1\nline2\rcr\ttab\\back");
+  CHECK(Decode(s, "unistr('a\\000ab\\u000dc\\\\d')") == "a\nb\rc\\d");
+  CHECK(Decode(s, "'nul'||char(0)||'x'") == std::string("nul\0x", 5));
+  CHECK(Decode(s, "1e999") == "1e999");
+}
+
+std::string Encode(const SqlDialect& d, std::string_view original, std::string_view replacement,
+                   bool numeric = false, bool null = false) {
+  SqlValue v;
+  std::string decoded;
+  REQUIRE(DecodeValue(d, original, &v, &decoded).ok());
+  std::string out;
+  EncodeValue(d, original, v, numeric, null ? Cell::Null() : Cell{replacement, false}, &out);
+  return out;
+}
+
+TEST_CASE("encoding replacements keeps the original's form and escapes for the dialect") {
+  const SqlDialect& m = MySqlDialect();
+  CHECK(Encode(m, "'x'", std::string("O'Connell \\ \"q\"\n\r\0\x1a end", 23)) ==
+        "'O\\'Connell \\\\ \\\"q\\\"\\n\\r\\0\\Z end'");
+  CHECK(Encode(m, "_binary 'x'", "a'b") == "_binary 'a\\'b'");
+  CHECK(Encode(m, "\"x\"", "a\"b") == "\"a\\\"b\"");
+  CHECK(Encode(m, "'x' COLLATE utf8mb4_bin", "y") == "'y' COLLATE utf8mb4_bin");
+  CHECK(Encode(m, "12", "34") == "34");
+  CHECK(Encode(m, "12", "abc") == "'abc'");
+  CHECK(Encode(m, "0x6869", "\x01\xff") == "0x01FF");
+  CHECK(Encode(m, "0x6869", "") == "''");
+  CHECK(Encode(m, "X'6869'", "A") == "X'41'");
+  CHECK(Encode(m, "'x'", "", false, true) == "NULL");
+  CHECK(Encode(m, "NULL", "42", true) == "42");   // a numeric column per the DDL
+  CHECK(Encode(m, "NULL", "42", false) == "'42'");
+  const SqlDialect& on = PostgresDialect(true);
+  CHECK(Encode(on, "'x'", "O'Connell \\ n") == "'O''Connell \\ n'");
+  CHECK(Encode(PostgresDialect(false), "'x'", "a\\b'c") == "'a\\\\b''c'");
+  CHECK(Encode(on, "E'x'", "a\\b'c") == "E'a\\\\b''c'");
+  CHECK(Encode(on, "DEFAULT", "zz") == "DEFAULT");
+  CHECK(Encode(on, "true", "false") == "false");
+  CHECK(Encode(on, "B'1010'", "11") == "B'11'");
+  const SqlDialect& s = SqliteDialect();
+  CHECK(Encode(s, "'x'", "it's\nok") == "'it''s\nok'");
+  CHECK(Encode(s, "'x'", std::string("a\0b", 3)) == "'a'||char(0)||'b'");
+  CHECK(Encode(s, "replace('a\\nb','\\n',char(10))", "z") == "'z'");
+  CHECK(Encode(s, "X'00'", "AB") == "X'4142'");
+}
+
+TEST_CASE("encode then decode gives the bytes back, in every dialect") {
+  std::mt19937 rng(42);
+  const SqlDialect* dialects[] = {&MySqlDialect(), &PostgresDialect(true), &PostgresDialect(false), &SqliteDialect()};
+  const std::string alphabet = std::string("ab'\"\\\n\r\t%_\x1a\0;,()-/*#$`[]", 24) + "\xc3\xa9";
+  for (int round = 0; round < 2000; ++round) {
+    std::string value;
+    size_t len = rng() % 12;
+    for (size_t i = 0; i < len; ++i) value.push_back(alphabet[rng() % alphabet.size()]);
+    for (const SqlDialect* d : dialects) {
+      if (d->postgres() && value.find('\0') != std::string::npos) continue;  // PostgreSQL text has no NUL
+      std::string lit;
+      AppendStringLiteral(*d, value, &lit);
+      SqlValue v;
+      std::string back;
+      REQUIRE(DecodeValue(*d, lit, &v, &back).ok());
+      CHECK(back == value);
+      // And the literal is one value to the scanner.
+      std::string tuple = "(" + lit + ",1)";
+      TupleScanState st;
+      size_t pos = 0;
+      CHECK(ScanTuples(*d, &st, tuple, &pos, true) == TupleEvent::kOpen);
+      CHECK(ScanTuples(*d, &st, tuple, &pos, true) == TupleEvent::kComma);
+      CHECK(pos == lit.size() + 2);
+    }
+  }
+}
+
+using testing::Const;
+using testing::Wrap;
+
+std::string Rewrite(const SqlDialect& d, const RowPlan& plan, std::string_view rows, absl::Status* status = nullptr) {
+  Scratch scratch;
+  std::string out;
+  absl::Status s = InsertTupleRewriter(d)->RewriteAt(plan, rows, 7, 30, &out, scratch);
+  if (status != nullptr) *status = s;
+  if (!s.ok()) return "ERROR: " + std::string(s.message());
+  return out;
+}
+
+RowPlan PlanOf(std::vector<std::string> columns, const std::vector<std::pair<size_t, const Anonymizer*>>& steps) {
+  RowPlan plan;
+  plan.table = TableName{"", "t"};
+  plan.num_columns = columns.size();
+  plan.column_names = std::move(columns);
+  plan.configured.assign(plan.num_columns, false);
+  for (auto [col, a] : steps) {
+    plan.steps.push_back(RowPlan::Step{a, {col}});
+    plan.configured[col] = true;
+  }
+  return plan;
+}
+
+TEST_CASE("the tuple rewriter changes only configured values, byte for byte elsewhere") {
+  auto wrap = Wrap("name");
+  RowPlan plan = PlanOf({"id", "name", "body"}, {{1, wrap.get()}});
+  const SqlDialect& m = MySqlDialect();
+  CHECK(Rewrite(m, plan, "(1,'O\\'Hara & Sons','it\\'s \\\"quoted\\\", (ok)'),(2,'plain','x'),\n(3,NULL,'z')") ==
+        "(1,'<O\\'Hara & Sons>','it\\'s \\\"quoted\\\", (ok)'),(2,'<plain>','x'),\n(3,NULL,'z')");
+  CHECK(Rewrite(m, plan, "( 1 , /* c */ 'a'  ,\n 'b' )") == "( 1 , /* c */ '<a>'  ,\n 'b' )");
+  auto keep = std::make_unique<testing::FnAnonymizer>("name", [](std::string_view v) { return std::string(v); });
+  RowPlan kept = PlanOf({"id", "name", "body"}, {{1, keep.get()}});
+  CHECK(Rewrite(m, kept, "(1,_binary 'a\\Z\\%',2)") == "(1,_binary 'a\\Z\\%',2)");  // unchanged: same text
+  absl::Status s;
+  std::string err = Rewrite(m, plan, "(1,'SECRET',2),\n  (2,'SECRET')", &s);
+  CHECK(s.code() == absl::StatusCode::kDataLoss);
+  CHECK(err == "ERROR: 8:3: tuple of table t has 2 values, expected 3");
+  err = Rewrite(m, plan, "(1,CONCAT('SECRET'),2)", &s);
+  CHECK(err == "ERROR: 7:33: column name of table t: an expression dbanon cannot read (only literals are rewritten)");
+}
+
+TEST_CASE("replacements in numeric columns stay bare; NULL output is NULL; DEFAULT stays") {
+  auto num = Const("n", "42");
+  auto null_out = std::make_unique<testing::NullOut>("s");
+  RowPlan plan = PlanOf({"n", "s"}, {{0, num.get()}, {1, null_out.get()}});
+  CHECK(Rewrite(PostgresDialect(true), plan, "(7, 'x'), (NULL, NULL), (DEFAULT, 'y')") ==
+        "(42, NULL), (NULL, NULL), (DEFAULT, NULL)");
+  plan.column_info.resize(2);
+  plan.column_info[0].numeric = true;
+  auto always = std::make_unique<testing::FnAnonymizer>("n", [](std::string_view) { return "5"; });
+  RowPlan p2 = PlanOf({"n", "s"}, {{0, always.get()}});
+  CHECK(Rewrite(MySqlDialect(), p2, "(1,'a'),('2','b'),(0x01,'c')") == "(5,'a'),('5','b'),(0x35,'c')");
+}
+
+TEST_CASE("an ENUM column rejects anonymizer outputs that are not labels") {
+  auto c = Const("status", "free text");
+  RowPlan plan = PlanOf({"id", "status"}, {{1, c.get()}});
+  plan.column_info.resize(2);
+  plan.column_info[1].enum_labels = {"active", "on leave, paid"};
+  absl::Status s;
+  Rewrite(MySqlDialect(), plan, "(1,'active')", &s);
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  auto ok = Const("status", "on leave, paid");
+  RowPlan good = PlanOf({"id", "status"}, {{1, ok.get()}});
+  good.column_info = plan.column_info;
+  CHECK(Rewrite(MySqlDialect(), good, "(1,'active')") == "(1,'on leave, paid')");
+}
+
+TEST_CASE("a multi-column step sees all its values; the values rewriter takes a bare run of values") {
+  testing::SwapPair swap("a", "c");
+  RowPlan plan;
+  plan.table = TableName{"", "t"};
+  plan.num_columns = 3;
+  plan.column_names = {"a", "b", "c"};
+  plan.configured = {true, false, true};
+  plan.steps.push_back(RowPlan::Step{&swap, {0, 2}});
+  CHECK(Rewrite(MySqlDialect(), plan, "('x',1,'y')") == "('y',1,'x')");
+  Scratch scratch;
+  std::string out;
+  REQUIRE(InsertValuesRewriter(MySqlDialect())->Rewrite(plan, " 'x' , 1,'y'", 1, &out, scratch).ok());
+  CHECK(out == " 'y' , 1,'x'");
+}
+
+}  // namespace
+}  // namespace dbanon

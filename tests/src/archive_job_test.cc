@@ -1,0 +1,453 @@
+#include "src/archive_job.h"
+
+#include <doctest/doctest.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "src/config.h"
+#include "src/plan.h"
+#include "tests/parsers/archive_builder.h"
+
+namespace dbanon {
+namespace {
+
+using testing::BuildCustom;
+using testing::ReadBlocks;
+using testing::TestArchive;
+using testing::TestData;
+
+constexpr char kConfig[] = R"(
+salt = "s"
+[tables."sales.customer"]
+email = { anonymizer = "constant", options = { value = "x@example.com" } }
+)";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, std::string_view data) {
+  std::ofstream f(path, std::ios::binary);
+  f.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+class TempFolder {
+ public:
+  TempFolder() {
+    char name[] = "/tmp/dbanon-archive-test-XXXXXX";
+    REQUIRE(::mkdtemp(name) != nullptr);
+    path_ = name;
+  }
+  ~TempFolder() {
+    ::nftw(
+        path_.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
+        FTW_DEPTH | FTW_PHYS);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::vector<std::string> List(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+struct Result {
+  absl::Status status;
+  std::string output;
+  std::vector<std::string> summary;
+};
+
+std::unique_ptr<RunPlan> MakePlan(const std::string& toml) {
+  auto config = ParseConfig(toml, "dbanon.toml");
+  REQUIRE_MESSAGE(config.ok(), config.status().message());
+  auto plan = RunPlan::Create(*config, "salt");
+  REQUIRE_MESSAGE(plan.ok(), plan.status().message());
+  return *std::move(plan);
+}
+
+// Runs dbanon on a custom archive; `pipe` writes to a pipe instead of a file.
+Result RunCustom(const std::string& archive, ArchiveOptions options = {}, const std::string& toml = kConfig,
+                 bool pipe = false) {
+  TempFolder tmp;
+  WriteFile(tmp / "in.dump", archive);
+  auto plan = MakePlan(toml);
+  auto in = InputFile::Open(tmp / "in.dump");
+  REQUIRE(in.ok());
+  Result r;
+  if (pipe) {
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    std::thread drain([&] {
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::read(fds[0], buf, sizeof(buf))) > 0) r.output.append(buf, static_cast<size_t>(n));
+    });
+    {
+      OutputFile out = OutputFile::ForDescriptor(fds[1]);
+      r.status = RunCustomArchive(*in, "", out, *plan, options);
+      if (r.status.ok()) r.status = out.Commit();
+    }
+    ::close(fds[1]);
+    drain.join();
+    ::close(fds[0]);
+  } else {
+    {
+      auto out = OutputFile::Open(tmp / "out.dump");
+      REQUIRE(out.ok());
+      r.status = RunCustomArchive(*in, "", *out, *plan, options);
+      if (r.status.ok()) r.status = out->Commit();
+      if (!r.status.ok()) out->Abort();  // as main.cc does
+    }
+    if (r.status.ok()) r.output = ReadFile(tmp / "out.dump");
+    CHECK(List(tmp.path()) == (r.status.ok() ? std::vector<std::string>{"in.dump", "out.dump"}
+                                             : std::vector<std::string>{"in.dump"}));
+  }
+  r.summary = plan->Summary();
+  return r;
+}
+
+TestArchive Shop(int minor, Algorithm algorithm) {
+  TestArchive a;
+  a.minor = minor;
+  a.algorithm = algorithm;
+  a.data.push_back({3403, "public", "MixedCase", "COPY public.\"MixedCase\" (\"Id\", \"Name\") FROM stdin;\n",
+                    "1\tAlice\n2\tO'Brien\n\\.\n\n\n"});
+  std::string rows;
+  for (int i = 1; i <= 300; ++i) rows += std::to_string(i) + "\tperson" + std::to_string(i) + "@example.org\n";
+  a.data.push_back({3404, "sales", "customer", "COPY sales.customer (id, email) FROM stdin;\n", rows + "\\.\n\n\n"});
+  a.blobs = {{16999, std::string("hello\0\xff", 7)}};
+  return a;
+}
+
+std::string Anonymized(int rows) {
+  std::string out;
+  for (int i = 1; i <= rows; ++i) out += std::to_string(i) + "\tx@example.com\n";
+  return out + "\\.\n\n\n";
+}
+
+// The input's header and TOC, with the offsets the output should have.
+void CheckSameHead(const std::string& in, const std::string& out, bool offsets_set) {
+  auto a = ParseArchiveHead(in, ArchiveFormat::kCustom);
+  auto b = ParseArchiveHead(out, ArchiveFormat::kCustom);
+  REQUIRE((a.ok() && b.ok() && a->has_value() && b->has_value()));
+  std::string error;
+  std::map<int64_t, uint64_t> positions;
+  ReadBlocks(out, &error, &positions);
+  ArchiveHead expected = **a;
+  for (TocEntry& e : expected.toc) {
+    if (e.offset_flag == kOffsetNoData) continue;
+    e.offset_flag = offsets_set ? kOffsetSet : kOffsetNotSet;
+    e.offset = offsets_set ? positions.at(e.dump_id) : 0;
+  }
+  CHECK(SerializeArchiveHead(expected) == out.substr(0, (*b)->size));
+}
+
+TEST_CASE("custom archives of every version and compression come out with the configured table rewritten") {
+  struct Case {
+    int minor;
+    Algorithm algorithm;
+    int level;
+  };
+  for (Case c : {Case{14, Algorithm::kGzip, -1}, Case{14, Algorithm::kGzip, 5}, Case{14, Algorithm::kNone, 0},
+                 Case{12, Algorithm::kGzip, 9}, Case{15, Algorithm::kGzip, 0}, Case{15, Algorithm::kLz4, 0},
+                 Case{15, Algorithm::kZstd, 0}, Case{15, Algorithm::kNone, 0}, Case{16, Algorithm::kGzip, 0},
+                 Case{16, Algorithm::kZstd, 0}, Case{16, Algorithm::kLz4, 0}}) {
+    for (bool offsets : {true, false}) {
+      CAPTURE(c.minor);
+      CAPTURE(static_cast<int>(c.algorithm));
+      CAPTURE(offsets);
+      TestArchive a = Shop(c.minor, c.algorithm);
+      a.level = c.level;
+      a.offsets = offsets;
+      std::string in = BuildCustom(a);
+      Result r = RunCustom(in);
+      REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+      std::string error;
+      auto blocks = ReadBlocks(r.output, &error);
+      CHECK(error.empty());
+      CHECK(blocks[3403] == a.data[0].payload);
+      CHECK(blocks[3404] == Anonymized(300));
+      CHECK(blocks[7777] == a.blobs[0].second);
+      CheckSameHead(in, r.output, true);
+      // The unconfigured blocks are copied byte for byte.
+      std::map<int64_t, uint64_t> pin, pout;
+      ReadBlocks(in, &error, &pin);
+      ReadBlocks(r.output, &error, &pout);
+      CHECK(in.substr(pin[3403], pin[3404] - pin[3403]) == r.output.substr(pout[3403], pout[3404] - pout[3403]));
+      CHECK(in.substr(pin[7777]) == r.output.substr(pout[7777]));
+      CHECK(r.summary == std::vector<std::string>{"sales.customer: 300 rows, anonymized"});
+    }
+  }
+}
+
+TEST_CASE("the output does not depend on the threads or the piece size") {
+  for (Algorithm alg : {Algorithm::kGzip, Algorithm::kZstd, Algorithm::kLz4, Algorithm::kNone}) {
+    CAPTURE(static_cast<int>(alg));
+    std::string in = BuildCustom(Shop(16, alg));
+    ArchiveOptions one;
+    one.threads = 1;
+    one.batch_bytes = 100;  // many pieces per block
+    Result a = RunCustom(in, one);
+    ArchiveOptions four = one;
+    four.threads = 4;
+    Result b = RunCustom(in, four);
+    REQUIRE(a.status.ok());
+    REQUIRE(b.status.ok());
+    CHECK(a.output == b.output);
+    std::string error;
+    CHECK(ReadBlocks(a.output, &error)[3404] == Anonymized(300));
+    CHECK(error.empty());
+  }
+}
+
+TEST_CASE("to a pipe, data offsets are written as not set, as pg_dump does") {
+  std::string in = BuildCustom(Shop(14, Algorithm::kGzip));
+  Result file = RunCustom(in);
+  Result pipe = RunCustom(in, {}, kConfig, /*pipe=*/true);
+  REQUIRE(pipe.status.ok());
+  CheckSameHead(in, pipe.output, false);
+  REQUIRE(file.output.size() == pipe.output.size());
+  auto head = ParseArchiveHead(in, ArchiveFormat::kCustom);
+  CHECK(file.output.substr((*head)->size) == pipe.output.substr((*head)->size));
+}
+
+TEST_CASE("an unconfigured archive comes out byte for byte") {
+  for (bool offsets : {true, false}) {
+    TestArchive a = Shop(14, Algorithm::kGzip);
+    a.offsets = offsets;
+    std::string in = BuildCustom(a);
+    Result r = RunCustom(in, {}, "salt = \"s\"\n");
+    REQUIRE(r.status.ok());
+    if (offsets) {
+      CHECK(r.output == in);
+    } else {
+      CheckSameHead(in, r.output, true);
+    }
+  }
+}
+
+TEST_CASE("an archive cut at any byte is refused with no output file") {
+  TestArchive a = Shop(15, Algorithm::kGzip);
+  a.data[1].payload = "1\ta@b.c\n\\.\n\n\n";
+  a.chunk = 5;
+  std::string in = BuildCustom(a);
+  for (size_t cut = 0; cut < in.size(); ++cut) {
+    CAPTURE(cut);
+    Result r = RunCustom(in.substr(0, cut));
+    REQUIRE(!r.status.ok());
+    CHECK(r.status.code() == absl::StatusCode::kDataLoss);
+    std::string m(r.status.message());
+    bool named = m.find("cut off") != std::string::npos || m.find("no PGDMP") != std::string::npos;
+    CHECK_MESSAGE(named, m);
+    CHECK(m.find("/in.dump:") != std::string::npos);
+  }
+}
+
+TEST_CASE("corrupt compressed data of a configured table is reported") {
+  TestArchive a = Shop(14, Algorithm::kGzip);
+  std::string in = BuildCustom(a);
+  std::string error;
+  std::map<int64_t, uint64_t> positions;
+  ReadBlocks(in, &error, &positions);
+  // A byte inside the deflate data of the configured table's block.
+  in[positions[3404] + 1 + 5 + 5 + 4] ^= 0x55;
+  Result r = RunCustom(in);
+  REQUIRE(!r.status.ok());
+  CHECK(r.status.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(r.status.message()).find(":TOC entry 3404: corrupt zlib data") != std::string::npos);
+}
+
+TEST_CASE("a malformed row names the entry and its line, counted across pieces") {
+  TestArchive a = Shop(14, Algorithm::kGzip);
+  a.data[1].payload = "1\ta\n2\tb\n3\tc\textra\n\\.\n\n\n";
+  ArchiveOptions options;
+  options.batch_bytes = 4;
+  Result r = RunCustom(BuildCustom(a), options);
+  REQUIRE(!r.status.ok());
+  std::string m(r.status.message());
+  CHECK(m.find("in.dump:TOC entry 3404:3:") != std::string::npos);
+  CHECK(m.find("has 3 fields, expected 2") != std::string::npos);
+}
+
+TEST_CASE("config mistakes and unsupported data are reported before any output") {
+  std::string in = BuildCustom(Shop(14, Algorithm::kGzip));
+  Result r = RunCustom(in, {}, "[tables.\"sales.customer\"]\nphone = \"null\"\n");
+  CHECK(r.status.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(r.status.message()).find("TOC entry 3404: column 'phone'") != std::string::npos);
+
+  TestArchive inserts = Shop(14, Algorithm::kGzip);
+  inserts.data[1].copy_stmt = "";
+  inserts.data[1].payload = "INSERT INTO sales.customer VALUES (1, 'a@b.c');\n";
+  r = RunCustom(BuildCustom(inserts));
+  CHECK(r.status.code() == absl::StatusCode::kUnimplemented);
+  CHECK(std::string(r.status.message()).find("pg_dump --inserts") != std::string::npos);
+
+  ArchiveOptions lz4;
+  lz4.compress = CompressionSpec{Algorithm::kLz4, CompressionSpec::kDefaultLevel};
+  r = RunCustom(in, lz4);
+  CHECK(r.status.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(r.status.message()).find("version 1.14, which can only hold gzip") != std::string::npos);
+}
+
+TEST_CASE("a truncated table keeps a block with just the end of its data") {
+  for (bool inserts : {false, true}) {
+    TestArchive a = Shop(16, Algorithm::kZstd);
+    if (inserts) {
+      a.data[1].copy_stmt = "";
+      a.data[1].payload = "INSERT INTO sales.customer VALUES (1, 'a@b.c');\n";
+    }
+    Result r = RunCustom(BuildCustom(a), {}, "[tables.\"sales.customer\"]\ntruncate = true\n");
+    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+    std::string error;
+    auto blocks = ReadBlocks(r.output, &error);
+    CHECK(blocks.count(3404) == 1);
+    CHECK(blocks[3404] == (inserts ? "" : "\\.\n\n\n"));
+    CHECK(blocks[3403] == a.data[0].payload);
+  }
+}
+
+TEST_CASE("--compress recompresses every data stream and says so in the header") {
+  for (auto [minor, from, to] : {std::tuple{15, Algorithm::kGzip, Algorithm::kZstd},
+                                 std::tuple{16, Algorithm::kZstd, Algorithm::kNone},
+                                 std::tuple{14, Algorithm::kGzip, Algorithm::kNone},
+                                 std::tuple{14, Algorithm::kNone, Algorithm::kGzip}}) {
+    CAPTURE(minor);
+    CAPTURE(static_cast<int>(to));
+    TestArchive a = Shop(minor, from);
+    ArchiveOptions options;
+    options.compress = CompressionSpec{to, CompressionSpec::kDefaultLevel};
+    Result r = RunCustom(BuildCustom(a), options);
+    REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+    auto head = ParseArchiveHead(r.output, ArchiveFormat::kCustom);
+    REQUIRE((head.ok() && head->has_value()));
+    CHECK((*head)->header.algorithm() == static_cast<uint8_t>(to));
+    std::string error;
+    auto blocks = ReadBlocks(r.output, &error);
+    CHECK(error.empty());
+    CHECK(blocks[3403] == a.data[0].payload);
+    CHECK(blocks[3404] == Anonymized(300));
+    CHECK(blocks[7777] == a.blobs[0].second);
+  }
+}
+
+// ---------------------------------------------------------------- -Fd
+
+std::string GzipFile(std::string_view data) { return testing::Compress(Algorithm::kGzip, Container::kGzip, data); }
+
+void MakeDirectoryArchive(const std::string& dir, const TestArchive& a) {
+  REQUIRE(::mkdir(dir.c_str(), 0700) == 0);
+  WriteFile(dir + "/toc.dat", SerializeArchiveHead(testing::TestHead(a, ArchiveFormat::kTar)));
+  WriteFile(dir + "/3403.dat.gz", GzipFile(a.data[0].payload));
+  WriteFile(dir + "/3404.dat.gz", GzipFile(a.data[1].payload));
+  WriteFile(dir + "/blobs.toc", "16999 blob_16999.dat\n");
+  WriteFile(dir + "/blob_16999.dat.gz", GzipFile(a.blobs[0].second));
+}
+
+absl::Status RunDir(const std::string& in, const std::string& out, const std::string& toml = kConfig,
+                    ArchiveOptions options = {}) {
+  auto plan = MakePlan(toml);
+  return RunDirectoryArchive(in, out, *plan, options);
+}
+
+TEST_CASE("a directory archive comes out with the configured table's file rewritten, the rest copied") {
+  TempFolder tmp;
+  TestArchive a = Shop(14, Algorithm::kGzip);
+  MakeDirectoryArchive(tmp / "in", a);
+  for (int threads : {1, 3}) {
+    ArchiveOptions options;
+    options.threads = threads;
+    options.batch_bytes = 64;
+    std::string out = tmp / ("out" + std::to_string(threads));
+    absl::Status st = RunDir(tmp / "in/", out + "/", kConfig, options);
+    REQUIRE_MESSAGE(st.ok(), st.message());
+    CHECK(List(out) == List(tmp / "in"));
+    for (const char* same : {"toc.dat", "3403.dat.gz", "blobs.toc", "blob_16999.dat.gz"}) {
+      CHECK(ReadFile(out + "/" + same) == ReadFile(tmp / "in/" + same));
+    }
+    std::string rewritten = ReadFile(out + "/3404.dat.gz");
+    CHECK(rewritten.substr(0, 2) == "\x1f\x8b");
+    std::string error;
+    CHECK(testing::Decompress(Algorithm::kGzip, Container::kGzip, rewritten, &error, false) == Anonymized(300));
+    CHECK(error.empty());
+  }
+  CHECK(ReadFile(tmp / "out1/3404.dat.gz") == ReadFile(tmp / "out3/3404.dat.gz"));
+  CHECK(List(tmp.path()) == std::vector<std::string>{"in", "out1", "out3"});
+}
+
+TEST_CASE("directory archives: uncompressed files, truncation, --compress") {
+  TempFolder tmp;
+  TestArchive a = Shop(16, Algorithm::kNone);
+  REQUIRE(::mkdir((tmp / "in").c_str(), 0700) == 0);
+  WriteFile(tmp / "in/toc.dat", SerializeArchiveHead(testing::TestHead(a, ArchiveFormat::kTar)));
+  WriteFile(tmp / "in/3403.dat", a.data[0].payload);
+  WriteFile(tmp / "in/3404.dat", a.data[1].payload);
+  REQUIRE(RunDir(tmp / "in", tmp / "plain").ok());
+  CHECK(ReadFile(tmp / "plain/3404.dat") == Anonymized(300));
+
+  REQUIRE(RunDir(tmp / "in", tmp / "trunc", "[tables.\"sales.customer\"]\ntruncate = true\n").ok());
+  CHECK(ReadFile(tmp / "trunc/3404.dat") == "\\.\n\n\n");
+
+  ArchiveOptions zstd;
+  zstd.compress = CompressionSpec{Algorithm::kZstd, 3};
+  absl::Status st = RunDir(tmp / "in", tmp / "zst", kConfig, zstd);
+  REQUIRE_MESSAGE(st.ok(), st.message());
+  CHECK(List(tmp / "zst") == std::vector<std::string>{"3403.dat.zst", "3404.dat.zst", "toc.dat"});
+  CHECK(testing::Decompress(Algorithm::kZstd, Container::kGzip, ReadFile(tmp / "zst/3404.dat.zst")) ==
+        Anonymized(300));
+  CHECK(testing::Decompress(Algorithm::kZstd, Container::kGzip, ReadFile(tmp / "zst/3403.dat.zst")) ==
+        a.data[0].payload);
+  auto head = ParseArchiveHead(ReadFile(tmp / "zst/toc.dat"), ArchiveFormat::kTar);
+  REQUIRE((head.ok() && head->has_value()));
+  CHECK((*head)->header.algorithm() == 3);
+}
+
+TEST_CASE("a failed directory run leaves neither the output nor a temporary folder") {
+  TempFolder tmp;
+  TestArchive a = Shop(14, Algorithm::kGzip);
+  MakeDirectoryArchive(tmp / "in", a);
+  // Corrupt the configured table's file.
+  std::string gz = ReadFile(tmp / "in/3404.dat.gz");
+  WriteFile(tmp / "in/3404.dat.gz", gz.substr(0, gz.size() / 2));
+  absl::Status st = RunDir(tmp / "in", tmp / "out");
+  CHECK(st.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(st.message()).find("/in/3404.dat.gz: ") != std::string::npos);
+  CHECK(List(tmp.path()) == std::vector<std::string>{"in"});
+
+  ::unlink((tmp / "in/3404.dat.gz").c_str());
+  st = RunDir(tmp / "in", tmp / "out");
+  CHECK(st.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(st.message()).find("the data file of TOC entry 3404 (table sales.customer) is missing") !=
+        std::string::npos);
+  CHECK(List(tmp.path()) == std::vector<std::string>{"in"});
+
+  REQUIRE(::mkdir((tmp / "busy").c_str(), 0700) == 0);
+  WriteFile(tmp / "busy/x", "x");
+  st = RunDir(tmp / "in", tmp / "busy");
+  CHECK(st.code() == absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace dbanon

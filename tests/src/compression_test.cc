@@ -1,0 +1,222 @@
+#include "src/compression.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "src/compressed_io.h"
+
+namespace dbanon {
+namespace {
+
+// Text with some repetition, like a dump, from a fixed seed.
+std::string SampleText(size_t size) {
+  std::string out;
+  uint32_t x = 12345;
+  while (out.size() < size) {
+    x = x * 1103515245u + 12345u;
+    out += std::to_string(x % 100000) + "\tperson" + std::to_string((x >> 8) % 977) + "@example.org\tnote\n";
+  }
+  out.resize(size);
+  return out;
+}
+
+absl::StatusOr<std::string> DecompressAll(Algorithm a, Container c, std::string_view in, bool concatenated,
+                                          size_t step_in, size_t max_out) {
+  auto d = Decompressor::Create(a, c, concatenated);
+  if (!d.ok()) return d.status();
+  std::string out;
+  for (size_t pos = 0; pos <= in.size(); pos += step_in) {
+    std::string_view part = in.substr(pos, std::min(step_in, in.size() - std::min(pos, in.size())));
+    while (true) {
+      size_t before = out.size();
+      absl::Status st = (*d)->Decompress(&part, &out, max_out);
+      if (!st.ok()) return st;
+      if (part.empty() && out.size() - before < max_out) break;
+    }
+    if (pos == in.size()) break;
+  }
+  absl::Status st = (*d)->Finish();
+  if (!st.ok()) return st;
+  return out;
+}
+
+std::string CompressAll(const CompressionSpec& spec, Container c, std::string_view data, size_t step) {
+  auto comp = StreamCompressor::Create(spec, c);
+  REQUIRE(comp.ok());
+  std::string out;
+  for (size_t pos = 0; pos < data.size(); pos += step) {
+    REQUIRE((*comp)->Compress(data.substr(pos, step), false, &out).ok());
+  }
+  REQUIRE((*comp)->Compress("", true, &out).ok());
+  return out;
+}
+
+TEST_CASE("each codec round-trips whatever the input and output step sizes") {
+  std::string text = SampleText(200000);
+  for (Algorithm a : {Algorithm::kGzip, Algorithm::kLz4, Algorithm::kZstd}) {
+    for (Container c : {Container::kZlib, Container::kGzip}) {
+      CAPTURE(static_cast<int>(a));
+      std::string packed = CompressAll({a, CompressionSpec::kDefaultLevel}, c, text, 70000);
+      CHECK(packed.size() < text.size() / 2);
+      for (auto [step_in, max_out] : {std::pair<size_t, size_t>{packed.size(), 1 << 20}, {1, 7}, {13, 1}, {4096, 100}}) {
+        auto back = DecompressAll(a, c, packed, false, step_in, max_out);
+        REQUIRE_MESSAGE(back.ok(), back.status().message());
+        CHECK(*back == text);
+      }
+    }
+  }
+}
+
+TEST_CASE("concatenated streams are read when allowed, refused otherwise; cut-off streams are reported") {
+  std::string a = SampleText(3000), b = SampleText(5000);
+  for (Algorithm alg : {Algorithm::kGzip, Algorithm::kLz4, Algorithm::kZstd}) {
+    CAPTURE(static_cast<int>(alg));
+    std::string two = CompressAll({alg, 1}, Container::kGzip, a, 1000) + CompressAll({alg, 1}, Container::kGzip, b, 999);
+    auto both = DecompressAll(alg, Container::kGzip, two, true, 100, 1 << 16);
+    REQUIRE(both.ok());
+    CHECK(*both == a + b);
+    auto strict = DecompressAll(alg, Container::kGzip, two, false, 100, 1 << 16);
+    CHECK(strict.status().code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(strict.status().message()).find("after the end") != std::string::npos);
+    std::string one = CompressAll({alg, 1}, Container::kGzip, a, 1000);
+    auto cut = DecompressAll(alg, Container::kGzip, std::string_view(one).substr(0, one.size() - 3), true, 100, 1 << 16);
+    CHECK(cut.status().code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(cut.status().message()).find("cut off") != std::string::npos);
+    auto none = DecompressAll(alg, Container::kGzip, "", true, 1, 1 << 16);
+    CHECK(none.status().code() == absl::StatusCode::kDataLoss);
+  }
+}
+
+TEST_CASE("deflate pieces compressed apart make one valid zlib or gzip stream") {
+  std::string text = SampleText(300000);
+  for (Container c : {Container::kZlib, Container::kGzip}) {
+    for (int level : {CompressionSpec::kDefaultLevel, 1, 5, 9}) {
+      for (size_t piece : {size_t{1000}, size_t{65536}, text.size()}) {
+        CAPTURE(level);
+        CAPTURE(piece);
+        std::string stream = DeflateHeader(c, level);
+        uint32_t check = 0;
+        uint64_t total = 0;
+        for (size_t pos = 0; pos < text.size(); pos += piece) {
+          std::string_view p = std::string_view(text).substr(pos, piece);
+          bool last = pos + piece >= text.size();
+          REQUIRE(DeflatePiece(p, level, last, &stream).ok());
+          uint32_t pc = PieceCheck(c, p);
+          check = pos == 0 ? pc : CombineChecks(c, check, pc, p.size());
+          total += p.size();
+        }
+        stream += DeflateTrailer(c, check, total);
+        auto back = DecompressAll(Algorithm::kGzip, c, stream, false, stream.size(), 1 << 20);
+        REQUIRE_MESSAGE(back.ok(), back.status().message());
+        CHECK(*back == text);
+        if (c == Container::kZlib) {
+          // zlib's own one-shot reader agrees, header check included.
+          std::string out(text.size(), '\0');
+          uLongf n = out.size();
+          CHECK(uncompress(reinterpret_cast<Bytef*>(out.data()), &n,
+                           reinterpret_cast<const Bytef*>(stream.data()), stream.size()) == Z_OK);
+          CHECK(out == text);
+        }
+      }
+    }
+  }
+  // The header zlib itself writes for each level.
+  CHECK(DeflateHeader(Container::kZlib, -1) == "\x78\x9c");
+  CHECK(DeflateHeader(Container::kZlib, 1) == "\x78\x01");
+  CHECK(DeflateHeader(Container::kZlib, 5) == "\x78\x5e");
+  CHECK(DeflateHeader(Container::kZlib, 9) == "\x78\xda");
+  // An empty last piece still ends the stream.
+  std::string empty = DeflateHeader(Container::kZlib, 6);
+  REQUIRE(DeflatePiece("", 6, true, &empty).ok());
+  empty += DeflateTrailer(Container::kZlib, InitialCheck(Container::kZlib), 0);
+  auto back = DecompressAll(Algorithm::kGzip, Container::kZlib, empty, false, 100, 100);
+  REQUIRE(back.ok());
+  CHECK(back->empty());
+}
+
+TEST_CASE("--compress specs") {
+  auto spec = ParseCompressionSpec("gzip:5");
+  REQUIRE(spec.ok());
+  CHECK(spec->algorithm == Algorithm::kGzip);
+  CHECK(spec->level == 5);
+  CHECK(ParseCompressionSpec("zstd")->level == CompressionSpec::kDefaultLevel);
+  CHECK(ParseCompressionSpec("none")->algorithm == Algorithm::kNone);
+  for (const char* bad : {"gzip:0", "gzip:10", "zstd:20", "lz4:x", "none:1", "brotli", "", "gzip:"}) {
+    CAPTURE(bad);
+    CHECK(ParseCompressionSpec(bad).status().code() == absl::StatusCode::kInvalidArgument);
+  }
+  CHECK(DetectCompressedStream("\x1f\x8b\x08") == Algorithm::kGzip);
+  CHECK(DetectCompressedStream("\x28\xb5\x2f\xfd") == Algorithm::kZstd);
+  CHECK(DetectCompressedStream(std::string("\x04\x22\x4d\x18", 4)) == Algorithm::kLz4);
+  CHECK(!DetectCompressedStream("--\n-- PostgreSQL").has_value());
+}
+
+TEST_CASE("compressed outputs and inputs of plain dumps round-trip through files") {
+  char dir[] = "/tmp/dbanon-compression-test-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  std::string text = SampleText(3000000);
+  for (Algorithm a : {Algorithm::kGzip, Algorithm::kZstd, Algorithm::kLz4}) {
+    for (int threads : {1, 3}) {
+      CAPTURE(static_cast<int>(a));
+      CAPTURE(threads);
+      std::string path = std::string(dir) + "/out" + std::string(CompressionSuffix(a));
+      CHECK(CompressionForPath(path) == a);
+      {
+        auto raw = OutputFile::Open(path);
+        REQUIRE(raw.ok());
+        OutputFile out = CompressingOutput(*std::move(raw), {a, CompressionSpec::kDefaultLevel}, threads);
+        CHECK(!out.Seekable());
+        for (size_t pos = 0; pos < text.size(); pos += 77777) {
+          iovec v{text.data() + pos, std::min<size_t>(77777, text.size() - pos)};
+          REQUIRE(out.Write(std::span<const iovec>(&v, 1)).ok());
+        }
+        REQUIRE(out.Commit().ok());
+      }
+      auto raw_in = InputFile::Open(path);
+      REQUIRE(raw_in.ok());
+      std::string head;
+      REQUIRE(raw_in->Read(&head, 10).ok());
+      CHECK(DetectCompressedStream(head) == a);
+      InputFile in = DecompressingInput(*std::move(raw_in), head, a);
+      std::string back;
+      while (true) {
+        auto n = in.Read(&back, 12345);
+        REQUIRE(n.ok());
+        if (*n == 0) break;
+      }
+      CHECK(back == text);
+      ::unlink(path.c_str());
+    }
+  }
+  // A cut-off file is an error, not a short read.
+  {
+    std::string packed = CompressAll({Algorithm::kGzip, 1}, Container::kGzip, text, 1 << 20);
+    std::string path = std::string(dir) + "/cut.gz";
+    std::ofstream(path, std::ios::binary) << packed.substr(0, packed.size() / 2);
+    auto raw_in = InputFile::Open(path);
+    REQUIRE(raw_in.ok());
+    InputFile in = DecompressingInput(*std::move(raw_in), "", Algorithm::kGzip);
+    std::string back;
+    absl::Status st;
+    while (true) {
+      auto n = in.Read(&back, 1 << 20);
+      if (!n.ok()) {
+        st = n.status();
+        break;
+      }
+      if (*n == 0) break;
+    }
+    CHECK(st.code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(st.message()) == path + ": the gzip stream is cut off");
+    ::unlink(path.c_str());
+  }
+  ::rmdir(dir);
+}
+
+}  // namespace
+}  // namespace dbanon
