@@ -133,7 +133,7 @@ class JsonAnonymizer : public SingleColumnAnonymizer {
  private:
   // One open container (or the virtual parent of the top-level value).
   struct Frame {
-    size_t alive_begin;  // patterns_ indices in alive_[alive_begin, end) match the path so far
+    size_t alive_begin;  // the patterns in alive[alive_begin, alive_end) match the path so far
     size_t alive_end;
     int inherited;       // targets_ index applied to everything inside, -1 for none
     uint64_t index;      // next element index (arrays)
@@ -156,9 +156,9 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
   NestedScratch nested_scratch;
   Scratch& nested = nested_scratch.get();
 
-  // Matching state. alive_ holds, for each open frame, the patterns whose
-  // first `depth` steps match the path to it; a frame at depth d compares its
-  // children with step d.
+  // Matching state: `alive` is a stack holding, for each open frame, the
+  // patterns whose first d steps match the path to the frame (d = its
+  // depth); the frame's children are compared with step d.
   std::vector<size_t> alive;
   std::vector<Frame> frames;
   alive.reserve(patterns_.size());

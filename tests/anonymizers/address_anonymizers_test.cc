@@ -15,6 +15,16 @@ using testing::Make;
 using testing::MakeError;
 using testing::Str;
 
+// Runs `a` on one value with one Scratch for the whole file: a new Scratch
+// per call would rebuild the anonymizers' value caches every time.
+std::string Run(const Anonymizer& a, std::string_view value) {
+  static Scratch scratch;
+  Cell in{value, false}, out;
+  a.Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
+  REQUIRE_FALSE(out.is_null);
+  return std::string(out.value);
+}
+
 constexpr std::string_view kStates[] = {
 #include "anonymizers/data/en_states.inc"
 };
@@ -180,7 +190,7 @@ TEST_CASE("address is a function of the row, the options and the salt") {
 TEST_CASE("address options: a non-empty subset of parts, each column once") {
   auto one = Make("address", {{"locality", Str("city")}});
   CHECK(one->columns() == std::vector<std::string>{"city"});
-  CHECK(testing::RunText(*one, "Paris") != "Paris");
+  CHECK(Run(*one, "Paris") != "Paris");
   std::string e = MakeError("address", {{"locality", Str("c")}, {"region", Str("c")}});
   CHECK(testing::Contains(e, "'region'"));
   CHECK(testing::Contains(e, "'locality'"));
@@ -196,8 +206,8 @@ TEST_CASE("fr-fr names come from the French lists") {
     auto b = Make(name);
     std::set<std::string> seen;
     for (int i = 0; i < 3000; ++i) {
-      std::string v = testing::RunText(*a, std::to_string(i));
-      CHECK(v == testing::RunText(*b, std::to_string(i)));
+      std::string v = Run(*a, std::to_string(i));
+      CHECK(v == Run(*b, std::to_string(i)));
       seen.insert(v);
     }
     CHECK(seen.size() > 200);

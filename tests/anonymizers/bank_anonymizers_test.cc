@@ -19,8 +19,17 @@ using testing::Int;
 using testing::Make;
 using testing::MakeError;
 using testing::RunIsNull;
-using testing::RunText;
 using testing::Str;
+
+// Runs `a` on one value with one Scratch for the whole file: a new Scratch
+// per call would rebuild the anonymizers' value caches every time.
+std::string Run(const Anonymizer& a, std::string_view value) {
+  static Scratch scratch;
+  Cell in{value, false}, out;
+  a.Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
+  REQUIRE_FALSE(out.is_null);
+  return std::string(out.value);
+}
 
 // Runs a multi-column anonymizer on one row.
 std::vector<Cell> RunRow(const Anonymizer& a, const std::vector<Cell>& in, Scratch& scratch) {
@@ -112,7 +121,10 @@ bool NationalCheckOk(const std::string& country, const std::string& b) {
 }
 
 TEST_CASE("iban-bic gives valid IBANs of the country's format and well-formed BICs, 1,000 per country") {
-  for (const auto& [country, shape] : Shapes()) {
+  for (const auto& entry : Shapes()) {
+    // Not a structured binding: CAPTURE's lambda cannot capture one in clang 14.
+    const std::string& country = entry.first;
+    const auto& shape = entry.second;
     CAPTURE(country);
     auto a = Make("iban-bic", {{"iban", Str("iban")}, {"bic", Str("bic")}, {"country", Str(country)},
                                {"sample_size", Int(100000000)}});
@@ -154,7 +166,7 @@ TEST_CASE("iban-bic picks among sample_size pairs, deterministically") {
   auto d = Make("iban-bic", {{"iban", Str("i")}});
   std::set<std::string> ibans;
   for (int i = 0; i < 5000; ++i) {
-    std::string v = RunText(*d, std::to_string(i));
+    std::string v = Run(*d, std::to_string(i));
     CHECK(v.substr(0, 2) == "FR");
     ibans.insert(v);
   }
@@ -188,7 +200,7 @@ TEST_CASE("iban-bic option errors name the option") {
   CHECK(testing::Contains(MakeError("iban-bic", {{"iban", Str("")}}), "'iban'"));
   CHECK(testing::Contains(MakeError("iban-bic", {{"iban", Str("x")}, {"swift", Str("y")}}), "'swift'"));
   // Lower-case country codes are accepted.
-  CHECK(RunText(*Make("iban-bic", {{"iban", Str("x")}, {"country", Str("de")}}), "a").substr(0, 2) == "DE");
+  CHECK(Run(*Make("iban-bic", {{"iban", Str("x")}, {"country", Str("de")}}), "a").substr(0, 2) == "DE");
 }
 
 std::string Digits(std::string_view s) {
@@ -227,28 +239,28 @@ TEST_CASE("credit_card gives Luhn-valid numbers with the input's length and sepa
     CAPTURE(in);
     const std::string din = Digits(in);
     for (const Anonymizer* a : {plain.get(), bin.get(), last4.get(), both.get()}) {
-      std::string out = RunText(*a, in);
+      std::string out = Run(*a, in);
       CHECK(Shape(out) == Shape(in));
       CHECK(internal::LuhnValid(Digits(out)));
       CHECK(Digits(out) != din);
     }
-    std::string dbin = Digits(RunText(*bin, in)), dlast = Digits(RunText(*last4, in)), dboth = Digits(RunText(*both, in));
+    std::string dbin = Digits(Run(*bin, in)), dlast = Digits(Run(*last4, in)), dboth = Digits(Run(*both, in));
     CHECK(dbin.substr(0, 6) == din.substr(0, 6));
     CHECK(dlast.substr(dlast.size() - 4) == din.substr(din.size() - 4));
     CHECK(dboth.substr(0, 6) == din.substr(0, 6));
     CHECK(dboth.substr(dboth.size() - 4) == din.substr(din.size() - 4));
-    seen.insert(RunText(*plain, in));
+    seen.insert(Run(*plain, in));
   }
   CHECK(seen.size() == 400);
-  CHECK(RunText(*plain, "4111 1111 1111 1111") == RunText(*Make("credit_card"), "4111 1111 1111 1111"));
+  CHECK(Run(*plain, "4111 1111 1111 1111") == Run(*Make("credit_card"), "4111 1111 1111 1111"));
   // Only spaces and dashes are kept; other characters are dropped.
-  CHECK(Shape(RunText(*plain, "card: 4111.1111.1111.1111")) == " DDDDDDDDDDDDDDDD");
+  CHECK(Shape(Run(*plain, "card: 4111.1111.1111.1111")) == " DDDDDDDDDDDDDDDD");
   // No digits at all: a 16-digit number.
-  std::string none = RunText(*plain, "n/a");
+  std::string none = Run(*plain, "n/a");
   CHECK(none.size() == 16);
   CHECK(internal::LuhnValid(none));
   // Too short to keep 6 + 4 digits and still change three: everything changes.
-  CHECK(internal::LuhnValid(RunText(*both, "123456789012")));
+  CHECK(internal::LuhnValid(Run(*both, "123456789012")));
   CHECK(RunIsNull(*plain));
 }
 
