@@ -846,7 +846,7 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
           }
         }
         continue;
-      case TupleEvent::kOuter:
+      case TupleEvent::kOuter: {
         if (input[p] == ',' && !expect_tuple_) {
           expect_tuple_ = true;
           ++p;
@@ -855,9 +855,28 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
         flush_run();
         sink->Emit(Segment::Kind::kRaw, raw_from, p);
         if (expect_tuple_) return Error(sink, p, "expected a tuple");
+        // After the tuples: the statement's end or a clause that may follow
+        // them (ON DUPLICATE KEY UPDATE, ON CONFLICT, MySQL's AS alias,
+        // RETURNING). Anything else would be passed through unread.
+        const unsigned char c = static_cast<unsigned char>(input[p]);
+        if (IsWordStart(c)) {
+          size_t e = p;
+          while (e < input.size() && IsIdentChar(static_cast<unsigned char>(input[e]))) ++e;
+          if (e == input.size() && !eof) {
+            *pos = p;  // the word goes on in the next input
+            return absl::OkStatus();
+          }
+          std::string word = Lower(input.substr(p, e - p));
+          if (word != "on" && word != "as" && word != "returning") {
+            return Error(sink, p, "unexpected text after the tuples");
+          }
+        } else if (c == '\'' || c == '"' || c == '`' || c == '[' || (c >= '0' && c <= '9')) {
+          return Error(sink, p, "unexpected text after the tuples");
+        }
         *pos = p;
         *done = true;
         return absl::OkStatus();
+      }
       case TupleEvent::kEnd:
       case TupleEvent::kNeedMore: {
         if (tuple_begin == kNone) {  // between tuples

@@ -90,6 +90,14 @@ bool IsDecimal(const std::string& s) {
 
 }  // namespace
 
+bool LooksLikeArchive(std::string_view head) {
+  if (head.substr(0, 5) == "PGDMP") return true;
+  if (head.size() < 11) return false;
+  auto b = [&](size_t i) { return static_cast<unsigned char>(head[i]); };
+  return b(5) == 1 && b(6) >= 10 && b(6) <= 16 && b(8) >= 1 && b(8) <= 8 && b(9) >= 1 && b(9) <= 8 &&
+         (b(10) == 1 || b(10) == 3);
+}
+
 uint8_t ArchiveHeader::algorithm() const {
   if (version() >= kArchiveV1_15) return compression_algorithm;
   return compression_level != 0 ? 1 : 0;
@@ -128,10 +136,12 @@ absl::StatusOr<std::optional<ArchiveHead>> ParseArchiveHead(std::string_view dat
   Cursor c(data, 4, 8);
   std::string_view magic;
   if (!c.Bytes(5, &magic)) {
-    if (std::string_view("PGDMP").substr(0, data.size()) != data) return Bad(0, "not a pg_dump archive (no PGDMP magic)");
+    if (std::string_view("PGDMP").substr(0, data.size()) != data) {
+      return Bad(0, "no PGDMP magic: not a pg_dump archive, or a damaged one");
+    }
     return need_more();
   }
-  if (magic != "PGDMP") return Bad(0, "not a pg_dump archive (no PGDMP magic)");
+  if (magic != "PGDMP") return Bad(0, "no PGDMP magic: not a pg_dump archive, or a damaged one");
   if (!c.Byte(&h.vmaj) || !c.Byte(&h.vmin) || !c.Byte(&h.vrev)) return need_more();
   int version = h.version();
   if (version < kArchiveMin || version > kArchiveMax) {
@@ -185,6 +195,7 @@ absl::StatusOr<std::optional<ArchiveHead>> ParseArchiveHead(std::string_view dat
   for (int64_t i = 0; i < count; ++i) {
     TocEntry e;
     size_t entry_at = c.pos();
+    e.entry_offset = entry_at;
     auto str = [&](std::optional<std::string>* s) -> absl::StatusOr<bool> {
       size_t at = c.pos();
       Cursor::StrResult r = c.Str(s);
@@ -245,7 +256,8 @@ absl::StatusOr<std::optional<ArchiveHead>> ParseArchiveHead(std::string_view dat
       std::string_view bytes;
       if (!c.Byte(&flag) || !c.Bytes(h.off_size, &bytes)) return need_more();
       if (flag != kOffsetNotSet && flag != kOffsetSet && flag != kOffsetNoData) {
-        return Bad(e.offset_field, absl::StrCat("TOC entry ", e.dump_id, " has an unexpected data offset flag ", int{flag}));
+        return Bad(e.offset_field,
+                   absl::StrCat("TOC entry ", e.dump_id, " has an unexpected data offset flag ", int{flag}));
       }
       e.offset_flag = flag;
       e.offset = 0;

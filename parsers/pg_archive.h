@@ -86,7 +86,9 @@ struct TocEntry {
   uint8_t offset_flag = kOffsetNoData;
   uint64_t offset = 0;
   std::optional<std::string> filename;
-  // Where the offset field lies in the parsed bytes (custom format).
+  // Where the entry and its offset field (custom format) lie in the parsed
+  // bytes.
+  size_t entry_offset = 0;
   size_t offset_field = 0;
 };
 
@@ -98,6 +100,12 @@ struct ArchiveHead {
   size_t compression_field_size = 0;
   size_t size = 0;               // bytes of header and TOC together
 };
+
+// True when `head` (the first bytes of an input) is a custom-format
+// archive: the PGDMP magic, or a damaged magic before a plausible header
+// (version 1.10 to 1.16, sizes 1 to 8, format 1 or 3), which
+// ParseArchiveHead then refuses.
+bool LooksLikeArchive(std::string_view head);
 
 // Parses the header and the TOC at the start of `data`. Returns nullopt when
 // `data` ends before the TOC does (read more and call again). Errors

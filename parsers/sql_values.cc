@@ -678,7 +678,21 @@ constexpr std::array<char, 256> kMySqlEscapes = MakeMySqlEscapes();
 void AppendEscaped(const SqlDialect& d, std::string_view value, char quote, bool escapes, std::string* out) {
   if (d.mysql()) {
     size_t run = 0;
-    for (size_t i = 0; i < value.size(); ++i) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    // Replacements (e-mails, names) rarely need an escape: skip 16 bytes at
+    // a time while none is below '(' (NUL, LF, CR, ^Z, ", ') or a backslash.
+    const __m128i limit = _mm_set1_epi8('(');
+    const __m128i bs = _mm_set1_epi8('\\');
+    while (i + 16 <= value.size()) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i));
+      // Unsigned v < '(' as max(v, '(') != v.
+      __m128i below = _mm_xor_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, limit), v), _mm_set1_epi8(-1));
+      if (_mm_movemask_epi8(_mm_or_si128(below, _mm_cmpeq_epi8(v, bs))) != 0) break;
+      i += 16;
+    }
+#endif
+    for (; i < value.size(); ++i) {
       char e = kMySqlEscapes[static_cast<unsigned char>(value[i])];
       if (e == 0) continue;
       out->append(value.data() + run, i - run);

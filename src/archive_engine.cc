@@ -39,13 +39,22 @@ int64_t CountLines(std::string_view s) {
 }
 
 // A rewriter's error is "LINE:COL: message" with LINE counted from the
-// piece; make it count from the stream and put the stream's name first.
+// piece; make it count from the stream and put the stream's name first:
+// "FILE:LINE:COL: message" for a file of its own, "WHERE: line L, column C:
+// message" inside an archive.
 absl::Status StreamError(const ArchiveStream& s, const absl::Status& st, int64_t lines_before) {
   std::string_view m = ToStd(st.message());
   size_t colon = m.find(':');
-  int64_t line;
-  if (colon != std::string_view::npos && absl::SimpleAtoi(ToAbsl(m.substr(0, colon)), &line)) {
-    return absl::Status(st.code(), absl::StrCat(s.where, ":", line + lines_before, ToAbsl(m.substr(colon))));
+  size_t colon2 = colon == std::string_view::npos ? colon : m.find(':', colon + 1);
+  int64_t line, col;
+  if (colon2 != std::string_view::npos && absl::SimpleAtoi(ToAbsl(m.substr(0, colon)), &line) &&
+      absl::SimpleAtoi(ToAbsl(m.substr(colon + 1, colon2 - colon - 1)), &col)) {
+    std::string_view rest = m.substr(colon2 + 1);
+    if (s.file_positions) {
+      return absl::Status(st.code(), absl::StrCat(s.where, ":", line + lines_before, ":", col, ToAbsl(rest)));
+    }
+    return absl::Status(st.code(),
+                        absl::StrCat(s.where, ": line ", line + lines_before, ", column ", col, ToAbsl(rest)));
   }
   return absl::Status(st.code(), absl::StrCat(s.where, ": ", st.message()));
 }
@@ -423,13 +432,20 @@ absl::Status StreamFeeder::Publish(bool final) {
     if (terminator != std::string_view::npos) {
       after_terminator_ = true;
       rows_prefix_ = terminator;
+      tail_from_ = terminator + (p.compare(terminator, 3, "\\.\n") == 0 ? 3 : 4);
     }
   }
   if (after_terminator_) {
     // Rows (if any are left) then the bytes from the end line on, copied.
+    // pg_dump writes only empty lines after it (dumpTableData_copy); more
+    // would be rows hidden behind a damaged end line.
+    if (stream_->plan != nullptr && pending_.find_first_not_of('\n', tail_from_) != std::string::npos) {
+      return Error("the table data goes on after its end-of-data line (\\.)");
+    }
     if (!final && pending_.size() < batch_bytes_) return absl::OkStatus();
     engine_->Piece(stream_, &pending_, rows_prefix_, index_++, final);
     rows_prefix_ = 0;
+    tail_from_ = 0;
     return absl::OkStatus();
   }
   if (!final && pending_.size() < batch_bytes_) return absl::OkStatus();

@@ -69,7 +69,8 @@ struct ArchiveStream {
   int int_size = 4;
   Sink* sink = nullptr;
   bool close_sink = false;
-  std::string where;  // message prefix: "prod.dump:TOC entry 3403", "dir/3403.dat.gz"
+  std::string where;  // message prefix: "prod.dump:byte 10527: TOC entry 3403", "dir/3403.dat.gz"
+  bool file_positions = false;  // rows errors as "WHERE:LINE:COL: ..." (the stream is a file)
   std::optional<TableName> count_table;
   TableResolver* resolver = nullptr;  // for CountRows; must be thread-safe
   // lz4/zstd: used by the workers in piece order.
@@ -167,6 +168,7 @@ class StreamFeeder {
   std::string pending_;
   bool after_terminator_ = false;  // the end line was seen (or the payload has no rows)
   size_t rows_prefix_ = 0;         // bytes of rows before the end line in pending_
+  size_t tail_from_ = 0;           // where the bytes after the end line start in pending_
   size_t scan_from_ = 0;           // where the search for the end line resumes
   int64_t index_ = 0;
 };

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "parsers/pg_archive.h"
@@ -21,6 +22,10 @@ namespace dbanon {
 namespace {
 
 constexpr size_t kReadBytes = size_t{1} << 20;
+// The header and TOC are held whole; pg_dump's are at most a few hundred MB
+// even for schemas of 100,000 tables. A TOC that claims more (a string
+// length read from a damaged archive) is refused instead of filling memory.
+constexpr size_t kMaxHeadBytes = size_t{1} << 30;
 
 absl::Status ErrnoError(int err, std::string_view what) {
   std::string message = absl::StrCat(ToAbsl(what), ": ", std::strerror(err));
@@ -132,9 +137,13 @@ struct EntryPlan {
 absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head, TableResolver& resolver,
                                                          std::string_view where) {
   std::map<int64_t, EntryPlan> plans;
+  std::set<TableName> tables;  // the TABLE entries
+  for (const TocEntry& e : head.toc) {
+    if (e.desc == "TABLE") tables.insert(TableName{e.namespace_name.value_or(""), e.tag.value_or("")});
+  }
   for (const TocEntry& e : head.toc) {
     if (!e.desc.has_value() || *e.desc != "TABLE DATA") continue;
-    std::string entry = absl::StrCat(ToAbsl(where), ":TOC entry ", e.dump_id);
+    std::string entry = absl::StrCat(ToAbsl(where), ":byte ", e.entry_offset, ": TOC entry ", e.dump_id);
     if (!e.copy_stmt.has_value()) {
       // INSERT-mode data (pg_dump --inserts): the entry names the table.
       TableName table{e.namespace_name.value_or("public"), e.tag.value_or("")};
@@ -156,6 +165,14 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
       return absl::DataLossError(absl::StrCat(entry, ": the TABLE DATA entry's statement is not COPY ... FROM stdin"));
     }
     TableName table = (*header)->Table();
+    // pg_dump names the entry's own table (namespace and tag), or with
+    // --load-via-partition-root the root of its partition tree, which has a
+    // TABLE entry. Anything else is a damaged TOC, whose data must not go
+    // through unread under a name that is not configured.
+    if (table != TableName{e.namespace_name.value_or(""), e.tag.value_or("")} && tables.count(table) == 0) {
+      return absl::DataLossError(absl::StrCat(entry, ": its COPY statement names ", table.Display(),
+                                              ", which is neither the entry's table nor a table of the archive"));
+    }
     if (!resolver.IsConfigured(table)) continue;
     resolver.SawTable(table);
     auto plan = resolver.Resolve(table, (*header)->columns);
@@ -185,7 +202,8 @@ absl::StatusOr<Codecs> ChooseCodecs(const ArchiveHeader& h, const std::optional<
       (c.out.algorithm == Algorithm::kLz4 || c.out.algorithm == Algorithm::kZstd)) {
     return absl::InvalidArgumentError(absl::StrCat(
         ToAbsl(where), ": --compress ", ToAbsl(AlgorithmName(c.out.algorithm)), ": this archive is of version ",
-        int{h.vmaj}, ".", int{h.vmin}, ", which can only hold gzip or no compression (pg_dump 16 and later write 1.15 archives)"));
+        int{h.vmaj}, ".", int{h.vmin},
+        ", which can only hold gzip or no compression (pg_dump 16 and later write 1.15 archives)"));
   }
   return c;
 }
@@ -256,22 +274,33 @@ class CustomArchiveJob {
       : in_(in), out_(out), resolver_(resolver), options_(options), sink_(out) {}
 
   absl::Status Run(std::string buf) {
-    // Header and TOC: read until they parse (doubling the reads keeps the
-    // re-parsing linear overall).
+    // Header and TOC: read until they parse. Parsing again only once the
+    // buffer has doubled keeps the re-parsing linear overall; reads stay
+    // small (a pipe gives 64 KiB at a time).
     std::optional<ArchiveHead> head;
+    size_t parse_at = 0;
+    bool eof = false;
     while (true) {
-      auto parsed = ParseArchiveHead(buf, ArchiveFormat::kCustom);
-      if (!parsed.ok()) return Prefixed(parsed.status(), in_.name());
-      if (parsed->has_value()) {
-        head = std::move(**parsed);
-        break;
+      if (buf.size() >= parse_at || eof) {
+        auto parsed = ParseArchiveHead(buf, ArchiveFormat::kCustom);
+        if (!parsed.ok()) return Prefixed(parsed.status(), in_.name());
+        if (parsed->has_value()) {
+          head = std::move(**parsed);
+          break;
+        }
+        if (eof) {
+          return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", buf.size(),
+                                                  ": the archive is cut off in its header or table of contents"));
+        }
+        parse_at = std::max<size_t>(2 * buf.size(), size_t{1} << 16);
       }
-      auto n = in_.Read(&buf, std::max<size_t>(buf.size(), size_t{1} << 16));
+      if (buf.size() > kMaxHeadBytes) {
+        return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", buf.size(), ": the header and table of contents ",
+                                                "are longer than ", kMaxHeadBytes >> 20, " MiB (a damaged archive?)"));
+      }
+      auto n = in_.Read(&buf, kReadBytes);
       if (!n.ok()) return n.status();
-      if (*n == 0) {
-        return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", buf.size(),
-                                                ": the archive is cut off in its header or table of contents"));
-      }
+      if (*n == 0) eof = true;
     }
     auto codecs = ChooseCodecs(head->header, options_.compress, in_.name());
     if (!codecs.ok()) return codecs.status();
@@ -281,6 +310,7 @@ class CustomArchiveJob {
     if (!plans.ok()) return plans.status();
     plans_ = *std::move(plans);
     int_size_ = head->header.int_size;
+    for (const TocEntry& e : head->toc) descs_[e.dump_id] = e.desc.value_or("");
 
     bool seekable = out_.Seekable();
     ArchiveEngine engine(options_.threads, options_.batch_bytes);
@@ -298,7 +328,8 @@ class CustomArchiveJob {
     // (pg_backup_custom.c); an archive without one was cut between blocks.
     for (const TocEntry& e : head->toc) {
       if (e.offset_flag != kOffsetNoData && engine.BlockPositions().count(e.dump_id) == 0) {
-        return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", end_offset_, ": the archive is cut off (no data for TOC entry ", e.dump_id, ")"));
+        return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", end_offset_,
+                                                ": the archive is cut off (no data for TOC entry ", e.dump_id, ")"));
       }
     }
     if (!seekable) return absl::OkStatus();
@@ -314,6 +345,7 @@ class CustomArchiveJob {
     bool eof = false;
     while (true) {
       events.clear();
+      buf_offset_ = scanner.offset();
       auto consumed = scanner.Scan(buf, &events);
       if (!consumed.ok()) return Prefixed(consumed.status(), in_.name());
       for (const DataAreaScanner::Event& e : events) {
@@ -344,6 +376,25 @@ class CustomArchiveJob {
         auto it = plans_.find(e.dump_id);
         const EntryPlan* entry = it == plans_.end() ? nullptr : &it->second;
         block_id_ = e.dump_id;
+        block_offset_ = buf_offset_ + e.begin;
+        // Each block belongs to one TOC entry of its kind (pg_backup_custom.c
+        // writes TABLE DATA as BLK_DATA, BLOBS as BLK_BLOBS). A block that
+        // does not is a damaged archive: it could be a configured table's
+        // data that would go through unread.
+        auto te = descs_.find(e.dump_id);
+        std::string where = absl::StrCat(in_.name(), ":byte ", block_offset_, ": ");
+        if (te == descs_.end()) {
+          return absl::DataLossError(absl::StrCat(where, "a data block for dump id ", e.dump_id,
+                                                  ", which is not in the TOC"));
+        }
+        if (!blocks_seen_.insert(e.dump_id).second) {
+          return absl::DataLossError(absl::StrCat(where, "a second data block for TOC entry ", e.dump_id));
+        }
+        const char* kind = e.block_type == kBlockData ? "TABLE DATA" : "BLOBS";
+        if (te->second != kind) {
+          return absl::DataLossError(absl::StrCat(where, "the data block of TOC entry ", e.dump_id,
+                                                  " does not match the entry's type (a ", kind, " block)"));
+        }
         bool rewrite_data = e.block_type == kBlockData && (entry != nullptr || transcode_);
         transcode_blobs_ = e.block_type == kBlockBlobs && transcode_;
         engine_->Mark(&sink_, e.dump_id);
@@ -396,7 +447,7 @@ class CustomArchiveJob {
 
   absl::Status StartStream(const EntryPlan* entry, bool feed) {
     auto stream = NewStream(codecs_.out, Container::kZlib, &sink_, entry, &resolver_,
-                            absl::StrCat(in_.name(), ":TOC entry ", block_id_));
+                            absl::StrCat(in_.name(), ":byte ", block_offset_, ": TOC entry ", block_id_));
     stream->chunked = true;
     stream->int_size = int_size_;
     absl::Status st = AddSequential(stream.get());
@@ -428,8 +479,12 @@ class CustomArchiveJob {
   bool transcode_ = false;
   int int_size_ = 4;
   std::map<int64_t, EntryPlan> plans_;
+  std::map<int64_t, std::string> descs_;  // TOC entry types
+  std::set<int64_t> blocks_seen_;
   // The block being read.
   uint64_t end_offset_ = 0;
+  uint64_t buf_offset_ = 0;    // of the buffer being scanned
+  uint64_t block_offset_ = 0;  // of the block being read
   int64_t block_id_ = 0;
   bool transcode_blobs_ = false;
   std::unique_ptr<StreamFeeder> feeder_;
@@ -624,6 +679,7 @@ absl::Status RewriteDataFile(const std::string& input_dir, const DataFileJob& jo
   sinks->push_back(*std::move(sink));
   auto stream = NewStream(codec, Container::kGzip, sinks->back().get(), job.entry, &resolver, in_path);
   stream->close_sink = true;
+  stream->file_positions = true;
   absl::Status st = AddSequential(stream.get());
   std::unique_ptr<Decompressor> d;
   if (st.ok() && job.file.algorithm != Algorithm::kNone) {
@@ -676,6 +732,11 @@ absl::Status RunDirectoryArchive(const std::string& input_dir_arg, const std::st
   if (::stat(toc_path.c_str(), &st) != 0) {
     return absl::UnimplementedError(
         absl::StrCat(input_dir, ": a folder, but not a pg_dump directory archive (no toc.dat in it)"));
+  }
+  struct stat toc_stat;
+  if (::stat(toc_path.c_str(), &toc_stat) == 0 && static_cast<uint64_t>(toc_stat.st_size) > kMaxHeadBytes) {
+    return absl::DataLossError(absl::StrCat(toc_path, ": longer than ", kMaxHeadBytes >> 20,
+                                            " MiB (a damaged archive?)"));
   }
   auto toc = ReadWholeFile(toc_path);
   if (!toc.ok()) return toc.status();

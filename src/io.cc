@@ -147,6 +147,13 @@ absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path) {
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
     return absl::UnavailableError(absl::StrCat(path, ": is a directory"));
   }
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A FIFO or a device (-o /dev/null): written in place. Renaming a temp
+    // file over it would replace the device node with a regular file.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, absl::StrCat(path, ": cannot open the output"));
+    return OutputFile(fd, path, "");
+  }
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);

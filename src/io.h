@@ -3,7 +3,9 @@
 // InputFile reads a file or standard input in large chunks. OutputFile writes
 // standard output, or writes FILE atomically: bytes go to a temporary file in
 // FILE's folder, which Commit() renames over FILE; Abort() (or destruction
-// without Commit) removes it, so a failed run leaves FILE as it was.
+// without Commit) removes it, so a failed run leaves FILE as it was. A FILE
+// that exists and is not a regular file (a FIFO, /dev/null) is written in
+// place.
 //
 // Errors: Open* return NotFound / PermissionDenied / Unavailable with the
 // path and the system's reason; Read/Write return Unavailable, except a

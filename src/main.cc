@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer.h"
 #include "parsers/dump_format.h"
+#include "parsers/pg_archive.h"
 #include "parsers/pg_plain_framer.h"
 #include "src/archive_job.h"
 #include "src/compressed_io.h"
@@ -102,6 +103,9 @@ void InstallSignalHandlers() {
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGHUP, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);  // writes to a closed pipe return EPIPE instead
+  // Past the file size limit (ulimit -f) a write fails with EFBIG instead
+  // of killing the process: an I/O error (exit 4), the temp file removed.
+  ::signal(SIGXFSZ, SIG_IGN);
 }
 
 int Fail(const absl::Status& s) {
@@ -254,8 +258,8 @@ int Main(int argc, char** argv) {
     head.clear();
     if (absl::Status s = read_head(); !s.ok()) return Fail(s);
   }
-  const bool archive = head.rfind("PGDMP", 0) == 0;  // pg_dump -Fc
-  if (absl::Status s = CheckFormat(head); !s.ok()) {
+  const bool archive = LooksLikeArchive(head);  // pg_dump -Fc
+  if (absl::Status s = archive ? absl::OkStatus() : CheckFormat(head); !s.ok()) {
     return Fail(absl::Status(s.code(), absl::StrCat(in->name(), ": ", s.message())));
   }
 

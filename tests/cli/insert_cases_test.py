@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """CLI regression cases for INSERT dumps: the MySQL, INSERT and SQLite cases of
-../shared/cases/CASES.md (P01-P05, P10-P16, P18, P19, P21, P23, P24, P25), plus
+../shared/cases/CASES.md (P01-P05, P08, P10-P16, P18, P19, P21-P24, P25), plus
 truncated tables, --format and -j.
 
 Usage:
@@ -187,6 +187,10 @@ case('P05 rows of one INSERT on separate lines, CRLF, commas between rows', P05,
         .replace("'update_themes'", "'%s'" % md5('update_themes')),
      stderr_has=[r'jobs: 3 rows'])
 
+case('P08 backquoted names with a doubled backquote and a space', "INSERT INTO `odd``name` (`id`, `e mail`) VALUES "
+     "(1,'z@example.invalid');\n", config({'odd`name': {'e mail': MD5}}),
+     "INSERT INTO `odd``name` (`id`, `e mail`) VALUES (1,'%s');\n" % md5('z@example.invalid'))
+
 P10 = """INSERT INTO `groups` (`id`, `title`) VALUES
 (1, 'Group One'),
 (2, 'Group Two');
@@ -303,6 +307,35 @@ INSERT INTO `place` VALUES (1,0x000000000101000000000000000000F03F000000000000F0
 case('P21 geometry values stay byte-identical', P21.encode('latin-1'), config({'place': {'addr': MD5}}),
      P21.replace("'Main St 1'", "'%s'" % md5('Main St 1')).replace("'Main St 2'", "'%s'" % md5('Main St 2'))
         .encode('latin-1'))
+
+P22 = """CREATE TABLE `customer` (`id` int NOT NULL, `email` varchar(100) NOT NULL, PRIMARY KEY (`id`), UNIQUE KEY (`email`));
+CREATE TABLE `orders` (`id` int NOT NULL, `customer_email` varchar(100) NOT NULL,
+  CONSTRAINT `fk_c` FOREIGN KEY (`customer_email`) REFERENCES `customer` (`email`));
+INSERT INTO `customer` VALUES (10,'c10@example.invalid'),(11,'c11@example.invalid');
+INSERT INTO `orders` VALUES (501,'c10@example.invalid'),(502,'c10@example.invalid'),(503,'c11@example.invalid');
+"""
+
+
+def custom_p22(c, d):
+    """The keyed e-mail of a value is the same in both tables."""
+    rc, out, err = run(['-c', 'cfg.toml', 'in.sql'], d)
+    if rc != 0:
+        return ['exit %s: %r' % (rc, err)]
+    m = re.search(rb"VALUES \(10,'([^']+)'\),\(11,'([^']+)'\);\nINSERT INTO `orders` VALUES "
+                  rb"\(501,'([^']+)'\),\(502,'([^']+)'\),\(503,'([^']+)'\);", out)
+    if not m:
+        return ['unexpected output %r' % out[-300:]]
+    a10, a11, o501, o502, o503 = m.groups()
+    errs = []
+    if not (a10 == o501 == o502 and a11 == o503 and a10 != a11):
+        errs.append('the same e-mail maps differently across tables')
+    if b'@example.invalid' in out:
+        errs.append('an original e-mail is left')
+    return errs
+
+
+case('P22 the same value in two tables maps the same way (keyed, salted)', P22,
+     config({'customer': {'email': 'email'}, 'orders': {'customer_email': 'email'}}), custom=custom_p22)
 
 P23 = """CREATE TABLE `user` (`id` int NOT NULL, `email` varchar(100) NOT NULL, `login` varchar(2) NOT NULL,
   PRIMARY KEY (`id`), UNIQUE KEY `uq_email` (`email`), UNIQUE KEY `uq_login` (`login`));

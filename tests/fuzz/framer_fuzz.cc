@@ -52,11 +52,15 @@ Run Frame(std::string_view input, size_t chunk, bool configure_all) {
   return run;
 }
 
-void CheckSame(const Run& a, const Run& b) {
+// With rows being rewritten, an input with a bad row and a later framing
+// error may report either first, depending on where the chunks end (the
+// pipeline reports the first error of the first failing batch): only
+// framing errors (`same_error`) must be identical.
+void CheckSame(const Run& a, const Run& b, bool same_error) {
   FUZZ_CHECK(a.status.ok() == b.status.ok(), "chunk boundaries do not change success");
   if (a.status.ok()) {
     FUZZ_CHECK(a.output == b.output, "chunk boundaries do not change the output");
-  } else {
+  } else if (same_error) {
     FUZZ_CHECK(a.status.message() == b.status.message(), "chunk boundaries do not change the error");
   }
 }
@@ -80,14 +84,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     CheckCleanError(whole.status);
   }
-  CheckSame(whole, Frame(input, chunk, false));
+  CheckSame(whole, Frame(input, chunk, false), true);
 
   // Every table configured.
   Run conf = Frame(input, size, true);
   if (!conf.status.ok()) {
     CheckCleanError(conf.status);
   }
-  CheckSame(conf, Frame(input, chunk, true));
+  CheckSame(conf, Frame(input, chunk, true), false);
   if (conf.status.ok()) {
     FUZZ_CHECK(whole.status.ok(), "input that fails with nothing configured fails when configured");
     Run again = Frame(conf.output, conf.output.size(), true);

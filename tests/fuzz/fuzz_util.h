@@ -65,14 +65,11 @@ inline bool HasPosition(std::string_view message) {
   return i < message.size() && message[i] == ' ';
 }
 
-// Configures nothing, or every table: column 0 gets md5, the last column a
-// constant full of COPY and SQL special bytes, column 1 NULL. Counts rows.
-class FuzzResolver : public TableResolver {
- public:
-  explicit FuzzResolver(bool configure_all) : configure_all_(configure_all) {
-    if (!configure_all) return;
-    // The anonymizers come from a real RunPlan, so that they are built and
-    // keyed exactly as in a run.
+// The anonymizers FuzzResolver configures: md5, a constant full of COPY and
+// SQL special bytes, and null. They come from a real RunPlan, built once,
+// so that they are created and keyed exactly as in a run.
+inline const std::vector<const Anonymizer*>& FuzzAnonymizers() {
+  static const std::vector<const Anonymizer*> anonymizers = [] {
     auto config = ParseConfig(
         "salt = \"fuzz\"\n"
         "[tables.fuzz]\n"
@@ -83,11 +80,22 @@ class FuzzResolver : public TableResolver {
     FUZZ_CHECK(config.ok(), "the fuzz config parses");
     auto plan = RunPlan::Create(*config, "fuzz");
     FUZZ_CHECK(plan.ok(), "the fuzz plan builds");
-    plan_ = *std::move(plan);
-    auto row = plan_->Resolve(TableName{"public", "fuzz"}, {"a", "b", "c"});
+    static std::unique_ptr<RunPlan> keep = *std::move(plan);
+    auto row = keep->Resolve(TableName{"public", "fuzz"}, {"a", "b", "c"});
     FUZZ_CHECK(row.ok() && *row != nullptr, "the fuzz plan resolves");
-    for (const RowPlan::Step& step : (*row)->steps) anonymizers_.push_back(step.anonymizer);
-  }
+    std::vector<const Anonymizer*> out;
+    for (const RowPlan::Step& step : (*row)->steps) out.push_back(step.anonymizer);
+    return out;
+  }();
+  return anonymizers;
+}
+
+// Configures nothing, or every table: column 0 gets md5, the last column
+// the constant, column 1 NULL (FuzzAnonymizers). Counts rows.
+class FuzzResolver : public TableResolver {
+ public:
+  explicit FuzzResolver(bool configure_all)
+      : configure_all_(configure_all), anonymizers_(configure_all ? FuzzAnonymizers() : kNone) {}
 
   absl::StatusOr<const RowPlan*> Resolve(const TableName& table, const std::vector<std::string>& columns) override {
     if (!configure_all_) return nullptr;
@@ -117,9 +125,9 @@ class FuzzResolver : public TableResolver {
   const std::map<TableName, int64_t>& rows() const { return rows_; }
 
  private:
+  static inline const std::vector<const Anonymizer*> kNone;
   bool configure_all_;
-  std::unique_ptr<RunPlan> plan_;
-  std::vector<const Anonymizer*> anonymizers_;
+  const std::vector<const Anonymizer*>& anonymizers_;
   std::vector<std::unique_ptr<RowPlan>> plans_;
   std::map<TableName, int64_t> rows_;
 };

@@ -7,13 +7,14 @@
 // Properties, for a value that DecodeValue reads (other than DEFAULT):
 //  * writing back the decoded bytes, or any replacement bytes, gives a
 //    literal that reads back to exactly those bytes;
-//  * that literal is one value to the tuple scanner: `(lit, lit)` is one
-//    tuple of two values, whatever quotes, commas, semicolons, backslashes
-//    or comment openers the bytes hold.
+//  * when the original is one value to the tuple scanner (`(v)` is a tuple
+//    of one value, `(v, v)` of two), so is that literal, whatever quotes,
+//    commas, semicolons, backslashes or comment openers the bytes hold.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parsers/sql_values.h"
 #include "tests/fuzz/fuzz_util.h"
@@ -30,21 +31,31 @@ const SqlDialect& DialectOf(uint8_t b) {
   }
 }
 
-// True when the tuple scanner reads `(lit, lit)` as one tuple of two values.
-bool IsOneValue(const SqlDialect& d, std::string_view lit) {
-  std::string tuple = "(" + std::string(lit) + ", " + std::string(lit) + ")";
+// The events the tuple scanner reports over `tuple`, up to the first
+// kOuter or the end; `*at_end` tells whether it consumed everything.
+std::vector<TupleEvent> Events(const SqlDialect& d, const std::string& tuple, bool* at_end) {
   TupleScanState state;
   size_t pos = 0;
-  TupleEvent events[4];
-  int n = 0;
-  while (n < 4) {
+  std::vector<TupleEvent> events;
+  while (events.size() < 8) {
     TupleEvent e = ScanTuples(d, &state, tuple, &pos, true);
     if (e == TupleEvent::kEnd) break;
-    events[n++] = e;
+    events.push_back(e);
     if (e == TupleEvent::kOuter) break;
   }
-  return n == 3 && events[0] == TupleEvent::kOpen && events[1] == TupleEvent::kComma &&
-         events[2] == TupleEvent::kClose && pos == tuple.size();
+  *at_end = pos == tuple.size();
+  return events;
+}
+
+// True when the tuple scanner reads `(lit)` as one tuple of one value and
+// `(lit, lit)` as one tuple of two.
+bool IsOneValue(const SqlDialect& d, std::string_view lit) {
+  const std::string v(lit);
+  bool end1, end2;
+  const std::vector<TupleEvent> one = Events(d, "(" + v + ")", &end1);
+  const std::vector<TupleEvent> two = Events(d, "(" + v + ", " + v + ")", &end2);
+  return end1 && end2 && one == std::vector<TupleEvent>{TupleEvent::kOpen, TupleEvent::kClose} &&
+         two == std::vector<TupleEvent>{TupleEvent::kOpen, TupleEvent::kComma, TupleEvent::kClose};
 }
 
 // Writes `replacement` in the form of `text` and checks it reads back, as

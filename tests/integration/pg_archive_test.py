@@ -188,7 +188,10 @@ def run_variant(pg, s, variant, binary, dbanon, rep):
     except pg_harness.PgError as e:
         rep.check(False, P + "pg_restore -l / -f - read the output", e)
         return
-    rt.check_leaks(ds, s.src, s.src_rows, s.configured, s.source_text, text, rep, P)
+    if name == VARIANTS[0][0] or text != s.expected:
+        # The same text as the plain round trip's output has the same leaks:
+        # search once per dataset (it takes seconds on pagila).
+        rt.check_leaks(ds, s.src, s.src_rows, s.configured, s.source_text, text, rep, P)
 
     anon_db = (ds.name + "_" + name).replace("-", "_")
     try:

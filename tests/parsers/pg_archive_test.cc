@@ -141,6 +141,18 @@ TEST_CASE("a header or TOC cut at any byte asks for more, and never fails or suc
   }
 }
 
+TEST_CASE("archives are recognized by their magic, or by their header when the magic is damaged") {
+  std::string good = SerializeArchiveHead(TestHead(Sample(14, Algorithm::kGzip), ArchiveFormat::kCustom));
+  CHECK(LooksLikeArchive(good));
+  std::string damaged = good;
+  damaged[2] = 'x';
+  CHECK(LooksLikeArchive(damaged));
+  CHECK(!ParseArchiveHead(damaged, ArchiveFormat::kCustom).ok());
+  CHECK(!LooksLikeArchive("--\n-- PostgreSQL database dump\n--\n"));
+  CHECK(!LooksLikeArchive("-- MySQL dump 10.13  Distrib 8.0"));
+  CHECK(!LooksLikeArchive("PGDM"));
+}
+
 TEST_CASE("bad headers and TOCs are refused with a position") {
   std::string good = SerializeArchiveHead(TestHead(Sample(14, Algorithm::kGzip), ArchiveFormat::kCustom));
   auto error = [](std::string bytes, ArchiveFormat f = ArchiveFormat::kCustom) {
@@ -149,7 +161,7 @@ TEST_CASE("bad headers and TOCs are refused with a position") {
     CHECK(parsed.status().code() == absl::StatusCode::kDataLoss);
     return std::string(parsed.status().message());
   };
-  CHECK(error("-- plain text") == "byte 0: not a pg_dump archive (no PGDMP magic)");
+  CHECK(error("-- plain text") == "byte 0: no PGDMP magic: not a pg_dump archive, or a damaged one");
   CHECK(error("PGDM") == "needs more");
   std::string v = good;
   v[6] = 11;
@@ -198,7 +210,9 @@ std::string Events(std::string_view area, size_t split_every, bool* complete, st
       using K = DataAreaScanner::Event::Kind;
       covered->append(pending, e.begin, e.end - e.begin);
       switch (e.kind) {
-        case K::kBlockStart: listing += "[block " + std::to_string(e.block_type) + " " + std::to_string(e.dump_id); break;
+        case K::kBlockStart:
+          listing += "[block " + std::to_string(e.block_type) + " " + std::to_string(e.dump_id);
+          break;
         case K::kObjectStart: listing += " (oid " + std::to_string(e.oid); break;
         case K::kChunkHeader: break;
         case K::kChunkData: listing += pending.substr(e.begin, e.end - e.begin); break;
@@ -271,7 +285,8 @@ TEST_CASE("unknown block types and negative lengths are refused") {
   std::vector<DataAreaScanner::Event> events;
   auto r = scanner.Scan(std::string("\x02\x00\x01\x00\x00\x00", 6), &events);
   REQUIRE(!r.ok());
-  CHECK(std::string(r.status().message()) == "byte 500: unknown data block type 2 (old-style large objects are not supported)");
+  CHECK(std::string(r.status().message()) ==
+        "byte 500: unknown data block type 2 (old-style large objects are not supported)");
   DataAreaScanner s2(4, 0);
   r = s2.Scan(std::string("\x01\x00\x01\x00\x00\x00\x01\x05\x00\x00\x00", 11), &events);
   REQUIRE(!r.ok());

@@ -185,6 +185,9 @@ TEST_CASE("cut-off dumps are errors naming the table and the statement's line, n
       {"INSERT INTO `customer` (`id`, `em", "2:34: unexpected end of input inside a quoted name (started at line 2)"},
       {"INSERT INTO `customer` (`id`, `email`", "2:1: cannot read the table of this INSERT statement"},
       {"INSERT INTO `customer` VALUES (1,'SECRET') (2,'x');", nullptr},
+      {"INSERT INTO `customer` VALUES (1,'a') SECRET (2,'SECRET');",
+       "2:39: unexpected text after the tuples in the INSERT statement for table customer (started at line 2)"},
+      {"INSERT INTO `customer` VALUES (1,'a') 'SECRET';", nullptr},
   };
   for (const Case& c : cases) {
     CAPTURE(c.dump);

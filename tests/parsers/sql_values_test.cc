@@ -208,7 +208,7 @@ TEST_CASE("encode then decode gives the bytes back, in every dialect") {
   const std::string alphabet = std::string("ab'\"\\\n\r\t%_\x1a\0;,()-/*#$`[]", 24) + "\xc3\xa9";
   for (int round = 0; round < 2000; ++round) {
     std::string value;
-    size_t len = rng() % 12;
+    size_t len = rng() % 48;  // past 16 bytes: the SIMD fast paths
     for (size_t i = 0; i < len; ++i) value.push_back(alphabet[rng() % alphabet.size()]);
     for (const SqlDialect* d : dialects) {
       if (d->postgres() && value.find('\0') != std::string::npos) continue;  // PostgreSQL text has no NUL

@@ -63,7 +63,8 @@ TEST_CASE("each codec round-trips whatever the input and output step sizes") {
       CAPTURE(static_cast<int>(a));
       std::string packed = CompressAll({a, CompressionSpec::kDefaultLevel}, c, text, 70000);
       CHECK(packed.size() < text.size() / 2);
-      for (auto [step_in, max_out] : {std::pair<size_t, size_t>{packed.size(), 1 << 20}, {1, 7}, {13, 1}, {4096, 100}}) {
+      using Steps = std::pair<size_t, size_t>;
+      for (auto [step_in, max_out] : {Steps{packed.size(), 1 << 20}, Steps{1, 7}, Steps{13, 1}, Steps{4096, 100}}) {
         auto back = DecompressAll(a, c, packed, false, step_in, max_out);
         REQUIRE_MESSAGE(back.ok(), back.status().message());
         CHECK(*back == text);
@@ -76,7 +77,8 @@ TEST_CASE("concatenated streams are read when allowed, refused otherwise; cut-of
   std::string a = SampleText(3000), b = SampleText(5000);
   for (Algorithm alg : {Algorithm::kGzip, Algorithm::kLz4, Algorithm::kZstd}) {
     CAPTURE(static_cast<int>(alg));
-    std::string two = CompressAll({alg, 1}, Container::kGzip, a, 1000) + CompressAll({alg, 1}, Container::kGzip, b, 999);
+    std::string two =
+        CompressAll({alg, 1}, Container::kGzip, a, 1000) + CompressAll({alg, 1}, Container::kGzip, b, 999);
     auto both = DecompressAll(alg, Container::kGzip, two, true, 100, 1 << 16);
     REQUIRE(both.ok());
     CHECK(*both == a + b);
@@ -84,7 +86,8 @@ TEST_CASE("concatenated streams are read when allowed, refused otherwise; cut-of
     CHECK(strict.status().code() == absl::StatusCode::kDataLoss);
     CHECK(std::string(strict.status().message()).find("after the end") != std::string::npos);
     std::string one = CompressAll({alg, 1}, Container::kGzip, a, 1000);
-    auto cut = DecompressAll(alg, Container::kGzip, std::string_view(one).substr(0, one.size() - 3), true, 100, 1 << 16);
+    std::string_view cut_short = std::string_view(one).substr(0, one.size() - 3);
+    auto cut = DecompressAll(alg, Container::kGzip, cut_short, true, 100, 1 << 16);
     CHECK(cut.status().code() == absl::StatusCode::kDataLoss);
     CHECK(std::string(cut.status().message()).find("cut off") != std::string::npos);
     auto none = DecompressAll(alg, Container::kGzip, "", true, 1, 1 << 16);

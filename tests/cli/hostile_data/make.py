@@ -8,6 +8,7 @@ tests/fuzz/make_seeds.py) and writes, next to this script:
     copy.sql      pg_dump -Fp (COPY)          inserts.sql  pg_dump --inserts
     mysql.sql     mariadb-dump                 sqlite.sql   sqlite3 .dump
     custom.dump   pg_dump -Fc -Z0              custom-gz.dump  pg_dump -Fc (zlib)
+    dir.dump/     pg_dump -Fd -Z0
 The outputs are committed; run this again only to refresh them.
 """
 
@@ -43,6 +44,11 @@ def main():
         write('inserts.sql', fix(pg.pg_dump('marked', ['-Fp', '--inserts'])))
         write('custom.dump', pg.pg_dump('marked', ['-Fc', '-Z', '0']))
         write('custom-gz.dump', pg.pg_dump('marked', ['-Fc']))
+        # A directory archive: toc.dat and one data file per table.
+        import shutil
+        out = os.path.join(HERE, 'dir.dump')
+        shutil.rmtree(out, ignore_errors=True)
+        pg.pg_dump('marked', ['-Fd', '-Z', '0', '-f', out])
     dumps = {}
     make_seeds.add = lambda target, data, tag='': dumps.setdefault(target, []).append(data)
     make_seeds.mariadb_dump(sql)
