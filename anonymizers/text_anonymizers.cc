@@ -147,7 +147,9 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> MakeLorem(Options& o, const Anonymiz
 class HashAnonymizer : public SingleColumnAnonymizer {
  public:
   HashAnonymizer(std::string target, size_t length, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), length_(length), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), length_(length), prf_(std::move(prf)) {
+    output_bits_ = 4.0 * static_cast<double>(length);  // hex digits of a PRF output
+  }
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
     Prf::Digest d = prf_->Mac(value);
     std::string& out = scratch.String(0);
@@ -302,7 +304,9 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> MakeRegex(Options& o, const Anonymiz
 class UuidAnonymizer : public SingleColumnAnonymizer {
  public:
   UuidAnonymizer(std::string target, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {
+    output_bits_ = 122;  // RFC 9562: 128 bits less the version and variant
+  }
 
   // RFC 9562 section 5.4: version 4 is 122 random bits with the version and
   // variant fields set.

@@ -134,7 +134,12 @@ ColumnLimit LimitOfType(std::string name, std::string_view type) {
   std::string_view word(t);
   size_t end = word.find_first_of(" \t\n(");
   word = word.substr(0, end);
+  // MySQL's UNSIGNED types hold 0 to 2^bits - 1: not clamped (a value in
+  // the signed range could still be negative).
+  if (t.find("unsigned") != std::string::npos) return limit;
+  if (word == "tinyint") limit.integer_bits = 8;
   if (word == "smallint" || word == "int2") limit.integer_bits = 16;
+  if (word == "mediumint") limit.integer_bits = 24;
   if (word == "integer" || word == "int" || word == "int4") limit.integer_bits = 32;
   if (word == "bigint" || word == "int8") limit.integer_bits = 64;
   return limit;
@@ -229,6 +234,20 @@ bool FitToColumn(const ColumnLimit& limit, std::string* value) {
     }
   }
   return false;
+}
+
+std::string_view FitView(const ColumnLimit& limit, std::string_view value, std::string* buf) {
+  // A UTF-8 character is at least one byte; an integer of this many digits
+  // (a sign included) is inside the type's range.
+  if (limit.max_chars > 0 && value.size() <= limit.max_chars) return value;
+  if (limit.integer_bits > 0) {
+    size_t safe = limit.integer_bits == 8 ? 2 : limit.integer_bits == 16 ? 4 : limit.integer_bits == 24 ? 6
+                : limit.integer_bits == 32 ? 9 : 18;
+    if (value.size() <= safe) return value;
+  }
+  if (!limit.IsLimited()) return value;
+  buf->assign(value);
+  return FitToColumn(limit, buf) ? std::string_view(*buf) : value;
 }
 
 }  // namespace dbanon

@@ -28,7 +28,7 @@ namespace dbanon {
 struct ColumnLimit {
   std::string name;        // the column, unquoted
   size_t max_chars = 0;    // varchar(n)/char(n): n characters; 0 when not limited
-  int integer_bits = 0;    // 16, 32 or 64 for smallint/integer/bigint; 0 otherwise
+  int integer_bits = 0;    // 8, 16, 24, 32 or 64 (tinyint, smallint, mediumint, integer, bigint); 0 otherwise
   bool IsLimited() const { return max_chars > 0 || integer_bits > 0; }
 };
 
@@ -52,6 +52,11 @@ ColumnLimit LimitOfType(std::string name, std::string_view type);
 // e-mail address stays an address; an integer outside the type's range is
 // clamped to it. Returns true when the value was changed.
 bool FitToColumn(const ColumnLimit& limit, std::string* value);
+
+// The same for a value held elsewhere: returns `value` itself when it fits
+// (the common case, decided without copying), else the fitted copy made in
+// `*buf`. The returned view stays valid while `value` and `*buf` do.
+std::string_view FitView(const ColumnLimit& limit, std::string_view value, std::string* buf);
 
 }  // namespace dbanon
 

@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "anonymizers/anonymizer.h"
+#include "parsers/column_types.h"
 #include "parsers/pg_identifier.h"
 
 namespace dbanon {
@@ -42,12 +43,16 @@ struct RowPlan {
   // The table's data is dropped: COPY keeps its header and `\.` without rows,
   // INSERT statements disappear. `steps` is empty then.
   bool truncate = false;
-  // What the dump's DDL says of each column (INSERT dumps, filled by the
-  // framer from CREATE TABLE); empty when unknown.
+  // What the dump's DDL says of each column (filled by the framer from the
+  // table's CREATE TABLE in the dump, or the TABLE entry of an archive);
+  // empty when unknown.
   struct ColumnInfo {
     bool numeric = false;                  // a number type: values are bare literals
     bool generated = false;                // GENERATED ALWAYS AS / AS (...)
     std::vector<std::string> enum_labels;  // MySQL ENUM('a','b'): the only values allowed
+    // varchar(n)/char(n) length or integer range: the rewriters fit every
+    // replacement to it (FitView), so the dump loads back.
+    ColumnLimit limit;
   };
   std::vector<ColumnInfo> column_info;
 };

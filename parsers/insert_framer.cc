@@ -335,6 +335,25 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
     col.name = NameOf(d, e[0]);
     std::string type = e.size() > 1 && e[1].kind == Tok::kWord ? Lower(e[1].text) : "";
     col.numeric = NumericType(d, type);
+    // The type's text for its limit: "character varying(45)", "varchar(45)",
+    // "int(11) unsigned", "character(2)[]".
+    if (e.size() > 1 && e[1].kind == Tok::kWord) {
+      std::string type_text = e[1].text;
+      size_t k = 2;
+      if (k < e.size() && (e[k].Is("varying") || e[k].Is("precision"))) type_text += " " + e[k++].text;
+      if (k < e.size() && e[k].IsPunct('(')) {
+        for (; k < e.size(); ++k) {
+          type_text += e[k].text;
+          if (e[k].IsPunct(')')) {
+            ++k;
+            break;
+          }
+        }
+      }
+      if (k < e.size() && (e[k].IsPunct('[') || e[k].Is("array"))) type_text += "[]";
+      if (k < e.size() && e[k].Is("unsigned")) type_text += " unsigned";
+      col.limit = LimitOfType(col.name, type_text);
+    }
     if (d.mysql() && type == "enum" && e.size() > 2 && e[2].IsPunct('(')) {
       for (size_t k = 3; k < e.size() && !e[k].IsPunct(')'); ++k) {
         if (e[k].kind == Tok::kString) col.enum_labels.push_back(e[k].text);
@@ -476,6 +495,7 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
         plan->column_info[i].numeric = c->numeric;
         plan->column_info[i].generated = c->generated;
         plan->column_info[i].enum_labels = c->enum_labels;
+        plan->column_info[i].limit = c->limit;
       }
     }
     // An ENUM column only takes its labels (case P11): try the anonymizer

@@ -57,6 +57,7 @@ struct ColumnDef {
   bool generated = false;
   std::vector<std::string> enum_labels;
   std::vector<std::string> expression_names;  // names a generated column's expression uses
+  ColumnLimit limit;                          // varchar(n)/char(n) length, integer range
 };
 
 struct TableDef {
@@ -133,14 +134,19 @@ class InsertTables {
   // Warnings (no values in them), once per table.
   std::vector<std::string> TakeWarnings() { return std::move(warnings_); }
 
+  // The framer's own copy of the resolver's plan for the data of `table`
+  // with `columns` in this order (a COPY's column list, an INSERT's), with
+  // the facts of the table's CREATE TABLE (ColumnInfo) when it was added;
+  // nullptr when nothing of the table is configured. Cached: the plan lives
+  // as long as this object. Errors: those of TableResolver::Resolve, and
+  // InvalidArgument for an ENUM column whose anonymizer writes non-labels.
+  absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns);
+
  private:
   struct Cached {
     std::vector<std::string> columns;
     std::unique_ptr<RowPlan> plan;
   };
-  // The framer's own copy of the resolver's plan for `columns`, with the
-  // DDL's column facts; cached.
-  absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns);
   // Columns of `table` from its CREATE TABLE, with PostgreSQL parents first.
   bool DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth = 0) const;
 

@@ -277,6 +277,7 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
   fields.reserve(plan.num_columns + 1);
   std::vector<std::string> replacement(plan.num_columns);
   std::vector<std::string> decoded;
+  std::string fitted;  // a replacement cut to its column's length or range
   std::vector<Cell> in, res;
   std::vector<size_t> positions;  // configured positions, ascending
   for (size_t i = 0; i < plan.num_columns; ++i) {
@@ -334,7 +335,11 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
         if (res[j].is_null) {
           r.assign("\\N");
         } else {
-          CopyEscape(res[j].value, &r);
+          std::string_view v = res[j].value;
+          if (step.columns[j] < plan.column_info.size()) {
+            v = FitView(plan.column_info[step.columns[j]].limit, v, &fitted);
+          }
+          CopyEscape(v, &r);
         }
       }
     }

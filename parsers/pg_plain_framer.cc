@@ -639,7 +639,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
                              absl::StrCat("COPY options for configured table ", copy_table_.Display(),
                                           " are not supported: only pg_dump's text format is"));
     }
-    auto plan = resolver_->Resolve(copy_table_, copy_->columns);
+    // The resolver's plan with the column facts of the table's CREATE TABLE
+    // (lengths and ranges the replacements must fit).
+    auto plan = tables_.PlanFor(copy_table_, copy_->columns);
     if (!plan.ok()) {
       return PositionedError(plan.status().code(), statement_line_, statement_col_, ToStd(plan.status().message()));
     }

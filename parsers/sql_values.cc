@@ -1013,6 +1013,7 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
   std::vector<std::string> replacement(ncols);
   std::vector<bool> keep_original(ncols);
   std::vector<Cell> in, res;
+  std::string fitted;  // a replacement cut to its column's length or range
   out->reserve(out->size() + rows.size() + rows.size() / 4);
 
   TupleScanState st;
@@ -1092,8 +1093,9 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
       for (size_t j = 0; j < k; ++j) {
         const size_t col = step.columns[j];
         auto [b, e] = spans[col];
-        const Cell& r = res[j];
         const RowPlan::ColumnInfo* info = col < plan.column_info.size() ? &plan.column_info[col] : nullptr;
+        Cell r = res[j];
+        if (info != nullptr && !r.is_null) r.value = FitView(info->limit, r.value, &fitted);
         if (info != nullptr && !info->enum_labels.empty() && !r.is_null &&
             values[col].kind != SqlValue::Kind::kDefault) {
           bool member = false;

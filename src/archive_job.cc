@@ -13,6 +13,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "parsers/insert_framer.h"
 #include "parsers/pg_archive.h"
 #include "parsers/pg_copy.h"
 #include "src/archive_engine.h"
@@ -134,12 +135,16 @@ struct EntryPlan {
 
 // The configured tables among the TABLE DATA entries, resolved before any
 // output is written so that a config mistake costs nothing.
+// `ddl` (over `resolver`) learns each TABLE entry's CREATE TABLE, so the
+// plans carry the columns' lengths and ranges; it owns the plans returned.
 absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head, TableResolver& resolver,
-                                                         std::string_view where) {
+                                                         InsertTables& ddl, std::string_view where) {
   std::map<int64_t, EntryPlan> plans;
   std::set<TableName> tables;  // the TABLE entries
   for (const TocEntry& e : head.toc) {
-    if (e.desc == "TABLE") tables.insert(TableName{e.namespace_name.value_or(""), e.tag.value_or("")});
+    if (e.desc != "TABLE") continue;
+    tables.insert(TableName{e.namespace_name.value_or(""), e.tag.value_or("")});
+    if (e.defn.has_value()) ddl.AddCreateTable(PostgresDialect(true), *e.defn);
   }
   for (const TocEntry& e : head.toc) {
     if (!e.desc.has_value() || *e.desc != "TABLE DATA") continue;
@@ -175,7 +180,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     }
     if (!resolver.IsConfigured(table)) continue;
     resolver.SawTable(table);
-    auto plan = resolver.Resolve(table, (*header)->columns);
+    auto plan = ddl.PlanFor(table, (*header)->columns);
     if (!plan.ok()) return absl::Status(plan.status().code(), absl::StrCat(entry, ": ", plan.status().message()));
     if (*plan == nullptr) continue;
     if (!(*plan)->truncate && !(*header)->text_format) {
@@ -306,7 +311,7 @@ class CustomArchiveJob {
     if (!codecs.ok()) return codecs.status();
     codecs_ = *codecs;
     transcode_ = codecs_.out.algorithm != codecs_.in.algorithm;
-    auto plans = PlanEntries(*head, resolver_, in_.name());
+    auto plans = PlanEntries(*head, resolver_, ddl_, in_.name());
     if (!plans.ok()) return plans.status();
     plans_ = *std::move(plans);
     int_size_ = head->header.int_size;
@@ -478,6 +483,7 @@ class CustomArchiveJob {
   Codecs codecs_;
   bool transcode_ = false;
   int int_size_ = 4;
+  InsertTables ddl_{&resolver_};  // owns the plans in plans_
   std::map<int64_t, EntryPlan> plans_;
   std::map<int64_t, std::string> descs_;  // TOC entry types
   std::set<int64_t> blocks_seen_;
@@ -748,7 +754,8 @@ absl::Status RunDirectoryArchive(const std::string& input_dir_arg, const std::st
   const ArchiveHead& head = **parsed;
   auto codecs = ChooseCodecs(head.header, options.compress, toc_path);
   if (!codecs.ok()) return codecs.status();
-  auto plans = PlanEntries(head, locked, toc_path);
+  InsertTables ddl(&locked);
+  auto plans = PlanEntries(head, locked, ddl, toc_path);
   if (!plans.ok()) return plans.status();
 
   // The output folder: absent, or an empty folder that the rename replaces.

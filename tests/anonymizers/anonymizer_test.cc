@@ -90,6 +90,10 @@ TEST_CASE("unique is accepted only where the output space keeps values apart") {
   REQUIRE_FALSE(r.ok());
   CHECK(std::string(r.status().message()).find("option 'unique'") != std::string::npos);
   CHECK_FALSE(CreateAnonymizer("firstname", Options({{"unique", OptionValue{true}}}), prf, "c").ok());
+  CHECK(CreateAnonymizer("hash", Options({{"unique", OptionValue{true}}}), prf, "c").ok());
+  CHECK(CreateAnonymizer("uuid", Options({{"unique", OptionValue{true}}}), prf, "c").ok());
+  // 16 hex digits are 64 bits: too few.
+  CHECK_FALSE(CreateAnonymizer("hash", Options({{"length", OptionValue{int64_t{16}}}, {"unique", OptionValue{true}}}), prf, "c").ok());
   CHECK_FALSE(CreateAnonymizer("email", Options({{"unique", Str("yes")}}), prf, "c").ok());
   // unique does not change the mapping.
   auto plain = CreateAnonymizer("email", Options(), prf, "c");
@@ -98,7 +102,7 @@ TEST_CASE("unique is accepted only where the output space keeps values apart") {
 }
 
 TEST_CASE("unique holds over 1,000,000 distinct inputs") {
-  for (const char* name : {"email", "md5"}) {
+  for (const char* name : {"email", "md5", "hash", "uuid"}) {
     auto a = Make(name, {{"unique", OptionValue{true}}});
     std::set<std::string> seen;
     Scratch scratch;
