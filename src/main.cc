@@ -51,7 +51,7 @@ constexpr char kUsage[] =
     "\n"
     "  -c, --config FILE    configuration (default ./dbanon.toml)\n"
     "  -o, --output FILE    write FILE atomically; nothing is left there on failure\n"
-    "  -j, --threads N      worker threads (default: number of cores)\n"
+    "  -j, --threads N      worker threads (default: number of cores; 1: one thread does all)\n"
     "  -v, --verbose        print rows per table on standard error at the end\n"
     "      --format FORMAT  pg, mysql or sqlite: the syntax of a plain dump (pg_dump,\n"
     "                       mysqldump/mariadb-dump, sqlite3 .dump); default: detected\n"

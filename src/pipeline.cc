@@ -47,6 +47,7 @@ class Pipeline {
   }
 
   absl::Status Run(std::string first_bytes) {
+    if (options_.threads <= 1) return RunInline(std::move(first_bytes));
     std::vector<std::thread> workers;
     for (int i = 0; i < options_.threads; ++i) workers.emplace_back([this] { WorkerLoop(); });
     std::thread writer([this] { WriterLoop(); });
@@ -184,6 +185,64 @@ class Pipeline {
     }
   }
 
+  // Writes `b` in order, or records its error: returns false when the run
+  // has failed (result_ set, the others told to stop).
+  bool WriteBatch(Batch* b, std::vector<iovec>* iov) {
+    if (!b->status.ok()) {
+      result_ = b->status;
+      cancelled_.store(true);
+      return false;
+    }
+    iov->clear();
+    for (size_t i = 0; i < b->segments.size(); ++i) {
+      const Segment& s = b->segments[i];
+      if (s.kind == Segment::Kind::kRows) {
+        auto [from, to] = b->rewritten[i];
+        if (to > from) iov->push_back(iovec{b->output.data() + from, to - from});
+      } else if (s.kind == Segment::Kind::kRaw && s.end > s.begin) {
+        iov->push_back(iovec{b->input.data() + s.begin, s.end - s.begin});
+      }
+    }
+    absl::Status st = out_.Write(*iov);
+    if (!st.ok()) {
+      result_ = st;
+      cancelled_.store(true);
+      return false;
+    }
+    return true;
+  }
+
+  // -j 1: read, frame, rewrite and write on the calling thread, one batch
+  // at a time (no hand-off between threads; one core is all it uses).
+  absl::Status RunInline(std::string pending) {
+    Batch* b = pool_.front().get();
+    Scratch scratch;
+    std::vector<iovec> iov;
+    bool eof = false;
+    while (true) {
+      b->Reset();
+      while (!eof && pending.size() < options_.batch_bytes) {
+        auto n = in_.Read(&pending, std::max<size_t>(options_.batch_bytes - pending.size(), 1 << 16));
+        if (!n.ok()) return n.status();
+        if (*n == 0) eof = true;
+      }
+      auto consumed = framer_.Frame(pending, eof, &b->segments);
+      if (!consumed.ok()) return Prefixed(consumed.status());
+      if (*consumed == 0 && !eof) {
+        auto n = in_.Read(&pending, options_.batch_bytes);  // a row longer than the batch
+        if (!n.ok()) return n.status();
+        if (*n == 0) eof = true;
+        continue;
+      }
+      b->input.swap(pending);
+      pending.assign(b->input, *consumed, std::string::npos);
+      b->input.resize(*consumed);
+      Rewrite(b, scratch);
+      if (!WriteBatch(b, &iov)) return result_;
+      if (eof) return absl::OkStatus();
+    }
+  }
+
   void WriterLoop() {
     std::vector<iovec> iov;
     bool failed = false;
@@ -195,29 +254,7 @@ class Pipeline {
         b = order_.front();
         order_.pop_front();
       }
-      if (!failed && !b->status.ok()) {
-        result_ = b->status;
-        failed = true;
-        cancelled_.store(true);
-      }
-      if (!failed) {
-        iov.clear();
-        for (size_t i = 0; i < b->segments.size(); ++i) {
-          const Segment& s = b->segments[i];
-          if (s.kind == Segment::Kind::kRows) {
-            auto [from, to] = b->rewritten[i];
-            if (to > from) iov.push_back(iovec{b->output.data() + from, to - from});
-          } else if (s.kind == Segment::Kind::kRaw && s.end > s.begin) {
-            iov.push_back(iovec{b->input.data() + s.begin, s.end - s.begin});
-          }
-        }
-        absl::Status st = out_.Write(iov);
-        if (!st.ok()) {
-          result_ = st;
-          failed = true;
-          cancelled_.store(true);
-        }
-      }
+      if (!failed) failed = !WriteBatch(b, &iov);
       bool last = b->last;
       b->Reset();
       {

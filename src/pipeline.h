@@ -7,7 +7,8 @@
 // segments straight from the input buffer and rewritten rows from the
 // batch's output buffer. At most 2N+2 batches exist at once, so memory stays
 // bounded (a few MiB per batch) whatever the input size; output does not
-// depend on N.
+// depend on N. With N = 1 there are no threads at all: the calling thread
+// reads, frames, rewrites and writes one batch at a time.
 //
 // Errors: the first error in input order is returned: a framing or rewrite
 // error as "INPUT:LINE:COL: message" (DataLoss or InvalidArgument), a read or
@@ -27,7 +28,7 @@
 namespace dbanon {
 
 struct PipelineOptions {
-  int threads = 1;                           // worker threads, >= 1
+  int threads = 1;                           // worker threads, >= 1 (1: all on the calling thread)
   size_t batch_bytes = size_t{2} << 20;      // target input bytes per batch
 };
 
