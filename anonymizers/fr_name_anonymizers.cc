@@ -1,7 +1,7 @@
 // fr-fr.firstname, fr-fr.lastname: DbToolsBundle's fr-fr pack names, drawn
-// from the French lists compiled into the binary (anonymizers/data/README.md;
-// Faker fr_FR has 216 first names and 400 last names, fewer than the
-// ~500-600 of the PHP pack).
+// from the French lists compiled into the binary (anonymizers/data/README.md:
+// 1,241 first names and 1,011 last names, the French-language person lists
+// of Debian's Python, PHP and Ruby Faker packages merged).
 #include "anonymizers/anonymizer_internal.h"
 
 namespace dbanon::internal {
@@ -13,6 +13,8 @@ constexpr std::string_view kFrFirstNames[] = {
 constexpr std::string_view kFrLastNames[] = {
 #include "anonymizers/data/fr_last_names.inc"
 };
+// Project rule: a built-in list holds at least 1,000 entries.
+static_assert(std::size(kFrFirstNames) >= 1000 && std::size(kFrLastNames) >= 1000);
 
 class FrListAnonymizer : public SingleColumnAnonymizer {
  public:
@@ -36,9 +38,9 @@ AnonymizerFactory FrListFactory(std::span<const std::string_view> list) {
 }  // namespace
 
 void AddFrNameAnonymizers(std::vector<AnonymizerInfo>* out) {
-  out->push_back({"fr-fr.firstname", "a French first name from a built-in list (216 names)", {},
+  out->push_back({"fr-fr.firstname", "a French first name from a built-in list (1,241 names)", {},
                   FrListFactory(kFrFirstNames)});
-  out->push_back({"fr-fr.lastname", "a French last name from a built-in list (400 names)", {},
+  out->push_back({"fr-fr.lastname", "a French last name from a built-in list (1,011 names)", {},
                   FrListFactory(kFrLastNames)});
 }
 

@@ -3,7 +3,10 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "tests/anonymizers/anonymizer_test_util.h"
@@ -200,17 +203,31 @@ TEST_CASE("address options: a non-empty subset of parts, each column once") {
   CHECK(testing::Contains(MakeError("address", {{"locality", testing::Int(3)}}), "'locality'"));
 }
 
-TEST_CASE("fr-fr names come from the French lists") {
-  for (const char* name : {"fr-fr.firstname", "fr-fr.lastname"}) {
+constexpr std::string_view kFrFirstNames[] = {
+#include "anonymizers/data/fr_first_names.inc"
+};
+constexpr std::string_view kFrLastNames[] = {
+#include "anonymizers/data/fr_last_names.inc"
+};
+
+TEST_CASE("fr-fr names come from the French lists of at least 1,000 entries") {
+  const std::pair<const char*, std::span<const std::string_view>> cases[] = {{"fr-fr.firstname", kFrFirstNames},
+                                                                             {"fr-fr.lastname", kFrLastNames}};
+  for (const auto& [name, list] : cases) {
+    CAPTURE(name);
+    CHECK(list.size() >= 1000);
+    const std::set<std::string_view> names(list.begin(), list.end());
+    CHECK(names.size() == list.size());
     auto a = Make(name);
     auto b = Make(name);
     std::set<std::string> seen;
-    for (int i = 0; i < 3000; ++i) {
+    for (int i = 0; i < 20000; ++i) {
       std::string v = Run(*a, std::to_string(i));
       CHECK(v == Run(*b, std::to_string(i)));
+      CHECK(names.count(v) == 1);
       seen.insert(v);
     }
-    CHECK(seen.size() > 200);
+    CHECK(seen.size() >= 1000);
     CHECK(testing::RunIsNull(*a));
   }
 }
