@@ -179,7 +179,8 @@ bool ReadQualifiedName(const SqlDialect& d, Tokenizer& tz, Tok t, std::vector<st
   while (true) {
     if (!t.IsName()) return false;
     parts->push_back(NameOf(d, t));
-    if (!tz.Peek().IsPunct('.')) return parts->size() <= 3;
+    // PostgreSQL: [catalog.]schema.name; MySQL db.name; SQLite schema.name.
+    if (!tz.Peek().IsPunct('.')) return parts->size() <= (d.postgres() ? 3u : 2u);
     tz.Next();
     t = tz.Next();
   }
@@ -227,6 +228,43 @@ bool IsConstraintWord(const SqlDialect& d, const Tok& t) {
   return false;
 }
 
+// The name of any `CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|
+// UNLOGGED|FOREIGN] TABLE [IF NOT EXISTS] name ...` statement, whatever
+// follows the name (a column list, PARTITION OF, OF type, AS, LIKE).
+std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("create")) return std::nullopt;
+  Tok t;
+  while (true) {
+    t = tz.Next();
+    if (t.Is("table")) break;
+    if (!(t.Is("or") || t.Is("replace") || t.Is("global") || t.Is("local") || t.Is("temporary") || t.Is("temp") ||
+          t.Is("unlogged") || t.Is("foreign"))) {
+      return std::nullopt;
+    }
+  }
+  t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("not")) {
+    tz.Next();
+    tz.Next();  // EXISTS
+    t = tz.Next();
+  }
+  std::vector<std::string> parts;
+  if (!ReadQualifiedName(d, tz, t, &parts)) return std::nullopt;
+  return parts;
+}
+
+// True when `b` is `a` with exactly one byte replaced, inserted or removed.
+bool OneEditApart(std::string_view a, std::string_view b) {
+  if (a == b || a.size() > b.size() + 1 || b.size() > a.size() + 1) return false;
+  const size_t n = a.size(), m = b.size();
+  size_t i = 0;
+  while (i < n && i < m && a[i] == b[i]) ++i;
+  size_t j = 0;
+  while (j < n - i && j < m - i && a[n - 1 - j] == b[m - 1 - j]) ++j;
+  return n - i - j <= 1 && m - i - j <= 1;
+}
+
 }  // namespace
 
 TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts) {
@@ -248,12 +286,23 @@ std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view 
   if (!t.Is("insert") && !t.Is("replace")) return std::nullopt;
   // MySQL: [LOW_PRIORITY | DELAYED | HIGH_PRIORITY] [IGNORE] [INTO];
   // SQLite: [OR {ROLLBACK|ABORT|REPLACE|FAIL|IGNORE}] INTO; PostgreSQL: INTO.
+  bool into = false;
   while (true) {
     t = tz.Next();
-    if (t.Is("low_priority") || t.Is("delayed") || t.Is("high_priority") || t.Is("ignore") || t.Is("into")) continue;
-    if (d.sqlite() && (t.Is("or") || t.Is("rollback") || t.Is("abort") || t.Is("replace") || t.Is("fail"))) continue;
+    if (t.Is("into")) {
+      if (into) return std::nullopt;
+      into = true;
+      continue;
+    }
+    if (into) break;
+    if (d.mysql() && (t.Is("low_priority") || t.Is("delayed") || t.Is("high_priority") || t.Is("ignore"))) continue;
+    if (d.sqlite() && (t.Is("or") || t.Is("rollback") || t.Is("abort") || t.Is("replace") || t.Is("fail") ||
+                       t.Is("ignore"))) {
+      continue;
+    }
     break;
   }
+  if (!into && !d.mysql()) return std::nullopt;  // INTO is optional in MySQL only
   InsertHead head;
   if (!ReadQualifiedName(d, tz, t, &head.name_parts)) return std::nullopt;
   t = tz.Next();
@@ -287,6 +336,9 @@ std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view 
     head.values = true;
   } else if (t.Is("default") && tz.Peek().Is("values")) {
     head.default_values = true;
+  } else if (t.Is("select") || t.Is("with") || t.IsPunct('(') || (d.postgres() && t.Is("table")) ||
+             (d.mysql() && t.Is("set"))) {
+    head.query = true;
   }
   return head;
 }
@@ -454,6 +506,7 @@ void SegmentSink::Emit(Segment::Kind kind, size_t begin, size_t end, const RowPl
 }
 
 void InsertTables::AddCreateTable(const SqlDialect& d, std::string_view text) {
+  if (auto parts = CreatedTableName(d, text)) created_.insert(TableNameFor(d, *parts));
   std::optional<TableDef> def = ParseCreateTable(d, text);
   if (!def.has_value()) return;
   TableName name = TableNameFor(d, def->name_parts);
@@ -521,11 +574,31 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
   return cached.back().plan.get();
 }
 
+absl::Status InsertTables::CheckDataTarget(const TableName& table) {
+  if (created_.empty() || created_.count(table) > 0) return absl::OkStatus();
+  auto [it, added] = checked_.emplace(table, absl::OkStatus());
+  if (!added) return it->second;
+  for (const TableName& c : created_) {
+    const bool near = c.table == table.table || (c.schema == table.schema && OneEditApart(c.table, table.table));
+    if (near && resolver_->IsConfigured(c)) {
+      it->second = absl::DataLossError(absl::StrCat(
+          "the dump has data for table ", table.Display(), ", which it does not create, but creates configured table ",
+          c.Display(), " whose name differs by one letter or schema: a damaged table name?"));
+      break;
+    }
+  }
+  return it->second;
+}
+
 absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const InsertHead& head) {
   InsertTarget target;
   target.table = TableNameFor(d, head.name_parts);
   resolver_->SawTable(target.table);
-  if (!resolver_->IsConfigured(target.table)) return target;
+  if (!resolver_->IsConfigured(target.table)) {
+    absl::Status s = CheckDataTarget(target.table);
+    if (!s.ok()) return s;
+    return target;
+  }
   std::vector<const ColumnDef*> ddl;
   const bool have_ddl = DdlColumns(target.table, &ddl);
   std::vector<std::string> all, plain;

@@ -24,6 +24,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,12 +44,16 @@ struct InsertHead {
   std::vector<std::string> columns;
   bool values = false;          // the text ends with the VALUES keyword: tuples follow
   bool default_values = false;  // INSERT ... DEFAULT VALUES (one row, no tuple)
+  bool query = false;           // INSERT ... SELECT / WITH / (query) / TABLE (PostgreSQL) / SET (MySQL)
 };
 
 // Parses an INSERT or REPLACE statement from its start to its VALUES keyword
 // (or, for a statement without one, its whole text). Comments, MySQL
 // versioned comments and quoted names are understood. nullopt when the text
-// is not an INSERT or its table name cannot be read.
+// is not an INSERT, lacks INTO (required but in MySQL) or its table name
+// cannot be read. What follows the table and column list is one of `values`,
+// `default_values` or `query`; none of them set means the statement is not
+// understood (a caller must not pass it through).
 std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text);
 
 struct ColumnDef {
@@ -119,7 +124,8 @@ class InsertTables {
   explicit InsertTables(TableResolver* resolver) : resolver_(resolver) {}
 
   // Records the columns of a CREATE TABLE statement (`text` from CREATE to
-  // its end); text that is not a plain CREATE TABLE is ignored.
+  // its end); text that is not a plain CREATE TABLE is ignored, but for the
+  // table's name (CheckDataTarget).
   void AddCreateTable(const SqlDialect& d, std::string_view text);
 
   // The target of an INSERT whose head is `head`: calls SawTable, resolves
@@ -128,11 +134,22 @@ class InsertTables {
   // a configured column that is missing or generated, or an ENUM column whose
   // anonymizer writes values that are not labels; FailedPrecondition when the
   // table is configured but its columns are unknown (no column list, no
-  // CREATE TABLE in the dump).
+  // CREATE TABLE in the dump); DataLoss from CheckDataTarget for a table that
+  // is not configured.
   absl::StatusOr<InsertTarget> Resolve(const SqlDialect& d, const InsertHead& head);
 
   // Warnings (no values in them), once per table.
   std::vector<std::string> TakeWarnings() { return std::move(warnings_); }
+
+  // For data (INSERT, COPY) of `table`, which is not configured: DataLoss
+  // when the dump creates tables but not this one, and creates a configured
+  // table with the same name in another schema or whose name is one byte
+  // replaced, added or removed away ("custome\xff", "pub1ic.customer"). A
+  // flipped byte in the table name of one INSERT among many would otherwise
+  // let its values through in clear, with no "does not appear in the dump"
+  // warning (the other statements name the table). Decided once per table;
+  // without CREATE TABLE statements (a data-only dump) it never fails.
+  absl::Status CheckDataTarget(const TableName& table);
 
   // The framer's own copy of the resolver's plan for the data of `table`
   // with `columns` in this order (a COPY's column list, an INSERT's), with
@@ -152,6 +169,8 @@ class InsertTables {
 
   TableResolver* resolver_;
   std::map<TableName, TableDef> ddl_;
+  std::set<TableName> created_;                 // every CREATE TABLE's name, whatever its form
+  std::map<TableName, absl::Status> checked_;   // CheckDataTarget's decisions
   std::map<TableName, std::vector<Cached>> plans_;
   std::map<TableName, bool> warned_;
   std::vector<std::string> warnings_;

@@ -244,10 +244,20 @@ absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view state
     t = next();
     if (!t.ok()) return t.status();
   }
-  if (!IsKeyword(*t, "from")) return std::optional<CopyHeader>();  // COPY ... TO
+  // COPY ... TO writes no data into the script; anything but FROM and TO
+  // here is a damaged statement, not "some other COPY".
+  if (IsKeyword(*t, "to")) return std::optional<CopyHeader>();
+  if (!IsKeyword(*t, "from")) return absl::InvalidArgumentError("expected FROM or TO in the COPY statement");
   t = next();
   if (!t.ok()) return t.status();
-  if (!IsKeyword(*t, "stdin")) return std::optional<CopyHeader>();  // a file or PROGRAM
+  if (!IsKeyword(*t, "stdin")) {
+    // A file name ('...', E'...') or PROGRAM: psql reads no data from the
+    // script.
+    const bool literal = t->kind == Token::kOther && !t->text.empty() &&
+                         (t->text == "'" || absl::ascii_isalpha(static_cast<unsigned char>(t->text[0])));
+    if (literal || IsKeyword(*t, "program")) return std::optional<CopyHeader>();
+    return absl::InvalidArgumentError("expected STDIN, a file name or PROGRAM after FROM in the COPY statement");
+  }
   t = next();
   if (!t.ok()) return t.status();
   if (!IsPunct(*t, ';') && t->kind != Token::kEnd) h.text_format = false;

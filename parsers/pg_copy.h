@@ -49,9 +49,12 @@ struct CopyHeader {
 
 // Parses the full text of a COPY statement (from `COPY` to its `;`,
 // comments allowed). Returns nullopt when the statement is not `COPY ... FROM
-// STDIN` (COPY TO, COPY FROM a file or program), which psql runs without
-// reading data from the script. Errors: InvalidArgument when the statement
-// is a COPY FROM STDIN whose header cannot be parsed.
+// STDIN` (COPY (query) ..., COPY ... TO, COPY FROM a file or PROGRAM), which
+// psql runs without reading data from the script. Errors: InvalidArgument
+// when the statement is a COPY whose header cannot be parsed: a damaged table
+// name or column list, a word other than FROM or TO after them, or something
+// other than STDIN, a file name or PROGRAM after FROM (a damaged statement
+// must not pass for one that reads no data).
 absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view statement);
 
 // The target table of an `INSERT INTO name ...` statement (name parts,

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "parsers/sql_commands.h"
 #include "src/string_view_compat.h"
 
 namespace dbanon {
@@ -129,6 +130,15 @@ absl::Status PgPlainFramer::EndOfInput() {
                            absl::StrCat("unexpected end of input inside ", what, " (started at line ",
                                         lex_start_line_, ")"));
   }
+  if (end_marker_ >= 2) return EndMarkerError(line_);
+  // psql would run the unterminated last statement; a cut-off or damaged
+  // dump ends this way (an unbalanced parenthesis makes the rest of the file
+  // one statement), and the text may be data.
+  if (in_statement_) {
+    return PositionedError(absl::StatusCode::kDataLoss, line_, col_,
+                           absl::StrCat("unexpected end of input inside a statement (started at line ",
+                                        statement_line_, ")"));
+  }
   return absl::OkStatus();
 }
 
@@ -161,6 +171,9 @@ void PgPlainFramer::RestoreStatementStart() {
   first_word_.clear();
   prev_word_.clear();
   insert_head_ = values_found_ = create_table_ = false;
+  saw_stdin_ = false;
+  end_marker_ = 0;
+  pending_start_ = 0;
 }
 
 absl::Status PgPlainFramer::StartValues(std::string_view input, size_t i) {
@@ -197,6 +210,11 @@ absl::Status PgPlainFramer::EndInsertWithoutValues(std::string_view input, size_
   if (!head.has_value()) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                            "cannot read the table of this INSERT statement");
+  }
+  if (!head->default_values && !head->query) {
+    // `INSERT INTO t;`, `INSERT INTO t VALUS (...)`: a damaged statement,
+    // whatever its table.
+    return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_, kUnreadableInsert);
   }
   TableName table = TableNameFor(PostgresDialect(true), head->name_parts);
   resolver_->SawTable(table);
@@ -258,6 +276,24 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     unsigned char c = static_cast<unsigned char>(input[i]);
     const bool prev_significant = last_was_significant_;
     last_was_significant_ = false;
+    if (end_marker_ != 0) {
+      // A line `\.` (or `\.` CR) in SQL: the end of a COPY block whose
+      // header dbanon did not see as one. Its rows went by as SQL.
+      if (c == '.' && end_marker_ == 1) {
+        end_marker_ = 2;
+      } else if (c == '\r' && end_marker_ == 2) {
+        end_marker_ = 3;
+      } else if (c == '\n' && end_marker_ >= 2) {
+        *pos = i;
+        return EndMarkerError(line_);
+      } else {
+        end_marker_ = 0;
+      }
+      if (end_marker_ != 0 && lex_ == Lex::kMeta) {
+        jump(i + 1, false);
+        continue;
+      }
+    }
     if (mode_ == Mode::kAfterCopy) {
       if (c == '\n') {
         jump(i + 1, false);
@@ -370,8 +406,21 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     }
 
     // Normal SQL text.
+    if (pending_start_ != 0) {
+      const bool comment = (pending_start_ == '-' && c == '-') || (pending_start_ == '/' && c == '*');
+      pending_start_ = 0;
+      if (!comment) {
+        *pos = i;
+        return PositionedError(absl::StatusCode::kDataLoss, pending_line_, pending_col_,
+                               UnknownCommandMessage("", -1));
+      }
+    }
     if (in_ident_ && !IsIdentChar(c)) {
-      FinishIdentifier();
+      absl::Status s = FinishIdentifier(c);
+      if (!s.ok()) {
+        *pos = i;
+        return s;
+      }
       if (values_found_) {
         values_found_ = false;
         *pos = i;
@@ -396,10 +445,18 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     Lex reopen = reopen_;
     reopen_ = Lex::kNormal;
     if (in_ident_) {
-      if (ident_.size() < 16) ident_.push_back(static_cast<char>(absl::ascii_tolower(c)));
+      if (ident_.size() < 32) ident_.push_back(static_cast<char>(absl::ascii_tolower(c)));
+      if (ident_count_ == 0 && first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
+      ++ident_len_;
     } else if (IsTagStart(c) && !IsIdentChar(prev_)) {
       in_ident_ = true;
       ident_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
+      ident_len_ = 1;
+      if (ident_count_ == 0) {
+        first_raw_.assign(1, static_cast<char>(c));
+        first_line_ = line_;
+        first_col_ = col_;
+      }
     }
     if (IsSpace(c)) {
       jump(i + 1, in_statement_);
@@ -421,6 +478,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       prev_ = ' ';
       continue;
     }
+    if (c == '\\' && col_ == 1) end_marker_ = 1;
     if (c == '\\' && !in_statement_) {
       lex_ = Lex::kMeta;
       jump(i + 1, false);
@@ -443,8 +501,23 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       prev_word_.clear();
       insert_head_ = create_table_ = insert_values_done_ = drop_tail_ = false;
       drop_newline_ = false;
+      saw_stdin_ = false;
     }
     ++significant_;
+    if (ident_count_ == 0 && !in_ident_) {
+      // Before the first word only '(' may come (a parenthesized query), or
+      // a lone ';'; a '-' or '/' must open a comment (decided on the next
+      // byte). Anything else is not SQL that pg_dump writes: a data row
+      // read as SQL, a damaged keyword.
+      if (c == '-' || c == '/') {
+        pending_start_ = c;
+        pending_line_ = line_;
+        pending_col_ = col_;
+      } else if (!(c == '(' || (c == ';' && significant_ == 1))) {
+        *pos = i;
+        return PositionedError(absl::StatusCode::kDataLoss, line_, col_, UnknownCommandMessage("", -1));
+      }
+    }
     if (c == '\'') {
       lex_start_line_ = line_;
       if (reopen != Lex::kNormal && prev_ == '\'') {
@@ -498,13 +571,15 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
   if (maybe_insert && eof) {
     // The last statement has no ';'.
     if (in_ident_) {
-      FinishIdentifier();
+      absl::Status s = FinishIdentifier(-1);
+      if (!s.ok()) return s;
       if (values_found_) {
         values_found_ = false;
         return StartValues(input, i);
       }
     }
-    if (insert_head_) return EndInsertWithoutValues(input, i);
+    // An INSERT head without its ';': EndOfInput reports the unterminated
+    // statement (or literal).
   }
   FlushSql(i, drop_tail_ ? Segment::Kind::kDrop : Segment::Kind::kRaw, line_);
   return absl::OkStatus();
@@ -514,10 +589,20 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
 // SQL-standard function (PostgreSQL 14+): it counts BEGIN, CASE and END
 // words when the statement starts with CREATE [OR REPLACE] FUNCTION or
 // PROCEDURE (src/fe_utils/psqlscan.l). Same rule here.
-void PgPlainFramer::FinishIdentifier() {
+absl::Status PgPlainFramer::FinishIdentifier(int next) {
   in_ident_ = false;
+  if (ident_ == "stdin") saw_stdin_ = true;
   // INSERT: held up to its VALUES keyword; CREATE TABLE: its text is kept.
   if (ident_count_ == 0) {
+    // The first word must be an SQL command (or, after '(', start a query).
+    const bool paren = paren_depth_ > 0;
+    const bool known =
+        ident_len_ <= 32 && (paren ? IsParenthesizedQueryWord(first_raw_) : IsSqlCommandWord(first_raw_));
+    if (!known) {
+      return PositionedError(absl::StatusCode::kDataLoss, first_line_, first_col_,
+                             UnknownCommandMessage(ident_len_ <= 32 && !paren ? std::string_view(first_raw_) : "",
+                                                   next));
+    }
     first_word_ = ident_;
     insert_head_ = ident_ == "insert" && paren_depth_ == 0 && significant_ == 6;
   } else if (insert_head_ && paren_depth_ == 0 && ident_ == "values" && prev_word_ != "default") {
@@ -526,7 +611,7 @@ void PgPlainFramer::FinishIdentifier() {
     if (ident_ == "table") {
       create_table_ = true;
     } else if (!(ident_ == "unlogged" || ident_ == "temporary" || ident_ == "temp" || ident_ == "global" ||
-                 ident_ == "local")) {
+                 ident_ == "local" || ident_ == "foreign")) {
       first_word_ = "create ...";  // not a table: stop keeping the text
       keep_text_ = false;
     }
@@ -540,7 +625,7 @@ void PgPlainFramer::FinishIdentifier() {
   ++ident_count_;
   const char* w = routine_words_;
   bool routine = w[0] == 'c' && (w[1] == 'f' || w[1] == 'p' || (w[1] == 'o' && w[2] == 'r' && (w[3] == 'f' || w[3] == 'p')));
-  if (!routine || paren_depth_ != 0) return;
+  if (!routine || paren_depth_ != 0) return absl::OkStatus();
   if (ident_ == "begin") {
     ++begin_depth_;
   } else if (ident_ == "case") {
@@ -548,6 +633,12 @@ void PgPlainFramer::FinishIdentifier() {
   } else if (ident_ == "end") {
     if (begin_depth_ > 0) --begin_depth_;
   }
+  return absl::OkStatus();
+}
+
+absl::Status PgPlainFramer::EndMarkerError(int64_t line) const {
+  return PositionedError(absl::StatusCode::kDataLoss, line, 1,
+                         "end-of-data marker \\. outside COPY data (a damaged COPY statement?)");
 }
 
 void PgPlainFramer::UnkeepLast() {
@@ -561,6 +652,7 @@ void PgPlainFramer::UnkeepLast() {
 
 absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   in_statement_ = false;
+  pending_start_ = 0;
   if (insert_head_) {
     keep_text_ = false;
     statement_.clear();
@@ -619,7 +711,15 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (!header.ok()) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_, ToStd(header.status().message()));
   }
-  if (!header->has_value()) return absl::OkStatus();
+  if (!header->has_value()) {
+    // Not a COPY FROM STDIN, yet it names STDIN: a damaged header, whose
+    // rows would go by as SQL.
+    if (first_word_ == "copy" && saw_stdin_) {
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             "COPY statement that dbanon cannot read");
+    }
+    return absl::OkStatus();
+  }
   copy_ = std::move(**header);
   copy_table_ = copy_->Table();
   copy_line_ = statement_line_;
@@ -627,7 +727,10 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   copy_plan_ = nullptr;
   copy_drop_ = false;
   resolver_->SawTable(copy_table_);
-  if (resolver_->IsConfigured(copy_table_)) {
+  if (!resolver_->IsConfigured(copy_table_)) {
+    absl::Status s = tables_.CheckDataTarget(copy_table_);
+    if (!s.ok()) return PositionedError(s.code(), statement_line_, statement_col_, ToStd(s.message()));
+  } else {
     auto truncated = resolver_->Resolve(copy_table_, copy_->columns);
     if (truncated.ok() && *truncated != nullptr && (*truncated)->truncate) {
       copy_drop_ = true;  // the header and `\.` stay, the rows go

@@ -17,6 +17,20 @@
 // tables, which are handed to workers as kRows segments, and the data of
 // truncated tables, which is dropped (a COPY block keeps its header and `\.`).
 //
+// Text the framer cannot place is never passed through (it may be data): a
+// damaged dump is an error (DataLoss, "LINE:COL: message"), fail closed:
+//  * a statement whose first word is not an SQL command (sql_commands.h), or
+//    that starts with a byte that cannot start one: a COPY row read as SQL,
+//    a damaged INSERT;
+//  * a line `\.` in SQL, outside literals and COPY data;
+//  * a COPY statement that names STDIN but that ParseCopyHeader cannot read,
+//    an INSERT whose head cannot be read;
+//  * data (COPY, INSERT) of a table that the dump does not create, one letter
+//    or schema away from a configured table it creates (a damaged name:
+//    InsertTables::CheckDataTarget);
+//  * the end of input inside a statement (text after the last ';', an open
+//    parenthesis), a literal, a quoted name or a comment.
+//
 // INSERT statements (pg_dump --inserts, --column-inserts, --rows-per-insert;
 // docs/formats.md A.4) are held from their first byte to their VALUES
 // keyword, their head is parsed (column names from the column list, else from
@@ -85,8 +99,11 @@ class PgPlainFramer : public Framer {
   // Forgets the held statement: scanning restarts at its first byte.
   void RestoreStatementStart();
   void Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan);
-  void UnkeepLast();
-  void FinishIdentifier();  // the last significant byte turned out to open a comment
+  void UnkeepLast();  // the last significant byte turned out to open a comment
+  // An identifier ended before the byte `next` (-1: end of input). Errors:
+  // the statement's first word is not an SQL command (sql_commands.h).
+  absl::Status FinishIdentifier(int next);
+  absl::Status EndMarkerError(int64_t line) const;
 
   TableResolver* resolver_;
   std::vector<Segment>* out_ = nullptr;
@@ -107,6 +124,9 @@ class PgPlainFramer : public Framer {
   // Words of the current statement, to follow BEGIN ... END bodies.
   bool in_ident_ = false;
   std::string ident_;                // the identifier being read, lower case, capped
+  size_t ident_len_ = 0;             // its length, uncapped
+  std::string first_raw_;            // the statement's first word as written, capped
+  int64_t first_line_ = 0, first_col_ = 0;  // where it starts
   int64_t ident_count_ = 0;
   char routine_words_[4] = {0, 0, 0, 0};
   int begin_depth_ = 0;
@@ -138,6 +158,13 @@ class PgPlainFramer : public Framer {
   bool drop_tail_ = false;        // the statement's data is dropped: so is the rest of it
   bool drop_newline_ = false;     // ... and the line end after it
   std::string prev_word_;
+  bool saw_stdin_ = false;        // the word STDIN outside literals and comments
+  // A line that starts with `\.` in SQL: 1 after the backslash, 2 after the
+  // dot, 3 after a CR; its LF (or the end of input) makes it an error.
+  int end_marker_ = 0;
+  // A '-' or '/' before the statement's first word: it must open a comment.
+  unsigned char pending_start_ = 0;
+  int64_t pending_line_ = 0, pending_col_ = 0;
 
   // The current COPY block.
   std::optional<CopyHeader> copy_;

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "parsers/sql_commands.h"
 #include "src/string_view_compat.h"
 
 namespace dbanon {
@@ -62,6 +63,8 @@ void SqlScriptFramer::StartStatement(size_t i) {
   words_ = 0;
   last_word_.clear();
   drop_newline_ = false;
+  stmt_significant_ = false;
+  first_word_done_ = false;
 }
 
 void SqlScriptFramer::ResetStatement() {
@@ -72,6 +75,8 @@ void SqlScriptFramer::ResetStatement() {
   words_ = 0;
   last_word_.clear();
   drop_tail_ = false;
+  stmt_significant_ = false;
+  first_word_done_ = false;
 }
 
 absl::Status SqlScriptFramer::StatementError(absl::StatusCode code, std::string_view message) {
@@ -120,7 +125,18 @@ absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
                            absl::StrCat("unexpected end of input inside ", what, " (started at line ",
                                         lex_ == Lex::kCode ? stmt_line_ : lit_line_, ")"));
   }
-  if (kind_ != Kind::kNone) return EndStatement(input, input.size());
+  if (kind_ != Kind::kNone) {
+    // Text after the last delimiter: a cut-off or damaged dump (the client
+    // would send it; it may be data). Only comments and versioned comments
+    // without code may end the file.
+    if (stmt_significant_) {
+      auto [line, col] = sink_.lines().At(input.size());
+      return PositionedError(absl::StatusCode::kDataLoss, line, col,
+                             absl::StrCat("unexpected end of input inside a statement (started at line ", stmt_line_,
+                                          ")"));
+    }
+    return EndStatement(input, input.size());
+  }
   return absl::OkStatus();
 }
 
@@ -136,6 +152,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       ResetStatement();
       lex_ = Lex::kCode;
       backslash_ = false;
+      closes_versioned_ = false;
       versioned_ = stmt_versioned_;
       sqlite_state_ = 1;
       *pos = stmt_begin_;
@@ -186,6 +203,10 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         if (data[k + 1] == '/') {
           i = k + 2;
           lex_ = Lex::kCode;
+          if (closes_versioned_) {
+            closes_versioned_ = false;
+            --versioned_;
+          }
         } else {
           i = k + 1;
         }
@@ -224,6 +245,10 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     if (in_word_) {
       if (IsIdentChar(c)) {
         if (word_.size() < 32) word_.push_back(static_cast<char>(absl::ascii_tolower(c)));
+        if (!first_word_done_) {
+          if (first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
+          ++first_len_;
+        }
         ++i;
         continue;
       }
@@ -338,14 +363,41 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         continue;
       }
     }
-    // A significant byte.
-    if (kind_ == Kind::kNone) StartStatement(i);
-    if (IsWordStart(c)) {
-      in_word_ = true;
-      word_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
+    if (c == '\\' && versioned_ > 0 && d_.mysql()) {
+      // A client command in a versioned comment (`/*M!999999\- enable the
+      // sandbox mode */`): the client runs it; the rest of the comment is
+      // not SQL.
+      lex_ = Lex::kBlockComment;
+      closes_versioned_ = true;
+      lit_line_ = sink_.lines().At(i).first;
       ++i;
       continue;
     }
+    // A significant byte.
+    if (kind_ == Kind::kNone) StartStatement(i);
+    // Before the statement's first word only '(' may come (a parenthesized
+    // query), or the delimiter of an empty statement: anything else is not
+    // SQL that a dump tool writes (a damaged keyword, a data row).
+    const bool leading = !first_word_done_;
+    const bool was_empty = !stmt_significant_;
+    stmt_significant_ = true;
+    auto bad_start = [&] {
+      auto [line, col] = sink_.lines().At(i);
+      return PositionedError(absl::StatusCode::kDataLoss, line, col, UnknownCommandMessage("", -1));
+    };
+    if (IsWordStart(c)) {
+      in_word_ = true;
+      word_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
+      if (leading) {
+        first_raw_.assign(1, static_cast<char>(c));
+        first_len_ = 1;
+        std::tie(first_line_, first_col_) = sink_.lines().At(i);
+      }
+      ++i;
+      continue;
+    }
+    const bool delimiter_start = d_.mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
+    if (leading && c != '(' && !(was_empty && delimiter_start)) return bad_start();
     if (c >= '0' && c <= '9') {
       in_number_ = true;
       if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
@@ -372,12 +424,14 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         if (i + len > n) {
           if (!eof) return need_more(i);
         } else if (input.compare(i, len, delimiter_) == 0) {
+          if (leading && !was_empty) return bad_start();
           i += len;
           absl::Status s = EndStatement(input, i);
           if (!s.ok()) return s;
           continue;
         }
       }
+      if (leading && c != '(') return bad_start();  // not the delimiter after all
       if (kind_ == Kind::kUndecided && c != '(') kind_ = Kind::kOther;
       ++i;
       continue;
@@ -418,6 +472,21 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
   in_word_ = false;
   std::string w = std::move(word_);
   word_.clear();
+  if (!first_word_done_) {
+    // The first word must be an SQL command (or, after '(', start a query);
+    // DELIMITER is the mysql client's.
+    first_word_done_ = true;
+    const bool paren = paren_depth_ > 0;
+    const bool client = d_.mysql() && w == "delimiter" && versioned_ == 0 && !paren;
+    const bool known =
+        client || (first_len_ <= 32 && (paren ? IsParenthesizedQueryWord(first_raw_) : IsSqlCommandWord(first_raw_)));
+    if (!known) {
+      const int next = i < input.size() ? static_cast<unsigned char>(input[i]) : -1;
+      return PositionedError(absl::StatusCode::kDataLoss, first_line_, first_col_,
+                             UnknownCommandMessage(first_len_ <= 32 && !paren ? std::string_view(first_raw_) : "",
+                                                   next));
+    }
+  }
   if (d_.sqlite()) {
     int token = kOther;
     if (w == "create") token = kCreate;
@@ -507,6 +576,11 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       std::optional<InsertHead> head = ParseInsertHead(d_, text);
       if (!head.has_value()) {
         return StatementError(absl::StatusCode::kDataLoss, "cannot read the table of this INSERT statement");
+      }
+      if (!head->default_values && !head->query) {
+        // `INSERT INTO t;`, `INSERT INTO t VALUS (...)`: a damaged statement,
+        // whatever its table.
+        return StatementError(absl::StatusCode::kDataLoss, kUnreadableInsert);
       }
       TableName table = TableNameFor(d_, head->name_parts);
       resolver_->SawTable(table);

@@ -18,6 +18,17 @@
 // statements are parsed for the column names of INSERTs without a column list.
 // Everything else is passed through byte for byte.
 //
+// Text the framer cannot place is never passed through (it may be data): a
+// damaged dump is an error (DataLoss, "LINE:COL: message"), fail closed: a
+// statement whose first word is not an SQL command (sql_commands.h) or that
+// starts with a byte that cannot start one; an INSERT head that cannot be
+// read; an INSERT into a table that the dump does not create, one letter or
+// schema away from a configured table it creates (a damaged name:
+// InsertTables::CheckDataTarget); the end of input inside a statement (text after the last
+// delimiter), a literal, a quoted name or a comment. A mysql client command
+// inside a versioned comment (mariadb-dump's `/*M!999999\- enable the
+// sandbox mode */`) ends that comment's SQL, as in the client.
+//
 // Memory: held statement heads are capped (kMaxHeadBytes, kMaxCreateTableBytes);
 // the data follows InsertValuesFramer's limits.
 //
@@ -90,6 +101,7 @@ class SqlScriptFramer : public Framer {
   bool escapes_ = false;
   bool backslash_ = false;
   int versioned_ = 0;          // inside /*! ... */: its text is code
+  bool closes_versioned_ = false;  // the comment being skipped is the rest of a /*! ... */
   int64_t lit_line_ = 0;       // where the current literal or comment began
   std::string delimiter_ = ";";
 
@@ -103,6 +115,11 @@ class SqlScriptFramer : public Framer {
   bool in_word_ = false;
   bool in_number_ = false;
   std::string word_;           // the word being read, lower case, capped
+  bool stmt_significant_ = false;   // a byte of code (not a comment) in the statement
+  bool first_word_done_ = false;    // the statement's first word was read (and checked)
+  std::string first_raw_;           // the first word as written, capped
+  size_t first_len_ = 0;            // its length, uncapped
+  int64_t first_line_ = 0, first_col_ = 0;
   std::string last_word_;
   int sqlite_state_ = 1;       // sqlite3_complete's state (1 = START)
   bool drop_tail_ = false;     // the statement's data was dropped: drop the rest of it

@@ -115,6 +115,34 @@ TEST_CASE("COPY headers: quoted names, column lists, and statements that are not
     CHECK_FALSE(h->has_value());
   }
   CHECK_FALSE(ParseCopyHeader("COPY public.\"unterminated (a) FROM stdin;").ok());
+  for (const char* not_data : {"COPY t FROM E'/tmp/x';", "COPY t (a, b) TO stdout;", "COPY t FROM program 'cat';"}) {
+    h = ParseCopyHeader(not_data);
+    REQUIRE(h.ok());
+    CHECK_FALSE(h->has_value());
+  }
+}
+
+TEST_CASE("a damaged COPY header is an error, not a COPY that reads no data") {
+  struct Case {
+    const char* statement;
+    const char* message;
+  } cases[] = {
+      {"COPY public.customer (id, email, F)OM stdin;", "expected FROM or TO in the COPY statement"},
+      {"COPY public.customer (id, email) FRM stdin;", "expected FROM or TO in the COPY statement"},
+      {"COPY public.customer (id, email) FROM stdn;", "expected STDIN, a file name or PROGRAM after FROM in the COPY statement"},
+      {"COPY public.customer (id, email) FROM \"stdin\";",
+       "expected STDIN, a file name or PROGRAM after FROM in the COPY statement"},
+      {"COPY public.customer (id, email) FROM ;", "expected STDIN, a file name or PROGRAM after FROM in the COPY statement"},
+      {"COPY public.customer (id, email, FROM stdin;", "expected ',' or ')' in the COPY column list"},
+      {"COPY public.customer (id, 'email') FROM stdin;", "expected a column name in the COPY column list"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.statement);
+    auto h = ParseCopyHeader(c.statement);
+    REQUIRE_FALSE(h.ok());
+    CHECK(h.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(h.status().message()) == c.message);
+  }
 }
 
 }  // namespace

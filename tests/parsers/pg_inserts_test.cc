@@ -167,9 +167,17 @@ TEST_CASE("a cut-off INSERT is an error naming the table and its first line (cas
         "line 2)");
   TestResolver r2;
   r2.Add(kPosts, Wrap("author"));
-  Run last = Pg(r2, "INSERT INTO public.posts (id, author) VALUES (1, 'x')");  // no ';' at the end: complete
-  REQUIRE(last.status.ok());
-  CHECK(last.output == "INSERT INTO public.posts (id, author) VALUES (1, '<x>')");
+  // No ';' at the end: psql would run it, but a dump cut there may have lost
+  // text that was data (an unterminated statement is an error).
+  Run last = Pg(r2, "INSERT INTO public.posts (id, author) VALUES (1, 'SECRET')");
+  CHECK(last.status.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(last.status.message()) ==
+        "1:59: unexpected end of input inside a statement (started at line 1)");
+  TestResolver r3;
+  r3.Add(kPosts, Wrap("author"));
+  Run complete = Pg(r3, "INSERT INTO public.posts (id, author) VALUES (1, 'x');");  // no newline: complete
+  REQUIRE(complete.status.ok());
+  CHECK(complete.output == "INSERT INTO public.posts (id, author) VALUES (1, '<x>');");
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ class FakeResolver : public TableResolver {
     plan->table = table;
     plan->num_columns = columns.size();
     plan->column_names = columns;
+    plan->configured.assign(columns.size(), false);  // no steps
     plans_.push_back(std::move(plan));
     return plans_.back().get();
   }
@@ -313,6 +314,197 @@ TEST_CASE("the same input split at every chunk boundary frames the same rows") {
     CHECK(f.Rows("public.customer") == whole.Rows("public.customer"));
     CHECK(resolver.rows_["public.customer"] == 3);
     CHECK(resolver.rows_["public.\"Other\"\"s\""] == 1);
+  }
+}
+
+// A damaged dump fails closed: its text may be data, so nothing the framer
+// cannot place is passed through. Each case is framed at every chunk size,
+// with and without the table configured; the message is always the same and
+// never quotes a value.
+struct Damaged {
+  const char* dump;
+  const char* message;
+};
+
+void CheckFailsClosed(const Damaged& c) {
+  const std::string dump = c.dump;
+  CAPTURE(dump);
+  for (bool configured : {false, true}) {
+    for (size_t chunk = 1; chunk <= dump.size() + 1; ++chunk) {
+      CAPTURE(configured);
+      CAPTURE(chunk);
+      FakeResolver resolver(configured ? std::vector<TableName>{kCustomer} : std::vector<TableName>{});
+      Framed f = FrameInChunks(dump, chunk, &resolver);
+      REQUIRE_FALSE(f.status.ok());
+      CHECK(f.status.code() == absl::StatusCode::kDataLoss);
+      CHECK(std::string(f.status.message()) == c.message);
+      CHECK(std::string(f.status.message()).find("secret") == std::string::npos);
+    }
+  }
+}
+
+void CheckPasses(const std::string& dump) {
+  CAPTURE(dump);
+  for (size_t chunk = 1; chunk <= dump.size() + 1; ++chunk) {
+    CAPTURE(chunk);
+    FakeResolver resolver({kCustomer});
+    Framed f = FrameInChunks(dump, chunk, &resolver);
+    REQUIRE_MESSAGE(f.status.ok(), f.status.message());
+    CHECK(f.All() == dump);
+  }
+}
+
+TEST_CASE("fail closed (a): the end of input inside an unterminated statement is an error") {
+  for (const Damaged& c : std::initializer_list<Damaged>{
+           {"SELECT (1;\nSELECT 2;\n", "3:1: unexpected end of input inside a statement (started at line 1)"},
+           {"SELECT 1;\nSELECT 2", "2:9: unexpected end of input inside a statement (started at line 2)"},
+           {"SELECT 1 -- the ';' is missing\n\n", "3:1: unexpected end of input inside a statement (started at line 1)"},
+           {"CREATE TABLE public.t (a int;\n/* c */\n", "3:1: unexpected end of input inside a statement (started at line 1)"},
+           {"INSERT INTO public.customer (id, email VALUES (1, 'secret@x');\n",
+            "2:1: unexpected end of input inside a statement (started at line 1)"},
+           {"INSERT INTO public.customer (id, email) VALUES (1, 'secret@x')",
+            "1:63: unexpected end of input inside a statement (started at line 1)"},
+       }) {
+    CheckFailsClosed(c);
+  }
+  // Comments, blank lines and psql meta-commands may end the file.
+  CheckPasses("SELECT 1;\n-- end\n\n\\unrestrict abc\n");
+  CheckPasses("SELECT 1; /* c */\n\\unrestrict abc");
+  CheckPasses("SELECT 1;");
+  CheckPasses("");
+}
+
+TEST_CASE("fail closed (b): a line \\. outside COPY data is an error") {
+  for (const Damaged& c : std::initializer_list<Damaged>{
+           // The unbalanced parenthesis makes the rest one statement (as in
+           // psql): the COPY block's rows would go by as SQL.
+           {"SELECT (1;\nCOPY public.customer (id, email) FROM stdin;\n1\tsecret@x\n\\.\n",
+            "4:1: end-of-data marker \\. outside COPY data (a damaged COPY statement?)"},
+           {"COPY public.customer (id, email, FROM stdin;\n1\tsecret@x\n\\.\n",
+            "3:1: end-of-data marker \\. outside COPY data (a damaged COPY statement?)"},
+           {"SELECT 1;\n\\.\n", "2:1: end-of-data marker \\. outside COPY data (a damaged COPY statement?)"},
+           {"SELECT 1;\n\\.\r\n", "2:1: end-of-data marker \\. outside COPY data (a damaged COPY statement?)"},
+           {"SELECT 1;\n\\.", "2:1: end-of-data marker \\. outside COPY data (a damaged COPY statement?)"},
+           {"\\.\nSELECT 1;\n", "1:1: end-of-data marker \\. outside COPY data (a damaged COPY statement?)"},
+       }) {
+    CheckFailsClosed(c);
+  }
+  // Inside literals, quoted names and comments it is text.
+  CheckPasses("SELECT '\n\\.\n';\nSELECT \"\n\\.\n\";\nSELECT $$\n\\.\n$$;\n/*\n\\.\n*/\nSELECT E'\\\n\\.\n';\n");
+  CheckPasses("COPY public.customer (id) FROM stdin;\n1\n\\.\n\\.x is a meta-command\n");
+}
+
+TEST_CASE("fail closed (c): a COPY statement naming STDIN that cannot be read, an INSERT head that cannot") {
+  for (const Damaged& c : std::initializer_list<Damaged>{
+           {"COPY public.customer (id, email, F)OM stdin;\n1\tsecret@x\n\\.\n",
+            "1:1: expected FROM or TO in the COPY statement"},
+           {"COPY public.customer (id, email) FROM stdn;\n1\tsecret@x\n\\.\n",
+            "1:1: expected STDIN, a file name or PROGRAM after FROM in the COPY statement"},
+           {"SELECT 1;\nCOPY public.customer (id, email) TO stdin;\n1\tsecret@x\n\\.\n",
+            "2:1: COPY statement that dbanon cannot read"},
+           {"COPY (SELECT 1) TO STDOUT; COPY (SELECT stdin FROM t) TO STDOUT;\n",
+            "1:28: COPY statement that dbanon cannot read"},
+           {"INSERT INTO public.customer x VALUES (1, 'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT INTO public.customer (id, email)) VALUES (1, 'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT INTO (public.customer) VALUES (1, 'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT public.customer VALUES (1, 'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT INTOqcustomer VALUES (1, 'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           // Without VALUES: one statement split in two, a damaged keyword.
+           {"INSERT INTO public.customer; VALUES (1, 'secret@x');\n",
+            "1:1: cannot read this INSERT statement (no VALUES list, DEFAULT VALUES or query after its table)"},
+           {"INSERT INTO public.customer VALUS (1, 'secret@x');\n",
+            "1:1: cannot read this INSERT statement (no VALUES list, DEFAULT VALUES or query after its table)"},
+       }) {
+    CheckFailsClosed(c);
+  }
+  CheckPasses("INSERT INTO public.t DEFAULT VALUES;\nINSERT INTO public.t SELECT 1;\nINSERT INTO public.t (a) SELECT 1;\n"
+              "INSERT INTO public.t WITH x AS (SELECT 1) SELECT * FROM x;\nINSERT INTO public.t TABLE public.u;\n"
+              "INSERT INTO public.t OVERRIDING SYSTEM VALUE VALUES (1);\n");
+  CheckPasses("COPY public.t TO stdout;\nCOPY (SELECT 1) TO STDOUT;\nCOPY public.t FROM '/tmp/x';\n"
+              "COPY public.t FROM E'/tmp/x';\nCOPY public.t FROM PROGRAM 'cat';\nCOPY public.t (a) TO stdout;\n");
+}
+
+TEST_CASE("fail closed (d): a statement that does not start with an SQL command word is an error") {
+  for (const Damaged& c : std::initializer_list<Damaged>{
+           {"INSRT INTO customer VALUES (1,'secret@x');\n", "1:1: unknown SQL command 'INSRT'"},
+           {"SELECT 1;\n  insrt(1);\n", "2:3: unknown SQL command 'insrt'"},
+           // A COPY row read as SQL: its first field is never quoted.
+           {"SELECT 1;\n1\tsecret@x\n", "2:1: an unknown SQL command"},
+           {"SELECT 1;\nsecret@x\tmore\n", "2:1: an unknown SQL command"},
+           {"SELECT 1;\nsecret\tmore;\n", "2:1: an unknown SQL command"},
+           {"SELECT 1;\nsecret_1 x;\n", "2:1: an unknown SQL command"},
+           {"SELECT 1;\nSECRETMARKERSECRETMARKERSECRETMARKER x;\n", "2:1: an unknown SQL command"},
+           {"(INSERT INTO public.customer VALUES (1, 'secret@x'));\n", "1:2: an unknown SQL command"},
+           {"'secret@x';\n", "1:1: an unknown SQL command"},
+           {"SELECT 1;\n\"secret\";\n", "2:1: an unknown SQL command"},
+           {"-x;\n", "1:1: an unknown SQL command"},
+           {"/x;\n", "1:1: an unknown SQL command"},
+           {"(;\n", "1:2: an unknown SQL command"},
+           {"-- c\n  $1;\n", "2:3: an unknown SQL command"},
+           // A stray quote turns literals into code and code into literals.
+           {"SET client_min_messages = warning';\nCOMMENT ON TABLE t IS 'secret; semicolon';\n",
+            "2:32: an unknown SQL command"},
+       }) {
+    CheckFailsClosed(c);
+  }
+  CheckPasses(";\n(SELECT 1);\n((VALUES (1)));\n( WITH a AS (SELECT 1) SELECT * FROM a);\n(TABLE t);\n"
+              "-- c\n/* c */ select 1;\n-- c\n--c\n/**/SELECT 1;\nSeLeCt 1;\nSTART TRANSACTION;\nEND;\n"
+              "DO $$ BEGIN END $$;\nSECURITY LABEL ON TABLE t IS 'x';\nREFRESH MATERIALIZED VIEW v;\n"
+              "ABORT; ANALYZE; ANALYSE; VACUUM; CHECKPOINT; DISCARD ALL; RESET ALL; SHOW x; LISTEN a; NOTIFY a;\n");
+}
+
+TEST_CASE("fail closed: data of an uncreated table one letter away from a configured one (a damaged name)") {
+  const std::string ddl =
+      "CREATE TABLE public.customer (id integer, email text);\n"
+      "INSERT INTO public.customer VALUES (1, 'a@x');\n";
+  struct Case {
+    std::string dump;
+    const char* message;
+  } cases[] = {
+      {ddl + "INSERT INTO public.custome\xff VALUES (2, 'secret@x');\n",
+       "3:1: the dump has data for table public.\"custome\xff\", which it does not create, but creates configured table "
+       "public.customer whose name differs by one letter or schema: a damaged table name?"},
+      {ddl + "INSERT INTO public.ustomer VALUES (2, 'secret@x');\n", nullptr},
+      {ddl + "INSERT INTO public.customerr VALUES (2, 'secret@x');\n", nullptr},
+      {ddl + "INSERT INTO poblic.customer VALUES (2, 'secret@x');\n", nullptr},
+      {ddl + "INSERT INTO pub.ic.customer VALUES (2, 'secret@x');\n", nullptr},
+      {ddl + "COPY public.customrr (id, email) FROM stdin;\n2\tsecret@x\n\\.\n", nullptr},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.dump);
+    for (size_t chunk : {size_t{1}, size_t{7}, c.dump.size() + 1}) {
+      FakeResolver resolver({kCustomer});
+      Framed f = FrameInChunks(c.dump, chunk, &resolver);
+      REQUIRE_FALSE(f.status.ok());
+      CHECK(f.status.code() == absl::StatusCode::kDataLoss);
+      std::string m(f.status.message());
+      if (c.message != nullptr) CHECK(m == c.message);
+      CHECK(m.find("3:1: the dump has data for table ") == 0);
+      CHECK(m.find("secret") == std::string::npos);
+    }
+  }
+  // Tables the dump creates (a partition one letter away), tables far from
+  // the configured ones (an extension's configuration table), a dump that
+  // creates no table (data only), an unconfigured neighbour: passed through.
+  for (const std::string& dump : {
+           ddl + "CREATE TABLE public.customers PARTITION OF public.customer FOR VALUES IN (1);\n"
+                 "INSERT INTO public.customers VALUES (2, 'b@x');\n"
+                 "CREATE FOREIGN TABLE public.customer2 (id integer, email text) SERVER s;\n"
+                 "INSERT INTO public.customer2 VALUES (3, 'c@x');\n"
+                 "INSERT INTO cron.job VALUES (1, 'x');\nCOPY public.spatial_ref_sys (srid) FROM stdin;\n1\n\\.\n",
+           std::string("INSERT INTO public.customr VALUES (1, 'a@x');\nINSERT INTO other.customer VALUES (1, 'a@x');\n"),
+           std::string("CREATE TABLE public.other (id integer);\nINSERT INTO public.othr VALUES (1);\n"),
+       }) {
+    CAPTURE(dump);
+    FakeResolver resolver({kCustomer});
+    Framed f = FrameInChunks(dump, 5, &resolver);
+    REQUIRE_MESSAGE(f.status.ok(), f.status.message());
+    CHECK(f.All() == dump);
   }
 }
 

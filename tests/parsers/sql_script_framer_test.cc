@@ -5,6 +5,7 @@
 #include <string>
 
 #include "parsers/dump_format.h"
+#include "parsers/sql_commands.h"
 #include "tests/parsers/insert_test_util.h"
 
 namespace dbanon {
@@ -158,7 +159,7 @@ TEST_CASE("truncated tables: their INSERT statements disappear, quotes and ; in 
       "INSERT INTO `session` VALUES (1,'k=v; path=/; secure',_binary 'ab;cd'),(2,'tok;2',_binary ';');\n"
       "INSERT INTO `visible` VALUES (1,'kept');\n"
       "INSERT INTO `session` VALUES (3,'x') ON DUPLICATE KEY UPDATE id=id;\r\n"
-      "INSERT INTO `session` VALUES (4,'no newline at the end')";
+      "INSERT INTO `session` VALUES (4,'no newline at the end');";
   for (size_t chunk : {size_t{1}, size_t{7}, dump.size() + 1}) {
     CAPTURE(chunk);
     TestResolver rc;
@@ -183,7 +184,8 @@ TEST_CASE("cut-off dumps are errors naming the table and the statement's line, n
       {"INSERT INTO `customer` VALUES", "2:30: unexpected end of input inside the VALUES list (a tuple is missing) "
                                         "of table customer (INSERT statement started at line 2)"},
       {"INSERT INTO `customer` (`id`, `em", "2:34: unexpected end of input inside a quoted name (started at line 2)"},
-      {"INSERT INTO `customer` (`id`, `email`", "2:1: cannot read the table of this INSERT statement"},
+      {"INSERT INTO `customer` (`id`, `email`", "2:38: unexpected end of input inside a statement (started at line 2)"},
+      {"INSERT INTO `customer` (`id`, `email`;", "2:1: cannot read the table of this INSERT statement"},
       {"INSERT INTO `customer` VALUES (1,'SECRET') (2,'x');", nullptr},
       {"INSERT INTO `customer` VALUES (1,'a') SECRET (2,'SECRET');",
        "2:39: unexpected text after the tuples in the INSERT statement for table customer (started at line 2)"},
@@ -319,6 +321,198 @@ TEST_CASE("SQLite .dump: triggers end at END;, replace()/unistr() values are rea
     CHECK(rc.rows_["public.g"] == 1);
     CHECK(rc.blocks_["public.g"] == 1);
   }
+}
+
+// A damaged dump fails closed: its text may be data, so nothing the framer
+// cannot place is passed through. Each case is framed in both dialects
+// unless marked, at every chunk size, with and without the table
+// configured; the message is always the same and never quotes a value.
+struct Damaged {
+  const char* dump;
+  const char* message;
+  int dialects = 3;  // 1: MySQL, 2: SQLite, 3: both
+};
+
+void CheckFailsClosed(const Damaged& c) {
+  const std::string dump = c.dump;
+  CAPTURE(dump);
+  for (int dialect : {1, 2}) {
+    if ((c.dialects & dialect) == 0) continue;
+    for (bool configured : {false, true}) {
+      for (size_t chunk = 1; chunk <= dump.size() + 1; ++chunk) {
+        CAPTURE(dialect);
+        CAPTURE(configured);
+        CAPTURE(chunk);
+        TestResolver r;
+        if (configured) r.Add(T("customer"), Wrap("email"));
+        Run run = dialect == 1 ? MySql(r, dump, chunk) : Sqlite(r, dump, chunk);
+        REQUIRE_FALSE(run.status.ok());
+        CHECK(run.status.code() == absl::StatusCode::kDataLoss);
+        CHECK(std::string(run.status.message()) == c.message);
+        CHECK(std::string(run.status.message()).find("secret") == std::string::npos);
+      }
+    }
+  }
+}
+
+void CheckPasses(const std::string& dump, int dialects = 3) {
+  CAPTURE(dump);
+  for (int dialect : {1, 2}) {
+    if ((dialects & dialect) == 0) continue;
+    for (size_t chunk = 1; chunk <= dump.size() + 1; ++chunk) {
+      CAPTURE(dialect);
+      CAPTURE(chunk);
+      TestResolver r;
+      r.Add(T("customer"), Wrap("email"));
+      Run run = dialect == 1 ? MySql(r, dump, chunk) : Sqlite(r, dump, chunk);
+      REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+      CHECK(run.output == dump);
+    }
+  }
+}
+
+TEST_CASE("fail closed (a): the end of input inside an unterminated statement is an error") {
+  for (const Damaged& c : std::initializer_list<Damaged>{
+           {"SELECT 1;\nSELECT 2", "2:9: unexpected end of input inside a statement (started at line 2)"},
+           {"SELECT 1;\nSELECT 2 -- no ';'\n", "3:1: unexpected end of input inside a statement (started at line 2)"},
+           {"CREATE TABLE customer (id int, email text);\nINSERT INTO customer VALUES (1,'secret@x')",
+            "2:43: unexpected end of input inside a statement (started at line 2)"},
+           {"CREATE TABLE customer (id int, email text);\nINSERT INTO customer VALUES (1,'secret@x')\n-- c\n",
+            "4:1: unexpected end of input inside a statement (started at line 2)"},
+           {"/*!40101 SET x=1 */", "1:20: unexpected end of input inside a statement (started at line 1)", 1},
+           {"DELIMITER ;;\nSELECT 1;\n", "3:1: unexpected end of input inside a statement (started at line 2)", 1},
+           {"DELIMITER", "1:10: unexpected end of input inside a statement (started at line 1)", 1},
+           {"CREATE TRIGGER trg AFTER INSERT ON g BEGIN SELECT 1;\n",
+            "2:1: unexpected end of input inside a statement (started at line 1)", 2},
+       }) {
+    CheckFailsClosed(c);
+  }
+  // Comments and blank lines may end the file.
+  CheckPasses("SELECT 1;\n-- end\n\n/* c */\n");
+  CheckPasses("SELECT 1;\n# c", 1);
+  CheckPasses("SELECT 1;\n/*!40101 */\n", 1);
+  CheckPasses("SELECT 1;");
+  CheckPasses("");
+}
+
+TEST_CASE("fail closed (c): an INSERT head that cannot be read is an error, configured table or not") {
+  for (const Damaged& c : std::initializer_list<Damaged>{
+           {"INSERT INTO customer x VALUES (1,'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT INTO customer (id, email)) VALUES (1,'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT INTO (customer) VALUES (1,'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT INTO customer (id, email VALUES (1,'secret@x');\n",
+            "1:1: cannot read the table of this INSERT statement"},
+           {"INSERT INTO a.b.customer VALUES (1,'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement"},
+           {"INSERT INTOqcustomer VALUES (1,'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement", 2},
+           {"INSERT customer VALUES (1,'secret@x');\n",
+            "1:1: cannot read the table and columns of this INSERT statement", 2},
+           // Without VALUES: one statement split in two, a damaged keyword.
+           {"INSERT INTO customer; VALUES (1,'secret@x');\n",
+            "1:1: cannot read this INSERT statement (no VALUES list, DEFAULT VALUES or query after its table)"},
+           {"INSERT INTO customer VALUS (1,'secret@x');\n",
+            "1:1: cannot read this INSERT statement (no VALUES list, DEFAULT VALUES or query after its table)"},
+       }) {
+    CheckFailsClosed(c);
+  }
+  CheckPasses("INSERT INTO t SELECT 1;\nINSERT INTO t (a) SELECT 1;\nINSERT INTO t DEFAULT VALUES;\n"
+              "INSERT INTO t WITH x AS (SELECT 1) SELECT * FROM x;\n");
+  CheckPasses("INSERT t SET a=1;\nINSERT LOW_PRIORITY IGNORE INTO t VALUES (1);\nREPLACE t VALUES (1);\n"
+              "INSERT INTO db.t VALUES (1);\n", 1);
+  CheckPasses("INSERT OR REPLACE INTO t VALUES(1);\nREPLACE INTO t VALUES(1);\nINSERT OR IGNORE INTO main.t VALUES(1);\n",
+              2);
+}
+
+TEST_CASE("fail closed (d): a statement that does not start with an SQL command word is an error") {
+  for (const Damaged& c : std::initializer_list<Damaged>{
+           {"INSRT INTO customer VALUES (1,'secret@x');\n", "1:1: unknown SQL command 'INSRT'"},
+           {"SELECT 1;\n  insrt(1);\n", "2:3: unknown SQL command 'insrt'"},
+           {"SELECT 1;\nsecret@x;\n", "2:1: an unknown SQL command"},
+           {"SELECT 1;\nsecret\tx;\n", "2:1: an unknown SQL command"},
+           {"SELECT 1;\nsecret_1 x;\n", "2:1: an unknown SQL command"},
+           {"SELECT 1;\nSECRETMARKERSECRETMARKERSECRETMARKER x;\n", "2:1: an unknown SQL command"},
+           {"(INSERT INTO customer VALUES (1,'secret@x'));\n", "1:2: an unknown SQL command"},
+           {"1,'secret@x');\n", "1:1: an unknown SQL command"},
+           {"'secret@x';\n", "1:1: an unknown SQL command"},
+           {"\"secret\";\n", "1:1: an unknown SQL command"},
+           {"`secret`;\n", "1:1: an unknown SQL command", 1},
+           {"[secret];\n", "1:1: an unknown SQL command", 2},
+           {"(;\n", "1:2: an unknown SQL command"},
+           {"-x;\n", "1:1: an unknown SQL command"},
+           {"\\! cat /etc/passwd\n;", "1:1: an unknown SQL command", 1},
+           {"/*!40101 INSRT INTO x */;\n", "1:10: unknown SQL command 'INSRT'", 1},
+           {"/*!40101 'secret' */;\n", "1:10: an unknown SQL command", 1},
+           // A stray quote turns literals into code and code into literals.
+           {"SET a = 'x'';\nINSERT INTO t VALUES (1,'secret; semicolon');\n", "2:34: an unknown SQL command"},
+       }) {
+    CheckFailsClosed(c);
+  }
+  CheckPasses(";\n(SELECT 1);\n((VALUES (1)));\n( WITH a AS (SELECT 1) SELECT * FROM a);\n"
+              "-- c\n/* c */ select 1;\nSeLeCt 1;\nANALYZE t;\nREINDEX t;\nVACUUM;\nSAVEPOINT a;\nRELEASE a;\n");
+  CheckPasses("/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump\n/*!40101 SET NAMES utf8mb4 */;\n"
+              "/*!40000 ALTER TABLE `t` DISABLE KEYS */;\n/*!40101 */;\nLOCK TABLES `t` WRITE;\nUNLOCK TABLES;\n"
+              "USE `db`;\nDELIMITER ;;\n/*!50003 CREATE*/ /*!50003 TRIGGER a BEFORE INSERT ON t FOR EACH ROW SET @x=1 */;;\n"
+              "DELIMITER ;\nFLUSH PRIVILEGES;\nOPTIMIZE TABLE t;\nRENAME TABLE a TO b;\n",
+              1);
+  CheckPasses("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nDELETE FROM sqlite_sequence;\nCOMMIT;\nATTACH 'x' AS y;\n",
+              2);
+}
+
+TEST_CASE("fail closed: data of an uncreated table one letter away from a configured one (a damaged name)") {
+  const std::string ddl = "CREATE TABLE customer (id int, email text);\nINSERT INTO customer VALUES (1,'a@x');\n";
+  for (int dialect : {1, 2}) {
+    for (const std::string& tail : {std::string("INSERT INTO customrr VALUES (2,'secret@x');\n"),
+                                    std::string("INSERT INTO custome\x80 VALUES (2,'secret@x');\n"),
+                                    std::string("INSERT INTO \rustomer VALUES (2,'secret@x');\n"),
+                                    std::string("INSERT INTO other.customer VALUES (2,'secret@x');\n")}) {
+      CAPTURE(dialect);
+      CAPTURE(tail);
+      for (size_t chunk : {size_t{1}, size_t{7}, ddl.size() + tail.size() + 1}) {
+        TestResolver r;
+        r.Add(T("customer"), Wrap("email"));
+        Run run = dialect == 1 ? MySql(r, ddl + tail, chunk) : Sqlite(r, ddl + tail, chunk);
+        REQUIRE_FALSE(run.status.ok());
+        CHECK(run.status.code() == absl::StatusCode::kDataLoss);
+        std::string m(run.status.message());
+        CHECK(m.find("3:1: the dump has data for table ") == 0);
+        CHECK(m.find("which it does not create, but creates configured table customer whose name differs by one "
+                     "letter or schema: a damaged table name?") != std::string::npos);
+        CHECK(m.find("secret") == std::string::npos);
+      }
+    }
+  }
+  // A neighbour the dump creates, a dump without CREATE TABLE, an unconfigured
+  // neighbour, SQLite's own tables: passed through.
+  CheckPasses("CREATE TABLE customer (id int, email text);\nCREATE TABLE customers (id int);\n"
+              "INSERT INTO customers VALUES (1);\nINSERT INTO sqlite_sequence VALUES ('customer', 1);\n");
+  CheckPasses("INSERT INTO customr VALUES (1,'a@x');\n");
+  CheckPasses("CREATE TABLE other (id int);\nINSERT INTO othr VALUES (1);\n");
+}
+
+TEST_CASE("SQL command words, and what an unknown one's message shows") {
+  for (const char* w : {"ALTER", "copy", "Insert", "PRAGMA", "lock", "unlock", "xa", "with", "vacuum", "security",
+                        "abort", "values", "replace", "analyse"}) {
+    CAPTURE(w);
+    CHECK(IsSqlCommandWord(w));
+  }
+  for (const char* w : {"", "insrt", "inserts", "delimiter", "semicolon", "secret", "insert1", "in sert",
+                        "alteralteralteralter"}) {
+    CAPTURE(w);
+    CHECK_FALSE(IsSqlCommandWord(w));
+  }
+  CHECK(IsParenthesizedQueryWord("SELECT"));
+  CHECK_FALSE(IsParenthesizedQueryWord("insert"));
+  CHECK(UnknownCommandMessage("INSRT", ' ') == "unknown SQL command 'INSRT'");
+  CHECK(UnknownCommandMessage("INSRT", -1) == "an unknown SQL command");   // cut off: maybe part of a value
+  CHECK(UnknownCommandMessage("alice", '@') == "an unknown SQL command");  // an e-mail address
+  CHECK(UnknownCommandMessage("Ann", '\t') == "an unknown SQL command");   // a COPY row
+  CHECK(UnknownCommandMessage("a_b", ' ') == "an unknown SQL command");
+  CHECK(UnknownCommandMessage(std::string(31, 'a'), ' ') == "an unknown SQL command");
+  CHECK(UnknownCommandMessage(std::string(30, 'a'), ';') == "unknown SQL command '" + std::string(30, 'a') + "'");
 }
 
 TEST_CASE("the dump format is detected from its first lines") {
