@@ -81,7 +81,8 @@ class Md5Anonymizer : public SingleColumnAnonymizer {
     uint8_t h[16];
     Hash16(prf_.get(), value, h);
     std::string& out = scratch.String(0);
-    out = HexLower(h, 16);
+    out.clear();
+    AppendHexLower(h, 16, &out);
     return out;
   }
 
@@ -100,7 +101,7 @@ class EmailAnonymizer : public SingleColumnAnonymizer {
     Hash16(prf_.get(), value, h);
     std::string& out = scratch.String(0);
     out.assign("anon-");
-    out.append(HexLower(h, 16));
+    AppendHexLower(h, 16, &out);
     out.push_back('@');
     out.append(domain_);
     return out;

@@ -7,6 +7,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace dbanon {
@@ -51,7 +52,47 @@ Prf::Digest Prf::Finish(const void* inner_state) const {
   return out;
 }
 
+namespace {
+
+// Completes a SHA-256 whose state `ctx` has absorbed one 64-byte block (an
+// HMAC pad) with the `n` <= 55 bytes at the start of `block`, whose other
+// bytes are zero: pads them in place (FIPS 180-4, 5.1.1) and runs OpenSSL's
+// compression function once.
+inline void FinishOneBlock(SHA256_CTX* ctx, unsigned char* block, size_t n, unsigned char* digest) {
+  block[n] = 0x80;
+  const uint64_t bits = (uint64_t{SHA256_CBLOCK} + n) * 8;
+  block[SHA256_CBLOCK - 2] = static_cast<unsigned char>(bits >> 8);
+  block[SHA256_CBLOCK - 1] = static_cast<unsigned char>(bits);
+  SHA256_Transform(ctx, block);
+  for (int i = 0; i < 8; ++i) {
+    uint32_t be = __builtin_bswap32(static_cast<uint32_t>(ctx->h[i]));
+    std::memcpy(digest + 4 * i, &be, 4);
+  }
+}
+
+}  // namespace
+
+// Messages of up to 55 bytes (e-mails, names, phone numbers) take one
+// compression for the inner hash and one for the outer: the same HMAC, without
+// SHA256_Update/Final's buffering and clean-up per call.
+Prf::Digest Prf::MacShort(const unsigned char* message, size_t n) const {
+  // (64 + n) * 8 < 2^16: the length takes the block's last two bytes.
+  unsigned char block[SHA256_CBLOCK] = {};
+  std::memcpy(block, message, n);
+  SHA256_CTX ctx;
+  std::memcpy(&ctx, inner_.bytes, sizeof(ctx));
+  unsigned char outer_block[SHA256_CBLOCK] = {};
+  FinishOneBlock(&ctx, block, n, outer_block);  // the inner hash starts the outer block
+  std::memcpy(&ctx, outer_.bytes, sizeof(ctx));
+  Digest out;
+  FinishOneBlock(&ctx, outer_block, SHA256_DIGEST_LENGTH, out.data());
+  return out;
+}
+
 Prf::Digest Prf::Mac(std::string_view message) const {
+  if (message.size() <= kShortMessage) {
+    return MacShort(reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  }
   SHA256_CTX inner;
   std::memcpy(&inner, inner_.bytes, sizeof(inner));
   SHA256_Update(&inner, message.data(), message.size());
@@ -59,6 +100,17 @@ Prf::Digest Prf::Mac(std::string_view message) const {
 }
 
 Prf::Digest Prf::Mac(std::string_view message, uint32_t counter) const {
+  if (message.size() + 5 <= kShortMessage) {
+    unsigned char buf[kShortMessage];
+    std::memcpy(buf, message.data(), message.size());
+    unsigned char* t = buf + message.size();
+    t[0] = 0;
+    t[1] = static_cast<unsigned char>(counter >> 24);
+    t[2] = static_cast<unsigned char>(counter >> 16);
+    t[3] = static_cast<unsigned char>(counter >> 8);
+    t[4] = static_cast<unsigned char>(counter);
+    return MacShort(buf, message.size() + 5);
+  }
   SHA256_CTX inner;
   std::memcpy(&inner, inner_.bytes, sizeof(inner));
   SHA256_Update(&inner, message.data(), message.size());
@@ -75,13 +127,37 @@ uint64_t Prf::Mac64(std::string_view message) const {
   return v;
 }
 
-std::string HexLower(const uint8_t* bytes, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(n * 2, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kHex[bytes[i] >> 4];
-    out[2 * i + 1] = kHex[bytes[i] & 15];
+namespace {
+
+// The two hex digits of every byte value.
+struct HexPairs {
+  char pairs[256][2];
+  constexpr HexPairs() : pairs() {
+    constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 256; ++i) {
+      pairs[i][0] = kHex[i >> 4];
+      pairs[i][1] = kHex[i & 15];
+    }
   }
+};
+constexpr HexPairs kHexPairs;
+
+}  // namespace
+
+void AppendHexLower(const uint8_t* bytes, size_t n, std::string* out) {
+  char buf[128];
+  while (n > 0) {
+    size_t k = std::min(n, sizeof(buf) / 2);
+    for (size_t i = 0; i < k; ++i) std::memcpy(buf + 2 * i, kHexPairs.pairs[bytes[i]], 2);
+    out->append(buf, 2 * k);
+    bytes += k;
+    n -= k;
+  }
+}
+
+std::string HexLower(const uint8_t* bytes, size_t n) {
+  std::string out;
+  AppendHexLower(bytes, n, &out);
   return out;
 }
 

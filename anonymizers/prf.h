@@ -47,6 +47,9 @@ class Prf {
     unsigned char bytes[128];
   };
   Digest Finish(const void* inner_state) const;
+  // Messages this long or shorter fit the inner hash's last block.
+  static constexpr size_t kShortMessage = 55;
+  Digest MacShort(const unsigned char* message, size_t n) const;
 
   State inner_;  // SHA-256 state after absorbing key ^ ipad
   State outer_;  // SHA-256 state after absorbing key ^ opad
@@ -57,7 +60,9 @@ class Prf {
 inline uint64_t Uniform(uint64_t bits, uint64_t n) { return bits % n; }
 
 // Lower-case hex of `bytes`.
+// Lower-case hex of `n` bytes (2n characters), returned or appended to `out`.
 std::string HexLower(const uint8_t* bytes, size_t n);
+void AppendHexLower(const uint8_t* bytes, size_t n, std::string* out);
 
 }  // namespace dbanon
 

@@ -153,7 +153,8 @@ class HashAnonymizer : public SingleColumnAnonymizer {
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
     Prf::Digest d = prf_->Mac(value);
     std::string& out = scratch.String(0);
-    out = HexLower(d.data(), d.size());
+    out.clear();
+    AppendHexLower(d.data(), (length_ + 1) / 2, &out);
     out.resize(length_);
     return out;
   }

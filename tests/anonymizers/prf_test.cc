@@ -29,8 +29,11 @@ TEST_CASE("Prf agrees with OpenSSL's one-shot HMAC for every key and message len
     std::string key(key_len, 'k');
     for (size_t i = 0; i < key_len; ++i) key[i] = static_cast<char>(i * 7 + 1);
     Prf prf(key);
-    for (size_t msg_len = 0; msg_len < 300; msg_len += 13) {
+    // Every length around the one-block fast path (up to 55 bytes, 50 with
+    // the counter), then longer messages.
+    for (size_t msg_len = 0; msg_len < 300; msg_len += msg_len < 130 ? 1 : 13) {
       std::string msg(msg_len, 'm');
+      for (size_t i = 0; i < msg_len; ++i) msg[i] = static_cast<char>(i * 31 + msg_len);
       unsigned char expected[EVP_MAX_MD_SIZE];
       unsigned int len = 0;
       HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(msg.data()),
