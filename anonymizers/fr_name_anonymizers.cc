@@ -2,6 +2,8 @@
 // from the French lists compiled into the binary (anonymizers/data/README.md:
 // 1,241 first names and 1,011 last names, the French-language person lists
 // of Debian's Python, PHP and Ruby Faker packages merged).
+#include <cmath>
+
 #include "anonymizers/anonymizer_internal.h"
 
 namespace dbanon::internal {
@@ -19,7 +21,9 @@ static_assert(std::size(kFrFirstNames) >= 1000 && std::size(kFrLastNames) >= 100
 class FrListAnonymizer : public SingleColumnAnonymizer {
  public:
   FrListAnonymizer(std::string target, std::span<const std::string_view> list, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), list_(list), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), list_(list), prf_(std::move(prf)) {
+    output_bits_ = std::log2(static_cast<double>(list_.size()));
+  }
   std::string_view AnonymizeValue(std::string_view value, Scratch&) const override {
     return Pick(*prf_, value, list_);
   }
