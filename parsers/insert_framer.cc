@@ -228,19 +228,18 @@ bool IsConstraintWord(const SqlDialect& d, const Tok& t) {
   return false;
 }
 
-// The name of any `CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|
-// UNLOGGED|FOREIGN] TABLE [IF NOT EXISTS] name ...` statement, whatever
-// follows the name (a column list, PARTITION OF, OF type, AS, LIKE).
-std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, std::string_view text) {
-  Tokenizer tz(d, text);
-  if (!tz.Next().Is("create")) return std::nullopt;
+// Reads `CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED|FOREIGN]
+// TABLE [IF NOT EXISTS] name` from `tz` into `parts` (FOREIGN only when
+// `foreign` is true); false when the text is something else.
+bool ReadCreateTableHead(const SqlDialect& d, Tokenizer& tz, bool foreign, std::vector<std::string>* parts) {
+  if (!tz.Next().Is("create")) return false;
   Tok t;
   while (true) {
     t = tz.Next();
     if (t.Is("table")) break;
     if (!(t.Is("or") || t.Is("replace") || t.Is("global") || t.Is("local") || t.Is("temporary") || t.Is("temp") ||
-          t.Is("unlogged") || t.Is("foreign"))) {
-      return std::nullopt;
+          t.Is("unlogged") || (foreign && t.Is("foreign")))) {
+      return false;
     }
   }
   t = tz.Next();
@@ -249,8 +248,15 @@ std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, st
     tz.Next();  // EXISTS
     t = tz.Next();
   }
+  return ReadQualifiedName(d, tz, t, parts);
+}
+
+// The name of any CREATE TABLE statement, FOREIGN included, whatever follows
+// the name (a column list, PARTITION OF, OF type, AS, LIKE).
+std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
   std::vector<std::string> parts;
-  if (!ReadQualifiedName(d, tz, t, &parts)) return std::nullopt;
+  if (!ReadCreateTableHead(d, tz, true, &parts)) return std::nullopt;
   return parts;
 }
 
@@ -345,24 +351,8 @@ std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view 
 
 std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text) {
   Tokenizer tz(d, text);
-  if (!tz.Next().Is("create")) return std::nullopt;
-  Tok t;
-  while (true) {
-    t = tz.Next();
-    if (t.Is("table")) break;
-    if (!(t.Is("or") || t.Is("replace") || t.Is("global") || t.Is("local") || t.Is("temporary") || t.Is("temp") ||
-          t.Is("unlogged"))) {
-      return std::nullopt;
-    }
-  }
-  t = tz.Next();
-  if (t.Is("if") && tz.Peek().Is("not")) {
-    tz.Next();
-    tz.Next();  // EXISTS
-    t = tz.Next();
-  }
   TableDef def;
-  if (!ReadQualifiedName(d, tz, t, &def.name_parts)) return std::nullopt;
+  if (!ReadCreateTableHead(d, tz, false, &def.name_parts)) return std::nullopt;
   if (!tz.Next().IsPunct('(')) return std::nullopt;
   // The elements of the list, split at top-level commas.
   bool closed = false;
