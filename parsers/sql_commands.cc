@@ -47,13 +47,49 @@ bool IsParenthesizedQueryWord(std::string_view word) {
   return w == "select" || w == "values" || w == "with" || w == "table";
 }
 
+namespace {
+
+// Levenshtein distance, for words of at most 30 bytes.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::array<size_t, 32> prev{}, cur{};
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    prev = cur;
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
 std::string UnknownCommandMessage(std::string_view word, int next) {
+  // The word itself is never printed: it may be the first word of a value
+  // (a COPY data row read as SQL after a damaged header). A known command
+  // one or two letters away is named instead.
   const bool ends_like_a_word = next == ' ' || next == '\n' || next == '\r' || next == ';' || next == '(';
   if (!word.empty() && word.size() <= 30 && IsAsciiLetters(word) && ends_like_a_word) {
-    std::string m = "unknown SQL command '";
-    m.append(word);
-    m.push_back('\'');
-    return m;
+    std::string lower;
+    for (char c : word) lower.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    std::string_view best;
+    size_t best_distance = 3;
+    for (std::string_view command : kCommandWords) {
+      if (command.size() < 4) continue;  // "do", "end", "set": too many near misses
+      size_t dist = EditDistance(lower, command);
+      if (dist < best_distance) {
+        best_distance = dist;
+        best = command;
+      }
+    }
+    if (!best.empty()) {
+      std::string m = "an unknown SQL command (a misspelt ";
+      for (char c : best) m.push_back(absl::ascii_toupper(static_cast<unsigned char>(c)));
+      m += "?)";
+      return m;
+    }
   }
   return "an unknown SQL command";
 }

@@ -24,12 +24,11 @@ bool IsSqlCommandWord(std::string_view word);
 bool IsParenthesizedQueryWord(std::string_view word);
 
 // The message for a statement that starts with `word` (as written) when the
-// byte after it is `next` (-1 for none): "unknown SQL command 'WORD'" when
-// the word is plain ASCII letters, at most 30 of them, and ends where a
-// command word ends (space, line end, ';' or '('); else "an unknown SQL
-// command", so that a value (a COPY data row read as SQL, an e-mail address)
-// is never quoted. An empty `word` (the statement starts with a byte that
-// cannot start a command) gives "an unknown SQL command" too.
+// byte after it is `next` (-1 for none): "an unknown SQL command", with "(a
+// misspelt INSERT?)" when `word` is plain ASCII letters ending where a
+// command word ends (space, line end, ';' or '(') and within two edits of a
+// known command of four or more letters. `word` itself is never quoted: it
+// may be a value (a COPY data row read as SQL, an e-mail address).
 std::string UnknownCommandMessage(std::string_view word, int next);
 
 // The message for an INSERT statement without a VALUES list whose head
