@@ -15,16 +15,7 @@ using testing::Int;
 using testing::Make;
 using testing::MakeError;
 using testing::RunIsNull;
-
-// Runs `a` on one value with one Scratch for the whole file: a new Scratch
-// per call would rebuild the anonymizers' value caches every time.
-std::string Run(const Anonymizer& a, std::string_view value) {
-  static Scratch scratch;
-  Cell in{value, false}, out;
-  a.Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
-  REQUIRE_FALSE(out.is_null);
-  return std::string(out.value);
-}
+using testing::Run;
 
 // Parses with the C library (independent of the implementation): family 4
 // or 6, or 0 when the text is not an address. "/N" is split off first.

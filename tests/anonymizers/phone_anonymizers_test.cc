@@ -14,16 +14,7 @@ using testing::Make;
 using testing::MakeError;
 using testing::RunIsNull;
 using testing::Str;
-
-// Runs `a` on one value with one Scratch for the whole file: a new Scratch
-// per call would rebuild the anonymizers' value caches every time.
-std::string Run(const Anonymizer& a, std::string_view value) {
-  static Scratch scratch;
-  Cell in{value, false}, out;
-  a.Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
-  REQUIRE_FALSE(out.is_null);
-  return std::string(out.value);
-}
+using testing::Run;
 
 // std::regex is slow to build: one per pattern.
 bool Matches(const std::string& s, const char* re) {
