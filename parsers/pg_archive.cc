@@ -143,7 +143,7 @@ absl::StatusOr<std::optional<ArchiveHead>> ParseArchiveHead(std::string_view dat
   }
   if (magic != "PGDMP") return Bad(0, "no PGDMP magic: not a pg_dump archive, or a damaged one");
   if (!c.Byte(&h.vmaj) || !c.Byte(&h.vmin) || !c.Byte(&h.vrev)) return need_more();
-  int version = h.version();
+  uint32_t version = h.version();
   if (version < kArchiveMin || version > kArchiveMax) {
     return Bad(5, absl::StrCat("unsupported archive version ", int{h.vmaj}, ".", int{h.vmin},
                                " (dbanon reads versions 1.12 to 1.16, written by pg_dump 9.0 to 18)"));

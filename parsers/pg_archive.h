@@ -35,13 +35,16 @@
 namespace dbanon {
 
 // Archive versions as pg_dump numbers them (MAKE_ARCHIVE_VERSION).
-constexpr int ArchiveVersion(int major, int minor, int rev = 0) { return ((major * 256 + minor) * 256 + rev) * 256; }
-inline constexpr int kArchiveV1_12 = ArchiveVersion(1, 12);
-inline constexpr int kArchiveV1_14 = ArchiveVersion(1, 14);  // tableam
-inline constexpr int kArchiveV1_15 = ArchiveVersion(1, 15);  // compression algorithm byte
-inline constexpr int kArchiveV1_16 = ArchiveVersion(1, 16);  // relkind
-inline constexpr int kArchiveMin = kArchiveV1_12;
-inline constexpr int kArchiveMax = ArchiveVersion(1, 16, 255);
+// Unsigned: a damaged header may say 255.255.255, which overflows int.
+constexpr uint32_t ArchiveVersion(uint32_t major, uint32_t minor, uint32_t rev = 0) {
+  return ((major * 256 + minor) * 256 + rev) * 256;
+}
+inline constexpr uint32_t kArchiveV1_12 = ArchiveVersion(1, 12);
+inline constexpr uint32_t kArchiveV1_14 = ArchiveVersion(1, 14);  // tableam
+inline constexpr uint32_t kArchiveV1_15 = ArchiveVersion(1, 15);  // compression algorithm byte
+inline constexpr uint32_t kArchiveV1_16 = ArchiveVersion(1, 16);  // relkind
+inline constexpr uint32_t kArchiveMin = kArchiveV1_12;
+inline constexpr uint32_t kArchiveMax = ArchiveVersion(1, 16, 255);
 
 // The format byte (pg_backup.h ArchiveFormat). A directory archive's
 // toc.dat says kTar.
@@ -68,7 +71,7 @@ struct ArchiveHeader {
   std::array<int64_t, 7> created{};  // tm_sec .. tm_isdst
   std::optional<std::string> dbname, server_version, dump_version;
 
-  int version() const { return ArchiveVersion(vmaj, vmin, vrev); }
+  uint32_t version() const { return ArchiveVersion(vmaj, vmin, vrev); }
   // 0 none, 1 gzip, 2 lz4, 3 zstd, whatever the version.
   uint8_t algorithm() const;
 };

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/parsers/archive_builder.h"
 
 namespace dbanon {
@@ -168,6 +169,16 @@ TEST_CASE("bad headers and TOCs are refused with a position") {
   CHECK(error(v).find("unsupported archive version 1.11") != std::string::npos);
   v[6] = 17;
   CHECK(error(v).find("unsupported archive version 1.17") != std::string::npos);
+  // Every major version byte, with the largest minor and revision: the
+  // version number must not overflow (the fuzzer found 255.255.255).
+  for (int major = 0; major < 256; ++major) {
+    CAPTURE(major);
+    v = good;
+    v[5] = static_cast<char>(major);
+    v[6] = static_cast<char>(0xff);
+    v[7] = static_cast<char>(0xff);
+    CHECK(error(v).find(absl::StrCat("unsupported archive version ", major, ".255")) != std::string::npos);
+  }
   v = good;
   v[10] = 5;
   CHECK(error(v).find("unexpected archive format byte 5") != std::string::npos);
