@@ -44,8 +44,9 @@ struct RowPlan {
   // INSERT statements disappear. `steps` is empty then.
   bool truncate = false;
   // What the dump's DDL says of each column (filled by the framer from the
-  // table's CREATE TABLE in the dump, or the TABLE entry of an archive);
-  // empty when unknown.
+  // table's CREATE TABLE in the dump, or the TABLE entry of an archive):
+  // empty, or one entry per column (default facts where the DDL is
+  // unknown). Readers check the size.
   struct ColumnInfo {
     bool numeric = false;                  // a number type: values are bare literals
     bool generated = false;                // GENERATED ALWAYS AS / AS (...)

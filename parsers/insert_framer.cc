@@ -501,6 +501,7 @@ void InsertTables::AddCreateTable(const SqlDialect& d, std::string_view text) {
   if (!def.has_value()) return;
   TableName name = TableNameFor(d, def->name_parts);
   ddl_[name] = *std::move(def);
+  ++ddl_generation_;  // a parent's columns count for its children: every plan may change
 }
 
 bool InsertTables::DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth) const {
@@ -523,15 +524,15 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
                                                      const std::vector<std::string>& columns) {
   std::vector<Cached>& cached = plans_[table];
   for (const Cached& c : cached) {
-    if (c.columns == columns) return c.plan.get();
+    if (c.columns == columns && c.ddl_generation == ddl_generation_) return c.plan.get();
   }
   auto resolved = resolver_->Resolve(table, columns);
   if (!resolved.ok()) return resolved.status();
   if (*resolved == nullptr) return static_cast<const RowPlan*>(nullptr);
   auto plan = std::make_unique<RowPlan>(**resolved);
+  plan->column_info.assign(columns.size(), RowPlan::ColumnInfo{});
   std::vector<const ColumnDef*> ddl;
   if (DdlColumns(table, &ddl)) {
-    plan->column_info.resize(columns.size());
     for (size_t i = 0; i < columns.size(); ++i) {
       for (const ColumnDef* c : ddl) {
         if (c->name != columns[i]) continue;
@@ -560,7 +561,7 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
       }
     }
   }
-  cached.push_back(Cached{columns, std::move(plan)});
+  cached.push_back(Cached{columns, ddl_generation_, std::move(plan)});
   return cached.back().plan.get();
 }
 

@@ -154,14 +154,18 @@ class InsertTables {
   // The framer's own copy of the resolver's plan for the data of `table`
   // with `columns` in this order (a COPY's column list, an INSERT's), with
   // the facts of the table's CREATE TABLE (ColumnInfo) when it was added;
-  // nullptr when nothing of the table is configured. Cached: the plan lives
-  // as long as this object. Errors: those of TableResolver::Resolve, and
+  // nullptr when nothing of the table is configured. The plan has one
+  // ColumnInfo per column (default facts where no CREATE TABLE says more).
+  // Cached until the next CREATE TABLE (rows may come before their table's
+  // CREATE TABLE in a damaged dump, or a table be created twice); every plan
+  // returned lives as long as this object. Errors: those of TableResolver::Resolve, and
   // InvalidArgument for an ENUM column whose anonymizer writes non-labels.
   absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns);
 
  private:
   struct Cached {
     std::vector<std::string> columns;
+    uint64_t ddl_generation;  // ddl_generation_ when the plan was made
     std::unique_ptr<RowPlan> plan;
   };
   // Columns of `table` from its CREATE TABLE, with PostgreSQL parents first.
@@ -169,6 +173,7 @@ class InsertTables {
 
   TableResolver* resolver_;
   std::map<TableName, TableDef> ddl_;
+  uint64_t ddl_generation_ = 0;                 // CREATE TABLE statements added to ddl_
   std::set<TableName> created_;                 // every CREATE TABLE's name, whatever its form
   std::map<TableName, absl::Status> checked_;   // CheckDataTarget's decisions
   std::map<TableName, std::vector<Cached>> plans_;

@@ -108,5 +108,41 @@ TEST_CASE("mysqldump: varchar(n), char(n), tinyint and unsigned types") {
                         "(2,NULL,NULL,NULL,NULL,NULL);") != std::string::npos);
 }
 
+// Found by the pg_insert fuzzer: rows before their table's CREATE TABLE (a
+// damaged or concatenated dump) cached a plan without column facts, which a
+// later INSERT then read past its end.
+TEST_CASE("rows before their CREATE TABLE, and a table created twice, take the facts of the latest CREATE TABLE") {
+  const std::string create5 =
+      "CREATE TABLE public.users (id integer, email varchar(24), code char(2), name varchar(5), small int2, "
+      "big int8);\n";
+  const std::string create3 =
+      "CREATE TABLE public.users (id integer, email varchar(24), code char(2), name varchar(3), small int2, "
+      "big int8);\n";
+  const std::string insert = "INSERT INTO public.users VALUES (1, 'x@y.z', 'FR', 'Bob', 1, 2);\n";
+  const std::string column_insert =
+      "INSERT INTO public.users (id, email, code, name, small, big) VALUES (1, 'x@y.z', 'FR', 'Bob', 1, 2);\n";
+  const std::string copy =
+      "COPY public.users (id, email, code, name, small, big) FROM stdin;\n"
+      "1\tx@y.z\tFR\tBob\t1\t2\n"
+      "\\.\n";
+  const std::string dump = column_insert + copy + create5 + insert + column_insert + copy + create3 + insert +
+                           column_insert + copy;
+  for (size_t chunk : {size_t{7}, dump.size() + 1}) {
+    CAPTURE(chunk);
+    TestResolver r = Oversized();
+    Run run = FrameAndRewrite(*std::make_unique<PgPlainFramer>(&r), dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    INFO(run.output);
+    // Before any CREATE TABLE: as the anonymizer gives them.
+    CHECK(run.output.find("VALUES (1, 'a-very-long-local-part-of-forty-chars-xx@example.com', 'ABCDEF'") !=
+          std::string::npos);
+    // After each CREATE TABLE: its limits (name varchar(5), then varchar(3)).
+    CHECK(run.output.find("'AB', 'Zoë Å', 32767") != std::string::npos);
+    CHECK(run.output.find("\tAB\tZoë Å\t32767\t") != std::string::npos);
+    CHECK(run.output.find("'AB', 'Zoë', 32767") != std::string::npos);
+    CHECK(run.output.find("\tAB\tZoë\t32767\t") != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace dbanon
