@@ -85,11 +85,19 @@ class Pipeline {
         if (*n == 0) eof_ = true;
         continue;
       }
-      // The batch keeps the framed bytes; the unframed tail moves on.
+      if (*consumed == 0 && !pending_.empty()) {
+        // At the end of the input a framer takes everything or fails: never
+        // drop what is left in silence.
+        input_done_ = true;
+        return absl::InternalError(
+            absl::StrCat(in_.name(), ": the parser stopped before the end of the input"));
+      }
+      // The batch keeps the framed bytes; the unframed tail moves on (at the
+      // end of the input, to the next batch).
       b->input.swap(pending_);
       pending_.assign(b->input, *consumed, std::string::npos);
       b->input.resize(*consumed);
-      if (eof_) input_done_ = true;
+      if (eof_ && pending_.empty()) input_done_ = true;
       return absl::OkStatus();
     }
   }
