@@ -58,10 +58,10 @@ class Pipeline {
   // Reads and frames the next batch into `b`. Called with read_mu_ held.
   // Sets input_done_ at the end of the input and on an error.
   absl::Status TakeBatch(Batch* b) {
+    size_t want = options_.batch_bytes;
     while (true) {
-      // Fill up to the batch size (a long row may need more: keep reading).
-      while (!eof_ && pending_.size() < options_.batch_bytes) {
-        auto n = in_.Read(&pending_, std::max<size_t>(options_.batch_bytes - pending_.size(), 1 << 16));
+      while (!eof_ && pending_.size() < want) {
+        auto n = in_.Read(&pending_, std::max<size_t>(want - pending_.size(), 1 << 16));
         if (!n.ok()) {
           input_done_ = true;
           return n.status();
@@ -75,14 +75,9 @@ class Pipeline {
         return Prefixed(consumed.status());
       }
       if (*consumed == 0 && !eof_) {
-        // A row longer than the batch: read more before framing again.
+        // A row longer than the batch: read a batch more before framing again.
         b->segments.clear();
-        auto n = in_.Read(&pending_, options_.batch_bytes);
-        if (!n.ok()) {
-          input_done_ = true;
-          return n.status();
-        }
-        if (*n == 0) eof_ = true;
+        want = pending_.size() + options_.batch_bytes;
         continue;
       }
       if (*consumed == 0 && !pending_.empty()) {
