@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -603,10 +605,18 @@ class TempDir {
  public:
   static absl::StatusOr<std::unique_ptr<TempDir>> Create(const std::string& final_path) {
     std::string temp = absl::StrCat(final_path, ".dbanon-tmp-XXXXXX");
-    if (::mkdtemp(temp.data()) == nullptr) {
-      return ErrnoError(errno, absl::StrCat(final_path, ": cannot create a temporary folder beside it"));
+    // Signals wait while the folder exists but is not yet known to the
+    // handler in main.cc, which would leave it behind.
+    sigset_t all, old_mask;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_BLOCK, &all, &old_mask);
+    const bool made = ::mkdtemp(temp.data()) != nullptr;
+    const int make_errno = errno;
+    if (made) SetPendingTempDir(temp);
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    if (!made) {
+      return ErrnoError(make_errno, absl::StrCat(final_path, ": cannot create a temporary folder beside it"));
     }
-    SetPendingTempDir(temp);
     return std::unique_ptr<TempDir>(new TempDir(temp, final_path));
   }
   ~TempDir() {

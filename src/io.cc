@@ -1,6 +1,8 @@
 #include "src/io.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -144,10 +146,11 @@ absl::StatusOr<size_t> InputFile::Read(std::string* buf, size_t max_bytes) {
 absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path) {
   if (path == "-") return OutputFile(STDOUT_FILENO, "", "");
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
     return absl::UnavailableError(absl::StrCat(path, ": is a directory"));
   }
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+  if (exists && !S_ISREG(st.st_mode)) {
     // A FIFO or a device (-o /dev/null): written in place. Renaming a temp
     // file over it would replace the device node with a regular file.
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
@@ -158,13 +161,30 @@ absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path) {
   std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
   std::string temp = absl::StrCat(dir, "/.", base, ".dbanon-XXXXXX");
+  // Signals wait while the file exists but is not yet known to the handler
+  // in main.cc, which would leave it behind.
+  sigset_t all, old_mask;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, &old_mask);
   int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, absl::StrCat(path, ": cannot create a temporary file in ", dir));
-  // mkstemp creates 0600; give the file the mode a plain create would.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-  SetPending(temp);
+  int create_errno = errno;
+  if (fd >= 0) SetPending(temp);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  if (fd < 0) return ErrnoStatus(create_errno, absl::StrCat(path, ": cannot create a temporary file in ", dir));
+  // mkstemp creates 0600. The rename replaces an existing file, so the new
+  // one takes over its mode (a 0600 file stays 0600) and, where we may give
+  // it, its owner and group; a new file gets the mode a plain create would
+  // (0666 less the umask).
+  if (exists) {
+    if (st.st_uid != ::geteuid() || st.st_gid != ::getegid()) {
+      (void)::fchown(fd, st.st_uid, st.st_gid);  // EPERM unless root: keep ours
+    }
+    ::fchmod(fd, st.st_mode & 07777);
+  } else {
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+  }
   return OutputFile(fd, path, temp);
 }
 

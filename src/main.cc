@@ -98,10 +98,17 @@ void InstallSignalHandlers() {
   struct sigaction sa;
   std::memset(&sa, 0, sizeof(sa));
   sa.sa_handler = OnSignal;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
-  ::sigaction(SIGHUP, &sa, nullptr);
+  sigfillset(&sa.sa_mask);  // one signal at a time: the handler is not re-entered
+  // Every signal whose default action ends the process and that a handler
+  // may catch (signal(7)), except the faults (SIGSEGV, SIGBUS, SIGILL,
+  // SIGFPE, SIGABRT, SIGTRAP, SIGSYS: a bug, whose core dump and sanitizer
+  // report matter more) and SIGPIPE/SIGXFSZ (ignored below). SIGKILL cannot
+  // be caught: README says what it leaves.
+  for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+                  SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT}) {
+    ::sigaction(sig, &sa, nullptr);
+  }
+  for (int sig = SIGRTMIN; sig <= SIGRTMAX; ++sig) ::sigaction(sig, &sa, nullptr);
   ::signal(SIGPIPE, SIG_IGN);  // writes to a closed pipe return EPIPE instead
   // Past the file size limit (ulimit -f) a write fails with EFBIG instead
   // of killing the process: an I/O error (exit 4), the temp file removed.

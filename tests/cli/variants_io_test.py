@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Issue 15 (real-world variants), the I/O items: what dbanon does around the
+rows rather than in them. Each test is a function whose docstring is the
+behaviour it checks; run alone with
+    python3 tests/cli/variants_io_test.py build/src/dbanon [-k WORD]
+Prints TAP; exit 1 when a test fails."""
+
+import argparse
+import os
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = None
+TIMEOUT = 60
+TESTS = []
+
+CFG = '[tables.customer]\nemail = "email"\n'
+PG_DUMP = (b'SET client_encoding = \'UTF8\';\n'
+           b'CREATE TABLE public.customer (id integer, email text);\n'
+           b'COPY public.customer (id, email) FROM stdin;\n'
+           b'1\tzqxmarker@example.invalid\n'
+           b'\\.\n')
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def env():
+    e = dict(os.environ)
+    e['LC_ALL'] = 'C'
+    e.pop('DBANON_SALT', None)
+    return e
+
+
+def run(args, cwd, stdin=None):
+    return subprocess.run([BIN] + list(args), cwd=cwd, input=stdin,
+                          stdin=None if stdin is not None else subprocess.DEVNULL,
+                          capture_output=True, env=env(), timeout=TIMEOUT)
+
+
+def write(d, name, data):
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+
+
+# ---------------------------------------------------------------------------
+# Item 12: the output file keeps its owner's intent
+# ---------------------------------------------------------------------------
+
+@test
+def an_existing_output_file_keeps_its_mode(d):
+    """-o over an existing 0600 (and 0640) file leaves a file of the same mode"""
+    write(d, 'cfg.toml', CFG)
+    write(d, 'in.sql', PG_DUMP)
+    errs = []
+    for mode in (0o600, 0o640, 0o755):
+        write(d, 'out.sql', b'old\n')
+        os.chmod(os.path.join(d, 'out.sql'), mode)
+        r = run(['-c', 'cfg.toml', '-o', 'out.sql', 'in.sql'], d)
+        if r.returncode != 0:
+            errs.append(f'exit {r.returncode}: {r.stderr!r}')
+            continue
+        got = stat.S_IMODE(os.stat(os.path.join(d, 'out.sql')).st_mode)
+        if got != mode:
+            errs.append(f'mode {oct(got)} after -o over a {oct(mode)} file')
+    return errs
+
+
+@test
+def a_new_output_file_gets_0666_less_the_umask(d):
+    """-o to a new file: 0666 less the umask, as a shell redirection would"""
+    write(d, 'cfg.toml', CFG)
+    write(d, 'in.sql', PG_DUMP)
+    errs = []
+    for mask in (0o022, 0o077):
+        path = os.path.join(d, f'new{mask:o}.sql')
+        r = subprocess.run(['sh', '-c', f'umask {mask:o} && exec "$0" "$@"', BIN, '-c', 'cfg.toml',
+                            '-o', path, 'in.sql'], cwd=d, capture_output=True, env=env(), timeout=TIMEOUT)
+        if r.returncode != 0:
+            errs.append(f'exit {r.returncode}: {r.stderr!r}')
+            continue
+        got = stat.S_IMODE(os.stat(path).st_mode)
+        if got != 0o666 & ~mask:
+            errs.append(f'mode {oct(got)} under umask {oct(mask)}')
+    return errs
+
+
+def signal_leaves_nothing(d, sig):
+    write(d, 'cfg.toml', CFG)
+    head = PG_DUMP.split(b'1\tzqx')[0]
+    p = subprocess.Popen([BIN, '-c', 'cfg.toml', '-j', '1', '-o', 'out.sql'], cwd=d,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+    p.stdin.write(head + b'1\tsig.nal@example.invalid\n' * 2000)
+    p.stdin.flush()
+    # Wait until the temporary file exists, so the signal lands mid-run.
+    deadline = time.time() + 10
+    while time.time() < deadline and not any('dbanon' in n for n in os.listdir(d)):
+        time.sleep(0.02)
+    p.send_signal(sig)
+    try:
+        p.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        return [f'did not exit after {sig.name}']
+    errs = []
+    if p.returncode != 128 + sig:
+        errs.append(f'{sig.name}: exit {p.returncode}, expected {128 + sig}')
+    left = sorted(set(os.listdir(d)) - {'cfg.toml'})
+    if left:
+        errs.append(f'files left after {sig.name}: {left}')
+    return errs
+
+
+@test
+def every_catchable_terminating_signal_removes_the_temporary_file(d):
+    """SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGPWR and a
+    real-time signal during -o: exit 128+N and no temporary file left"""
+    errs = []
+    sigs = [signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM,
+            signal.SIGVTALRM, signal.SIGPROF, signal.SIGXCPU, signal.SIGPWR, signal.SIGRTMIN]
+    for sig in sigs:
+        sub = os.path.join(d, sig.name)
+        os.mkdir(sub)
+        errs += signal_leaves_nothing(sub, sig)
+    return errs
+
+
+# ---------------------------------------------------------------------------
+# Runner
+# ---------------------------------------------------------------------------
+
+def main():
+    global BIN
+    ap = argparse.ArgumentParser()
+    ap.add_argument('binary')
+    ap.add_argument('-k', action='append', default=[])
+    a = ap.parse_args()
+    BIN = os.path.abspath(a.binary)
+    tests = [t for t in TESTS if not a.k or any(k in t.__name__ for k in a.k)]
+    print(f'1..{len(tests)}')
+    failed = 0
+    for t in tests:
+        name = t.__doc__.split('\n')[0].strip()
+        with tempfile.TemporaryDirectory(prefix='dbanon-vio-') as d:
+            try:
+                errs = t(d)
+            except Exception as e:  # a broken test is a failure, not a crash of the runner
+                errs = [f'exception: {e!r}']
+        if errs:
+            failed += 1
+            print(f'not ok - {name}: {errs[0]}')
+            for e in errs[1:]:
+                print(f'#     {e}')
+        else:
+            print(f'ok - {name}')
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
