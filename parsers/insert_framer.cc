@@ -171,13 +171,18 @@ class Tokenizer {
   Tok peek_;
 };
 
+// True when `t` may be a name here. SQLite also reads a string literal where
+// only a name may stand ("SQLite Keywords": `CREATE TABLE 'u3' ('id' int)`),
+// and the sqlite3 shell's .dump writes such a CREATE TABLE as it was typed.
+bool IsNameTok(const SqlDialect& d, const Tok& t) { return t.IsName() || (d.sqlite() && t.kind == Tok::kString); }
+
 // The name a token stands for: PostgreSQL folds bare names to lower case.
 std::string NameOf(const SqlDialect& d, const Tok& t) { return t.kind == Tok::kWord && d.postgres() ? Lower(t.text) : t.text; }
 
 // Reads `name[.name...]` starting with `t`.
 bool ReadQualifiedName(const SqlDialect& d, Tokenizer& tz, Tok t, std::vector<std::string>* parts) {
   while (true) {
-    if (!t.IsName()) return false;
+    if (!IsNameTok(d, t)) return false;
     parts->push_back(NameOf(d, t));
     // PostgreSQL: [catalog.]schema.name; MySQL db.name; SQLite schema.name.
     if (!tz.Peek().IsPunct('.')) return parts->size() <= (d.postgres() ? 3u : 2u);
@@ -325,7 +330,7 @@ std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view 
     head.has_column_list = true;
     while (true) {
       t = tz.Next();
-      if (!t.IsName()) return std::nullopt;
+      if (!IsNameTok(d, t)) return std::nullopt;
       head.columns.push_back(NameOf(d, t));
       t = tz.Next();
       if (t.IsPunct(')')) break;
@@ -372,7 +377,7 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
     }
     if (e.empty()) continue;
     if (e[0].Is("like")) return std::nullopt;  // the columns come from another table
-    if (IsConstraintWord(d, e[0]) || !e[0].IsName()) continue;
+    if (IsConstraintWord(d, e[0]) || !IsNameTok(d, e[0])) continue;
     ColumnDef col;
     col.name = NameOf(d, e[0]);
     std::string type = e.size() > 1 && e[1].kind == Tok::kWord ? Lower(e[1].text) : "";

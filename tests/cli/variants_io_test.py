@@ -133,6 +133,75 @@ def every_catchable_terminating_signal_removes_the_temporary_file(d):
 
 
 # ---------------------------------------------------------------------------
+# Item 10: every quoting of names that the sqlite3 shell writes
+# ---------------------------------------------------------------------------
+
+SQLITE_SCHEMA = """
+CREATE TABLE 'u3' ('id' integer, 'email' text);
+CREATE TABLE [u4] ([id] integer, [email] text);
+CREATE TABLE `u5` (`id` integer, `e mail` text);
+CREATE TABLE "u 6" ("id" integer, "em""ail" text);
+CREATE TABLE 'it''s' ('id' int, 'e''mail' text);
+CREATE TABLE main.'u7'(id, email);
+CREATE TABLE "select"("from" text, email text);
+"""
+SQLITE_ROWS = [('u3', 'email'), ('u4', 'email'), ('u5', 'e mail'), ('u 6', 'em"ail'),
+               ("it's", "e'mail"), ('u7', 'email'), ('select', 'email')]
+SQLITE_CFG = """
+[tables.u3]
+email = "email"
+[tables.u4]
+email = "email"
+[tables.u5]
+"e mail" = "email"
+[tables."u 6"]
+'em"ail' = "email"
+[tables."it's"]
+"e'mail" = "email"
+[tables.u7]
+email = "email"
+[tables.select]
+email = "email"
+"""
+
+
+def sqlite(db, sql):
+    return subprocess.run(['sqlite3', '-bail', db], input=sql.encode(), capture_output=True, timeout=TIMEOUT)
+
+
+@test
+def sqlite_names_in_every_quoting_the_shell_writes_are_read(d):
+    """sqlite3 .dump of tables and columns named 'x', [x], `x`, "x" (CREATE TABLE IF NOT EXISTS 'u3'): rows anonymized, sqlite3 restores them"""
+    db = os.path.join(d, 'in.db')
+    ins = ''.join("INSERT INTO \"%s\" VALUES(%d, 'zqxmarker%d@example.invalid');\n" % (t.replace('"', '""'), i, i)
+                  for i, (t, _) in enumerate(SQLITE_ROWS))
+    r = sqlite(db, SQLITE_SCHEMA + ins)
+    if r.returncode != 0:
+        return [f'sqlite3 setup: {r.stderr!r}']
+    dump = subprocess.run(['sqlite3', db, '.dump'], capture_output=True, timeout=TIMEOUT).stdout
+    errs = []
+    if b"CREATE TABLE IF NOT EXISTS 'u3'" not in dump:
+        errs.append('sqlite3 no longer writes the quoted head this test is about')
+    write(d, 'in.sql', dump)
+    write(d, 'cfg.toml', SQLITE_CFG)
+    r = run(['-c', 'cfg.toml', '--format', 'sqlite', 'in.sql', '-o', 'out.sql'], d)
+    if r.returncode != 0:
+        return errs + [f'exit {r.returncode}: {r.stderr.decode(errors="replace")}']
+    out = open(os.path.join(d, 'out.sql'), 'rb').read()
+    if b'zqxmarker' in out:
+        errs.append('a configured value reached the output')
+    r = sqlite(os.path.join(d, 'out.db'), out.decode())
+    if r.returncode != 0:
+        return errs + [f'sqlite3 refused the output: {r.stderr!r}']
+    for t, c in SQLITE_ROWS:
+        q = 'SELECT "%s" FROM "%s";' % (c.replace('"', '""'), t.replace('"', '""'))
+        got = sqlite(os.path.join(d, 'out.db'), q).stdout.decode().strip()
+        if not got.startswith('anon-') or not got.endswith('@example.com'):
+            errs.append(f'table {t} column {c}: not anonymized after the restore')
+    return errs
+
+
+# ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
 

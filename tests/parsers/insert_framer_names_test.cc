@@ -1,0 +1,52 @@
+// Names in CREATE TABLE and INSERT heads, quoted every way each dialect's
+// client accepts (issue 15 item 10).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "parsers/insert_framer.h"
+#include "parsers/sql_values.h"
+
+namespace dbanon {
+namespace {
+
+std::string Columns(const TableDef& t) {
+  std::string out;
+  for (const ColumnDef& c : t.columns) out += (out.empty() ? "" : "|") + c.name;
+  return out;
+}
+
+TEST_CASE("SQLite reads a string literal where a table or column name stands, as sqlite3 .dump writes it") {
+  const SqlDialect& d = SqliteDialect();
+  struct Row {
+    const char* sql;
+    const char* table;
+    const char* columns;
+  };
+  for (const Row& r : std::vector<Row>{
+           {"CREATE TABLE IF NOT EXISTS 'u3' ('id' integer, 'email' text)", "u3", "id|email"},
+           {"CREATE TABLE IF NOT EXISTS 'it''s' ('id' int, 'e''mail' text)", "it's", "id|e'mail"},
+           {"CREATE TABLE [u4] ([id] integer, [email] text)", "u4", "id|email"},
+           {"CREATE TABLE `u5` (`id` integer, `e mail` text)", "u5", "id|e mail"},
+           {"CREATE TABLE IF NOT EXISTS \"u 6\" (\"id\" integer, \"em\"\"ail\" text)", "u 6", "id|em\"ail"},
+           {"CREATE TABLE IF NOT EXISTS 'u7'(id, email)", "u7", "id|email"},
+       }) {
+    CAPTURE(r.sql);
+    std::optional<TableDef> t = ParseCreateTable(d, r.sql);
+    REQUIRE(t.has_value());
+    CHECK(TableNameFor(d, t->name_parts).table == r.table);
+    CHECK(Columns(*t) == r.columns);
+  }
+  std::optional<InsertHead> head = ParseInsertHead(d, "INSERT INTO 'it''s' ('id','e''mail') VALUES(1,'x')");
+  REQUIRE(head.has_value());
+  CHECK(head->columns == std::vector<std::string>{"id", "e'mail"});
+}
+
+TEST_CASE("MySQL and PostgreSQL never read a string literal as a name") {
+  CHECK_FALSE(ParseCreateTable(MySqlDialect(), "CREATE TABLE 'u3' (id int)").has_value());
+  CHECK_FALSE(ParseCreateTable(PostgresDialect(true), "CREATE TABLE 'u3' (id int)").has_value());
+}
+
+}  // namespace
+}  // namespace dbanon
