@@ -103,7 +103,7 @@ archive="$work/bench.dump"
 "$bindir/pg_dump" -Fc -Z5 -d bench -f "$archive"
 bytes=$(stat -c %s "$archive")
 cat > "$work/dbanon.toml" <<'EOF'
-salt = "bench salt"
+salt = "bench salt, long enough"
 [tables.users]
 email = "email"
 first_name = "firstname"

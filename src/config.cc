@@ -116,9 +116,13 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
   config.path = path;
   for (const auto& [k, v] : root) {
     std::string key(k.str());
-    if (key == "salt") {
-      if (!v.is_string()) return ConfigError(path, PositionOf(v), "'salt' must be a string");
-      config.salt = v.as_string()->get();
+    if (key == "salt" || key == "salt_file") {
+      if (!v.is_string()) return ConfigError(path, PositionOf(v), absl::StrCat("'", key, "' must be a string"));
+      if (config.salt.has_value() || config.salt_file.has_value()) {
+        return ConfigError(path, KeyPosition(k), "give either 'salt' or 'salt_file', not both");
+      }
+      (key == "salt" ? config.salt : config.salt_file) = v.as_string()->get();
+      config.salt_position = PositionOf(v);
     } else if (key == "tables") {
       const toml::table* tables = v.as_table();
       if (tables == nullptr) return ConfigError(path, PositionOf(v), "'tables' must be a table");
@@ -158,7 +162,7 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
         config.tables.push_back(std::move(table));
       }
     } else {
-      return ConfigError(path, KeyPosition(k), absl::StrCat("unknown key '", key, "' (expected 'salt' or 'tables')"));
+      return ConfigError(path, KeyPosition(k), absl::StrCat("unknown key '", key, "' (expected 'salt', 'salt_file' or 'tables')"));
     }
   }
   return config;
@@ -181,6 +185,73 @@ absl::StatusOr<OptionTable> ParseInlineOptions(std::string_view inline_table) {
     out.emplace(std::string(k.str()), *std::move(converted));
   }
   return out;
+}
+
+namespace {
+
+absl::StatusOr<std::string> ReadSaltFile(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(file, ": cannot read the salt file"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return absl::InvalidArgumentError(absl::StrCat(file, ": cannot read the salt file"));
+  std::string salt = text.str();
+  // `echo secret > salt.txt` and CI secret files end with one line break.
+  if (!salt.empty() && salt.back() == '\n') salt.pop_back();
+  if (!salt.empty() && salt.back() == '\r') salt.pop_back();
+  return salt;
+}
+
+std::string ShortSaltMessage(std::string_view what, size_t size) {
+  if (size == 0) return absl::StrCat(ToAbsl(what), " is empty: with an empty salt anyone can recompute the mapping");
+  return absl::StrCat(ToAbsl(what), " is ", size, " bytes long; a salt needs at least ", kMinSaltBytes,
+                      " (e.g. head -c 32 /dev/urandom | base64 > salt.txt)");
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> ResolveSalt(const Config& config,
+                                                       const std::optional<std::string>& salt_file_flag,
+                                                       const char* env) {
+  if (salt_file_flag.has_value()) {
+    auto salt = ReadSaltFile(*salt_file_flag);
+    if (!salt.ok()) return salt.status();
+    if (salt->size() < kMinSaltBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(*salt_file_flag, ": ", ShortSaltMessage("the salt (--salt-file)", salt->size())));
+    }
+    return std::optional<std::string>(*std::move(salt));
+  }
+  if (env != nullptr) {
+    std::string salt(env);
+    if (salt.size() < kMinSaltBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dbanon: ", ShortSaltMessage("DBANON_SALT", salt.size()),
+          salt.empty() ? " (is the CI secret defined?); unset it to use the config's salt" : ""));
+    }
+    return std::optional<std::string>(std::move(salt));
+  }
+  if (config.salt_file.has_value()) {
+    std::string file = *config.salt_file;
+    if (!file.empty() && file[0] != '/') {
+      size_t slash = config.path.rfind('/');
+      if (slash != std::string::npos) file = absl::StrCat(config.path.substr(0, slash + 1), file);
+    }
+    auto salt = ReadSaltFile(file);
+    if (!salt.ok()) return ConfigError(config.path, config.salt_position, std::string(salt.status().message()));
+    if (salt->size() < kMinSaltBytes) {
+      return ConfigError(config.path, config.salt_position,
+                         absl::StrCat(file, ": ", ShortSaltMessage("the salt", salt->size())));
+    }
+    return std::optional<std::string>(*std::move(salt));
+  }
+  if (config.salt.has_value()) {
+    if (config.salt->size() < kMinSaltBytes) {
+      return ConfigError(config.path, config.salt_position, ShortSaltMessage("'salt'", config.salt->size()));
+    }
+    return config.salt;
+  }
+  return std::optional<std::string>();
 }
 
 absl::StatusOr<Config> LoadConfig(const std::string& path) {

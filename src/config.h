@@ -58,6 +58,10 @@ struct TableConfig {
 struct Config {
   std::string path;  // for messages
   std::optional<std::string> salt;
+  SourcePosition salt_position;
+  // `salt_file = "..."`: read at startup (ResolveSalt), relative to the
+  // config file's folder. At most one of `salt` and `salt_file` is set.
+  std::optional<std::string> salt_file;
   std::vector<TableConfig> tables;
 };
 
@@ -69,6 +73,23 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
 // Parses a TOML inline table such as `{ min = 18, max = 90 }` (an
 // AnonymizerInfo::example) into options.
 absl::StatusOr<OptionTable> ParseInlineOptions(std::string_view inline_table);
+
+// The shortest salt accepted, in bytes: a shorter one can be guessed, and
+// with `salt = ""` anyone recomputes the mapping.
+inline constexpr size_t kMinSaltBytes = 16;
+
+// Where the salt comes from, first match wins: `--salt-file` (salt_file_flag),
+// the DBANON_SALT environment variable (env, nullptr when unset), the
+// config's `salt_file`, the config's `salt`. A salt file's content is the
+// salt, without one final line break ("\n" or "\r\n"). Returns the salt,
+// or std::nullopt when none is configured (the caller draws a random one).
+// Errors (InvalidArgument): an empty salt or one shorter than kMinSaltBytes
+// (a DBANON_SALT that is set but empty too: an undefined CI secret), an
+// unreadable salt file; config errors carry "CONFIG:LINE:COL: ". Never
+// quotes the salt.
+absl::StatusOr<std::optional<std::string>> ResolveSalt(const Config& config,
+                                                       const std::optional<std::string>& salt_file_flag,
+                                                       const char* env);
 
 // "PATH:LINE:COL: message" as an InvalidArgument status.
 absl::Status ConfigError(const std::string& path, SourcePosition pos, std::string_view message);

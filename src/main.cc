@@ -58,12 +58,15 @@ constexpr char kUsage[] =
     "      --compress SPEC  none, gzip[:1-9], lz4[:1-12] or zstd[:1-19]: compresses a\n"
     "                       plain output (default: by the -o suffix .gz, .zst, .lz4);\n"
     "                       for a pg_dump -Fc/-Fd archive, its compression\n"
+    "      --salt-file FILE the salt (at least 16 bytes; one final line break is\n"
+    "                       dropped); overrides DBANON_SALT and the config\n"
     "  -h, --help           this help\n"
     "      --version        print the version\n"
     "\n"
     "  list                 every anonymizer with its options and defaults\n"
     "\n"
-    "Environment: DBANON_SALT overrides the config's salt.\n"
+    "Environment: DBANON_SALT overrides the config's salt and salt_file. Without any\n"
+    "salt a random one is used: outputs then differ from run to run.\n"
     "Exit codes: 0 success, 2 usage or config error, 3 malformed or unsupported\n"
     "input, 4 I/O error, 130/143 interrupted, 141 output pipe closed.\n";
 
@@ -155,13 +158,15 @@ int Main(int argc, char** argv) {
 
   std::optional<CompressionSpec> compress;
   std::optional<DumpFormat> format;
-  enum { kVersion = 1000, kCompress, kFormat };
+  std::optional<std::string> salt_file;
+  enum { kVersion = 1000, kCompress, kFormat, kSaltFile };
   static const struct option kLong[] = {
       {"config", required_argument, nullptr, 'c'}, {"output", required_argument, nullptr, 'o'},
       {"threads", required_argument, nullptr, 'j'}, {"verbose", no_argument, nullptr, 'v'},
       {"help", no_argument, nullptr, 'h'},          {"version", no_argument, nullptr, kVersion},
       {"compress", required_argument, nullptr, kCompress},
       {"format", required_argument, nullptr, kFormat},
+      {"salt-file", required_argument, nullptr, kSaltFile},
       {nullptr, 0, nullptr, 0},
   };
   opterr = 0;
@@ -179,6 +184,7 @@ int Main(int argc, char** argv) {
       case 'v': verbose = true; break;
       case 'h': std::cout << kUsage; return kExitOk;
       case kVersion: std::cout << "dbanon " << DBANON_VERSION << "\n"; return kExitOk;
+      case kSaltFile: salt_file = optarg; break;
       case kFormat:
         format = ParseDumpFormat(optarg);
         if (!format.has_value()) {
@@ -219,13 +225,18 @@ int Main(int argc, char** argv) {
     if (config.status().code() == absl::StatusCode::kNotFound) return Fail(absl::InvalidArgumentError(config.status().message()));
     return Fail(config.status());
   }
+  auto configured_salt = ResolveSalt(*config, salt_file, std::getenv("DBANON_SALT"));
+  if (!configured_salt.ok()) return Fail(configured_salt.status());
   std::string salt;
-  if (const char* env = std::getenv("DBANON_SALT"); env != nullptr && *env != '\0') {
-    salt = env;
-  } else if (config->salt.has_value()) {
-    salt = *config->salt;
+  if (configured_salt->has_value()) {
+    salt = **configured_salt;
   } else {
     salt = RandomSalt();  // consistent within this run only, as DbToolsBundle
+    bool rewrites = false;  // a config without column rules (only truncate, or nothing) needs no salt
+    for (const TableConfig& t : config->tables) rewrites = rewrites || !t.rules.empty();
+    if (rewrites) std::cerr << "dbanon: warning: no salt (--salt-file, DBANON_SALT, salt_file or salt in " << config->path
+              << "): a random salt is used for this run only, so a value maps to different outputs in separate "
+                 "runs (no joins across separately anonymized dumps, no repeatable output)\n";
   }
   auto plan = RunPlan::Create(*config, salt);
   if (!plan.ok()) return Fail(plan.status());

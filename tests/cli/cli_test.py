@@ -49,7 +49,7 @@ import textwrap
 import time
 
 BIN = None
-SALT = 'cli-test-salt'
+SALT = 'cli-test-salt-0123456789'
 NULL = b'\\N'
 SECRET = b'SECRETMARKER'            # put in every value of error-case dumps
 SECRET_CFG = b'SECRETMARKERCFG'     # ... and this in values of configured columns
@@ -1764,9 +1764,9 @@ def custom_threads(c, d):
 def custom_salt(c, d):
     write(d, 'in.sql', CUSTOMER.data)
     write(d, 'a.toml', CUSTOMER_CFG)
-    write(d, 'b.toml', CUSTOMER_CFG.replace(SALT, 'another salt'))
+    write(d, 'b.toml', CUSTOMER_CFG.replace(SALT, 'another salt, long enough'))
     ra = run(['-c', 'a.toml', 'in.sql'], d)
-    renv = run(['-c', 'a.toml', 'in.sql'], d, env={'DBANON_SALT': 'another salt'})
+    renv = run(['-c', 'a.toml', 'in.sql'], d, env={'DBANON_SALT': 'another salt, long enough'})
     rb = run(['-c', 'b.toml', 'in.sql'], d)
     errs = [f'{n}: exit {r.rc}, stderr {r.err[:200]!r}' for n, r in
             (('config salt', ra), ('DBANON_SALT', renv), ('other config salt', rb)) if r.rc != 0]

@@ -53,7 +53,7 @@ import zlib
 BIN = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'hostile_data')
-SALT = 'hostile-test-salt'
+SALT = 'hostile-test-salt-0123'
 SECRET = b'SECRETMARKER'        # in every value of the marked dumps
 SECRET_CFG = b'SECRETMARKERCFG'  # in every value of a configured column
 TIMEOUT = 60

@@ -60,7 +60,7 @@ def toml_str(s):
 
 def config(tables):
     """TOML for {table key: {column: anonymizer TOML or 'truncate'}}."""
-    lines = ['salt = "insert-cases"']
+    lines = ['salt = "insert-cases-0123456789"']
     for table, cols in tables.items():
         key = table if re.fullmatch(r'[A-Za-z0-9_]+', table) else toml_str(table)
         lines.append('[tables.%s]' % key)
@@ -476,7 +476,7 @@ SELECT 1;
 SELECT 1;
 """, stderr_has=[r'public\.session: 2 rows, truncated'])
 case('truncate = true with column rules is a config error', "SELECT 1;\n",
-     'salt = "x"\n[tables.session]\ntruncate = true\ntoken = "md5"\n', rc=2,
+     'salt = "x-long-enough-salt-0123"\n[tables.session]\ntruncate = true\ntoken = "md5"\n', rc=2,
      stderr_has=[r"cfg\.toml:\d+:\d+: table 'session': truncate = true drops every row"])
 
 # ---------------------------------------------------------------------------

@@ -52,7 +52,7 @@ TEST_CASE("config errors give the file, line and column, and name the key") {
         "dbanon.toml:2:8: table 'customer', key 'note': unknown option 'vlaue' for anonymizer 'constant'");
   CHECK(ErrorOf("[tables.customer]\nnote = { anonymizer = \"constant\", target = \"x\" }\n") ==
         "dbanon.toml:2:35: table 'customer', key 'note': unknown key 'target' (expected 'anonymizer' and 'options')");
-  CHECK(ErrorOf("sallt = \"x\"\n") == "dbanon.toml:1:1: unknown key 'sallt' (expected 'salt' or 'tables')");
+  CHECK(ErrorOf("sallt = \"x\"\n") == "dbanon.toml:1:1: unknown key 'sallt' (expected 'salt', 'salt_file' or 'tables')");
   CHECK(ErrorOf("[tables.customer]\nemail = 3\n").find("dbanon.toml:2:9: ") == 0);
   CHECK(ErrorOf("salt = \n").find("dbanon.toml:1:") == 0);
   CHECK(ErrorOf("[tables.\"a.b.c\"]\nx = \"null\"\n").find("dbanon.toml:1:") == 0);
@@ -84,6 +84,39 @@ TEST_CASE("configured tables that never appear in the dump are reported as warni
   auto warnings = (*plan)->Warnings();
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0] == "c.toml:3:1: warning: table 'gone' (public.gone) is configured but does not appear in the dump");
+}
+
+TEST_CASE("the salt comes from --salt-file, then DBANON_SALT, then the config; short or empty salts are refused") {
+  auto config = ParseConfig("salt = \"config salt, long enough\"\n", "c.toml");
+  REQUIRE(config.ok());
+  auto s = ResolveSalt(*config, std::nullopt, nullptr);
+  REQUIRE(s.ok());
+  CHECK(**s == "config salt, long enough");
+  s = ResolveSalt(*config, std::nullopt, "environment salt 0123");
+  REQUIRE(s.ok());
+  CHECK(**s == "environment salt 0123");
+  s = ResolveSalt(*config, std::nullopt, "");
+  REQUIRE_FALSE(s.ok());
+  CHECK(std::string(s.status().message()).find("DBANON_SALT is empty") != std::string::npos);
+  s = ResolveSalt(*config, std::nullopt, "short");
+  REQUIRE_FALSE(s.ok());
+  CHECK(std::string(s.status().message()).find("short") == std::string::npos);  // never the salt itself
+  auto none = ParseConfig("[tables.t]\nc = \"md5\"\n", "c.toml");
+  REQUIRE(none.ok());
+  s = ResolveSalt(*none, std::nullopt, nullptr);
+  REQUIRE(s.ok());
+  CHECK_FALSE(s->has_value());
+  auto empty = ParseConfig("salt = \"\"\n", "c.toml");
+  REQUIRE(empty.ok());
+  s = ResolveSalt(*empty, std::nullopt, nullptr);
+  REQUIRE_FALSE(s.ok());
+  CHECK(std::string(s.status().message()).find("c.toml:1:8: 'salt' is empty") == 0);
+  auto both = ParseConfig("salt = \"0123456789abcdefg\"\nsalt_file = \"x\"\n", "c.toml");
+  REQUIRE_FALSE(both.ok());
+  CHECK(std::string(both.status().message()).find("c.toml:2:1: ") == 0);
+  s = ResolveSalt(*config, std::string("/nonexistent/salt.txt"), nullptr);
+  REQUIRE_FALSE(s.ok());
+  CHECK(std::string(s.status().message()) == "/nonexistent/salt.txt: cannot read the salt file");
 }
 
 }  // namespace
