@@ -23,6 +23,7 @@ std::string_view DumpFormatName(DumpFormat format) {
 
 DumpFormat DetectDumpFormat(std::string_view head) {
   auto starts = [](std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; };
+  head = head.substr(0, kDetectBytes);
   if (starts(head, "\xEF\xBB\xBF")) head.remove_prefix(3);  // a UTF-8 byte order mark
   // The tools' banners (docs/formats.md A.1, C.1, D).
   if (starts(head, "-- MySQL dump") || starts(head, "-- MariaDB dump") || starts(head, "/*M!999999") ||

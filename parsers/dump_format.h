@@ -26,7 +26,14 @@ enum class DumpFormat { kPostgres, kMySql, kSqlite };
 std::optional<DumpFormat> ParseDumpFormat(std::string_view name);
 std::string_view DumpFormatName(DumpFormat format);
 
-// The format of a dump that starts with `head` (a few KiB are enough).
+// How much of a plain dump DetectDumpFormat reads: callers pass exactly the
+// first kDetectBytes bytes (or the whole input when it is shorter), however
+// the reads that brought them were cut, so that the guess depends on the
+// dump alone (issue 15 item 9: a pipe delivering 100 bytes at a time).
+inline constexpr size_t kDetectBytes = 256 * 1024;
+
+// The format of a dump that starts with `head`; only its first kDetectBytes
+// bytes are looked at.
 DumpFormat DetectDumpFormat(std::string_view head);
 
 // A framer for `format`; `resolver` must outlive it.

@@ -301,7 +301,19 @@ int Main(int argc, char** argv) {
     }
     return report();
   }
-  std::unique_ptr<Framer> framer = MakeFramer(format.value_or(DetectDumpFormat(head)), plan->get());
+  if (!format.has_value()) {
+    // The guess reads a fixed prefix, never "what the first read returned".
+    while (head.size() < kDetectBytes) {
+      auto n = in->Read(&head, kDetectBytes - head.size());
+      if (!n.ok()) {
+        out->Abort();
+        return Fail(n.status());
+      }
+      if (*n == 0) break;
+    }
+    format = DetectDumpFormat(head);
+  }
+  std::unique_ptr<Framer> framer = MakeFramer(*format, plan->get());
   PipelineOptions options;
   options.threads = threads;
   absl::Status s = RunPipeline(*in, std::move(head), *out, *framer, options);

@@ -34,7 +34,7 @@ def test(fn):
 def env():
     e = dict(os.environ)
     e['LC_ALL'] = 'C'
-    e.pop('DBANON_SALT', None)
+    e['DBANON_SALT'] = 'variants-io-test-salt'
     return e
 
 
@@ -199,6 +199,54 @@ def sqlite_names_in_every_quoting_the_shell_writes_are_read(d):
         if not got.startswith('anon-') or not got.endswith('@example.com'):
             errs.append(f'table {t} column {c}: not anonymized after the restore')
     return errs
+
+
+# ---------------------------------------------------------------------------
+# Item 9: the dialect is decided on the dump, not on how the reads were cut
+# ---------------------------------------------------------------------------
+
+MYSQL_BODY = (b'/*!40101 SET NAMES utf8mb4 */;\n'
+              b'DROP TABLE IF EXISTS `customer`;\n'
+              b'CREATE TABLE `customer` (\n  `id` int(11) NOT NULL,\n  `email` varchar(255) DEFAULT NULL\n'
+              b') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n'
+              b'INSERT INTO `customer` VALUES (1,\'zqxmarker1@example.invalid\'),(2,\'it\\\'s.zqxmarker@example.invalid\');\n')
+
+
+def mysql_with_comment_header(lines=40):
+    head = b'-- phpMyAdmin SQL Dump\n-- version 5.2.1\n-- https://www.phpmyadmin.net/\n--\n'
+    head += b''.join(b'-- comment line %d of the export header, long enough to matter\n' % i for i in range(lines))
+    return head + b'\n' + MYSQL_BODY
+
+
+@test
+def the_dialect_is_the_same_through_a_pipe_that_delivers_100_bytes_at_a_time(d):
+    """a MySQL dump with a 40-line comment header, read from a file or from a pipe 100 bytes at a time: the same output"""
+    dump = mysql_with_comment_header()
+    write(d, 'in.sql', dump)
+    write(d, 'cfg.toml', CFG)
+    whole = run(['-c', 'cfg.toml', '-j', '1', 'in.sql'], d)
+    if whole.returncode != 0 or b'zqxmarker' in whole.stdout:
+        return [f'from the file: exit {whole.returncode} {whole.stderr!r}']
+    p = subprocess.Popen([BIN, '-c', 'cfg.toml', '-j', '1'], cwd=d, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+    import threading
+
+    def feed():
+        for i in range(0, len(dump), 100):
+            p.stdin.write(dump[i:i + 100])
+            p.stdin.flush()
+            time.sleep(0.002)
+        p.stdin.close()
+    t = threading.Thread(target=feed)
+    t.start()
+    out, err = p.stdout.read(), p.stderr.read()
+    t.join()
+    p.wait(timeout=TIMEOUT)
+    if p.returncode != 0:
+        return [f'through the pipe: exit {p.returncode}: {err.decode(errors="replace")}']
+    if out != whole.stdout:
+        return ['through the pipe the output differs from the output read from the file']
+    return []
 
 
 # ---------------------------------------------------------------------------
