@@ -1,5 +1,9 @@
 #include "parsers/dump_format.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "parsers/pg_plain_framer.h"
 #include "parsers/sql_script_framer.h"
 #include "parsers/sql_values.h"
@@ -53,12 +57,60 @@ DumpFormat DetectDumpFormat(std::string_view head) {
   return DumpFormat::kPostgres;
 }
 
-std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver) {
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// Passes a UTF-8 byte order mark at the very start of the input through as
+// raw bytes and frames the rest with `inner`, as if the mark were not there.
+// The clients skip it too (checked with the Debian 12 clients: psql strips it
+// from the first line of a UTF-8 script, see psql's mainloop.c; the mariadb
+// client and the sqlite3 shell run such a script as well).
+class BomSkippingFramer : public Framer {
+ public:
+  explicit BomSkippingFramer(std::unique_ptr<Framer> inner) : inner_(std::move(inner)) {}
+
+  absl::StatusOr<size_t> Frame(std::string_view input, bool eof, std::vector<Segment>* segments) override {
+    size_t skip = 0;
+    if (first_) {
+      const size_t n = std::min(input.size(), kUtf8Bom.size());
+      if (input.substr(0, n) == kUtf8Bom.substr(0, n)) {
+        if (n < kUtf8Bom.size() && !eof) return 0;  // too few bytes to tell
+        if (n == kUtf8Bom.size()) skip = n;
+      }
+      first_ = false;
+    }
+    if (skip == 0) return inner_->Frame(input, eof, segments);
+    segments->push_back(Segment{Segment::Kind::kRaw, 0, skip, 1, nullptr, nullptr});
+    const size_t first_new = segments->size();
+    absl::StatusOr<size_t> consumed = inner_->Frame(input.substr(skip), eof, segments);
+    if (!consumed.ok()) return consumed;
+    for (size_t i = first_new; i < segments->size(); ++i) {
+      (*segments)[i].begin += skip;
+      (*segments)[i].end += skip;
+    }
+    return *consumed + skip;
+  }
+
+  std::vector<std::string> TakeWarnings() override { return inner_->TakeWarnings(); }
+
+ private:
+  std::unique_ptr<Framer> inner_;
+  bool first_ = true;
+};
+
+std::unique_ptr<Framer> MakeDialectFramer(DumpFormat format, TableResolver* resolver) {
   switch (format) {
     case DumpFormat::kMySql: return std::make_unique<SqlScriptFramer>(MySqlDialect(), resolver);
     case DumpFormat::kSqlite: return std::make_unique<SqlScriptFramer>(SqliteDialect(), resolver);
     default: return std::make_unique<PgPlainFramer>(resolver);
   }
+}
+
+}  // namespace
+
+std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver) {
+  return std::make_unique<BomSkippingFramer>(MakeDialectFramer(format, resolver));
 }
 
 }  // namespace dbanon

@@ -36,7 +36,9 @@ inline constexpr size_t kDetectBytes = 256 * 1024;
 // bytes are looked at.
 DumpFormat DetectDumpFormat(std::string_view head);
 
-// A framer for `format`; `resolver` must outlive it.
+// A framer for `format`; `resolver` must outlive it. A UTF-8 byte order mark
+// at the start of the input is passed through unchanged and the rest is read
+// as if it were not there (what psql, mariadb and sqlite3 do).
 std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver);
 
 }  // namespace dbanon

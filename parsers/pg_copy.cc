@@ -355,11 +355,13 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
     const char* nl = static_cast<const char*>(std::memchr(rows.data() + pos, '\n', rows.size() - pos));
     size_t end = nl == nullptr ? rows.size() : static_cast<size_t>(nl - rows.data());
     std::string_view row = rows.substr(pos, end - pos);
-    if (!row.empty() && row.back() == '\r') {
-      return PositionedError(absl::StatusCode::kDataLoss, line, static_cast<int64_t>(row.size()),
-                             absl::StrCat("carriage return at the end of a row of table ", plan.table.Display(),
-                                          " (COPY data must end rows with LF only)"));
-    }
+    // A row that ends in CR LF (a dump that went through Windows or
+    // `docker exec -t`): COPY reads CR LF as the line ending when the block's
+    // first row ends that way (PostgreSQL docs, "COPY, File Formats"; a data
+    // CR is always escaped as \r). The framer checks that every row of the
+    // block ends like the first; the row is written back with its ending.
+    const bool crlf = !row.empty() && row.back() == '\r';
+    if (crlf) row.remove_suffix(1);
     if (!SplitCopyRow(row, &fields)) {
       return PositionedError(absl::StatusCode::kDataLoss, line, static_cast<int64_t>(row.size()),
                              absl::StrCat("invalid escape: backslash at the end of a row of table ",
@@ -415,6 +417,7 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
       copied = fields[p].data() + fields[p].size();
     }
     out->append(copied, row.data() + row.size() - copied);
+    if (crlf) out->push_back('\r');
     out->push_back('\n');
     ++line;
     pos = end + 1;

@@ -724,6 +724,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   copy_table_ = copy_->Table();
   copy_line_ = statement_line_;
   copy_rows_ = 0;
+  copy_eol_ = 0;
   copy_plan_ = nullptr;
   copy_drop_ = false;
   resolver_->SawTable(copy_table_);
@@ -764,6 +765,7 @@ absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bo
     prev_ = prev2_ = '\n';
     copy_plan_ = nullptr;
     copy_drop_ = false;
+    copy_eol_ = 0;
   };
   while (i < n) {
     const char* nlp = static_cast<const char*>(std::memchr(input.data() + i, '\n', n - i));
@@ -826,6 +828,20 @@ absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bo
       break;
     }
     if (copy_plan_ != nullptr) {
+      // One line ending per block, set by its first row: COPY refuses a LF
+      // row after CR LF rows ("literal newline found in data") and a CR before
+      // LF after LF rows ("literal carriage return found in data");
+      // copyfromparse.c, CopyReadLineText.
+      const int eol = !row.empty() && row.back() == '\r' ? 2 : 1;
+      if (copy_eol_ == 0) copy_eol_ = eol;
+      if (eol != copy_eol_) {
+        *pos = i;
+        return PositionedError(
+            absl::StatusCode::kDataLoss, line_, static_cast<int64_t>(row.size()) + (eol == 2 ? 0 : 1),
+            absl::StrCat("a row of table ", copy_table_.Display(), " ends with ", eol == 2 ? "CR LF" : "LF",
+                         " but the first row of its COPY block (started at line ", copy_line_, ") with ",
+                         eol == 2 ? "LF" : "CR LF", ": COPY refuses mixed line endings"));
+      }
       Emit(Segment::Kind::kRows, i, nl + 1, line_, copy_plan_);
     } else {
       Emit(pass, i, nl + 1, line_, nullptr);

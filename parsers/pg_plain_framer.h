@@ -174,6 +174,7 @@ class PgPlainFramer : public Framer {
   int64_t copy_rows_ = 0;
   bool copy_drop_ = false;  // a truncated table: rows are dropped
   bool mid_line_ = false;  // inside a long pass-through data line
+  int copy_eol_ = 0;       // rows of the block end in: 0 not seen yet, 1 LF, 2 CR LF
 
   int64_t line_ = 1;
   int64_t col_ = 1;

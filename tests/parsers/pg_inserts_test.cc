@@ -180,5 +180,44 @@ TEST_CASE("a cut-off INSERT is an error naming the table and its first line (cas
   CHECK(complete.output == "INSERT INTO public.posts (id, author) VALUES (1, '<x>');");
 }
 
+// Issue 15, item 1: a dump that went through Windows or `docker exec -t`.
+TEST_CASE("COPY rows ending in CR LF are rewritten and keep CR LF, as psql reads them") {
+  const std::string dump =
+      "SET client_encoding = 'UTF8';\r\n"
+      "COPY public.t (id, email) FROM stdin;\r\n"
+      "1\ta@example.invalid\r\n"
+      "2\t\\N\r\n"
+      "3\tb\\tc@example.invalid\r\n"
+      "\\.\r\n";
+  for (size_t chunk : {size_t{1}, size_t{3}, dump.size() + 1}) {
+    TestResolver r;
+    r.Add(TableName{"public", "t"}, Wrap("email"));
+    PgPlainFramer framer(&r);
+    Run run = FrameAndRewrite(framer, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output ==
+          "SET client_encoding = 'UTF8';\r\n"
+          "COPY public.t (id, email) FROM stdin;\r\n"
+          "1\t<a@example.invalid>\r\n"
+          "2\t\\N\r\n"
+          "3\t<b\\tc@example.invalid>\r\n"
+          "\\.\r\n");
+  }
+}
+
+TEST_CASE("a COPY block whose rows mix LF and CR LF endings is refused at the first row that differs, as COPY does") {
+  for (const char* rows : {"1\ta@example.invalid\r\n2\tb@example.invalid\n", "1\ta@example.invalid\n2\tb@example.invalid\r\n"}) {
+    const std::string dump = std::string("COPY public.t (id, email) FROM stdin;\n") + rows + "\\.\n";
+    TestResolver r;
+    r.Add(TableName{"public", "t"}, Wrap("email"));
+    PgPlainFramer framer(&r);
+    Run run = FrameAndRewrite(framer, dump, dump.size() + 1);
+    REQUIRE_FALSE(run.status.ok());
+    CHECK(std::string(run.status.message()).rfind("3:", 0) == 0);
+    CHECK(std::string(run.status.message()).find("mixed line endings") != std::string::npos);
+    CHECK(std::string(run.status.message()).find("b@example") == std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace dbanon

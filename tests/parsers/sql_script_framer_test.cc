@@ -516,6 +516,37 @@ TEST_CASE("SQL command words, and what an unknown one's message shows") {
   CHECK(UnknownCommandMessage(std::string(30, 'a'), ';') == "an unknown SQL command");
 }
 
+TEST_CASE("a UTF-8 byte order mark before a dump of each dialect is passed through and the rest read as without it") {
+  const std::string bom = "\xEF\xBB\xBF";
+  struct Case {
+    std::string dump;
+    std::string table;
+  };
+  const Case cases[] = {
+      {"-- MariaDB dump 10.19\nCREATE TABLE `t` (\n  `id` int(11),\n  `email` varchar(40)\n);\n"
+       "INSERT INTO `t` VALUES (1,'a@example.invalid');\n",
+       "t"},
+      {"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE t(id, email);\n"
+       "INSERT INTO t VALUES(1,'a@example.invalid');\nCOMMIT;\n",
+       "t"},
+      {"SET client_encoding = 'UTF8';\nCOPY public.t (id, email) FROM stdin;\n1\ta@example.invalid\n\\.\n", ""},
+  };
+  for (const Case& c : cases) {
+    const std::string dump = bom + c.dump;
+    CAPTURE(dump);
+    CHECK(DetectDumpFormat(dump) == DetectDumpFormat(c.dump));
+    for (size_t chunk : {size_t{1}, size_t{2}, size_t{4}, dump.size() + 1}) {
+      TestResolver r;
+      r.Add(c.table.empty() ? TableName{"public", "t"} : T(c.table), Wrap("email"));
+      std::unique_ptr<Framer> framer = MakeFramer(DetectDumpFormat(dump), &r);
+      Run run = FrameAndRewrite(*framer, dump, chunk);
+      REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+      CHECK(run.output.substr(0, 3) == bom);
+      CHECK(run.output.find("<a@example.invalid>") != std::string::npos);  // the row was rewritten
+    }
+  }
+}
+
 TEST_CASE("the dump format is detected from its first lines") {
   CHECK(DetectDumpFormat("-- MySQL dump 10.13  Distrib 8.0.34\n") == DumpFormat::kMySql);
   CHECK(DetectDumpFormat("/*M!999999\\- enable the sandbox mode */ \n-- MariaDB dump") == DumpFormat::kMySql);
