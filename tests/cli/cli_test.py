@@ -1642,10 +1642,18 @@ case('COPY in CSV format of a configured table is refused (exit 3)', dump=Dump(d
      b'COPY public.customer (id, email) FROM stdin WITH (FORMAT csv);\n'
      b'1SECRETMARKER,SECRETMARKERCFG1@example.invalid\n'
      b'\\.\n')), config=ERR_CFG, rc=3, checks=[err_at('in.sql', 1, ['customer']), no_cfg_secret_in_stdout()])
-case('CRLF row ends in a configured COPY block are refused (exit 3)', dump=Dump(data=(
+case('CRLF row ends in a configured COPY block are read and written back with CR LF (issue 15)', dump=Dump(data=(
      b'COPY public.customer (id, email) FROM stdin;\r\n'
      b'1SECRETMARKER\tSECRETMARKERCFG1@example.invalid\r\n'
-     b'\\.\r\n')), config=ERR_CFG, rc=3, checks=[err_at('in.sql', 2, ['customer']), no_cfg_secret_in_stdout()])
+     b'\\.\r\n')), config=ERR_CFG, rc=0, structure=False,
+     checks=[no_cfg_secret_in_stdout(), stdout_re(r'^COPY public.customer \(id, email\) FROM stdin;\r\n'
+                                                  r'1SECRETMARKER\t[^\t\r\n]+@[^\t\r\n]+\r\n\\\.\r\n$')])
+case('a configured COPY block mixing CR LF and LF rows is refused at the row that differs (exit 3), as COPY does',
+     dump=Dump(data=(
+     b'COPY public.customer (id, email) FROM stdin;\n'
+     b'1SECRETMARKER\tSECRETMARKERCFG1@example.invalid\r\n'
+     b'2SECRETMARKER\tSECRETMARKERCFG1@example.invalid\n'
+     b'\\.\n')), config=ERR_CFG, rc=3, checks=[err_at('in.sql', 3, ['customer']), no_cfg_secret_in_stdout()])
 case('COPY header spellings: lower case, STDIN, quoted names, columns in another order', dump=D(r"""
 copy public.customer (id, email) from stdin;
 1⇥«e|lower.case@example.invalid»
