@@ -30,7 +30,7 @@ sys.path.insert(0, HERE)
 
 from pg_roundtrip_test import Reporter  # noqa: E402
 
-SALT = "variants-salt"
+SALT = "variants-test-salt-0123456789"
 EMAILS = ["ann.lee@example.invalid", "o'hara@example.invalid", "back\\slash@example.invalid",
           "üñî-mail@example.invalid", "tab\tin@example.invalid"]
 CONFIG = 'salt = "%s"\n\n[tables.customer]\nemail = "email"\n' % SALT
