@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "src/string_view_compat.h"
+#include "src/yaml_config.h"
 
 namespace dbanon {
 namespace {
@@ -254,12 +255,19 @@ absl::StatusOr<std::optional<std::string>> ResolveSalt(const Config& config,
   return std::optional<std::string>();
 }
 
-absl::StatusOr<Config> LoadConfig(const std::string& path) {
+absl::StatusOr<Config> LoadConfig(const std::string& path) { return LoadConfig(path, std::nullopt); }
+
+absl::StatusOr<Config> LoadConfig(const std::string& path, const std::optional<std::string>& connection) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));
+  if (LooksLikeYamlConfig(path, text.str())) return ParseYamlConfig(text.str(), path, connection);
+  if (connection.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": --connection chooses a connection of a DbToolsBundle YAML config; this is TOML"));
+  }
   return ParseConfig(text.str(), path);
 }
 

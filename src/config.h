@@ -65,8 +65,12 @@ struct Config {
   std::vector<TableConfig> tables;
 };
 
-// Reads and parses the config file at `path`.
+// Reads and parses the config file at `path`: DbToolsBundle YAML when the
+// name ends in .yaml/.yml or the text reads as YAML (src/yaml_config.h),
+// else TOML. `connection` (--connection) picks a connection of a YAML config;
+// on TOML it is an error.
 absl::StatusOr<Config> LoadConfig(const std::string& path);
+absl::StatusOr<Config> LoadConfig(const std::string& path, const std::optional<std::string>& connection);
 // Parses config text; `path` is only used in messages.
 absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& path);
 

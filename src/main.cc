@@ -49,7 +49,11 @@ constexpr char kUsage[] =
     "standard input when absent or '-'), rewrites the columns configured in\n"
     "CONFIG, and writes the dump (OUTPUT, or standard output).\n"
     "\n"
-    "  -c, --config FILE    configuration (default ./dbanon.toml)\n"
+    "  -c, --config FILE    configuration (default ./dbanon.toml): TOML, or DbToolsBundle\n"
+    "                       YAML (.yaml/.yml: db_tools.config.yaml, Symfony's\n"
+    "                       db_tools.yaml or an anonymization file)\n"
+    "      --connection NAME  the DbToolsBundle connection whose anonymization is\n"
+    "                       used (default: 'default', or the only one)\n"
     "  -o, --output FILE    write FILE atomically; nothing is left there on failure\n"
     "  -j, --threads N      worker threads (default: number of cores; 1: one thread does all)\n"
     "  -v, --verbose        print rows per table on standard error at the end\n"
@@ -159,7 +163,8 @@ int Main(int argc, char** argv) {
   std::optional<CompressionSpec> compress;
   std::optional<DumpFormat> format;
   std::optional<std::string> salt_file;
-  enum { kVersion = 1000, kCompress, kFormat, kSaltFile };
+  std::optional<std::string> connection;
+  enum { kVersion = 1000, kCompress, kFormat, kSaltFile, kConnection };
   static const struct option kLong[] = {
       {"config", required_argument, nullptr, 'c'}, {"output", required_argument, nullptr, 'o'},
       {"threads", required_argument, nullptr, 'j'}, {"verbose", no_argument, nullptr, 'v'},
@@ -167,6 +172,7 @@ int Main(int argc, char** argv) {
       {"compress", required_argument, nullptr, kCompress},
       {"format", required_argument, nullptr, kFormat},
       {"salt-file", required_argument, nullptr, kSaltFile},
+      {"connection", required_argument, nullptr, kConnection},
       {nullptr, 0, nullptr, 0},
   };
   opterr = 0;
@@ -185,6 +191,7 @@ int Main(int argc, char** argv) {
       case 'h': std::cout << kUsage; return kExitOk;
       case kVersion: std::cout << "dbanon " << DBANON_VERSION << "\n"; return kExitOk;
       case kSaltFile: salt_file = optarg; break;
+      case kConnection: connection = optarg; break;
       case kFormat:
         format = ParseDumpFormat(optarg);
         if (!format.has_value()) {
@@ -220,7 +227,7 @@ int Main(int argc, char** argv) {
   }
   std::string input_path = args.empty() ? "-" : args[0];
 
-  auto config = LoadConfig(config_path);
+  auto config = LoadConfig(config_path, connection);
   if (!config.ok()) {
     if (config.status().code() == absl::StatusCode::kNotFound) return Fail(absl::InvalidArgumentError(config.status().message()));
     return Fail(config.status());

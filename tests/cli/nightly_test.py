@@ -11,6 +11,7 @@ failure.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,197 @@ def _(d):
            errs, a)
     expect(a.stdout != b.stdout, 'two runs without a salt give different outputs', errs)
     expect(b'zqxmarker' not in a.stdout, 'no original value in the output', errs)
+    return errs
+
+# --------------------------------------------------------------------------- DbToolsBundle YAML
+
+# DbToolsBundle's sample anonymization file (makinacorpus/DbToolsBundle
+# config/anonymizations.sample.yaml), rewritten here from its documented shape: a
+# bare file, table -> target -> spec, bare names and {anonymizer, options}, a
+# multi-column address whose options map parts to columns.
+SAMPLE_YAML = """\
+# Anonymize a table named `user`
+user:
+    # anonymizers without options
+    prenom: fr-fr.firstname
+    nom: fr-fr.lastname
+    # with options
+    age:
+        anonymizer: integer
+        options: {min: 0, max: 99}
+    email:
+        anonymizer: email
+        options: {domain: 'toto.com'}
+    level:
+        anonymizer: string
+        options: {sample: ['none', 'bad', 'good', 'expert']}
+    # columns street, zip_code, city and country filled with one coherent address
+    address:
+        anonymizer: address
+        options:
+            street_address: 'street'
+            # secondary_address:
+            postal_code: 'zip_code'
+            locality: 'city'
+            # region:
+            country: 'country'
+"""
+SAMPLE_TOML = """\
+[tables.user]
+prenom = "fr-fr.firstname"
+nom = "fr-fr.lastname"
+age = { anonymizer = "integer", options = { min = 0, max = 99 } }
+email = { anonymizer = "email", options = { domain = "toto.com" } }
+level = { anonymizer = "string", options = { sample = ["none", "bad", "good", "expert"] } }
+[tables.user.address]
+anonymizer = "address"
+options = { street_address = "street", postal_code = "zip_code", locality = "city", country = "country" }
+"""
+SAMPLE_SQL = """\
+CREATE TABLE user (id integer PRIMARY KEY, prenom text, nom text, age integer, email text, level text,
+                   street text, zip_code text, city text, country text, other text);
+INSERT INTO user VALUES (1, 'zqxmarkerA', 'zqxmarkerB', 41, 'zqxmarker1@mail.invalid', 'zqxmarkerL',
+                         'zqxmarkerS', 'zqxmarkerZ', 'zqxmarkerC', 'zqxmarkerK', 'kept as is');
+INSERT INTO user VALUES (2, NULL, 'Dupont', NULL, NULL, 'good', '1 rue X', '75001', 'Paris', 'France', NULL);
+"""
+
+# The realistic example of shared/docs/dbtoolsbundle.md (standalone flavour), with
+# the backup-side keys that dbanon ignores.
+REAL_YAML = """\
+connections: "pgsql://app:secret@db:5432/shop?version=16.0"
+backup_excluded_tables: ['audit_log']
+anonymization:
+  default:
+    customer:
+      email: email                                  # bare form
+      first_name: firstname
+      last_name: fr-fr.lastname
+      password: {anonymizer: password, options: {algorithm: auto, password: 'dev'}}
+      birth_date: {anonymizer: date, options: {delta: '2 month', format: date}}
+      loyalty_points: {anonymizer: integer, options: {percent: 20}}
+      postal: {anonymizer: address, options: {street_address: street, postal_code: zip, locality: city, country: country}}
+      bank: {anonymizer: iban-bic, options: {iban: iban, bic: bic, country: DE, sample_size: 5000}}
+    order:
+      note: {anonymizer: lorem, options: {words: 8}}
+      gift_message: {anonymizer: pattern, options: {pattern: 'Hi {firstname}, [1,9] items shipped to {address:locality}'}}
+      level: {anonymizer: string, options: {sample: [bronze, silver, gold]}}
+"""
+REAL_TOML = """\
+[tables.customer]
+email = "email"
+first_name = "firstname"
+last_name = "fr-fr.lastname"
+password = { anonymizer = "password", options = { algorithm = "auto", password = "dev" } }
+birth_date = { anonymizer = "date", options = { delta = "2 month", format = "date" } }
+loyalty_points = { anonymizer = "integer", options = { percent = 20 } }
+postal = { anonymizer = "address", options = { street_address = "street", postal_code = "zip", locality = "city", country = "country" } }
+bank = { anonymizer = "iban-bic", options = { iban = "iban", bic = "bic", country = "DE", sample_size = 5000 } }
+[tables.order]
+note = { anonymizer = "lorem", options = { words = 8 } }
+gift_message = { anonymizer = "pattern", options = { pattern = "Hi {firstname}, [1,9] items shipped to {address:locality}" } }
+level = { anonymizer = "string", options = { sample = ["bronze", "silver", "gold"] } }
+"""
+REAL_SQL = """\
+CREATE TABLE customer (id integer PRIMARY KEY, email text, first_name text, last_name text, password text,
+  birth_date text, loyalty_points integer, street text, zip text, city text, country text, iban text, bic text);
+INSERT INTO customer VALUES (1, 'zqxmarker1@shop.invalid', 'zqxmarkerF', 'zqxmarkerL', 'zqxmarkerP', '1980-02-29',
+  1234, 'zqxmarkerS', 'zqxmarkerZ', 'zqxmarkerC', 'zqxmarkerK', 'FR7630006000011234567890189', 'zqxmarkerB');
+INSERT INTO customer VALUES (2, NULL, 'Ann', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+CREATE TABLE "order" (id integer PRIMARY KEY, customer_id integer, note text, gift_message text, level text);
+INSERT INTO "order" VALUES (1, 1, 'zqxmarkerN', 'zqxmarkerG', 'zqxmarkerV');
+"""
+
+
+def sqlite_dump(d, name, sql):
+    db = os.path.join(d, name + '.db')
+    subprocess.run(['sqlite3', db], input=sql.encode(), check=True)
+    return write(d, name + '.sql', subprocess.run(['sqlite3', db, '.dump'], check=True, capture_output=True).stdout)
+
+
+def same_output(d, dump, toml_name, yaml_args, markers_from, errs, env=None):
+    env = dict(env or {}, DBANON_SALT=SALT)
+    ref = run(['-c', toml_name, dump], d, env)
+    expect(ref.returncode == 0, f'{toml_name}: exit 0', errs, ref)
+    got = run(yaml_args + [dump], d, env)
+    expect(got.returncode == 0 and got.stderr == b'', f'{" ".join(yaml_args)}: exit 0, no message', errs, got)
+    expect(got.stdout == ref.stdout, f'{" ".join(yaml_args)}: the same output as {toml_name}', errs)
+    expect(b'zqxmarker' not in got.stdout, f'{" ".join(yaml_args)}: no original value in the output', errs)
+    restored = subprocess.run(['sqlite3', os.path.join(d, 'restored-%d.db' % len(os.listdir(d)))],
+                              input=got.stdout, capture_output=True)
+    expect(restored.returncode == 0 and restored.stderr == b'', 'the output restores with sqlite3', errs)
+    return got
+
+
+@test('DbToolsBundle\'s sample anonymization file (YAML) gives the same output as the equivalent TOML (sqlite3 .dump)')
+def _(d):
+    if not shutil.which('sqlite3'):
+        return 'SKIP'
+    errs = []
+    dump = sqlite_dump(d, 'user', SAMPLE_SQL)
+    write(d, 'anon.toml', SAMPLE_TOML)
+    write(d, 'config/anonymizations.sample.yaml', SAMPLE_YAML)
+    write(d, 'anonymization.conf', SAMPLE_YAML)   # no extension: recognised by its content
+    same_output(d, dump, 'anon.toml', ['-c', 'config/anonymizations.sample.yaml'], None, errs)
+    same_output(d, dump, 'anon.toml', ['-c', 'anonymization.conf'], None, errs)
+    return errs
+
+
+@test('the realistic DbToolsBundle config, in its three shapes and with --connection, gives the TOML output')
+def _(d):
+    if not shutil.which('sqlite3'):
+        return 'SKIP'
+    errs = []
+    dump = sqlite_dump(d, 'shop', REAL_SQL)
+    write(d, 'anon.toml', REAL_TOML)
+    write(d, 'db_tools.config.yaml', REAL_YAML)
+    tables = REAL_YAML.split('  default:\n', 1)[1]
+    bare = ''.join(line[4:] + '\n' for line in tables.splitlines())
+    write(d, 'anon/shop.yaml', bare)
+    write(d, 'files.config.yaml', 'anonymization_files: anon/shop.yaml\n')
+    write(d, 'map.config.yaml', 'anonymization_files:\n  default: anon/none.yaml\n  shop: anon/shop.yaml\n')
+    sym = 'db_tools:\n' + ''.join('    ' + line + '\n' for line in REAL_YAML.splitlines())
+    write(d, 'config/packages/db_tools.yaml', sym)
+    two = REAL_YAML.replace('  default:\n', '  shop:\n') + '  other:\n    customer:\n      email: md5\n'
+    write(d, 'two.yml', two)
+    for args in (['-c', 'db_tools.config.yaml'], ['-c', 'anon/shop.yaml'], ['-c', 'files.config.yaml'],
+                 ['-c', 'map.config.yaml', '--connection', 'shop'], ['-c', 'config/packages/db_tools.yaml'],
+                 ['-c', 'two.yml', '--connection', 'shop']):
+        same_output(d, dump, 'anon.toml', args, None, errs)
+    p = run(['-c', 'two.yml', dump], d, {'DBANON_SALT': SALT})
+    expect(p.returncode == 2 and p.stderr.startswith(b'two.yml:4:3: ') and b'--connection' in p.stderr,
+           'two connections and no --connection: exit 2, the choice asked for', errs, p)
+    p = run(['-c', 'two.yml', '--connection', 'prod', dump], d, {'DBANON_SALT': SALT})
+    expect(p.returncode == 2 and b"connection 'prod'" in p.stderr, 'an unknown --connection: exit 2', errs, p)
+    return errs
+
+
+@test('what dbanon cannot do in a DbToolsBundle YAML config is an error at FILE:LINE:COL naming table and target')
+def _(d):
+    errs = []
+    write(d, 'in.sql', DUMP)
+    cases = (
+        ('faker.* with a suggestion', 'customer:\n  email: {anonymizer: faker.method, options: {method: safeEmail}}\n',
+         b"c.yaml:2:23: table 'customer', target 'email': anonymizer 'faker.method'", b"replace with 'email'"),
+        ('a custom PHP anonymizer', 'customer:\n  note:\n    anonymizer: my_company_name\n',
+         b"c.yaml:3:17: table 'customer', target 'note': anonymizer 'my_company_name' is not built in", b'PHP'),
+        ('an option DbToolsBundle ignores (typo)', 'customer:\n  note: {anonymizer: lorem, options: {paragaphs: 2}}\n',
+         b"c.yaml:2:9: table 'customer', key 'note': unknown option 'paragaphs'", b''),
+        ('a key besides anonymizer and options', 'customer:\n  note: {anonymizer: lorem, target: table}\n',
+         b"c.yaml:2:29: table 'customer', target 'note': unknown key 'target'", b''),
+        ('a target given twice', 'customer:\n  email: email\n  email: md5\n',
+         b"c.yaml:3:3: table 'customer': target 'email' is given twice", b''),
+        ('a YAML syntax error', 'customer:\n  email: [email\n', b'c.yaml:', b'invalid YAML'),
+        ('an unknown top-level key of a config', 'anonymisation:\n  default: {}\nconnections: x\n',
+         b"c.yaml:1:1: unknown key 'anonymisation'", b''),
+        ('a column missing from the dump', 'customer:\n  emial: email\n', b'in.sql:9:1: ', b"configured (c.yaml:2)"),
+    )
+    for name, text, prefix, extra in cases:
+        write(d, 'c.yaml', text)
+        p = run(['-c', 'c.yaml', '-o', 'out.sql', 'in.sql'], d, {'DBANON_SALT': SALT})
+        expect(p.returncode == 2, f'{name}: exit 2', errs, p)
+        expect(p.stderr.startswith(prefix) and extra in p.stderr, f'{name}: message {prefix!r}...{extra!r}', errs, p)
+        expect(b'zqxmarker' not in p.stderr and not os.path.exists(os.path.join(d, 'out.sql')),
+               f'{name}: no value quoted, nothing at -o', errs)
     return errs
 
 
