@@ -189,8 +189,14 @@ class ZstdCompressor : public StreamCompressor {
     if (c_ == nullptr) return absl::InternalError("zstd: cannot create a compression context");
     int l = level == CompressionSpec::kDefaultLevel ? ZSTD_CLEVEL_DEFAULT : level;
     ZSTD_CCtx_setParameter(c_, ZSTD_c_compressionLevel, l);
-    // Without multithreading support in the library this fails harmlessly.
-    if (workers > 1) ZSTD_CCtx_setParameter(c_, ZSTD_c_nbWorkers, workers);
+    // libzstd's multithreaded mode writes the same bytes for every number of
+    // workers, but not the same bytes as its single-threaded mode (zstd(1),
+    // --single-thread): so a stream that may run with several workers always
+    // runs in that mode, with at least one worker, for the same output at
+    // every -j (issue 15 item 11). Without multithreading support in the
+    // library this fails harmlessly, and the output is the same at every -j
+    // again.
+    if (workers >= 1) ZSTD_CCtx_setParameter(c_, ZSTD_c_nbWorkers, workers);
     return absl::OkStatus();
   }
   absl::Status Compress(std::string_view in, bool final, std::string* out) override {

@@ -88,11 +88,13 @@ class Decompressor {
 
 class StreamCompressor {
  public:
-  // `workers` > 1 lets zstd compress on that many threads of its own (one
-  // frame still); the other codecs ignore it.
+  // `workers` >= 1 lets zstd compress on that many threads of its own (one
+  // frame still), in libzstd's multithreaded mode, whose bytes are the same
+  // for every `workers` >= 1; 0 compresses on the calling thread, in the
+  // single-threaded mode, whose bytes differ. The other codecs ignore it.
   // REQUIRES: spec.algorithm != kNone.
   static absl::StatusOr<std::unique_ptr<StreamCompressor>> Create(const CompressionSpec& spec, Container container,
-                                                                  int workers = 1);
+                                                                  int workers = 0);
   virtual ~StreamCompressor() = default;
   // Appends the compressed form of `in` to `*out`. Output may lag behind
   // input (the codec buffers); `final` ends the stream.

@@ -250,6 +250,32 @@ def the_dialect_is_the_same_through_a_pipe_that_delivers_100_bytes_at_a_time(d):
 
 
 # ---------------------------------------------------------------------------
+# Item 11: the same bytes at every -j, compressed too
+# ---------------------------------------------------------------------------
+
+@test
+def a_compressed_output_has_the_same_bytes_at_every_thread_count(d):
+    """--compress zstd, gzip and lz4 (and -o out.sql.zst): the same bytes at -j1, -j2 and -j3"""
+    rows = b''.join(b'%d\tuser%d@example.invalid\n' % (i, i * 7) for i in range(60000))
+    write(d, 'in.sql', PG_DUMP.replace(b'1\tzqxmarker@example.invalid\n', rows))
+    write(d, 'cfg.toml', CFG)
+    errs = []
+    for spec in ('zstd', 'zstd:1', 'gzip', 'lz4', 'suffix'):
+        outs = []
+        for j in (1, 2, 3):
+            name = f'out{j}.sql.zst' if spec == 'suffix' else f'out{j}'
+            args = [] if spec == 'suffix' else ['--compress', spec]
+            r = run(['-c', 'cfg.toml', '-j', str(j), '-o', name, 'in.sql'] + args, d)
+            if r.returncode != 0:
+                errs.append(f'{spec} -j{j}: exit {r.returncode}: {r.stderr!r}')
+                continue
+            outs.append(open(os.path.join(d, name), 'rb').read())
+        if len(set(outs)) != 1:
+            errs.append(f'{spec}: {len(set(outs))} different outputs for -j1, -j2, -j3')
+    return errs
+
+
+# ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
 
