@@ -50,6 +50,12 @@ struct RowPlan {
   struct ColumnInfo {
     bool numeric = false;                  // a number type: values are bare literals
     bool generated = false;                // GENERATED ALWAYS AS / AS (...)
+    // A generated column whose expression reads a configured column
+    // (directly or through another such column): INSERT rewriters write the
+    // keyword DEFAULT in its place, so the server recomputes it from the
+    // anonymized values and the dumped value (derived from the original)
+    // goes. Such a column is also marked in `configured`, without a step.
+    bool write_default = false;
     std::vector<std::string> enum_labels;  // MySQL ENUM('a','b'): the only values allowed
     // varchar(n)/char(n) length or integer range: the rewriters fit every
     // replacement to it (FitView), so the dump loads back.

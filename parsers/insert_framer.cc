@@ -276,6 +276,54 @@ bool OneEditApart(std::string_view a, std::string_view b) {
   return n - i - j <= 1 && m - i - j <= 1;
 }
 
+
+bool SameColumnName(std::string_view a, std::string_view b) {
+  // MySQL column names are case-insensitive; for PostgreSQL a false match
+  // only makes a generated column DEFAULT, which the server recomputes.
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) != absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Marks the generated columns of `plan` whose expression reads a configured
+// column, directly or through another generated column (issue 11, part 2):
+// mariadb-dump writes their values, computed from the original data.
+void MarkDerivedGeneratedColumns(const std::vector<const ColumnDef*>& ddl, RowPlan* plan) {
+  std::vector<std::string> tainted;
+  for (size_t i = 0; i < plan->num_columns; ++i) {
+    if (plan->configured[i] && !plan->truncate) tainted.push_back(plan->column_names[i]);
+  }
+  if (tainted.empty()) return;
+  std::vector<bool> derived(ddl.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t k = 0; k < ddl.size(); ++k) {
+      const ColumnDef* c = ddl[k];
+      if (!c->generated || derived[k]) continue;
+      bool reads = false;
+      for (const std::string& name : c->expression_names) {
+        for (const std::string& t : tainted) reads = reads || SameColumnName(name, t);
+      }
+      if (!reads) continue;
+      derived[k] = true;
+      tainted.push_back(c->name);
+      changed = true;
+    }
+  }
+  for (size_t k = 0; k < ddl.size(); ++k) {
+    if (!derived[k]) continue;
+    for (size_t i = 0; i < plan->num_columns; ++i) {
+      if (plan->column_names[i] != ddl[k]->name || plan->configured[i]) continue;
+      plan->configured[i] = true;
+      plan->column_info[i].write_default = true;
+    }
+  }
+}
+
 }  // namespace
 
 TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts) {
@@ -547,6 +595,7 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
         plan->column_info[i].limit = c->limit;
       }
     }
+    MarkDerivedGeneratedColumns(ddl, plan.get());
     // An ENUM column only takes its labels (case P11): try the anonymizer
     // on the labels now rather than fail on the first row.
     Scratch scratch;
@@ -623,7 +672,7 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
         return target;
       }
       for (size_t i = 0; i < f.num_columns; ++i) {
-        if (f.configured[i] && f.column_info[i].generated) {
+        if (f.configured[i] && f.column_info[i].generated && !f.column_info[i].write_default) {
           return absl::InvalidArgumentError(absl::StrCat("column ", f.column_names[i], " of table ",
                                                          target.table.Display(),
                                                          " is a generated column: configure the columns it is "
@@ -649,30 +698,8 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
   if (!head.has_column_list && !d.sqlite() && plain.size() != all.size()) {
     auto alt = PlanFor(target.table, plain);
     if (alt.ok()) target.alt_plan = *alt;
-    // MariaDB dumps the values of generated columns (docs/formats.md C.3):
-    // the restore recomputes them, but the dump itself still holds values
-    // derived from the columns being anonymized (case P12).
-    if (d.mysql() && !warned_[target.table]) {
-      std::vector<std::string> derived;
-      for (const ColumnDef* c : ddl) {
-        if (!c->generated) continue;
-        for (size_t i = 0; i < target.plan->num_columns; ++i) {
-          if (!target.plan->configured[i]) continue;
-          const std::string& name = target.plan->column_names[i];
-          if (std::find(c->expression_names.begin(), c->expression_names.end(), name) != c->expression_names.end() &&
-              std::find(derived.begin(), derived.end(), c->name) == derived.end()) {
-            derived.push_back(c->name);
-          }
-        }
-      }
-      if (!derived.empty()) {
-        warned_[target.table] = true;
-        warnings_.push_back(absl::StrCat("warning: table ", target.table.Display(), ": generated column(s) ",
-                                         absl::StrJoin(derived, ", "),
-                                         " are dumped with values computed from anonymized columns; the restore "
-                                         "recomputes them, but the output still holds the original values there"));
-      }
-    }
+    // MariaDB dumps the values of generated columns (docs/formats.md C.3);
+    // those computed from configured columns are written DEFAULT (PlanFor).
   }
   return target;
 }
@@ -777,6 +804,9 @@ const std::vector<InsertValuesFramer::Group>& InsertValuesFramer::GroupsFor(cons
     if (step.columns.empty()) continue;
     auto [lo, hi] = std::minmax_element(step.columns.begin(), step.columns.end());
     spans.emplace_back(*lo, *hi);
+  }
+  for (size_t i = 0; i < plan->column_info.size(); ++i) {
+    if (plan->column_info[i].write_default) spans.emplace_back(i, i);
   }
   std::sort(spans.begin(), spans.end());
   std::vector<Group> groups;

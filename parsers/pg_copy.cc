@@ -346,7 +346,10 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
   std::vector<Cell> in, res;
   std::vector<size_t> positions;  // configured positions, ascending
   for (size_t i = 0; i < plan.num_columns; ++i) {
-    if (plan.configured[i]) positions.push_back(i);
+    // A generated column (write_default) never has COPY data: PostgreSQL
+    // refuses COPY into one, so pg_dump leaves it out of the column list.
+    const bool write_default = i < plan.column_info.size() && plan.column_info[i].write_default;
+    if (plan.configured[i] && !write_default) positions.push_back(i);
   }
   out->reserve(out->size() + rows.size() + rows.size() / 4);
   int64_t line = first_line;

