@@ -31,7 +31,7 @@ ROW2 = b"(2,'b@x.test','Bob','x.test','B@X.TEST','B@X.TEST#',3)"
 # --hex-blob writes binary columns as 0x literals: upper_email as a varbinary.
 HEX_HEAD = HEAD.replace(b"`upper_email` varchar(100)", b"`upper_email` varbinary(100)")
 ROW1_HEX = ROW1.replace(b"'ZQXMARKER1@ZQXMARKER.TEST',", b"0x" + b"ZQXMARKER1@ZQXMARKER.TEST".hex().upper().encode() + b",")
-MARKERS = [b"zqxmarker", b"ZQXMARKER", b"ZQXMARKER".hex().upper().encode()]
+MARKERS = [b"zqxmarker", b"ZQXMARKER"]  # the runner also looks for their hex forms
 
 CASES = [
     {"name": "mariadb-dump default: generated columns derived from a configured column",
@@ -53,5 +53,5 @@ CASES = [
     {"name": "MySQL 8 mysqldump: generated columns left out of the column list",
      "dump": b"-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n" + HEAD.split(b"\n", 2)[2] +
              b"INSERT INTO `person` (`id`, `email`, `name`) VALUES (1,'zqxmarker1@zqxmarker.test','Ann');\n" + TAIL,
-     "config": CONFIG, "markers": MARKERS, "expect": "clean"},
+     "config": CONFIG, "markers": [b"zqxmarker"], "expect": "clean"},
 ]
