@@ -35,7 +35,7 @@ from pg_roundtrip_test import Reporter  # noqa: E402
 
 DB = "leaks"
 EMAILS = ["zqxmarker%d.o'neil@corp%d.invalid" % (i, i % 3) for i in range(1, 41)]
-CONFIG = 'salt = "leak-paths"\n[tables.person]\nemail = "email"\n'
+CONFIG = 'salt = "leak-paths-test-salt-0123"\n[tables.person]\nemail = "email"\n'
 
 SCHEMA = """
 CREATE TABLE person (
