@@ -547,7 +547,14 @@ absl::Status CopyFile(const std::string& from, const std::string& to) {
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) st = ErrnoError(errno, absl::StrCat(to, ": write error"));
+      if (n < 0 && (errno == ENOSPC || errno == EDQUOT || errno == EFBIG)) {
+        st = ErrnoError(errno, absl::StrCat(to, ": write error"));
+      } else if (n < 0) {
+        // copy_file_range's errno does not say which side failed: read and
+        // write from where it stopped, and the side that fails is named.
+        kernel_copy = false;
+        continue;
+      }
       if (n <= 0) break;
       continue;
     }

@@ -98,6 +98,35 @@ absl::StatusOr<ColumnRule> ParseRule(const std::string& path, const std::string&
   return rule;
 }
 
+// toml++'s description of a syntax error quotes the text it stopped at
+// ("unknown escape sequence '\q'", "expected '=', saw 'x'"): a character of
+// a mistyped salt. Keep what the parser expected, drop what it saw, and
+// replace any other quoted text with '...'; the position says where.
+std::string SyntaxErrorWithoutInput(std::string_view description) {
+  size_t saw = description.find(" saw ");
+  if (saw == std::string_view::npos) saw = description.find(" saw");
+  if (saw != std::string_view::npos) description = description.substr(0, saw);
+  while (!description.empty() && (description.back() == ',' || description.back() == ' ')) {
+    description.remove_suffix(1);
+  }
+  std::string out;
+  size_t i = 0;
+  while (i < description.size()) {
+    size_t q = description.find('\'', i);
+    if (q == std::string_view::npos) {
+      out.append(description.substr(i));
+      break;
+    }
+    size_t close = description.find('\'', q + 1);
+    out.append(description.substr(i, q - i));
+    if (close == std::string_view::npos) break;  // an unbalanced quote: drop the rest
+    const bool expected = out.size() >= 9 && std::string_view(out).substr(out.size() - 9) == "expected ";
+    out.append(expected ? description.substr(q, close + 1 - q) : std::string_view("'...'"));
+    i = close + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::Status ConfigError(const std::string& path, SourcePosition pos, std::string_view message) {
@@ -111,7 +140,8 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
     root = toml::parse(text, path);
   } catch (const toml::parse_error& err) {
     SourcePosition pos{static_cast<int>(err.source().begin.line), static_cast<int>(err.source().begin.column)};
-    return ConfigError(path, pos, absl::StrCat("invalid TOML: ", ToAbsl(err.description())));
+    return ConfigError(path, pos,
+                       absl::StrCat("invalid TOML: ", SyntaxErrorWithoutInput(std::string_view(err.description()))));
   }
   Config config;
   config.path = path;

@@ -320,6 +320,7 @@ int Main(int argc, char** argv) {
     }
     format = DetectDumpFormat(head);
   }
+  (*plan)->SetSchemaless(*format != DumpFormat::kPostgres);
   std::unique_ptr<Framer> framer = MakeFramer(*format, plan->get());
   PipelineOptions options;
   options.threads = threads;

@@ -101,8 +101,9 @@ std::vector<std::string> RunPlan::Warnings() const {
   std::vector<std::string> out;
   for (const auto& [name, entry] : tables_) {
     if (seen_.count(name) == 0) {
+      const TableName shown = schemaless_ && name.schema == "public" ? TableName{"", name.table} : name;
       out.push_back(absl::StrCat(config_.path, ":", entry.config->position.line, ":", entry.config->position.column,
-                                 ": warning: table '", entry.config->key, "' (", name.Display(),
+                                 ": warning: table '", entry.config->key, "' (", shown.Display(),
                                  ") is configured but does not appear in the dump"));
     }
   }

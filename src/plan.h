@@ -37,6 +37,9 @@ class RunPlan : public TableResolver {
   std::vector<std::string> Summary() const;
   // Configured tables that never appeared in the dump.
   std::vector<std::string> Warnings() const;
+  // The dump's names have no schema (MySQL, SQLite): messages name an
+  // unqualified config key's table without the `public.` it matches by.
+  void SetSchemaless(bool schemaless) { schemaless_ = schemaless; }
 
  private:
   struct TableEntry {
@@ -57,6 +60,7 @@ class RunPlan : public TableResolver {
   std::map<TableName, TableEntry> tables_;
   std::vector<std::unique_ptr<RowPlan>> row_plans_;
   std::map<TableName, Seen> seen_;
+  bool schemaless_ = false;
 };
 
 }  // namespace dbanon

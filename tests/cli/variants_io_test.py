@@ -276,6 +276,47 @@ def a_compressed_output_has_the_same_bytes_at_every_thread_count(d):
 
 
 # ---------------------------------------------------------------------------
+# Item 8: messages
+# ---------------------------------------------------------------------------
+
+@test
+def a_mysql_or_sqlite_table_is_named_without_a_schema(d):
+    """a configured table missing from a MySQL or SQLite dump is named 'salarie', not 'public.salarie'"""
+    write(d, 'cfg.toml', '[tables.salarie]\nemail = "email"\n')
+    errs = []
+    for name, dump in (('mysql', MYSQL_BODY), ('sqlite', b'PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n'
+                                                          b'CREATE TABLE t(email text);\nCOMMIT;\n')):
+        write(d, 'in.sql', dump)
+        r = run(['-c', 'cfg.toml', 'in.sql', '-o', 'out.sql'], d)
+        err = r.stderr.decode(errors='replace')
+        if r.returncode != 0 or "table 'salarie' (salarie) is configured but does not appear" not in err:
+            errs.append(f'{name}: exit {r.returncode}: {err!r}')
+        if 'public.' in err:
+            errs.append(f'{name}: a schema in a dump that has none: {err!r}')
+    return errs
+
+
+@test
+def a_toml_syntax_error_shows_no_character_of_its_line(d):
+    """a mistyped salt (bad escape, bad \\u, bare word, control character) is reported by position, quoting none of its characters"""
+    write(d, 'in.sql', PG_DUMP)
+    errs = []
+    for i, line in enumerate([b'salt = "KQJ\\XZ"', b'salt = "KQJ\\uZXZ"', b'salt = KQJXZ',
+                              b'salt = "KQJ\x01XZ"', b'salt = trKQJXZ', b'salt ? "KQJXZ"']):
+        write(d, 'cfg.toml', b'# config\n' + line + b'\n[tables.customer]\nemail = "email"\n')
+        r = run(['-c', 'cfg.toml', 'in.sql'], d)
+        err = r.stderr.decode(errors='replace')
+        if r.returncode != 2 or not err.startswith('cfg.toml:2:'):
+            errs.append(f'case {i}: exit {r.returncode}: {err!r}')
+        message = err.split('invalid TOML:', 1)[-1]
+        for ch in 'KQJXZ':
+            if ch in message:
+                errs.append(f'case {i}: the message holds a character of the line: {err!r}')
+                break
+    return errs
+
+
+# ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
 

@@ -483,6 +483,19 @@ TEST_CASE("a failed directory run leaves neither the output nor a temporary fold
         std::string::npos);
   CHECK(List(tmp.path()) == std::vector<std::string>{"in"});
 
+  // A file that cannot be read while it is copied is a read error of the
+  // input (issue 15 item 8), not a write error of the output.
+  MakeDirectoryArchive(tmp / "unreadable", a);
+  ::unlink((tmp / "unreadable/3403.dat.gz").c_str());
+  // /proc/self/mem stats as a regular file and fails to read at offset 0
+  // (EIO: nothing is mapped there), for root too.
+  REQUIRE(::symlink("/proc/self/mem", (tmp / "unreadable/3403.dat.gz").c_str()) == 0);
+  st = RunDir(tmp / "unreadable", tmp / "out");
+  CHECK_MESSAGE(std::string(st.message()).find("/unreadable/3403.dat.gz: read error") != std::string::npos,
+                st.message());
+  CHECK(std::string(st.message()).find("write error") == std::string::npos);
+  CHECK(List(tmp.path()) == std::vector<std::string>{"in", "unreadable"});
+
   REQUIRE(::mkdir((tmp / "busy").c_str(), 0700) == 0);
   WriteFile(tmp / "busy/x", "x");
   st = RunDir(tmp / "in", tmp / "busy");
