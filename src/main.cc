@@ -28,6 +28,7 @@
 #include "src/config.h"
 #include "src/io.h"
 #include "src/pipeline.h"
+#include "src/tar_archive.h"
 #include "src/plan.h"
 
 namespace dbanon {
@@ -145,11 +146,7 @@ std::string RandomSalt() {
 // Refuses inputs this version cannot read instead of passing them through:
 // passing through what was not parsed would leak the data.
 absl::Status CheckFormat(std::string_view head) {
-  auto starts = [&](std::string_view magic) { return head.substr(0, magic.size()) == magic; };
   if (DetectCompressedStream(head)) return absl::UnimplementedError("the input is compressed twice");
-  if (starts(std::string_view("toc.dat\0", 8))) {
-    return absl::UnimplementedError("pg_dump -Ft (tar) archives are not supported: use -Fc or -Fd");
-  }
   return absl::OkStatus();
 }
 
@@ -270,7 +267,7 @@ int Main(int argc, char** argv) {
   if (!in.ok()) return Fail(in.status());
   std::string head;
   auto read_head = [&]() -> absl::Status {
-    while (head.size() < 64) {
+    while (head.size() < 512) {  // a tar header block
       auto n = in->Read(&head, 1 << 16);
       if (!n.ok()) return n.status();
       if (*n == 0) break;
@@ -299,6 +296,24 @@ int Main(int argc, char** argv) {
     outer = CompressionSpec{*a, CompressionSpec::kDefaultLevel};
   }
   if (outer.has_value()) *out = CompressingOutput(std::move(*out), *outer, threads);
+  if (LooksLikeTar(head)) {  // pg_dump -Ft
+    std::string scratch = ".";
+    if (output != "-") {
+      size_t slash = output.rfind('/');
+      scratch = slash == std::string::npos ? "." : (slash == 0 ? "/" : output.substr(0, slash));
+    } else if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != '\0') {
+      scratch = tmp;
+    } else {
+      scratch = "/tmp";
+    }
+    absl::Status s = RunTarArchive(*in, std::move(head), *out, **plan, archive_options, scratch);
+    if (s.ok()) s = out->Commit();
+    if (!s.ok()) {
+      out->Abort();
+      return Fail(s);
+    }
+    return report();
+  }
   if (archive) {
     absl::Status s = RunCustomArchive(*in, std::move(head), *out, **plan, archive_options);
     if (s.ok()) s = out->Commit();

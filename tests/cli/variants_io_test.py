@@ -317,6 +317,46 @@ def a_toml_syntax_error_shows_no_character_of_its_line(d):
 
 
 # ---------------------------------------------------------------------------
+# Item 7: tar archives (the pg_dump -Ft round trip is in tests/integration/pg_archive_test.py)
+# ---------------------------------------------------------------------------
+
+@test
+def a_tar_that_is_not_a_pg_dump_archive_is_refused_as_such(d):
+    """a tar archive without toc.dat, and a pg_dump tar cut off, are refused (exit 3, byte position, nothing at -o)"""
+    import io
+    import tarfile
+    write(d, 'cfg.toml', CFG)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as t:
+        data = PG_DUMP
+        info = tarfile.TarInfo('dump.sql')
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    write(d, 'notpg.tar', buf.getvalue())
+    errs = []
+    r = run(['-c', 'cfg.toml', 'notpg.tar', '-o', 'out.tar'], d)
+    err = r.stderr.decode(errors='replace')
+    if r.returncode != 3 or 'notpg.tar:byte 0: not a pg_dump tar archive: no toc.dat' not in err:
+        errs.append(f'exit {r.returncode}: {err!r}')
+    if os.path.exists(os.path.join(d, 'out.tar')):
+        errs.append('an output file was left')
+    # A tar whose toc.dat member is cut off.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as t:
+        info = tarfile.TarInfo('toc.dat')
+        info.size = 4000
+        t.addfile(info, io.BytesIO(b'PGDMP' + b'\0' * 3995))
+    write(d, 'cut.tar', buf.getvalue()[:2000])
+    r = run(['-c', 'cfg.toml', 'cut.tar', '-o', 'out.tar'], d)
+    err = r.stderr.decode(errors='replace')
+    if r.returncode != 3 or 'cut.tar:byte ' not in err or 'cut off' not in err:
+        errs.append(f'cut off: exit {r.returncode}: {err!r}')
+    if os.path.exists(os.path.join(d, 'out.tar')) or any(n.startswith('.dbanon-tar') for n in os.listdir(d)):
+        errs.append(f'files left: {os.listdir(d)}')
+    return errs
+
+
+# ---------------------------------------------------------------------------
 # Runner
 # ---------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 Usage: pg_archive_test.py DBANON_BINARY [SHARED_DIR]
 
 The databases and configs of pg_roundtrip_test.py (whose helpers this reuses): pagila (from
-SHARED_DIR, when present) and tricky (tricky_schema.sql). Each is dumped five ways:
+SHARED_DIR, when present) and tricky (tricky_schema.sql). Each is dumped six ways:
 
   fc        pg_dump -Fc (default compression), dbanon FILE -o OUT, pg_restore -d
   fc-z0     pg_dump -Fc -Z0, dbanon, pg_restore -j 2 --clean --if-exists --disable-triggers
@@ -13,6 +13,7 @@ SHARED_DIR, when present) and tricky (tricky_schema.sql). Each is dumped five wa
   fd        pg_dump -Fd, dbanon DIR -o OUTDIR, pg_restore -j 2 --clean --if-exists --disable-triggers
   fc-pipe   pg_dump -Fc -Z5 | dbanon | cat > OUT (data offsets "not set" on both sides),
             pg_restore -j 2 --clean --if-exists --disable-triggers
+  ft        pg_dump -Ft (tar), dbanon FILE -o OUT, pg_restore -d
 
 and for each the test checks, printing `ok - ...` or `not ok - ...: detail`:
   * dbanon exits 0;
@@ -57,6 +58,7 @@ VARIANTS = [
     ("fc-z9", ["-Fc", "-Z9"], [], "file-j2"),
     ("fd", ["-Fd"], DBTOOLS_RESTORE, "dir"),
     ("fc-pipe", ["-Fc", "-Z5"], DBTOOLS_RESTORE, "pipe"),
+    ("ft", ["-Ft"], [], "file"),  # tar: pg_restore reads it in order, no -j
 ]
 
 
