@@ -1,5 +1,6 @@
 #include "parsers/column_types.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -202,18 +203,29 @@ std::optional<CreateTable> ParsePgCreateTable(std::string_view statement) {
 
 bool FitToColumn(const ColumnLimit& limit, std::string* value) {
   if (limit.max_chars > 0) {
-    if (Utf8Chars(*value) <= limit.max_chars) return false;
+    const bool bytes = OneBytePerChar(limit.encoding);
+    auto chars = [&](std::string_view s) { return bytes ? s.size() : Utf8Chars(s); };
+    auto prefix = [&](std::string_view s, size_t n) {
+      if (!bytes) return Utf8Prefix(s, n);
+      size_t k = std::min(n, s.size());
+      // SQL_ASCII stores bytes: do not leave half a UTF-8 character.
+      if (limit.encoding == TextEncoding::kBytes) {
+        while (k > 0 && k < s.size() && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+      }
+      return k;
+    };
+    if (chars(*value) <= limit.max_chars) return false;
     size_t at = value->rfind('@');
     if (at != std::string::npos && at > 0) {
       std::string_view domain = std::string_view(*value).substr(at);
-      size_t domain_chars = Utf8Chars(domain);
+      size_t domain_chars = chars(domain);
       if (domain_chars + 1 <= limit.max_chars) {
-        size_t keep = Utf8Prefix(*value, limit.max_chars - domain_chars);
+        size_t keep = prefix(*value, limit.max_chars - domain_chars);
         value->erase(keep, at - keep);
         return true;
       }
     }
-    value->resize(Utf8Prefix(*value, limit.max_chars));
+    value->resize(prefix(*value, limit.max_chars));
     return true;
   }
   if (limit.integer_bits > 0) {
@@ -237,6 +249,16 @@ bool FitToColumn(const ColumnLimit& limit, std::string* value) {
 }
 
 std::string_view FitView(const ColumnLimit& limit, std::string_view value, std::string* buf) {
+  if (limit.encoding != TextEncoding::kUtf8 && limit.integer_bits == 0) {
+    std::string encoded;
+    std::string_view v = EncodeReplacement(limit.encoding, value, &encoded);
+    if (v.data() != value.data() || (limit.max_chars > 0 && v.size() > limit.max_chars)) {
+      buf->assign(v);
+      FitToColumn(limit, buf);
+      return *buf;
+    }
+    return value;
+  }
   // A UTF-8 character is at least one byte; an integer of this many digits
   // (a sign included) is inside the type's range.
   if (limit.max_chars > 0 && value.size() <= limit.max_chars) return value;

@@ -23,12 +23,17 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/text_encoding.h"
+
 namespace dbanon {
 
 struct ColumnLimit {
   std::string name;        // the column, unquoted
   size_t max_chars = 0;    // varchar(n)/char(n): n characters; 0 when not limited
   int integer_bits = 0;    // 8, 16, 24, 32 or 64 (tinyint, smallint, mediumint, integer, bigint); 0 otherwise
+  // The dump's text encoding (parsers/text_encoding.h): FitView writes text
+  // replacements in it and counts max_chars in its characters.
+  TextEncoding encoding = TextEncoding::kUtf8;
   bool IsLimited() const { return max_chars > 0 || integer_bits > 0; }
 };
 
@@ -56,6 +61,8 @@ bool FitToColumn(const ColumnLimit& limit, std::string* value);
 // The same for a value held elsewhere: returns `value` itself when it fits
 // (the common case, decided without copying), else the fitted copy made in
 // `*buf`. The returned view stays valid while `value` and `*buf` do.
+// When limit.encoding is not UTF-8, a text value is first written in it
+// (EncodeReplacement) and its characters are counted in it.
 std::string_view FitView(const ColumnLimit& limit, std::string_view value, std::string* buf);
 
 }  // namespace dbanon

@@ -584,6 +584,7 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
   if (*resolved == nullptr) return static_cast<const RowPlan*>(nullptr);
   auto plan = std::make_unique<RowPlan>(**resolved);
   plan->column_info.assign(columns.size(), RowPlan::ColumnInfo{});
+  for (RowPlan::ColumnInfo& info : plan->column_info) info.limit.encoding = encoding_;
   std::vector<const ColumnDef*> ddl;
   if (DdlColumns(table, &ddl)) {
     for (size_t i = 0; i < columns.size(); ++i) {
@@ -593,6 +594,7 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
         plan->column_info[i].generated = c->generated;
         plan->column_info[i].enum_labels = c->enum_labels;
         plan->column_info[i].limit = c->limit;
+        plan->column_info[i].limit.encoding = encoding_;
       }
     }
     MarkDerivedGeneratedColumns(ddl, plan.get());

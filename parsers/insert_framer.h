@@ -33,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "parsers/framer.h"
+#include "parsers/text_encoding.h"
 #include "parsers/sql_values.h"
 
 namespace dbanon {
@@ -151,6 +152,14 @@ class InsertTables {
   // without CREATE TABLE statements (a data-only dump) it never fails.
   absl::Status CheckDataTarget(const TableName& table);
 
+  // The dump's text encoding from here on (SET client_encoding, SET NAMES):
+  // plans made after this call write replacements in it (ColumnLimit).
+  void SetEncoding(TextEncoding encoding) {
+    if (encoding == encoding_) return;
+    encoding_ = encoding;
+    ++ddl_generation_;
+  }
+
   // The framer's own copy of the resolver's plan for the data of `table`
   // with `columns` in this order (a COPY's column list, an INSERT's), with
   // the facts of the table's CREATE TABLE (ColumnInfo) when it was added;
@@ -173,7 +182,8 @@ class InsertTables {
 
   TableResolver* resolver_;
   std::map<TableName, TableDef> ddl_;
-  uint64_t ddl_generation_ = 0;                 // CREATE TABLE statements added to ddl_
+  uint64_t ddl_generation_ = 0;                 // CREATE TABLE statements added to ddl_ (and encodings set)
+  TextEncoding encoding_ = TextEncoding::kUtf8;
   std::set<TableName> created_;                 // every CREATE TABLE's name, whatever its form
   std::map<TableName, absl::Status> checked_;   // CheckDataTarget's decisions
   std::map<TableName, std::vector<Cached>> plans_;

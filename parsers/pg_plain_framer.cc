@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "parsers/sql_commands.h"
+#include "parsers/text_encoding.h"
 #include "src/string_view_compat.h"
 
 namespace dbanon {
@@ -47,6 +48,22 @@ std::optional<bool> StandardStringsSetting(std::string_view statement) {
       if (v == "on" || v == "true" || v == "1" || v == "default") return true;
       if (v == "off" || v == "false" || v == "0") return false;
     }
+  }
+  return std::nullopt;
+}
+
+// `SET client_encoding = 'LATIN1';` (and TO, quotes, case): the encoding of
+// the text that follows (pg_dump writes it near the top of every dump).
+std::optional<TextEncoding> ClientEncodingSetting(std::string_view statement) {
+  std::string s;
+  for (char c : statement) {
+    if (!IsSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
+      s.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  for (std::string_view prefix : {"setclient_encoding=", "setclient_encodingto", "setsessionclient_encoding=",
+                                  "setsessionclient_encodingto"}) {
+    if (s.rfind(prefix, 0) == 0) return PgEncodingNamed(std::string_view(s).substr(prefix.size()));
   }
   return std::nullopt;
 }
@@ -700,6 +717,10 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   }
   if (auto sco = StandardStringsSetting(statement)) {
     standard_strings_ = *sco;
+    return absl::OkStatus();
+  }
+  if (auto encoding = ClientEncodingSetting(statement)) {
+    tables_.SetEncoding(*encoding);
     return absl::OkStatus();
   }
   if (create_table_) {

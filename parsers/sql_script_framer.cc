@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "parsers/sql_commands.h"
+#include "parsers/text_encoding.h"
 #include "src/string_view_compat.h"
 
 namespace dbanon {
@@ -61,6 +62,7 @@ void SqlScriptFramer::StartStatement(size_t i) {
   stmt_versioned_ = versioned_;
   paren_depth_ = 0;
   words_ = 0;
+  set_names_ = 0;
   last_word_.clear();
   drop_newline_ = false;
   stmt_significant_ = false;
@@ -73,6 +75,7 @@ void SqlScriptFramer::ResetStatement() {
   word_.clear();
   paren_depth_ = 0;
   words_ = 0;
+  set_names_ = 0;
   last_word_.clear();
   drop_tail_ = false;
   stmt_significant_ = false;
@@ -495,6 +498,20 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     if (w == "end") token = kEnd;
     if (w == "explain") token = kExplain;
     SqliteToken(token);
+  }
+  // mysqldump's `/*!40101 SET NAMES latin1 */;`: the encoding of the text
+  // that follows.
+  if (words_ < 3 && paren_depth_ == 0) {
+    if (set_names_ == 0 && words_ == 0 && w == "set") {
+      set_names_ = 1;
+    } else if (set_names_ == 1 && w == "names") {
+      set_names_ = 2;
+    } else if (set_names_ == 2) {
+      tables_.SetEncoding(MySqlCharsetNamed(w));
+      set_names_ = 3;
+    } else if (set_names_ != 3) {
+      set_names_ = 0;
+    }
   }
   if (kind_ == Kind::kUndecided) {
     ++words_;

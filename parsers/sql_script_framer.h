@@ -112,6 +112,7 @@ class SqlScriptFramer : public Framer {
   int stmt_versioned_ = 0;     // versioned_ when the statement began
   int paren_depth_ = 0;
   int words_ = 0;              // words read in the statement (capped)
+  int set_names_ = 0;          // SET NAMES x: 1 after SET, 2 after NAMES, 3 done
   bool in_word_ = false;
   bool in_number_ = false;
   std::string word_;           // the word being read, lower case, capped

@@ -11,6 +11,10 @@ Variants, in every dialect the client accepts them in:
   * a UTF-8 byte order mark before the dump, alone and with CRLF: the output keeps it.
   * a COPY block whose rows mix LF and CR LF: psql refuses it, so does dbanon (exit 3,
     nothing at -o).
+  * encodings other than UTF-8 (item 3): a pg_dump of a LATIN1 database and of a SQL_ASCII
+    one, a mariadb-dump --default-character-set=latin1 of a latin1 table; varchar(6) columns
+    take a French first name and a constant with characters LATIN1 lacks: the restore
+    succeeds and reads the values LATIN1 can hold back as written.
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -55,14 +59,14 @@ class Dbanon:
         with open(self.config, "w") as f:
             f.write(CONFIG)
 
-    def run(self, name, data, args=()):
+    def run(self, name, data, args=(), config=None):
         src = os.path.join(self.work, name + ".in")
         out = os.path.join(self.work, name + ".out")
         with open(src, "wb") as f:
             f.write(data)
         if os.path.exists(out):
             os.unlink(out)
-        p = subprocess.run([self.binary, "-c", self.config, "-o", out] + list(args) + [src],
+        p = subprocess.run([self.binary, "-c", config or self.config, "-o", out] + list(args) + [src],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         output = None
         if os.path.exists(out):
@@ -101,7 +105,7 @@ def check_variants(rep, dbanon, dialect, dump, restore):
 
 
 def pg_part(rep, dbanon):
-    from pg_harness import PgCluster
+    from pg_harness import PgCluster, parse_copy_text
     with PgCluster() as pg:
         pg.createdb("src")
         rows = ",".join("(%d, %s, 'n%d')" % (i, "'" + e.replace("'", "''") + "'", i) for i, e in enumerate(EMAILS))
@@ -119,6 +123,7 @@ def pg_part(rep, dbanon):
         copy_dump = pg.pg_dump("src", ["-Fp"])
         check_variants(rep, dbanon, "pg_dump -Fp", copy_dump, restore)
         check_variants(rep, dbanon, "pg_dump --inserts", pg.pg_dump("src", ["-Fp", "--inserts"]), restore)
+        pg_encoding_part(rep, dbanon, pg)
 
         # COPY's rule: the first row's line ending holds for the whole block.
         head, sep, rest = copy_dump.partition(b"FROM stdin;\n")
@@ -133,6 +138,63 @@ def pg_part(rep, dbanon):
         pg.createdb("mixed")
         p = pg.psql("mixed", file=path, args=["-v", "ON_ERROR_STOP=1"], check=False)
         rep.check(p.returncode != 0, "... and psql refuses it too")
+
+
+ENC_CONFIG = (CONFIG + '\n[tables.person]\nfirst = "fr-fr.firstname"\nlast = "fr-fr.lastname"\nemail = "email"\n'
+              'city = { anonymizer = "constant", options = { value = "Zoé Łódź €" } }\n')
+ENC_ROWS = [(i, "Zoé", "Müller", "Ærø", "é%d@x.fr" % i) for i in range(40)]
+
+
+def run_encoded(rep, dbanon, desc, dump):
+    config = os.path.join(dbanon.work, "enc.toml")
+    with open(config, "w") as f:
+        f.write(ENC_CONFIG)
+    rc, err, out = dbanon.run(re.sub(r"\W", "_", desc), dump, config=config)
+    rep.check(rc == 0 and out is not None, "%s: dbanon exits 0" % desc, err)
+    return out
+
+
+def check_encoded_rows(rep, desc, got, city):
+    firsts = {r[0] for r in got}
+    rep.check(len(got) == len(ENC_ROWS) and all(len(r[0]) <= 6 and len(r[1]) <= 6 for r in got)
+              and firsts != {"Zoé"}, "%s: every row restored, names changed and fitted to varchar(6)" % desc,
+              "%d rows" % len(got))
+    rep.check(all(r[2] == city for r in got), "%s: the constant is written in the dump's encoding" % desc,
+              repr(sorted({r[2] for r in got})))
+    rep.check(all(r[3] not in {e for *_, e in ENC_ROWS} for r in got), "%s: e-mails changed" % desc)
+
+
+def pg_encoding_part(rep, dbanon, pg):
+    from pg_harness import parse_copy_text
+    for encoding, city in [("LATIN1", "Zoé ?ó"), ("SQL_ASCII", None)]:
+        desc = "pg_dump -Fp of a %s database" % encoding
+        src, dst = "enc_src_" + encoding.lower(), "enc_dst_" + encoding.lower()
+        for db in (src, dst):
+            pg.createdb(db, extra="ENCODING '%s' LC_COLLATE 'C' LC_CTYPE 'C'" % encoding)
+        source = ENC_ROWS if encoding == "LATIN1" else [(i, "Zoe", "Mull", "Aero", e) for i, _, _, _, e in ENC_ROWS]
+        rows = ",".join("(%d, '%s', '%s', '%s', '%s')" % r for r in source)
+        pg.psql(src, args=["-c", "SET client_encoding = 'UTF8'", "-c",
+                           "CREATE TABLE person (id int, first varchar(6), last varchar(6), city varchar(6),"
+                           " email varchar(20)); INSERT INTO person VALUES %s;" % rows])
+        dump = pg.pg_dump(src, ["-Fp", "-E", encoding])  # the harness's clients say UTF8: be pg_dump's default
+        rep.check(("SET client_encoding = '%s'" % encoding).encode() in dump, "%s: the dump says so" % desc)
+        out = run_encoded(rep, dbanon, desc, dump)
+        if out is None:
+            continue
+        path = os.path.join(dbanon.work, dst + ".sql")
+        with open(path, "wb") as f:
+            f.write(out)
+        p = pg.psql(dst, file=path, args=["-v", "ON_ERROR_STOP=1"], check=False)
+        if not rep.check(p.returncode == 0, "%s: psql restores the output" % desc, p.stderr):
+            continue
+        got = parse_copy_text(pg.psql(dst, args=[
+            "-c", "SET client_encoding = 'UTF8'",
+            "-c", "COPY (SELECT first, last, city, email FROM person ORDER BY id) TO STDOUT"]).stdout)
+        if encoding == "SQL_ASCII":  # bytes, counted as bytes
+            rep.check(len(got) == len(ENC_ROWS) and all(len(v.encode()) <= 6 for r in got for v in r[:3]),
+                      "%s: every row restored, varchar(6) holding 6 bytes" % desc)
+            continue
+        check_encoded_rows(rep, desc, got, city)
 
 
 def mariadb_part(rep, dbanon):
@@ -150,6 +212,22 @@ def mariadb_part(rep, dbanon):
             return [r[0] for r in db.query(name, "SELECT email FROM customer ORDER BY id")]
 
         check_variants(rep, dbanon, "mariadb-dump", db.dump("src"), restore)
+
+        desc = "mariadb-dump --default-character-set=latin1 of a latin1 table"
+        db.sql("CREATE DATABASE enc_src; CREATE DATABASE enc_dst")
+        rows = ",".join("(%d, '%s', '%s', '%s', '%s')" % r for r in ENC_ROWS)
+        db.sql("CREATE TABLE person (id int, first varchar(6), last varchar(6), city varchar(6), email varchar(20))"
+               " DEFAULT CHARSET=latin1; INSERT INTO person VALUES %s;" % rows, database="enc_src")
+        dump = db.dump("enc_src", ["--default-character-set=latin1"])
+        rep.check(b"SET NAMES latin1" in dump, "%s: the dump says SET NAMES latin1" % desc)
+        out = run_encoded(rep, dbanon, desc, dump)
+        if out is not None:
+            try:
+                db.run_client("client", ["--default-character-set=latin1", "enc_dst"], input=out)
+                got = db.query("enc_dst", "SELECT first, last, city, email FROM person ORDER BY id")
+                check_encoded_rows(rep, desc, got, "Zoé ?ó")
+            except Exception as e:  # noqa: BLE001
+                rep.check(False, "%s: the mariadb client restores the output" % desc, e)
 
 
 def sqlite_part(rep, dbanon):
