@@ -56,7 +56,7 @@ SECRET_CFG = b'SECRETMARKERCFG'     # ... and this in values of configured colum
 LQ = '«'.encode()
 RQ = '»'.encode()
 TIMEOUT = 40
-PAGILA_DIR = os.environ.get('DBANON_PAGILA_DIR', '/work/shared/data/pagila')
+PAGILA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'data', 'pagila')
 
 
 # ---------------------------------------------------------------------------
@@ -1820,7 +1820,7 @@ case('stdout closed early with -j8: exit 141, quiet', custom=custom_sigpipe(['-j
 case('stdout closed early, pass-through config: exit 141, quiet', custom=custom_sigpipe([], '# empty\n'))
 
 # ---------------------------------------------------------------------------
-# Optional: the pagila sample database (real pg_dump output), when available
+# The pagila sample database (real pg_dump output, tests/data/pagila)
 # ---------------------------------------------------------------------------
 
 PAGILA_COLS = {
@@ -1866,8 +1866,6 @@ def pagila_dump():
 
 
 def custom_pagila(c, d):
-    if not os.path.exists(os.path.join(PAGILA_DIR, 'pagila-data.sql')):
-        return 'SKIP'
     dump = pagila_dump()
     write(d, 'in.sql', dump.data)
     write(d, 'cfg.toml', PAGILA_CFG)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """pg_dump archives through a real PostgreSQL: load -> pg_dump -Fc/-Fd -> dbanon -> pg_restore.
 
-Usage: pg_archive_test.py DBANON_BINARY [SHARED_DIR]
+Usage: pg_archive_test.py DBANON_BINARY [PAGILA_DIR]
 
 The databases and configs of pg_roundtrip_test.py (whose helpers this reuses): pagila (from
-SHARED_DIR, when present) and tricky (tricky_schema.sql). Each is dumped six ways:
+PAGILA_DIR, default tests/data/pagila) and tricky (tricky_schema.sql). Each is dumped six ways:
 
   fc        pg_dump -Fc (default compression), dbanon FILE -o OUT, pg_restore -d
   fc-z0     pg_dump -Fc -Z0, dbanon, pg_restore -j 2 --clean --if-exists --disable-triggers
@@ -300,7 +300,7 @@ def main(argv):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     binary = os.path.abspath(argv[1])
-    shared = os.environ.get("DBANON_SHARED") or (argv[2] if len(argv) > 2 else os.path.join(REPO_ROOT, "..", "shared"))
+    pagila = os.path.abspath(argv[2] if len(argv) > 2 else os.path.join(REPO_ROOT, "tests", "data", "pagila"))
     rep = rt.Reporter()
     try:
         bindir = pg_harness.find_bindir()
@@ -308,12 +308,11 @@ def main(argv):
         print("# SKIP %s" % e)
         return 77
     datasets = []
-    pagila = os.path.join(os.path.abspath(shared), "data", "pagila")
     files = [os.path.join(pagila, "pagila-schema.sql"), os.path.join(pagila, "pagila-data.sql")]
-    if all(os.path.exists(f) for f in files):
-        datasets.append(rt.Dataset("pagila", files, rt.PAGILA_CONFIG))
-    else:
-        rep.note("SKIP pagila: %s not found (pass SHARED_DIR or set DBANON_SHARED)" % pagila)
+    if not all(os.path.exists(f) for f in files):
+        rep.check(False, "pagila dump is present", "%s not found" % pagila)
+        return 1
+    datasets.append(rt.Dataset("pagila", files, rt.PAGILA_CONFIG))
     datasets.append(rt.Dataset("tricky", [os.path.join(HERE, "tricky_schema.sql")], rt.TRICKY_CONFIG))
     t0 = time.monotonic()
     try:

@@ -2,13 +2,13 @@
 """Round trip of INSERT dumps through a real PostgreSQL: load -> pg_dump --inserts /
 --column-inserts / --rows-per-insert=3 -> dbanon -> psql restore -> compare.
 
-Usage: pg_inserts_roundtrip_test.py DBANON_BINARY [SHARED_DIR]
+Usage: pg_inserts_roundtrip_test.py DBANON_BINARY [PAGILA_DIR]
 
 The same databases, configs and comparisons as pg_roundtrip_test.py (whose helpers this
 reuses): tricky (tricky_schema.sql: awkward names, values spanning lines, identity and
 generated columns, which pg_dump writes as OVERRIDING SYSTEM VALUE and DEFAULT, a
 zero-column table written as DEFAULT VALUES, functions whose bodies hold INSERT text),
-dumped in all three INSERT modes, and pagila (from SHARED_DIR, when present) with
+dumped in all three INSERT modes, and pagila (from PAGILA_DIR, default tests/data/pagila) with
 --inserts, where the column names come from the dump's CREATE TABLE statements. For
 each: dbanon exits 0 and its output restores with psql -v ON_ERROR_STOP=1; same schema,
 tables, row counts and sequences; unconfigured columns equal; configured columns changed
@@ -165,7 +165,7 @@ def main(argv):
         print(__doc__.strip().splitlines()[3], file=sys.stderr)
         return 2
     binary = os.path.abspath(argv[1])
-    shared = os.environ.get("DBANON_SHARED") or (argv[2] if len(argv) > 2 else os.path.join(REPO_ROOT, "..", "shared"))
+    pagila = os.path.abspath(argv[2] if len(argv) > 2 else os.path.join(REPO_ROOT, "tests", "data", "pagila"))
     rep = rt.Reporter()
     try:
         bindir = pg_harness.find_bindir()
@@ -173,12 +173,11 @@ def main(argv):
         print("# SKIP %s" % e)
         return 77
     runs = [(rt.Dataset("tricky", [os.path.join(HERE, "tricky_schema.sql")], rt.TRICKY_CONFIG), m) for m in MODES]
-    pagila = os.path.join(os.path.abspath(shared), "data", "pagila")
     files = [os.path.join(pagila, "pagila-schema.sql"), os.path.join(pagila, "pagila-data.sql")]
-    if all(os.path.exists(f) for f in files):
-        runs.append((rt.Dataset("pagila", files, rt.PAGILA_CONFIG), "inserts"))
-    else:
-        rep.note("SKIP pagila: %s not found" % pagila)
+    if not all(os.path.exists(f) for f in files):
+        rep.check(False, "pagila dump is present", "%s not found" % pagila)
+        return 1
+    runs.append((rt.Dataset("pagila", files, rt.PAGILA_CONFIG), "inserts"))
     t0 = time.monotonic()
     try:
         with pg_harness.PgCluster(bindir=bindir) as pg, tempfile.TemporaryDirectory(prefix="dbanon-pgins-") as work:

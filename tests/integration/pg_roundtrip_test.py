@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
 """Round trip through a real PostgreSQL: load -> pg_dump -Fp -> dbanon -> psql restore -> compare.
 
-Usage: pg_roundtrip_test.py DBANON_BINARY [SHARED_DIR]
+Usage: pg_roundtrip_test.py DBANON_BINARY [PAGILA_DIR]
 
-Databases: pagila (from SHARED_DIR), tricky (tricky_schema.sql beside this script:
+Databases: pagila (from PAGILA_DIR), tricky (tricky_schema.sql beside this script:
 awkward names and values) and bulk (150k generated rows, ~20 MB of dump, so that -j4
-spreads rows over many batches). SHARED_DIR holds data/pagila/pagila-schema.sql and
-pagila-data.sql; it defaults to ../shared beside the repository, and $DBANON_SHARED
-overrides both. Without the pagila files pagila is skipped with a `# SKIP` line.
+spreads rows over many batches). PAGILA_DIR holds pagila-schema.sql and
+pagila-data.sql; it defaults to tests/data/pagila in the repository.
 Set PG_HARNESS_KEEP=1 to keep the cluster directory for inspection.
 
 For each database the test checks, printing `ok - ...` or `not ok - ...: detail`:
@@ -728,9 +727,7 @@ def main(argv):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     binary = os.path.abspath(argv[1])
-    shared = os.environ.get("DBANON_SHARED") or (argv[2] if len(argv) > 2 else
-                                                  os.path.join(REPO_ROOT, "..", "shared"))
-    shared = os.path.abspath(shared)
+    pagila = os.path.abspath(argv[2] if len(argv) > 2 else os.path.join(REPO_ROOT, "tests", "data", "pagila"))
     rep = Reporter()
 
     if not os.access(binary, os.X_OK):
@@ -743,16 +740,12 @@ def main(argv):
         return 77
 
     datasets = []
-    pagila = os.path.join(shared, "data", "pagila")
     pagila_files = [os.path.join(pagila, "pagila-schema.sql"), os.path.join(pagila, "pagila-data.sql")]
-    if all(os.path.exists(f) for f in pagila_files):
-        datasets.append(Dataset("pagila", pagila_files, PAGILA_CONFIG))
-    elif os.environ.get("CI") == "true":
-        # CI has the shared folder beside the clone: a missing pagila is a broken setup, not a skip.
+    if not all(os.path.exists(f) for f in pagila_files):
+        # The pagila files are part of the repository (tests/data/pagila).
         rep.check(False, "pagila dump is present", "%s not found" % pagila)
         return 1
-    else:
-        rep.note("SKIP pagila: %s not found (pass SHARED_DIR or set DBANON_SHARED)" % pagila)
+    datasets.append(Dataset("pagila", pagila_files, PAGILA_CONFIG))
     datasets.append(Dataset("tricky", [os.path.join(HERE, "tricky_schema.sql")], TRICKY_CONFIG))
     datasets.append(Dataset("bulk", [BULK_SQL], BULK_CONFIG))
 
