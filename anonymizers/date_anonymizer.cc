@@ -38,14 +38,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer_internal.h"
+#include "base/status_macros.h"
 
 namespace dbanon::internal {
 namespace {
-
-#define DBANON_ASSIGN_OR_RETURN(lhs, expr)      \
-  auto lhs##_or = (expr);                       \
-  if (!lhs##_or.ok()) return lhs##_or.status(); \
-  auto lhs = *std::move(lhs##_or)
 
 namespace chrono = std::chrono;
 using Micros = chrono::microseconds;

@@ -18,14 +18,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer_internal.h"
-#include "src/string_view_compat.h"
-
-#ifndef DBANON_ASSIGN_OR_RETURN
-#define DBANON_ASSIGN_OR_RETURN(lhs, expr)      \
-  auto lhs##_or = (expr);                       \
-  if (!lhs##_or.ok()) return lhs##_or.status(); \
-  auto lhs = *std::move(lhs##_or)
-#endif
+#include "base/status_macros.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon::internal {
 

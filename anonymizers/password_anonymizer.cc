@@ -21,14 +21,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer_internal.h"
+#include "base/status_macros.h"
 
 namespace dbanon::internal {
 namespace {
-
-#define DBANON_ASSIGN_OR_RETURN(lhs, expr)      \
-  auto lhs##_or = (expr);                       \
-  if (!lhs##_or.ok()) return lhs##_or.status(); \
-  auto lhs = *std::move(lhs##_or)
 
 // PASSWORD_BCRYPT_DEFAULT_COST of PHP before 8.4 (ext/standard/password.c);
 // argon2id as above; salt and hash lengths as PHP's.

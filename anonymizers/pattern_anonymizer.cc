@@ -18,15 +18,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer_internal.h"
-#include "src/string_view_compat.h"
+#include "base/status_macros.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon::internal {
 namespace {
-
-#define DBANON_ASSIGN_OR_RETURN(lhs, expr)      \
-  auto lhs##_or = (expr);                       \
-  if (!lhs##_or.ok()) return lhs##_or.status(); \
-  auto lhs = *std::move(lhs##_or)
 
 // One piece of the template.
 struct Piece {

@@ -4,7 +4,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 #include "anonymizers/anonymizer.h"
 #include "anonymizers/anonymizer_internal.h"
 #include "anonymizers/value_cache.h"

@@ -12,16 +12,12 @@
 namespace dbanon::internal {
 namespace {
 
-#define DBANON_ASSIGN_OR_RETURN(lhs, expr)      \
-  auto lhs##_or = (expr);                       \
-  if (!lhs##_or.ok()) return lhs##_or.status(); \
-  auto lhs = *std::move(lhs##_or)
-
 // ---------------------------------------------------------------------------
 // lorem
 
 constexpr std::string_view kWords[] = {
 #include "anonymizers/data/words.inc"
+#include "base/status_macros.h"
 };
 
 constexpr int64_t kMaxParagraphs = 10'000;

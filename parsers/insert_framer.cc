@@ -8,7 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {

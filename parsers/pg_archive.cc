@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {

@@ -5,9 +5,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/string_view_compat.h"
 #include "parsers/sql_commands.h"
 #include "parsers/text_encoding.h"
-#include "src/string_view_compat.h"
 
 namespace dbanon {
 namespace {

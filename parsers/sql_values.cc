@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {

@@ -19,7 +19,7 @@
 #include "parsers/pg_archive.h"
 #include "parsers/pg_copy.h"
 #include "src/archive_engine.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {

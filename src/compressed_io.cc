@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "src/archive_engine.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 #include "src/yaml_config.h"
 
 namespace dbanon {

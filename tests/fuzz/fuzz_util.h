@@ -30,7 +30,7 @@
 #include "parsers/framer.h"
 #include "src/config.h"
 #include "src/plan.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 
 // Aborts with `what` (never input bytes) when `cond` is false; libFuzzer
 // then saves the input as a crash.

@@ -13,7 +13,7 @@
 #include "parsers/pg_plain_framer.h"
 #include "src/config.h"
 #include "src/plan.h"
-#include "src/string_view_compat.h"
+#include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {

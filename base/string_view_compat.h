@@ -1,8 +1,8 @@
 // Debian 12's Abseil (20220623) has its own absl::string_view, distinct from
 // std::string_view. dbanon uses std::string_view everywhere and converts at
 // the boundary with these two helpers.
-#ifndef DBANON_SRC_STRING_VIEW_COMPAT_H_
-#define DBANON_SRC_STRING_VIEW_COMPAT_H_
+#ifndef DBANON_BASE_STRING_VIEW_COMPAT_H_
+#define DBANON_BASE_STRING_VIEW_COMPAT_H_
 
 #include <string_view>
 
@@ -15,4 +15,4 @@ inline std::string_view ToStd(absl::string_view s) { return std::string_view(s.d
 
 }  // namespace dbanon
 
-#endif  // DBANON_SRC_STRING_VIEW_COMPAT_H_
+#endif  // DBANON_BASE_STRING_VIEW_COMPAT_H_
