@@ -51,6 +51,10 @@ inline int64_t UniformInRange(uint64_t bits, int64_t lo, int64_t hi) {
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
 }
 
+// A factory of anonymizers that pick one entry of `list` (which must outlive
+// them) by the keyed hash of the value: firstname, lastname and the fr-fr pack.
+AnonymizerFactory ListFactory(std::span<const std::string_view> list);
+
 // Registration hooks, one per implementation file, called by registry.cc.
 void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out);
 void AddNameAnonymizers(std::vector<AnonymizerInfo>* out);

@@ -29,13 +29,13 @@ class ListAnonymizer : public SingleColumnAnonymizer {
   std::shared_ptr<const Prf> prf_;
 };
 
+}  // namespace
+
 AnonymizerFactory ListFactory(std::span<const std::string_view> list) {
   return [list](Options&, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
     return std::make_unique<ListAnonymizer>(ctx.target, list, ctx.prf);
   };
 }
-
-}  // namespace
 
 void AddNameAnonymizers(std::vector<AnonymizerInfo>* out) {
   out->push_back({"firstname", "a first name from a built-in list of world first names", {}, ListFactory(kFirstNames)});
