@@ -146,61 +146,6 @@ ColumnLimit LimitOfType(std::string name, std::string_view type) {
   return limit;
 }
 
-std::optional<CreateTable> ParsePgCreateTable(std::string_view statement) {
-  std::string_view s = Trim(statement);
-  if (!StartsWithWord(s, "create")) return std::nullopt;
-  s = Trim(s.substr(6));
-  for (std::string_view word : {"unlogged", "temporary", "temp", "global", "local", "foreign"}) {
-    if (StartsWithWord(s, word)) s = Trim(s.substr(word.size()));
-  }
-  if (!StartsWithWord(s, "table")) return std::nullopt;
-  s = Trim(s.substr(5));
-  if (StartsWithWord(s, "if not exists")) s = Trim(s.substr(13));
-  CreateTable ct;
-  std::string part;
-  while (true) {
-    if (!TakeIdentifier(&s, &part)) return std::nullopt;
-    ct.name_parts.push_back(part);
-    s = Trim(s);
-    if (s.empty() || s[0] != '.') break;
-    s.remove_prefix(1);
-  }
-  if (s.empty() || s[0] != '(') return std::nullopt;  // PARTITION OF, OF type, AS query
-  // The column list ends at the matching parenthesis.
-  int depth = 0;
-  size_t end = std::string_view::npos;
-  char quote = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (quote) {
-      if (c == quote) quote = 0;  // a doubled quote closes and reopens: same effect
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      end = i;
-      break;
-    }
-  }
-  if (end == std::string_view::npos) return std::nullopt;
-  for (std::string_view element : SplitTopLevel(s.substr(1, end - 1))) {
-    element = Trim(element);
-    if (element.empty()) continue;
-    bool constraint = false;
-    for (std::string_view word : {"constraint", "primary", "unique", "check", "foreign", "exclude", "like"}) {
-      if (StartsWithWord(element, word)) constraint = true;
-    }
-    if (constraint) continue;
-    std::string name;
-    if (!TakeIdentifier(&element, &name)) continue;
-    ct.columns.push_back(LimitOfType(std::move(name), element));
-  }
-  return ct;
-}
-
 bool FitToColumn(const ColumnLimit& limit, std::string* value) {
   if (limit.max_chars > 0) {
     const bool bytes = OneBytePerChar(limit.encoding);

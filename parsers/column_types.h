@@ -37,16 +37,6 @@ struct ColumnLimit {
   bool IsLimited() const { return max_chars > 0 || integer_bits > 0; }
 };
 
-// The columns of a PostgreSQL `CREATE [UNLOGGED] TABLE name (...)` statement
-// as pg_dump writes it (constraints and LIKE clauses are skipped), with
-// their limits; nullopt when `statement` is not a CREATE TABLE with a column
-// list (PARTITION OF, OF type, AS query).
-struct CreateTable {
-  std::vector<std::string> name_parts;  // unquoted
-  std::vector<ColumnLimit> columns;
-};
-std::optional<CreateTable> ParsePgCreateTable(std::string_view statement);
-
 // The limit a type text ("character varying(45)", "char(2)", "bigint",
 // "varchar(10)[]") sets, with `name` filled in.
 ColumnLimit LimitOfType(std::string name, std::string_view type);

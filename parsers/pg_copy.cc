@@ -319,23 +319,6 @@ absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view state
   return std::optional<CopyHeader>(std::move(h));
 }
 
-std::optional<std::vector<std::string>> ParseInsertTarget(std::string_view statement) {
-  Tokenizer tz(statement);
-  auto t = tz.Next();
-  if (!t.ok() || !IsKeyword(*t, "insert")) return std::nullopt;
-  t = tz.Next();
-  if (!t.ok() || !IsKeyword(*t, "into")) return std::nullopt;
-  std::vector<std::string> parts;
-  while (true) {
-    t = tz.Next();
-    if (!t.ok() || !IsName(*t)) return std::nullopt;
-    parts.push_back(t->text);
-    t = tz.Next();
-    if (!t.ok() || !IsPunct(*t, '.')) break;
-  }
-  return parts;
-}
-
 absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
                              Scratch& scratch) {
   std::vector<std::string_view> fields;

@@ -57,10 +57,6 @@ struct CopyHeader {
 // must not pass for one that reads no data).
 absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view statement);
 
-// The target table of an `INSERT INTO name ...` statement (name parts,
-// unquoted), or nullopt when the statement is not an INSERT.
-std::optional<std::vector<std::string>> ParseInsertTarget(std::string_view statement);
-
 // Rewrites whole COPY rows (each ending with LF) of a configured table,
 // appending the result to `out`. `first_line` is the 1-based line number of
 // the first row, used in error messages. Errors (DataLoss): a row with a

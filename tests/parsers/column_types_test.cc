@@ -5,42 +5,6 @@
 namespace dbanon {
 namespace {
 
-TEST_CASE("pg_dump CREATE TABLE: columns with their limits, constraints skipped") {
-  auto ct = ParsePgCreateTable(
-      "CREATE TABLE public.customer (\n"
-      "    customer_id integer DEFAULT nextval('public.customer_customer_id_seq'::regclass) NOT NULL,\n"
-      "    store_id smallint NOT NULL,\n"
-      "    first_name character varying(45) NOT NULL,\n"
-      "    \"Post Code\" character(5),\n"
-      "    email character varying(50),\n"
-      "    tags character varying(10)[],\n"
-      "    big bigint,\n"
-      "    price numeric(10,2) DEFAULT 0.00 CHECK ((price >= (0)::numeric)),\n"
-      "    note text COLLATE pg_catalog.\"C\",\n"
-      "    CONSTRAINT c_check CHECK ((store_id > 0))\n"
-      ");");
-  REQUIRE(ct.has_value());
-  CHECK(ct->name_parts == std::vector<std::string>{"public", "customer"});
-  REQUIRE(ct->columns.size() == 9);
-  CHECK(ct->columns[0].name == "customer_id");
-  CHECK(ct->columns[0].integer_bits == 32);
-  CHECK(ct->columns[1].integer_bits == 16);
-  CHECK(ct->columns[2].max_chars == 45);
-  CHECK(ct->columns[3].name == "Post Code");
-  CHECK(ct->columns[3].max_chars == 5);
-  CHECK(ct->columns[4].max_chars == 50);
-  CHECK_FALSE(ct->columns[5].IsLimited());  // an array
-  CHECK(ct->columns[6].integer_bits == 64);
-  CHECK_FALSE(ct->columns[7].IsLimited());
-  CHECK_FALSE(ct->columns[8].IsLimited());
-  CHECK_FALSE(ParsePgCreateTable("CREATE TABLE public.part_a PARTITION OF public.parent FOR VALUES IN ('a');"));
-  CHECK_FALSE(ParsePgCreateTable("CREATE INDEX i ON t (a);"));
-  auto unlogged = ParsePgCreateTable("CREATE UNLOGGED TABLE \"my.schema\".\"t\"\"x\" (a varchar(3));");
-  REQUIRE(unlogged.has_value());
-  CHECK(unlogged->name_parts == std::vector<std::string>{"my.schema", "t\"x"});
-  CHECK(unlogged->columns[0].max_chars == 3);
-}
-
 TEST_CASE("values are fitted to varchar(n), char(n) and integer columns") {
   ColumnLimit v10 = LimitOfType("c", "character varying(10)");
   std::string s = "abcdefghijklmno";
