@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "src/config.h"
@@ -254,7 +256,13 @@ TEST_CASE("an archive cut at any byte is refused with no output file") {
   a.data[1].payload = "1\ta@b.c\n\\.\n\n\n";
   a.chunk = 5;
   std::string in = BuildCustom(a);
+  // Under sanitizers (.ci/run sets DBANON_SANITIZED=1; each run costs many
+  // times more there): every byte of the first and last 256, every 5th byte
+  // between. The release run cuts at every byte.
+  const char* sanitized = std::getenv("DBANON_SANITIZED");
+  bool every_byte = sanitized == nullptr || std::string_view(sanitized) != "1";
   for (size_t cut = 0; cut < in.size(); ++cut) {
+    if (!every_byte && cut >= 256 && cut + 256 < in.size() && cut % 5 != 0) continue;
     CAPTURE(cut);
     Result r = RunCustom(in.substr(0, cut));
     REQUIRE(!r.status.ok());
