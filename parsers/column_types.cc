@@ -12,84 +12,10 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Splits the text between the outer parentheses at top-level commas,
-// skipping over quoted names, string literals and nested parentheses.
-std::vector<std::string_view> SplitTopLevel(std::string_view body) {
-  std::vector<std::string_view> parts;
-  int depth = 0;
-  size_t start = 0;
-  for (size_t i = 0; i < body.size(); ++i) {
-    char c = body[i];
-    if (c == '"' || c == '\'') {
-      size_t j = i + 1;
-      while (j < body.size()) {
-        if (body[j] == c) {
-          if (j + 1 < body.size() && body[j + 1] == c) {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        ++j;
-      }
-      i = j;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      parts.push_back(body.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  parts.push_back(body.substr(start));
-  return parts;
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
   while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
   return s;
-}
-
-// Reads one identifier (bare, folded to lower case, or quoted) from the
-// front of `s`; returns false when there is none.
-bool TakeIdentifier(std::string_view* s, std::string* out) {
-  *s = Trim(*s);
-  if (s->empty()) return false;
-  out->clear();
-  if ((*s)[0] == '"') {
-    size_t i = 1;
-    while (i < s->size()) {
-      if ((*s)[i] == '"') {
-        if (i + 1 < s->size() && (*s)[i + 1] == '"') {
-          out->push_back('"');
-          i += 2;
-          continue;
-        }
-        s->remove_prefix(i + 1);
-        return true;
-      }
-      out->push_back((*s)[i++]);
-    }
-    return false;
-  }
-  size_t i = 0;
-  while (i < s->size() && !IsSpace((*s)[i]) && (*s)[i] != '(' && (*s)[i] != ',' && (*s)[i] != '.') {
-    out->push_back(absl::ascii_tolower(static_cast<unsigned char>((*s)[i])));
-    ++i;
-  }
-  s->remove_prefix(i);
-  return !out->empty();
-}
-
-bool StartsWithWord(std::string_view s, std::string_view word) {
-  if (s.size() < word.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(s[i])) != word[i]) return false;
-  }
-  return s.size() == word.size() || !(absl::ascii_isalnum(static_cast<unsigned char>(s[word.size()])) ||
-                                      s[word.size()] == '_');
 }
 
 size_t Utf8Chars(std::string_view s) {
