@@ -109,8 +109,13 @@ std::unique_ptr<Framer> MakeDialectFramer(DumpFormat format, TableResolver* reso
 
 }  // namespace
 
-std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver) {
-  return std::make_unique<BomSkippingFramer>(MakeDialectFramer(format, resolver));
+std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver,
+                                   const std::vector<std::string>& pg_schema) {
+  std::unique_ptr<Framer> framer = MakeDialectFramer(format, resolver);
+  if (format == DumpFormat::kPostgres) {
+    for (const std::string& statement : pg_schema) static_cast<PgPlainFramer*>(framer.get())->AddSchema(statement);
+  }
+  return std::make_unique<BomSkippingFramer>(std::move(framer));
 }
 
 }  // namespace dbanon

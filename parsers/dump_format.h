@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "parsers/framer.h"
 
@@ -38,8 +39,10 @@ DumpFormat DetectDumpFormat(std::string_view head);
 
 // A framer for `format`; `resolver` must outlive it. A UTF-8 byte order mark
 // at the start of the input is passed through unchanged and the rest is read
-// as if it were not there (what psql, mariadb and sqlite3 do).
-std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver);
+// as if it were not there (what psql, mariadb and sqlite3 do). `pg_schema`:
+// --schema's DDL statements (src/schema.h), read before a PostgreSQL dump.
+std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver,
+                                   const std::vector<std::string>& pg_schema = {});
 
 }  // namespace dbanon
 

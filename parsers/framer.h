@@ -82,6 +82,22 @@ class TableResolver {
   virtual void CountRows(const TableName& table, int64_t rows) = 0;
   // Called once per data block (COPY block or INSERT statement) seen.
   virtual void SawTable(const TableName& table) = 0;
+  // The dump's DDL (or the --schema dump) declares `child` a partition or an
+  // INHERITS child of `parent` (parsers/insert_framer.h PgParentLinks). In
+  // the database an UPDATE of `parent` reaches `child`'s rows: so does a
+  // config on `parent`, from the next Resolve/IsConfigured on.
+  virtual void NoteParent(const TableName& child, const TableName& parent) {
+    (void)child;
+    (void)parent;
+  }
+  // The dump's DDL (or the --schema dump) creates `table`.
+  virtual void NoteCreated(const TableName& table) { (void)table; }
+  // The dump has data of `table` (every table, configured or not; SawTable
+  // implies it).
+  virtual void NoteData(const TableName& table) { (void)table; }
+  // Once every data block has been seen (an archive: once its TOC is read):
+  // an error that must keep the output from being committed (src/plan.h).
+  virtual absl::Status Finish() const { return absl::OkStatus(); }
 };
 
 // Rewrites a span of whole data rows of one configured table in one dump

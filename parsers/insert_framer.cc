@@ -481,6 +481,57 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
   return def;
 }
 
+std::vector<ParentLink> PgParentLinks(std::string_view statement) {
+  const SqlDialect& d = PostgresDialect(true);
+  std::vector<ParentLink> links;
+  Tokenizer tz(d, statement);
+  const Tok& first = tz.Peek();
+  if (first.Is("create")) {
+    std::vector<std::string> child;
+    if (!ReadCreateTableHead(d, tz, true, &child)) return links;
+    const TableName child_name = TableNameFor(d, child);
+    // CREATE TABLE child PARTITION OF parent ...
+    if (tz.Peek().Is("partition")) {
+      tz.Next();
+      if (!tz.Next().Is("of")) return links;
+      std::vector<std::string> parent;
+      if (ReadQualifiedName(d, tz, tz.Next(), &parent)) links.push_back({child_name, TableNameFor(d, parent)});
+      return links;
+    }
+    // CREATE TABLE child (...) INHERITS (parent [, ...]) ...
+    if (!tz.Next().IsPunct('(') || !SkipParens(tz)) return links;
+    if (!tz.Next().Is("inherits") || !tz.Next().IsPunct('(')) return links;
+    while (true) {
+      std::vector<std::string> parent;
+      if (!ReadQualifiedName(d, tz, tz.Next(), &parent)) break;
+      links.push_back({child_name, TableNameFor(d, parent)});
+      if (!tz.Next().IsPunct(',')) break;
+    }
+    return links;
+  }
+  // ALTER TABLE [IF EXISTS] [ONLY] parent [*] ATTACH PARTITION child ...
+  // ALTER TABLE [IF EXISTS] [ONLY] child [*] INHERIT parent
+  if (!tz.Next().Is("alter") || !tz.Next().Is("table")) return links;
+  Tok t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("exists")) {
+    tz.Next();
+    t = tz.Next();
+  }
+  if (t.Is("only") && !tz.Peek().IsPunct('.')) t = tz.Next();
+  std::vector<std::string> table;
+  if (!ReadQualifiedName(d, tz, t, &table)) return links;
+  if (tz.Peek().IsPunct('*')) tz.Next();
+  t = tz.Next();
+  if (t.Is("attach") && tz.Next().Is("partition")) {
+    std::vector<std::string> child;
+    if (ReadQualifiedName(d, tz, tz.Next(), &child)) links.push_back({TableNameFor(d, child), TableNameFor(d, table)});
+  } else if (t.Is("inherit")) {
+    std::vector<std::string> parent;
+    if (ReadQualifiedName(d, tz, tz.Next(), &parent)) links.push_back({TableNameFor(d, table), TableNameFor(d, parent)});
+  }
+  return links;
+}
+
 void LineTracker::Reset(std::string_view input, size_t pos, int64_t line, int64_t col) {
   input_ = input;
   anchor_pos_ = pos_ = pos;
@@ -549,12 +600,24 @@ void SegmentSink::Emit(Segment::Kind kind, size_t begin, size_t end, const RowPl
 }
 
 void InsertTables::AddCreateTable(const SqlDialect& d, std::string_view text) {
-  if (auto parts = CreatedTableName(d, text)) created_.insert(TableNameFor(d, *parts));
+  if (auto parts = CreatedTableName(d, text)) {
+    TableName name = TableNameFor(d, *parts);
+    created_.insert(name);
+    resolver_->NoteCreated(name);
+  }
+  if (d.postgres()) AddAlterTable(text);
   std::optional<TableDef> def = ParseCreateTable(d, text);
   if (!def.has_value()) return;
   TableName name = TableNameFor(d, def->name_parts);
   ddl_[name] = *std::move(def);
   ++ddl_generation_;  // a parent's columns count for its children: every plan may change
+}
+
+void InsertTables::AddAlterTable(std::string_view text) {
+  std::vector<ParentLink> links = PgParentLinks(text);
+  if (links.empty()) return;
+  for (const ParentLink& l : links) resolver_->NoteParent(l.child, l.parent);
+  ++ddl_generation_;  // a parent's config now reaches the child: plans may change
 }
 
 bool InsertTables::DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth) const {

@@ -81,6 +81,21 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
 // config's unqualified keys match).
 TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts);
 
+// A partition or inheritance link that PostgreSQL DDL declares: `child`'s
+// rows are rows of `parent` too (an UPDATE of the parent reaches them).
+struct ParentLink {
+  TableName child;
+  TableName parent;
+};
+// The links one PostgreSQL statement declares, as pg_dump writes them
+// (pg_dump.c dumpTableSchema, dumpTableAttach): `CREATE TABLE c (...)
+// INHERITS (p1, p2)`, `CREATE TABLE c PARTITION OF p ...` (pg_dump 13 and
+// earlier), `ALTER TABLE [IF EXISTS] [ONLY] p ATTACH PARTITION c ...` (pg_dump
+// 14 and later, plain text and the "TABLE ATTACH" TOC entry) and `ALTER TABLE
+// [ONLY] c INHERIT p` (binary-upgrade mode). Empty for any other statement.
+// PostgreSQL docs, "CREATE TABLE" and "ALTER TABLE".
+std::vector<ParentLink> PgParentLinks(std::string_view statement);
+
 // Line and column of byte offsets in one framing call's input, counted with
 // memchr from an anchor. Offsets normally increase; an earlier one is
 // recounted from the anchor.
@@ -127,7 +142,12 @@ class InsertTables {
   // Records the columns of a CREATE TABLE statement (`text` from CREATE to
   // its end); text that is not a plain CREATE TABLE is ignored, but for the
   // table's name (CheckDataTarget).
+  // PostgreSQL: also tells the resolver the table's INHERITS and PARTITION OF
+  // parents (PgParentLinks) and that the dump creates it.
   void AddCreateTable(const SqlDialect& d, std::string_view text);
+  // A PostgreSQL statement that may link tables (`ALTER TABLE p ATTACH
+  // PARTITION c`, see PgParentLinks): tells the resolver; others are ignored.
+  void AddAlterTable(std::string_view text);
 
   // The target of an INSERT whose head is `head`: calls SawTable, resolves
   // the plan (from the column list, else from the CREATE TABLE), and caches

@@ -30,7 +30,7 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
     if (prefix.size() == word.size()) return complete;
     return !IsIdentChar(static_cast<unsigned char>(prefix[word.size()]));
   };
-  return starts("copy") || starts("insert") || starts("set") || starts("create");
+  return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter");
 }
 
 // `SET standard_conforming_strings = off|on;` (and TO, quotes, case).
@@ -75,6 +75,10 @@ absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, s
 }
 
 std::vector<std::string> PgPlainFramer::TakeWarnings() { return std::move(warnings_); }
+
+void PgPlainFramer::AddSchema(std::string_view statement) {
+  tables_.AddCreateTable(PostgresDialect(true), statement);  // ALTER TABLE ... ATTACH PARTITION too
+}
 
 void PgPlainFramer::Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan) {
   if (begin == end) return;
@@ -723,9 +727,15 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     tables_.SetEncoding(*encoding);
     return absl::OkStatus();
   }
+  if (ddl_sink_ != nullptr && (create_table_ || first_word_ == "alter")) ddl_sink_->push_back(statement);
   if (create_table_) {
     // Column names for INSERTs without a column list (pg_dump --inserts).
     tables_.AddCreateTable(PostgresDialect(standard_strings_), statement);
+    return absl::OkStatus();
+  }
+  if (first_word_ == "alter") {
+    // ALTER TABLE p ATTACH PARTITION c: p's config reaches c's rows.
+    tables_.AddAlterTable(statement);
     return absl::OkStatus();
   }
   auto header = ParseCopyHeader(statement);

@@ -69,6 +69,14 @@ class PgPlainFramer : public Framer {
   absl::StatusOr<size_t> Frame(std::string_view input, bool eof, std::vector<Segment>* segments) override;
   std::vector<std::string> TakeWarnings() override;
 
+  // --schema (src/schema.h): a CREATE TABLE or ALTER TABLE statement of the
+  // schema-only dump that goes with this data-only one, read before it.
+  void AddSchema(std::string_view statement);
+  // Collects the text of every CREATE TABLE and ALTER TABLE statement framed
+  // from now on into `sink` (which must outlive the framer): reading a
+  // schema-only dump for --schema.
+  void set_ddl_sink(std::vector<std::string>* sink) { ddl_sink_ = sink; }
+
  private:
   enum class Mode { kSql, kAfterCopy, kCopyData, kInsertValues };
   enum class Lex {
@@ -179,6 +187,7 @@ class PgPlainFramer : public Framer {
   int64_t line_ = 1;
   int64_t col_ = 1;
   std::vector<std::string> warnings_;
+  std::vector<std::string>* ddl_sink_ = nullptr;
 };
 
 }  // namespace dbanon

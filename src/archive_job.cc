@@ -62,6 +62,22 @@ class LockedResolver : public TableResolver {
     std::lock_guard<std::mutex> lock(mu_);
     inner_.SawTable(table);
   }
+  void NoteParent(const TableName& child, const TableName& parent) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.NoteParent(child, parent);
+  }
+  void NoteCreated(const TableName& table) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.NoteCreated(table);
+  }
+  void NoteData(const TableName& table) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.NoteData(table);
+  }
+  absl::Status Finish() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.Finish();
+  }
 
  private:
   mutable std::mutex mu_;
@@ -140,10 +156,19 @@ struct EntryPlan {
 // `ddl` (over `resolver`) learns each TABLE entry's CREATE TABLE, so the
 // plans carry the columns' lengths and ranges; it owns the plans returned.
 absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head, TableResolver& resolver,
-                                                         InsertTables& ddl, std::string_view where) {
+                                                         InsertTables& ddl, std::string_view where,
+                                                         const ArchiveOptions& options) {
   std::map<int64_t, EntryPlan> plans;
+  // --schema: the DDL of a data-only archive, from its schema-only dump.
+  if (options.schema != nullptr) {
+    for (const std::string& statement : *options.schema) ddl.AddCreateTable(PostgresDialect(true), statement);
+  }
   std::set<TableName> tables;  // the TABLE entries
   for (const TocEntry& e : head.toc) {
+    // A partition's link to its parent is its "TABLE ATTACH" entry (pg_dump
+    // 14 and later, pg_dump.c dumpTableAttach), or PARTITION OF / INHERITS
+    // in its TABLE entry's CREATE TABLE: a config on the parent reaches it.
+    if (e.desc == "TABLE ATTACH" && e.defn.has_value()) ddl.AddAlterTable(*e.defn);
     if (e.desc != "TABLE") continue;
     tables.insert(TableName{e.namespace_name.value_or(""), e.tag.value_or("")});
     if (e.defn.has_value()) ddl.AddCreateTable(PostgresDialect(true), *e.defn);
@@ -154,6 +179,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     if (!e.copy_stmt.has_value()) {
       // INSERT-mode data (pg_dump --inserts): the entry names the table.
       TableName table{e.namespace_name.value_or("public"), e.tag.value_or("")};
+      resolver.NoteData(table);
       if (!resolver.IsConfigured(table)) continue;
       resolver.SawTable(table);
       auto plan = resolver.Resolve(table, {});
@@ -180,6 +206,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
       return absl::DataLossError(absl::StrCat(entry, ": its COPY statement names ", table.Display(),
                                               ", which is neither the entry's table nor a table of the archive"));
     }
+    resolver.NoteData(table);
     if (!resolver.IsConfigured(table)) continue;
     resolver.SawTable(table);
     auto plan = ddl.PlanFor(table, (*header)->columns);
@@ -191,6 +218,9 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     }
     plans[e.dump_id] = EntryPlan{*plan, table, (*plan)->truncate, false};
   }
+  // The TOC names every table with data: a data-only archive whose
+  // configured parent's partitions are unknown is refused before any output.
+  if (absl::Status s = resolver.Finish(); !s.ok()) return s;
   return plans;
 }
 
@@ -313,7 +343,7 @@ class CustomArchiveJob {
     if (!codecs.ok()) return codecs.status();
     codecs_ = *codecs;
     transcode_ = codecs_.out.algorithm != codecs_.in.algorithm;
-    auto plans = PlanEntries(*head, resolver_, ddl_, in_.name());
+    auto plans = PlanEntries(*head, resolver_, ddl_, in_.name(), options_);
     if (!plans.ok()) return plans.status();
     plans_ = *std::move(plans);
     int_size_ = head->header.int_size;
@@ -772,7 +802,7 @@ absl::Status RunDirectoryArchive(const std::string& input_dir_arg, const std::st
   auto codecs = ChooseCodecs(head.header, options.compress, toc_path);
   if (!codecs.ok()) return codecs.status();
   InsertTables ddl(&locked);
-  auto plans = PlanEntries(head, locked, ddl, toc_path);
+  auto plans = PlanEntries(head, locked, ddl, toc_path, options);
   if (!plans.ok()) return plans.status();
 
   // The output folder: absent, or an empty folder that the rename replaces.

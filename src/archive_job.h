@@ -34,6 +34,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "parsers/framer.h"
@@ -46,6 +47,9 @@ struct ArchiveOptions {
   int threads = 1;                          // worker threads, >= 1
   size_t batch_bytes = size_t{2} << 20;     // payload bytes per piece
   std::optional<CompressionSpec> compress;  // --compress: the output archive's compression
+  // --schema: DDL statements (src/schema.h) read before the archive's TOC;
+  // must outlive the call.
+  const std::vector<std::string>* schema = nullptr;
 };
 
 // `first_bytes` were already read from `in` and come first. The output goes

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -30,6 +31,7 @@
 #include "src/pipeline.h"
 #include "src/tar_archive.h"
 #include "src/plan.h"
+#include "src/schema.h"
 
 namespace dbanon {
 namespace {
@@ -65,6 +67,9 @@ constexpr char kUsage[] =
     "                       for a pg_dump -Fc/-Fd archive, its compression\n"
     "      --salt-file FILE the salt (at least 16 bytes; one final line break is\n"
     "                       dropped); overrides DBANON_SALT and the config\n"
+    "      --schema FILE    a schema-only dump (pg_dump -s, any format) of the database\n"
+    "                       of a data-only dump (pg_dump -a): its tables, columns and\n"
+    "                       partitions\n"
     "  -h, --help           this help\n"
     "      --version        print the version\n"
     "\n"
@@ -161,7 +166,8 @@ int Main(int argc, char** argv) {
   std::optional<DumpFormat> format;
   std::optional<std::string> salt_file;
   std::optional<std::string> connection;
-  enum { kVersion = 1000, kCompress, kFormat, kSaltFile, kConnection };
+  enum { kVersion = 1000, kCompress, kFormat, kSaltFile, kConnection, kSchema };
+  std::string schema_path;
   static const struct option kLong[] = {
       {"config", required_argument, nullptr, 'c'}, {"output", required_argument, nullptr, 'o'},
       {"threads", required_argument, nullptr, 'j'}, {"verbose", no_argument, nullptr, 'v'},
@@ -170,6 +176,7 @@ int Main(int argc, char** argv) {
       {"format", required_argument, nullptr, kFormat},
       {"salt-file", required_argument, nullptr, kSaltFile},
       {"connection", required_argument, nullptr, kConnection},
+      {"schema", required_argument, nullptr, kSchema},
       {nullptr, 0, nullptr, 0},
   };
   opterr = 0;
@@ -196,6 +203,7 @@ int Main(int argc, char** argv) {
           return kExitUsage;
         }
         break;
+      case kSchema: schema_path = optarg; break;
       case kCompress: {
         auto spec = ParseCompressionSpec(optarg);
         if (!spec.ok()) {
@@ -251,7 +259,14 @@ int Main(int argc, char** argv) {
     }
     return kExitOk;
   };
+  std::vector<std::string> schema;
+  if (!schema_path.empty()) {
+    auto loaded = LoadSchemaStatements(schema_path);
+    if (!loaded.ok()) return Fail(loaded.status());
+    schema = *std::move(loaded);
+  }
   ArchiveOptions archive_options;
+  if (!schema_path.empty()) archive_options.schema = &schema;
   archive_options.threads = threads;
   archive_options.compress = compress;
   if (IsDirectoryPath(input_path)) {  // pg_dump -Fd
@@ -336,10 +351,16 @@ int Main(int argc, char** argv) {
     format = DetectDumpFormat(head);
   }
   (*plan)->SetSchemaless(*format != DumpFormat::kPostgres);
-  std::unique_ptr<Framer> framer = MakeFramer(*format, plan->get());
+  if (!schema_path.empty() && *format != DumpFormat::kPostgres) {
+    out->Abort();
+    std::cerr << "dbanon: --schema is for PostgreSQL dumps\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<Framer> framer = MakeFramer(*format, plan->get(), schema);
   PipelineOptions options;
   options.threads = threads;
   absl::Status s = RunPipeline(*in, std::move(head), *out, *framer, options);
+  if (s.ok()) s = (*plan)->Finish();
   if (s.ok()) s = out->Commit();
   if (!s.ok()) {
     out->Abort();
