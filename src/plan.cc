@@ -285,7 +285,8 @@ std::vector<std::string> RunPlan::MissingTables() const {
       }
     }
     out.push_back(absl::StrCat(config_.path, ":", entry.config->position.line, ":", entry.config->position.column,
-                               ": table '", entry.config->key, "' (", name.Display(),
+                               ": table '", entry.config->key, "' (",
+                               (schemaless_ && name.schema == "public" ? TableName{"", name.table} : name).Display(),
                                ") is configured but the dump holds no such table",
                                closest.empty() ? "" : absl::StrCat("; did you mean ", closest, "?")));
   }
