@@ -98,6 +98,28 @@ class TableResolver {
   // Once every data block has been seen (an archive: once its TOC is read):
   // an error that must keep the output from being committed (src/plan.h).
   virtual absl::Status Finish() const { return absl::OkStatus(); }
+
+  // Coverage (strict mode, `dbanon check`, -v). The default versions do
+  // nothing, for resolvers that do not track coverage.
+  //
+  // The columns of `table` as the dump's CREATE TABLE (`data` false) or a
+  // data block's column list (COPY header, INSERT column list; `data` true)
+  // name them; empty when the dump does not say.
+  virtual void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) {
+    (void)table;
+    (void)columns;
+    (void)data;
+  }
+  // Called by a framer before it lets the first byte of a data block
+  // through. Errors: InvalidArgument (without a position: the framer adds
+  // the block's) when the config asks for strict coverage and a column seen
+  // so far is not covered; the message lists every such table.column.
+  virtual absl::Status CheckCoverage() { return absl::OkStatus(); }
+  // Called once the dump's whole schema is known: after an archive's TOC,
+  // at the end of a plain dump. Errors: InvalidArgument for a configured
+  // table or column the dump does not hold (naming the closest name it
+  // holds), and for uncovered columns in strict mode.
+  virtual absl::Status SchemaComplete() { return absl::OkStatus(); }
 };
 
 // Rewrites a span of whole data rows of one configured table in one dump

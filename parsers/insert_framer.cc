@@ -599,18 +599,34 @@ void SegmentSink::Emit(Segment::Kind kind, size_t begin, size_t end, const RowPl
   out_->push_back(Segment{kind, begin, end, line, plan, rewriter, col});
 }
 
+TableName InsertTables::NameFor(const SqlDialect& d, const std::vector<std::string>& parts) const {
+  TableName name = TableNameFor(d, parts);
+  if (d.mysql() && name.schema.empty()) name.schema = database_;
+  return name;
+}
+
 void InsertTables::AddCreateTable(const SqlDialect& d, std::string_view text) {
+  std::optional<TableName> created;
   if (auto parts = CreatedTableName(d, text)) {
-    TableName name = TableNameFor(d, *parts);
-    created_.insert(name);
-    resolver_->NoteCreated(name);
+    created = NameFor(d, *parts);
+    created_.insert(*created);
+    resolver_->NoteCreated(*created);
   }
   if (d.postgres()) AddAlterTable(text);
   std::optional<TableDef> def = ParseCreateTable(d, text);
-  if (!def.has_value()) return;
-  TableName name = TableNameFor(d, def->name_parts);
+  if (!def.has_value()) {
+    if (created.has_value()) resolver_->SawColumns(*created, {}, false);
+    return;
+  }
+  TableName name = NameFor(d, def->name_parts);
   ddl_[name] = *std::move(def);
   ++ddl_generation_;  // a parent's columns count for its children: every plan may change
+  std::vector<const ColumnDef*> ddl;
+  std::vector<std::string> columns;
+  if (DdlColumns(name, &ddl)) {
+    for (const ColumnDef* c : ddl) columns.push_back(c->name);
+  }
+  resolver_->SawColumns(name, columns, false);
 }
 
 void InsertTables::AddAlterTable(std::string_view text) {
@@ -702,8 +718,20 @@ absl::Status InsertTables::CheckDataTarget(const TableName& table) {
 
 absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const InsertHead& head) {
   InsertTarget target;
-  target.table = TableNameFor(d, head.name_parts);
+  target.table = NameFor(d, head.name_parts);
   resolver_->SawTable(target.table);
+  {
+    std::vector<std::string> seen_columns = head.columns;
+    if (!head.has_column_list) {
+      std::vector<const ColumnDef*> defs;
+      if (DdlColumns(target.table, &defs)) {
+        for (const ColumnDef* c : defs) seen_columns.push_back(c->name);
+      }
+    }
+    resolver_->SawColumns(target.table, seen_columns, true);
+    absl::Status covered = resolver_->CheckCoverage();
+    if (!covered.ok()) return covered;
+  }
   if (!resolver_->IsConfigured(target.table)) {
     absl::Status s = CheckDataTarget(target.table);
     if (!s.ok()) return s;

@@ -149,6 +149,13 @@ class InsertTables {
   // PARTITION c`, see PgParentLinks): tells the resolver; others are ignored.
   void AddAlterTable(std::string_view text);
 
+  // MySQL `USE db;` (mysqldump --databases, --all-databases): names without
+  // a database are in `db` from here on (MariaDB docs, "USE"). Empty: none.
+  void SetDatabase(std::string db) { database_ = std::move(db); }
+  // TableNameFor, with the database of the last USE for unqualified MySQL
+  // names.
+  TableName NameFor(const SqlDialect& d, const std::vector<std::string>& parts) const;
+
   // The target of an INSERT whose head is `head`: calls SawTable, resolves
   // the plan (from the column list, else from the CREATE TABLE), and caches
   // it. Errors, without a position (the caller adds it): InvalidArgument for
@@ -192,6 +199,7 @@ class InsertTables {
   absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns);
 
  private:
+  std::string database_;  // of the last MySQL USE
   struct Cached {
     std::vector<std::string> columns;
     uint64_t ddl_generation;  // ddl_generation_ when the plan was made

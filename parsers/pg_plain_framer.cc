@@ -239,6 +239,10 @@ absl::Status PgPlainFramer::EndInsertWithoutValues(std::string_view input, size_
   }
   TableName table = TableNameFor(PostgresDialect(true), head->name_parts);
   resolver_->SawTable(table);
+  resolver_->SawColumns(table, head->columns, true);
+  if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
+    return PositionedError(covered.code(), statement_line_, statement_col_, ToStd(covered.message()));
+  }
   bool drop = false;
   if (resolver_->IsConfigured(table)) {
     auto plan = resolver_->Resolve(table, {});
@@ -759,6 +763,10 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   copy_plan_ = nullptr;
   copy_drop_ = false;
   resolver_->SawTable(copy_table_);
+  resolver_->SawColumns(copy_table_, copy_->columns, true);
+  if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
+    return PositionedError(covered.code(), statement_line_, statement_col_, ToStd(covered.message()));
+  }
   if (!resolver_->IsConfigured(copy_table_)) {
     absl::Status s = tables_.CheckDataTarget(copy_table_);
     if (!s.ok()) return PositionedError(s.code(), statement_line_, statement_col_, ToStd(s.message()));

@@ -1,5 +1,7 @@
 #include "parsers/sql_script_framer.h"
 
+#include <optional>
+
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -34,6 +36,42 @@ constexpr int kSqliteTransitions[8][8] = {
     /* 7 END     */ {1, 7, 5, 5, 5, 5, 5, 7},
 };
 
+// The database of `USE db;` / "USE `d``b`;" (mysqldump quotes it with
+// backquotes, doubling any inside); nullopt when it cannot be read.
+std::optional<std::string> UseDatabase(std::string_view text) {
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < text.size() && IsSpace(static_cast<unsigned char>(text[i]))) ++i;
+  };
+  skip_space();
+  if (text.size() - i < 3) return std::nullopt;
+  i += 3;  // USE
+  skip_space();
+  std::string db;
+  if (i < text.size() && text[i] == '`') {
+    for (++i;; ++i) {
+      if (i >= text.size()) return std::nullopt;
+      if (text[i] == '`') {
+        if (i + 1 < text.size() && text[i + 1] == '`') {
+          db.push_back('`');
+          ++i;
+          continue;
+        }
+        ++i;
+        break;
+      }
+      db.push_back(text[i]);
+    }
+  } else {
+    while (i < text.size() && IsIdentChar(static_cast<unsigned char>(text[i]))) db.push_back(text[i++]);
+  }
+  skip_space();
+  if (i < text.size() && text[i] == ';') ++i;
+  skip_space();
+  if (db.empty() || i != text.size()) return std::nullopt;
+  return db;
+}
+
 }  // namespace
 
 std::vector<std::string> SqlScriptFramer::TakeWarnings() {
@@ -52,7 +90,7 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 
 bool SqlScriptFramer::Holding() const {
   return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable ||
-         kind_ == Kind::kDelimiter;
+         kind_ == Kind::kDelimiter || kind_ == Kind::kUse;
 }
 
 void SqlScriptFramer::StartStatement(size_t i) {
@@ -522,6 +560,8 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
         // decided by the next words
       } else if (d_.mysql() && w == "delimiter" && versioned_ == 0 && paren_depth_ == 0) {
         kind_ = Kind::kDelimiter;
+      } else if (d_.mysql() && w == "use" && paren_depth_ == 0) {
+        kind_ = Kind::kUse;
       } else {
         kind_ = Kind::kOther;
       }
@@ -599,8 +639,12 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
         // whatever its table.
         return StatementError(absl::StatusCode::kDataLoss, kUnreadableInsert);
       }
-      TableName table = TableNameFor(d_, head->name_parts);
+      TableName table = tables_.NameFor(d_, head->name_parts);
       resolver_->SawTable(table);
+      resolver_->SawColumns(table, head->columns, true);
+      if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
+        return StatementError(covered.code(), ToStd(covered.message()));
+      }
       bool drop = false;
       if (resolver_->IsConfigured(table)) {
         auto plan = resolver_->Resolve(table, {});
@@ -615,6 +659,18 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       Flush(stmt_begin_);
       Flush(end, drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
       drop_newline_ = drop;
+      break;
+    }
+    case Kind::kUse: {
+      // mysqldump --databases writes "USE `db`;" before each database's
+      // tables (client/mysqldump.c, init_dumping).
+      std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
+      std::optional<std::string> db = UseDatabase(text);
+      if (!db.has_value()) {
+        return StatementError(absl::StatusCode::kDataLoss, "cannot read the database name of this USE statement");
+      }
+      tables_.SetDatabase(*std::move(db));
+      last_head_.clear();
       break;
     }
     case Kind::kInsertTail:

@@ -70,6 +70,7 @@ class SqlScriptFramer : public Framer {
     kInsert,       // INSERT/REPLACE before VALUES (held)
     kCreateTable,  // held whole, for its columns
     kDelimiter,    // a DELIMITER line (held)
+    kUse,          // MySQL USE db (held): sets the database of unqualified names
     kOther,
     kInsertTail,   // after the VALUES list (ON DUPLICATE KEY UPDATE ..., the delimiter)
   };

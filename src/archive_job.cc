@@ -78,6 +78,18 @@ class LockedResolver : public TableResolver {
     std::lock_guard<std::mutex> lock(mu_);
     return inner_.Finish();
   }
+  void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.SawColumns(table, columns, data);
+  }
+  absl::Status CheckCoverage() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.CheckCoverage();
+  }
+  absl::Status SchemaComplete() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.SchemaComplete();
+  }
 
  private:
   mutable std::mutex mu_;
@@ -180,6 +192,10 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
       // INSERT-mode data (pg_dump --inserts): the entry names the table.
       TableName table{e.namespace_name.value_or("public"), e.tag.value_or("")};
       resolver.NoteData(table);
+      resolver.SawColumns(table, {}, true);
+      if (absl::Status covered = resolver.CheckCoverage(); !covered.ok()) {
+        return absl::Status(covered.code(), absl::StrCat(entry, ": ", covered.message()));
+      }
       if (!resolver.IsConfigured(table)) continue;
       resolver.SawTable(table);
       auto plan = resolver.Resolve(table, {});
@@ -207,6 +223,10 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
                                               ", which is neither the entry's table nor a table of the archive"));
     }
     resolver.NoteData(table);
+    resolver.SawColumns(table, (*header)->columns, true);
+    if (absl::Status covered = resolver.CheckCoverage(); !covered.ok()) {
+      return absl::Status(covered.code(), absl::StrCat(entry, ": ", covered.message()));
+    }
     if (!resolver.IsConfigured(table)) continue;
     resolver.SawTable(table);
     auto plan = ddl.PlanFor(table, (*header)->columns);
@@ -221,6 +241,9 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
   // The TOC names every table with data: a data-only archive whose
   // configured parent's partitions are unknown is refused before any output.
   if (absl::Status s = resolver.Finish(); !s.ok()) return s;
+  // The TOC is the whole schema: a configured table it lacks, or an
+  // uncovered column in strict mode, fails before any output is written.
+  if (absl::Status s = resolver.SchemaComplete(); !s.ok()) return s;
   return plans;
 }
 

@@ -1,5 +1,7 @@
 #include "src/config.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -154,6 +156,9 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
       }
       (key == "salt" ? config.salt : config.salt_file) = v.as_string()->get();
       config.salt_position = PositionOf(v);
+    } else if (key == "strict") {
+      if (!v.is_boolean()) return ConfigError(path, PositionOf(v), "'strict' must be true or false");
+      config.strict = v.as_boolean()->get();
     } else if (key == "tables") {
       const toml::table* tables = v.as_table();
       if (tables == nullptr) return ConfigError(path, PositionOf(v), "'tables' must be a table");
@@ -175,6 +180,10 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
             table.truncate = cv.as_boolean()->get();
             continue;
           }
+          if (ck.str() == "keep" && cv.is_boolean()) {  // as truncate: a string configures a column named keep
+            table.keep = cv.as_boolean()->get();
+            continue;
+          }
           auto rule = ParseRule(path, table.key, std::string(ck.str()), cv);
           if (!rule.ok()) return rule.status();
           table.rules.push_back(*std::move(rule));
@@ -183,6 +192,12 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
           return ConfigError(path, table.position,
                              absl::StrCat("table '", table.key,
                                           "': truncate = true drops every row, so its column rules would do nothing"));
+        }
+        if (table.keep && (table.truncate || !table.rules.empty())) {
+          return ConfigError(path, table.position,
+                             absl::StrCat("table '", table.key,
+                                          "': keep = true copies every column unchanged, so it takes no truncate "
+                                          "and no column rules"));
         }
         for (const TableConfig& other : config.tables) {
           if (other.name == table.name) {
@@ -193,7 +208,7 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
         config.tables.push_back(std::move(table));
       }
     } else {
-      return ConfigError(path, KeyPosition(k), absl::StrCat("unknown key '", key, "' (expected 'salt', 'salt_file' or 'tables')"));
+      return ConfigError(path, KeyPosition(k), absl::StrCat("unknown key '", key, "' (expected 'salt', 'salt_file', 'strict' or 'tables')"));
     }
   }
   return config;
@@ -216,6 +231,13 @@ absl::StatusOr<OptionTable> ParseInlineOptions(std::string_view inline_table) {
     out.emplace(std::string(k.str()), *std::move(converted));
   }
   return out;
+}
+
+absl::Status CheckConfiguresSomething(const Config& config) {
+  if (!config.tables.empty()) return absl::OkStatus();
+  return ConfigError(config.path, SourcePosition{1, 1},
+                     "the config configures no table: nothing would be anonymized (add [tables.NAME] sections; "
+                     "`dbanon check --suggest DUMP` prints a starting point)");
 }
 
 namespace {
@@ -288,6 +310,10 @@ absl::StatusOr<std::optional<std::string>> ResolveSalt(const Config& config,
 absl::StatusOr<Config> LoadConfig(const std::string& path) { return LoadConfig(path, std::nullopt); }
 
 absl::StatusOr<Config> LoadConfig(const std::string& path, const std::optional<std::string>& connection) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": the config is not a regular file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the config file"));
   std::ostringstream text;

@@ -53,6 +53,9 @@ struct TableConfig {
   // `truncate = true`: the dump keeps the table but none of its rows (COPY
   // header and `\.` with nothing between; INSERT statements dropped).
   bool truncate = false;
+  // `keep = true`: every column of the table is declared safe; its data is
+  // copied unchanged and counts as covered in strict mode.
+  bool keep = false;
 };
 
 struct Config {
@@ -63,12 +66,19 @@ struct Config {
   // config file's folder. At most one of `salt` and `salt_file` is set.
   std::optional<std::string> salt_file;
   std::vector<TableConfig> tables;
+  // `strict = true`: every column of every table of the dump must be covered
+  // (an anonymizer, `keep`, or the table's `keep`/`truncate`), else the run
+  // fails before writing any table's data (src/plan.h, RunPlan::Coverage).
+  bool strict = false;
 };
 
 // Reads and parses the config file at `path`: DbToolsBundle YAML when the
 // name ends in .yaml/.yml or the text reads as YAML (src/yaml_config.h),
 // else TOML. `connection` (--connection) picks a connection of a YAML config;
 // on TOML it is an error.
+// Reads and parses the config file at `path`: NotFound when it cannot be
+// read, InvalidArgument "PATH: ..." when it is not a regular file (a
+// directory, `-c .`), or the errors of ParseConfig.
 absl::StatusOr<Config> LoadConfig(const std::string& path);
 absl::StatusOr<Config> LoadConfig(const std::string& path, const std::optional<std::string>& connection);
 // Parses config text; `path` is only used in messages.
@@ -94,6 +104,9 @@ inline constexpr size_t kMinSaltBytes = 16;
 absl::StatusOr<std::optional<std::string>> ResolveSalt(const Config& config,
                                                        const std::optional<std::string>& salt_file_flag,
                                                        const char* env);
+// InvalidArgument "PATH:1:1: ..." when `config` configures no table (an empty
+// file, only `salt`): such a run would anonymize nothing.
+absl::Status CheckConfiguresSomething(const Config& config);
 
 // "PATH:LINE:COL: message" as an InvalidArgument status.
 absl::Status ConfigError(const std::string& path, SourcePosition pos, std::string_view message);

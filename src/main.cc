@@ -45,7 +45,7 @@ constexpr int kExitIo = 4;         // read or write error
 constexpr int kExitClosedPipe = 141;  // 128 + SIGPIPE: the reader of our output went away
 
 constexpr char kUsage[] =
-    "usage: dbanon [-c CONFIG] [-o OUTPUT] [-j THREADS] [-v] [INPUT]\n"
+    "usage: dbanon [-c CONFIG] [-o OUTPUT] [-j THREADS] [-v] [--strict] [--allow-missing] [INPUT]\n"
     "       dbanon list\n"
     "\n"
     "Anonymizes a database dump without a database: reads the dump (INPUT, or\n"
@@ -59,7 +59,11 @@ constexpr char kUsage[] =
     "                       used (default: 'default', or the only one)\n"
     "  -o, --output FILE    write FILE atomically; nothing is left there on failure\n"
     "  -j, --threads N      worker threads (default: number of cores; 1: one thread does all)\n"
-    "  -v, --verbose        print rows per table on standard error at the end\n"
+    "  -v, --verbose        print every table with its rows and whether it was anonymized,\n"
+    "                       kept, truncated or uncovered, on standard error at the end\n"
+    "      --strict         every column of every table must be covered (as strict = true)\n"
+    "      --allow-missing  a configured table or column the dump lacks is a warning\n"
+    "                       (partial dumps, pg_dump -t), not an error\n"
     "      --format FORMAT  pg, mysql or sqlite: the syntax of a plain dump (pg_dump,\n"
     "                       mysqldump/mariadb-dump, sqlite3 .dump); default: detected\n"
     "      --compress SPEC  none, gzip[:1-9], lz4[:1-12] or zstd[:1-19]: compresses a\n"
@@ -166,8 +170,10 @@ int Main(int argc, char** argv) {
   std::optional<DumpFormat> format;
   std::optional<std::string> salt_file;
   std::optional<std::string> connection;
-  enum { kVersion = 1000, kCompress, kFormat, kSaltFile, kConnection, kSchema };
+  enum { kVersion = 1000, kCompress, kFormat, kSaltFile, kConnection, kSchema, kStrict, kAllowMissing };
   std::string schema_path;
+  bool strict = false;
+  bool allow_missing = false;
   static const struct option kLong[] = {
       {"config", required_argument, nullptr, 'c'}, {"output", required_argument, nullptr, 'o'},
       {"threads", required_argument, nullptr, 'j'}, {"verbose", no_argument, nullptr, 'v'},
@@ -177,6 +183,8 @@ int Main(int argc, char** argv) {
       {"salt-file", required_argument, nullptr, kSaltFile},
       {"connection", required_argument, nullptr, kConnection},
       {"schema", required_argument, nullptr, kSchema},
+      {"strict", no_argument, nullptr, kStrict},
+      {"allow-missing", no_argument, nullptr, kAllowMissing},
       {nullptr, 0, nullptr, 0},
   };
   opterr = 0;
@@ -192,6 +200,8 @@ int Main(int argc, char** argv) {
         }
         break;
       case 'v': verbose = true; break;
+      case kStrict: strict = true; break;
+      case kAllowMissing: allow_missing = true; break;
       case 'h': std::cout << kUsage; return kExitOk;
       case kVersion: std::cout << "dbanon " << DBANON_VERSION << "\n"; return kExitOk;
       case kSaltFile: salt_file = optarg; break;
@@ -231,6 +241,11 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   std::string input_path = args.empty() ? "-" : args[0];
+  if (input_path == "-" && ::isatty(STDIN_FILENO)) {
+    // As zstd does: a dump is never typed in, and waiting would look like a hang.
+    std::cerr << "dbanon: standard input is a terminal: give the dump as INPUT or pipe it in\n" << kUsage;
+    return kExitUsage;
+  }
 
   auto config = LoadConfig(config_path, connection);
   if (!config.ok()) {
@@ -250,8 +265,11 @@ int Main(int argc, char** argv) {
               << "): a random salt is used for this run only, so a value maps to different outputs in separate "
                  "runs (no joins across separately anonymized dumps, no repeatable output)\n";
   }
+  if (absl::Status s = CheckConfiguresSomething(*config); !s.ok()) return Fail(s);
   auto plan = RunPlan::Create(*config, salt);
   if (!plan.ok()) return Fail(plan.status());
+  (*plan)->SetAllowMissing(allow_missing);
+  (*plan)->SetStrict(strict);
   auto report = [&] {
     for (const std::string& w : (*plan)->Warnings()) std::cerr << w << "\n";
     if (verbose) {
@@ -294,6 +312,11 @@ int Main(int argc, char** argv) {
     *in = DecompressingInput(std::move(*in), std::move(head), *a);
     head.clear();
     if (absl::Status s = read_head(); !s.ok()) return Fail(s);
+  }
+  if (head.empty()) {
+    // A failed `pg_dump | dbanon` gives an empty input: not a valid dump.
+    return Fail(absl::DataLossError(
+        absl::StrCat(in->name(), ":1:1: the input is empty (did the command that wrote the dump fail?)")));
   }
   const bool archive = LooksLikeArchive(head);  // pg_dump -Fc
   if (absl::Status s = archive ? absl::OkStatus() : CheckFormat(head); !s.ok()) {
@@ -356,11 +379,13 @@ int Main(int argc, char** argv) {
     std::cerr << "dbanon: --schema is for PostgreSQL dumps\n";
     return kExitUsage;
   }
+  (*plan)->SetUnqualifiedFallback(*format == DumpFormat::kMySql);
   std::unique_ptr<Framer> framer = MakeFramer(*format, plan->get(), schema);
   PipelineOptions options;
   options.threads = threads;
   absl::Status s = RunPipeline(*in, std::move(head), *out, *framer, options);
   if (s.ok()) s = (*plan)->Finish();
+  if (s.ok()) s = (*plan)->SchemaComplete();
   if (s.ok()) s = out->Commit();
   if (!s.ok()) {
     out->Abort();

@@ -1,9 +1,12 @@
 #include "src/plan.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <set>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace dbanon {
 namespace {
@@ -11,6 +14,56 @@ namespace {
 // MySQL and SQLite tables have no schema: the config's unqualified keys
 // (schema public) name them.
 TableName Key(const TableName& table) { return table.schema.empty() ? TableName{"public", table.table} : table; }
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// How far a name the dump holds is from a configured one: 0 when only the
+// case differs, 1 when only the schema does, else the edit distance of the
+// lower-case qualified names plus one. SIZE_MAX when too far to suggest.
+size_t NameDistance(const TableName& configured, const TableName& held) {
+  const std::string a = Lower(absl::StrCat(configured.schema, ".", configured.table));
+  const std::string b = Lower(absl::StrCat(held.schema, ".", held.table));
+  if (a == b) return 0;
+  if (Lower(configured.table) == Lower(held.table)) return 1;
+  size_t d = EditDistance(a, b);
+  return d <= std::max<size_t>(3, configured.table.size() / 3) ? d + 1 : SIZE_MAX;
+}
+
+// "; did you mean 'x'?" for the closest of `names` to `name`, or "".
+std::string ClosestColumn(const std::string& name, const std::vector<std::string>& names) {
+  size_t best = SIZE_MAX;
+  const std::string* found = nullptr;
+  for (const std::string& n : names) {
+    size_t d = Lower(n) == Lower(name) ? 0 : EditDistance(Lower(n), Lower(name)) + 1;
+    if (d < best) {
+      best = d;
+      found = &n;
+    }
+  }
+  if (found == nullptr || best > std::max<size_t>(3, name.size() / 3) + 1) return "";
+  return absl::StrCat("; did you mean '", *found, "'?");
+}
 
 }  // namespace
 
@@ -44,14 +97,25 @@ absl::StatusOr<std::unique_ptr<RunPlan>> RunPlan::Create(const Config& config, s
   return plan;
 }
 
+const RunPlan::TableEntry* RunPlan::Find(const TableName& table) const {
+  auto it = tables_.find(Key(table));
+  if (it == tables_.end() && unqualified_fallback_ && !table.schema.empty()) {
+    it = tables_.find(TableName{"public", table.table});
+  }
+  return it == tables_.end() ? nullptr : &it->second;
+}
+
 std::vector<std::pair<TableName, const RunPlan::TableEntry*>> RunPlan::Reach(const TableName& key) const {
   std::vector<std::pair<TableName, const TableEntry*>> out;
   std::vector<TableName> queue{key};
   std::set<TableName> visited{key};
   // Breadth-first: a partition's own entry, its parent's, its grandparent's.
   for (size_t i = 0; i < queue.size() && queue.size() < 10000; ++i) {
-    auto entry = tables_.find(queue[i]);
-    if (entry != tables_.end()) out.emplace_back(queue[i], &entry->second);
+    const TableEntry* entry = Find(queue[i]);
+    // A table-level `keep = true` names every column of its table: nothing
+    // above it reaches its rows.
+    if (entry != nullptr && entry->config->keep) continue;
+    if (entry != nullptr) out.emplace_back(queue[i], entry);
     auto parents = parents_.find(queue[i]);
     if (parents == parents_.end()) continue;
     for (const TableName& p : parents->second) {
@@ -101,13 +165,25 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
             entry->positions[a].line, via, " writes some columns that a nearer config entry names and some it "
             "does not; configure all of its columns in one place"));
       }
+      size_t missing = 0;
+      for (const std::string& column : anonymizer->columns()) {
+        missing += std::find(columns.begin(), columns.end(), column) == columns.end() ? 1 : 0;
+      }
+      if (missing > 0 && allow_missing_ && missing == anonymizer->columns().size()) {
+        std::string warning = absl::StrCat(config_.path, ":", entry->positions[a].line, ":", entry->positions[a].column,
+                                           ": warning: column '", anonymizer->columns()[0], "' of table ",
+                                           table.Display(), via, " is configured but is not in the dump (--allow-missing)");
+        if (std::find(warnings_.begin(), warnings_.end(), warning) == warnings_.end()) warnings_.push_back(warning);
+        continue;
+      }
       RowPlan::Step step{anonymizer, {}};
       for (const std::string& column : anonymizer->columns()) {
         auto found = std::find(columns.begin(), columns.end(), column);
         if (found == columns.end()) {
           return absl::InvalidArgumentError(absl::StrCat(
               "column '", column, "' of table ", table.Display(), " is configured (", config_.path, ":",
-              entry->positions[a].line, via, ") but is not in the dump's column list for that table"));
+              entry->positions[a].line, via, ") but is not in the dump's column list for that table",
+              ClosestColumn(column, columns)));
         }
         size_t index = static_cast<size_t>(found - columns.begin());
         step.columns.push_back(index);
@@ -121,7 +197,11 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
   return row_plans_.back().get();
 }
 
-void RunPlan::CountRows(const TableName& table, int64_t rows) { seen_[Key(table)].rows += rows; }
+void RunPlan::CountRows(const TableName& table, int64_t rows) {
+  Seen& seen = seen_[Key(table)];
+  seen.rows += rows;
+  seen.rows_counted = true;
+}
 
 void RunPlan::NoteData(const TableName& table) {
   if (!table.schema.empty()) data_.emplace(Key(table), table.Display());  // PostgreSQL: partitions exist
@@ -130,29 +210,180 @@ void RunPlan::NoteData(const TableName& table) {
 void RunPlan::SawTable(const TableName& table) {
   NoteData(table);
   Seen& seen = seen_[Key(table)];
-  if (seen.blocks++ == 0) seen.display = table.Display();
+  if (seen.display.empty()) seen.display = table.Display();
+  if (!seen.data) coverage_checked_ = false;
+  seen.data = true;
+  ++seen.blocks;
+}
+
+void RunPlan::SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) {
+  auto [it, added] = seen_.try_emplace(Key(table));
+  Seen& seen = it->second;
+  if (added || (data && !seen.data)) coverage_checked_ = false;
+  if (seen.display.empty()) seen.display = table.Display();
+  seen.data = seen.data || data;
+  if (!columns.empty() && (!seen.columns_known || columns.size() > seen.columns.size())) {
+    // The widest list: a data block may name fewer columns than the table
+    // has (INSERT column lists without generated columns).
+    for (const std::string& c : columns) {
+      if (std::find(seen.columns.begin(), seen.columns.end(), c) == seen.columns.end()) {
+        seen.columns.push_back(c);
+        coverage_checked_ = false;
+      }
+    }
+    seen.columns_known = true;
+  }
+}
+
+RunPlan::TableCoverage RunPlan::CoverageOf(const TableName& key, const Seen& seen) const {
+  TableCoverage t;
+  t.name = key;
+  t.display = seen.display.empty() ? key.Display() : seen.display;
+  t.data = seen.data;
+  t.rows = seen.rows;
+  t.rows_counted = seen.rows_counted;
+  t.columns_known = seen.columns_known;
+  // The entries that reach the table: its own, then its parents' (a
+  // partition is covered by its partitioned table's config).
+  const std::vector<std::pair<TableName, const TableEntry*>> reach = Reach(key);
+  const TableEntry* own = Find(key);
+  t.configured = !reach.empty();
+  t.keep = own != nullptr && own->config->keep;
+  for (const auto& r : reach) t.truncate = t.truncate || r.second->config->truncate;
+  for (const std::string& c : seen.columns) {
+    ColumnCoverage col;
+    col.name = c;
+    if (t.keep) {
+      col.cover = Cover::kKept;
+    } else if (t.truncate) {
+      col.cover = Cover::kTruncated;
+    } else {
+      for (const auto& r : reach) {
+        const TableEntry* entry = r.second;
+        for (size_t a = 0; a < entry->anonymizers.size() && col.cover == Cover::kUncovered; ++a) {
+          const std::vector<std::string>& cols = entry->anonymizers[a]->columns();
+          if (std::find(cols.begin(), cols.end(), c) == cols.end()) continue;
+          for (const ColumnRule& rule : entry->config->rules) {
+            if (rule.position.line == entry->positions[a].line && rule.position.column == entry->positions[a].column) {
+              col.anonymizer = rule.anonymizer;
+            }
+          }
+          col.cover = col.anonymizer == "keep" ? Cover::kKept : Cover::kAnonymized;
+        }
+        if (col.cover != Cover::kUncovered) break;  // the nearest entry that names the column wins
+      }
+    }
+    t.columns.push_back(std::move(col));
+  }
+  return t;
+}
+
+std::string RunPlan::TableCoverage::Verdict() const {
+  if (truncate) return "truncated";
+  if (keep) return "kept";
+  size_t uncovered = 0, anonymized = 0;
+  for (const ColumnCoverage& c : columns) {
+    uncovered += c.cover == Cover::kUncovered ? 1 : 0;
+    anonymized += c.cover == Cover::kAnonymized ? 1 : 0;
+  }
+  if (!columns_known) return configured ? "anonymized" : "uncovered";
+  if (anonymized > 0) return "anonymized";
+  return uncovered > 0 ? "uncovered" : "kept";
+}
+
+std::vector<RunPlan::TableCoverage> RunPlan::Coverage() const {
+  std::vector<TableCoverage> out;
+  for (const auto& [name, seen] : seen_) out.push_back(CoverageOf(name, seen));
+  return out;
+}
+
+absl::Status RunPlan::CheckCoverage() {
+  if (!(strict_ || config_.strict) || coverage_checked_) return absl::OkStatus();
+  std::vector<std::string> uncovered;
+  for (const TableCoverage& t : Coverage()) {
+    if (t.keep || t.truncate) continue;
+    if (!t.columns_known) {
+      if (t.data) uncovered.push_back(absl::StrCat(t.display, ".(columns unknown)"));
+      continue;
+    }
+    for (const ColumnCoverage& c : t.columns) {
+      if (c.cover == Cover::kUncovered) uncovered.push_back(absl::StrCat(t.display, ".", QuoteIdentifierIfNeeded(c.name)));
+    }
+  }
+  if (uncovered.empty()) {
+    coverage_checked_ = true;
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "strict mode: ", uncovered.size(), uncovered.size() == 1 ? " column is" : " columns are",
+      " not covered by ", config_.path, " (give each an anonymizer or \"keep\", or its table keep = true or "
+      "truncate = true): ", absl::StrJoin(uncovered, ", ")));
+}
+
+std::vector<std::string> RunPlan::MissingTables() const {
+  std::set<const TableEntry*> present;
+  for (const auto& [name, seen] : seen_) {
+    if (const TableEntry* e = Find(name)) present.insert(e);
+  }
+  // A parent whose rows are all in its partitions or children, or that only
+  // a --schema dump creates, is in the dump too.
+  for (const TableName& name : reached_) present.insert(Find(name));
+  for (const TableName& name : created_) present.insert(Find(name));
+  std::vector<std::string> out;
+  for (const auto& [name, entry] : tables_) {
+    if (present.count(&entry) > 0) continue;
+    size_t best = SIZE_MAX;
+    std::string closest;
+    for (const auto& [held, seen] : seen_) {
+      size_t d = NameDistance(name, held);
+      if (d < best) {
+        best = d;
+        closest = seen.display.empty() ? held.Display() : seen.display;
+      }
+    }
+    out.push_back(absl::StrCat(config_.path, ":", entry.config->position.line, ":", entry.config->position.column,
+                               ": table '", entry.config->key, "' (",
+                               (schemaless_ && name.schema == "public" ? TableName{"", name.table} : name).Display(),
+                               ") is configured but the dump holds no such table",
+                               closest.empty() ? "" : absl::StrCat("; did you mean ", closest, "?")));
+  }
+  return out;
+}
+
+absl::Status RunPlan::SchemaComplete() {
+  std::vector<std::string> missing = MissingTables();
+  if (!missing.empty() && !allow_missing_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        absl::StrJoin(missing, "\n"),
+        "\n(a partial dump, pg_dump -t? --allow-missing makes this a warning)"));
+  }
+  coverage_checked_ = false;
+  return CheckCoverage();
 }
 
 std::vector<std::string> RunPlan::Summary() const {
   std::vector<std::string> out;
-  for (const auto& [name, seen] : seen_) {
-    std::vector<std::pair<TableName, const TableEntry*>> reach = Reach(name);
-    bool truncated = false;
-    for (const auto& r : reach) truncated = truncated || r.second->config->truncate;
-    const char* what = reach.empty() ? "" : truncated ? ", truncated" : ", anonymized";
-    out.push_back(absl::StrCat(seen.display.empty() ? name.Display() : seen.display, ": ", seen.rows, " rows", what));
+  for (const TableCoverage& t : Coverage()) {
+    std::string rows = t.rows_counted ? absl::StrCat(t.rows, " rows")
+                       : t.data       ? std::string("rows not counted (data copied unread)")
+                                      : std::string("no data");
+    std::string line = absl::StrCat(t.display, ": ", rows, ", ", t.Verdict());
+    std::vector<std::string> uncovered;
+    for (const ColumnCoverage& c : t.columns) {
+      if (c.cover == Cover::kUncovered && t.configured) uncovered.push_back(c.name);
+    }
+    if (!uncovered.empty()) absl::StrAppend(&line, " (uncovered: ", absl::StrJoin(uncovered, ", "), ")");
+    out.push_back(std::move(line));
   }
   return out;
 }
 
 std::vector<std::string> RunPlan::Warnings() const {
-  std::vector<std::string> out;
-  for (const auto& [name, entry] : tables_) {
-    if (seen_.count(name) == 0 && reached_.count(name) == 0) {
-      const TableName shown = schemaless_ && name.schema == "public" ? TableName{"", name.table} : name;
-      out.push_back(absl::StrCat(config_.path, ":", entry.config->position.line, ":", entry.config->position.column,
-                                 ": warning: table '", entry.config->key, "' (", shown.Display(),
-                                 ") is configured but does not appear in the dump"));
+  std::vector<std::string> out = warnings_;
+  if (allow_missing_) {
+    for (std::string& m : MissingTables()) {
+      size_t colon = m.find(": table '");
+      out.push_back(absl::StrCat(m.substr(0, colon), ": warning", m.substr(colon), " (--allow-missing)"));
     }
   }
   return out;

@@ -4,7 +4,20 @@
 // Errors: Create returns InvalidArgument "CONFIG:LINE:COL: message" for an
 // unknown anonymizer, a bad option, or a column configured twice in a table.
 // Resolve returns InvalidArgument when a configured column is missing from
-// the dump's column list (a typo would otherwise leave data in clear).
+// the dump's column list (a typo would otherwise leave data in clear),
+// naming the closest column the dump holds. SchemaComplete returns
+// InvalidArgument for a configured table the dump does not hold ("did you
+// mean app.users?"); with SetAllowMissing(true) both are warnings instead
+// (partial dumps, `pg_dump -t`).
+//
+// Coverage: a column is covered by an anonymizer (`keep` included), or by
+// its table's `keep = true` or `truncate = true`. The tables are those the
+// dump creates (CREATE TABLE, an archive's TABLE entries) or holds data for.
+// In strict mode (config `strict = true`, `--strict`) CheckCoverage fails,
+// before any data block is let through, listing every uncovered
+// table.column seen so far; a pg_dump plain dump creates every table before
+// the first data, so the list is complete there and nothing past the DDL is
+// written. Names only, never a value.
 //
 // A config on a table reaches its partitions (sub-partitions included) and
 // its INHERITS children, as `UPDATE parent SET ...` does in the database:
@@ -52,9 +65,50 @@ class RunPlan : public TableResolver {
   // message says to pass --schema. The caller must not commit the output.
   absl::Status Finish() const override;
 
-  // One line per table seen in the dump: name, rows, whether configured.
+  void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override;
+  absl::Status CheckCoverage() override;
+  absl::Status SchemaComplete() override;
+
+  // A configured table or column that the dump does not hold is a warning
+  // instead of an error.
+  void SetAllowMissing(bool allow) { allow_missing_ = allow; }
+  // Strict coverage, whatever the config says (`--strict`).
+  void SetStrict(bool strict) { strict_ = strict; }
+  // MySQL dumps: a table in a database (`USE shop;`, `shop.users`) that is
+  // not configured as `shop.users` is looked up as `users` (schema public),
+  // the key that names the tables of a single-database dump.
+  void SetUnqualifiedFallback(bool fallback) { unqualified_fallback_ = fallback; }
+
+  // How one column of the dump is covered.
+  enum class Cover : uint8_t { kUncovered, kAnonymized, kKept, kTruncated };
+  struct ColumnCoverage {
+    std::string name;
+    Cover cover = Cover::kUncovered;
+    std::string anonymizer;  // kAnonymized/kKept: the config's anonymizer name
+  };
+  struct TableCoverage {
+    std::string display;  // the name as the dump spells it
+    TableName name;
+    bool data = false;          // the dump holds a data block for it
+    bool rows_counted = false;  // its rows were read (configured tables; plain dumps)
+    int64_t rows = 0;
+    bool columns_known = false;
+    bool configured = false;
+    bool keep = false;
+    bool truncate = false;
+    std::vector<ColumnCoverage> columns;
+    // "truncated", "kept" (the table's keep, or every column `keep`),
+    // "anonymized" (some column has an anonymizer) or "uncovered".
+    std::string Verdict() const;
+  };
+  // Every table the dump created or held data for, in name order.
+  std::vector<TableCoverage> Coverage() const;
+
+  // One line per table of the dump: name, rows, anonymized, kept, truncated
+  // or uncovered (with the uncovered columns).
   std::vector<std::string> Summary() const;
-  // Configured tables that never appeared in the dump.
+  // Warnings for the end of the run (--allow-missing: configured tables and
+  // columns the dump does not hold).
   std::vector<std::string> Warnings() const;
   // The dump's names have no schema (MySQL, SQLite): messages name an
   // unqualified config key's table without the `public.` it matches by.
@@ -70,12 +124,25 @@ class RunPlan : public TableResolver {
     int64_t rows = 0;
     int64_t blocks = 0;
     std::string display;  // the name as the dump spells it
+    bool data = false;
+    bool rows_counted = false;
+    bool columns_known = false;
+    std::vector<std::string> columns;
   };
 
   RunPlan() = default;
   // The configured entries whose config reaches `key` (a Key()): its own,
   // then those of its parents, nearest first (INHERITS order), each once.
   std::vector<std::pair<TableName, const TableEntry*>> Reach(const TableName& key) const;
+  const TableEntry* Find(const TableName& table) const;
+  TableCoverage CoverageOf(const TableName& key, const Seen& seen) const;
+  std::vector<std::string> MissingTables() const;
+
+  bool allow_missing_ = false;
+  bool strict_ = false;
+  bool unqualified_fallback_ = false;
+  bool coverage_checked_ = true;  // no table seen since the last CheckCoverage
+  std::vector<std::string> warnings_;
 
   Config config_;
   std::unique_ptr<Prf> salt_prf_;

@@ -721,13 +721,18 @@ case('input folder without -o is a usage error (exit 2)', config=CUSTOMER_CFG,
      setup=lambda d: os.mkdir(os.path.join(d, 'adir')),
      args=['-c', 'cfg.toml', 'adir'], rc=2, checks=[stderr_has('adir')])
 
-case('configured table absent from the dump: exit 0 and a warning naming it', dump=CUSTOMER,
-     config=cfg("""
-        [tables.customer]
-        email = "email"
-        [tables.ghost_table]
-        email = "email"
-     """), checks=[stderr_has('ghost_table')])
+GHOST_CFG = cfg("""
+    [tables.customer]
+    email = "email"
+    [tables.ghost_table]
+    email = "email"
+    """)
+case('configured table absent from the dump: exit 2 naming it, nothing left at -o', dump=CUSTOMER,
+     config=GHOST_CFG, rc=2, args=['-c', 'cfg.toml', '-o', 'out.sql', 'in.sql'],
+     checks=[stderr_has("cfg.toml:4:1: table 'ghost_table'"), files_in_dir(['cfg.toml', 'in.sql'])])
+case('configured table absent from the dump with --allow-missing: exit 0 and a warning naming it', dump=CUSTOMER,
+     config=GHOST_CFG, args=['--allow-missing', '-c', 'cfg.toml', 'in.sql'],
+     checks=[stderr_has('warning', 'ghost_table')])
 
 # ---------------------------------------------------------------------------
 # Config errors (exit 2, CONFIG:LINE:COL: message naming the key)
@@ -834,8 +839,13 @@ case('backslash at the end of a row (unconfigured last column) is reported at it
      config=ERR_CFG, rc=3, checks=[err_at('in.sql', 7, ['customer']), no_cfg_secret_in_stdout()])
 
 # ---------------------------------------------------------------------------
-# Pass-through: empty config gives byte-identical output
+# Pass-through: a config that configures nothing of the dump (a table it
+# lacks, with --allow-missing; an empty config is an error) gives
+# byte-identical output
 # ---------------------------------------------------------------------------
+
+PASS_CFG = '[tables.zz_absent_table]\ntruncate = true\n'
+PASS_ARGS = ['--allow-missing', '-c', 'cfg.toml']
 
 RAW_MIX = D(r"""
 --␍
@@ -852,13 +862,15 @@ caf⟨E9⟩ ⟨FC⟩⇥⟨C3 28⟩⟨80⟩
 SELECT 'x⟨FF⟩y';␍
 SELECT pg_catalog.setval('public.lat_id_seq', 2, true);""")
 
-case('empty config: CRLF, non-UTF-8 bytes, no final newline pass through', dump=RAW_MIX,
-     config='# nothing configured\n', checks=[output_identical()])
-case('empty config on stdin: byte-identical', dump=RAW_MIX, config='# nothing configured\n', stdin=True,
-     checks=[output_identical()])
-case('empty file in, empty file out', dump=Dump(data=b''), config='# nothing\n', checks=[output_identical()])
+case('nothing configured: CRLF, non-UTF-8 bytes, no final newline pass through', dump=RAW_MIX,
+     config=PASS_CFG, args=PASS_ARGS + ['in.sql'], checks=[output_identical()])
+case('nothing configured, on stdin: byte-identical', dump=RAW_MIX, config=PASS_CFG, stdin=True,
+     args=PASS_ARGS, checks=[output_identical()])
+case('an empty input (a failed pg_dump upstream) is refused: exit 3, nothing at -o', dump=Dump(data=b''),
+     config=CUSTOMER_CFG, args=['-c', 'cfg.toml', '-o', 'out.sql', 'in.sql'], rc=3,
+     checks=[stderr_has('in.sql:1:1: the input is empty'), files_in_dir(['cfg.toml', 'in.sql'])])
 case('no final newline after an SQL comment', dump=Dump(data=b'SELECT 1;\n-- last comment'),
-     config=CUSTOMER_CFG, checks=[output_identical()])
+     config=CUSTOMER_CFG, args=['--allow-missing', '-c', 'cfg.toml', 'in.sql'], checks=[output_identical()])
 case('configured table next to CRLF SQL and non-UTF-8 bytes', dump=D(r"""
 SET client_encoding = 'SQL_ASCII';␍
 -- comment with ⟨FF FE⟩ bytes and a ' quote␍
@@ -1090,11 +1102,11 @@ case('P09 sales.customer key matches only schema sales',
     [tables."sales.customer"]
     email = "email"
     """))
-case('P09 no case folding: crm.customer does not match crm."Customer" and is warned about',
+case('P09 no case folding: crm.customer does not match crm."Customer": exit 2 naming the closest table',
      dump=PD(P09_DUMP.replace('«e|Upper@example.invalid»', 'Upper@example.invalid')), config=cfg("""
     [tables."crm.customer"]
     eMail = "email"
-    """), checks=[stderr_has('crm'), stderr_has('customer')])
+    """), rc=2, checks=[stderr_has('did you mean crm."Customer"?')])
 case('P10 table and column names that are keywords', dump=PD(r"""
 COPY public."user" (id, email, "order") FROM stdin;
 1⇥«e|k.user@example.invalid»⇥«m|order-seven»
@@ -1561,7 +1573,7 @@ TRICKY_CFG = cfg(r'''
 case('A.2 real pg_dump sample of a tricky database, configured', dump=TRICKY, config=TRICKY_CFG,
      tags={'C': p_const(b'x\ty')})
 case('A.2 real pg_dump sample of a tricky database, empty config is byte-identical',
-     dump=Dump(data=TRICKY.data), config='# empty\n', checks=[output_identical()])
+     dump=Dump(data=TRICKY.data), config=PASS_CFG, args=PASS_ARGS + ['in.sql'], checks=[output_identical()])
 
 # ---------------------------------------------------------------------------
 # More edge cases
@@ -1817,7 +1829,7 @@ case('-j1, -j2, -j8 give byte-identical output (40k-row tables)', custom=custom_
 case('DBANON_SALT overrides the config salt', custom=custom_salt)
 case('stdout closed early (| head -c 10): exit 141, quiet', custom=custom_sigpipe([], BIG_CFG))
 case('stdout closed early with -j8: exit 141, quiet', custom=custom_sigpipe(['-j8'], BIG_CFG))
-case('stdout closed early, pass-through config: exit 141, quiet', custom=custom_sigpipe([], '# empty\n'))
+case('stdout closed early, pass-through config: exit 141, quiet', custom=custom_sigpipe(['--allow-missing'], PASS_CFG))
 
 # ---------------------------------------------------------------------------
 # The pagila sample database (real pg_dump output, tests/data/pagila)
@@ -1869,9 +1881,9 @@ def custom_pagila(c, d):
     dump = pagila_dump()
     write(d, 'in.sql', dump.data)
     write(d, 'cfg.toml', PAGILA_CFG)
-    write(d, 'empty.toml', '# nothing\n')
+    write(d, 'empty.toml', PASS_CFG)
     errs = []
-    r0 = run(['-c', 'empty.toml', 'in.sql'], d)
+    r0 = run(['--allow-missing', '-c', 'empty.toml', 'in.sql'], d)
     if r0.rc != 0 or r0.out != dump.data:
         errs.append(f'empty config: exit {r0.rc}, output {"identical" if r0.out == dump.data else "differs"}')
     r1 = run(['-c', 'cfg.toml', '-j1', 'in.sql'], d)

@@ -52,7 +52,7 @@ TEST_CASE("config errors give the file, line and column, and name the key") {
         "dbanon.toml:2:8: table 'customer', key 'note': unknown option 'vlaue' for anonymizer 'constant'");
   CHECK(ErrorOf("[tables.customer]\nnote = { anonymizer = \"constant\", target = \"x\" }\n") ==
         "dbanon.toml:2:35: table 'customer', key 'note': unknown key 'target' (expected 'anonymizer' and 'options')");
-  CHECK(ErrorOf("sallt = \"x\"\n") == "dbanon.toml:1:1: unknown key 'sallt' (expected 'salt', 'salt_file' or 'tables')");
+  CHECK(ErrorOf("sallt = \"x\"\n") == "dbanon.toml:1:1: unknown key 'sallt' (expected 'salt', 'salt_file', 'strict' or 'tables')");
   CHECK(ErrorOf("[tables.customer]\nemail = 3\n").find("dbanon.toml:2:9: ") == 0);
   CHECK(ErrorOf("salt = \n").find("dbanon.toml:1:") == 0);
   CHECK(ErrorOf("[tables.\"a.b.c\"]\nx = \"null\"\n").find("dbanon.toml:1:") == 0);
@@ -60,7 +60,7 @@ TEST_CASE("config errors give the file, line and column, and name the key") {
             .find("option 'use_salt' must be true or false") != std::string::npos);
 }
 
-TEST_CASE("a configured column missing from the dump's column list is an error") {
+TEST_CASE("a configured column missing from the dump's column list is an error naming the closest column") {
   auto config = ParseConfig("[tables.customer]\nemial = \"email\"\n", "dbanon.toml");
   REQUIRE(config.ok());
   auto plan = RunPlan::Create(*config, "salt");
@@ -69,21 +69,118 @@ TEST_CASE("a configured column missing from the dump's column list is an error")
   REQUIRE_FALSE(row.ok());
   CHECK(std::string(row.status().message()) ==
         "column 'emial' of table public.customer is configured (dbanon.toml:2) but is not in the dump's column list "
-        "for that table");
+        "for that table; did you mean 'email'?");
   auto other = (*plan)->Resolve(TableName{"public", "other"}, {"id"});
   REQUIRE(other.ok());
   CHECK(*other == nullptr);
 }
 
-TEST_CASE("configured tables that never appear in the dump are reported as warnings") {
+TEST_CASE("a configured table the dump does not hold is an error naming the closest table it holds") {
+  struct Case {
+    const char* key;
+    TableName held;
+    const char* closest;
+  };
+  for (const Case& c : {Case{"users", {"app", "users"}, "did you mean app.users?"},
+                        Case{"Users", {"public", "users"}, "did you mean public.users?"},
+                        Case{"custmer", {"public", "customer"}, "did you mean public.customer?"},
+                        Case{"shop.users", {"crm", "users"}, "did you mean crm.users?"}}) {
+    CAPTURE(c.key);
+    auto config = ParseConfig(std::string("[tables.") + (std::string(c.key).find('.') != std::string::npos ?
+                                  std::string("\"") + c.key + "\"" : c.key) + "]\nemail = \"email\"\n",
+                              "c.toml");
+    REQUIRE(config.ok());
+    auto plan = RunPlan::Create(*config, "salt");
+    REQUIRE(plan.ok());
+    (*plan)->SawColumns(c.held, {"id", "email"}, false);
+    absl::Status s = (*plan)->SchemaComplete();
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(s.message()).starts_with("c.toml:1:1: table '"));
+    CHECK(std::string(s.message()).find(c.closest) != std::string::npos);
+  }
+}
+
+TEST_CASE("with allow-missing, configured tables that never appear in the dump are warnings") {
   auto config = ParseConfig("[tables.customer]\nemail = \"email\"\n[tables.gone]\nx = \"null\"\n", "c.toml");
   REQUIRE(config.ok());
   auto plan = RunPlan::Create(*config, "salt");
   REQUIRE(plan.ok());
+  (*plan)->SetAllowMissing(true);
   (*plan)->SawTable(TableName{"public", "customer"});
+  CHECK((*plan)->SchemaComplete().ok());
   auto warnings = (*plan)->Warnings();
   REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0] == "c.toml:3:1: warning: table 'gone' (public.gone) is configured but does not appear in the dump");
+  CHECK(warnings[0] ==
+        "c.toml:3:1: warning: table 'gone' (public.gone) is configured but the dump holds no such table "
+        "(--allow-missing)");
+}
+
+TEST_CASE("a config that configures no table, or only a salt, is an error") {
+  for (const char* text : {"", "salt = \"x\"\n", "strict = true\n", "[tables]\n"}) {
+    auto config = ParseConfig(text, "c.toml");
+    REQUIRE(config.ok());
+    CHECK(CheckConfiguresSomething(*config).code() == absl::StatusCode::kInvalidArgument);
+  }
+}
+
+TEST_CASE("a config path that is a folder is an error, not an empty config") {
+  auto config = LoadConfig(".");
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(config.status().message()) == ".: the config is not a regular file");
+}
+
+TEST_CASE("strict mode lists every uncovered table.column at once, table keep and truncate cover all") {
+  auto config = ParseConfig(
+      "strict = true\n[tables.customer]\nemail = \"email\"\nid = \"keep\"\n[tables.audit]\nkeep = true\n"
+      "[tables.session]\ntruncate = true\n[tables.orders]\nnote = \"null\"\n",
+      "c.toml");
+  REQUIRE(config.ok());
+  CHECK(config->strict);
+  auto plan = RunPlan::Create(*config, "salt");
+  REQUIRE(plan.ok());
+  (*plan)->SawColumns({"public", "customer"}, {"id", "email", "phone_2"}, false);
+  (*plan)->SawColumns({"public", "audit"}, {"id", "what"}, false);
+  (*plan)->SawColumns({"public", "session"}, {"id", "token"}, false);
+  (*plan)->SawColumns({"public", "orders"}, {"id", "note"}, false);
+  (*plan)->SawColumns({"public", "extra"}, {"x"}, false);
+  absl::Status s = (*plan)->CheckCoverage();
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(s.message()).ends_with("public.customer.phone_2, public.extra.x, public.orders.id"));
+  CHECK_FALSE((*plan)->IsConfigured({"public", "audit"}));  // keep: copied unread
+  auto audit = (*plan)->Resolve({"public", "audit"}, {"id", "what"});
+  REQUIRE(audit.ok());
+  CHECK(*audit == nullptr);
+}
+
+TEST_CASE("table keep = true takes no column rules and no truncate") {
+  CHECK_FALSE(ParseConfig("[tables.t]\nkeep = true\nx = \"null\"\n", "c.toml").ok());
+  CHECK_FALSE(ParseConfig("[tables.t]\nkeep = true\ntruncate = true\n", "c.toml").ok());
+  CHECK_FALSE(ParseConfig("strict = \"yes\"\n[tables.t]\nkeep = true\n", "c.toml").ok());
+  auto column = ParseConfig("[tables.t]\nkeep = \"md5\"\n", "c.toml");  // a column named keep
+  REQUIRE(column.ok());
+  CHECK_FALSE(column->tables[0].keep);
+  CHECK(column->tables[0].rules.size() == 1);
+}
+
+TEST_CASE("-v summary: every table with rows and anonymized, kept, truncated or uncovered") {
+  auto config = ParseConfig("[tables.customer]\nemail = \"email\"\n[tables.audit]\nkeep = true\n"
+                            "[tables.session]\ntruncate = true\n",
+                            "c.toml");
+  REQUIRE(config.ok());
+  auto plan = RunPlan::Create(*config, "salt");
+  REQUIRE(plan.ok());
+  for (const char* t : {"customer", "audit", "session", "other"}) {
+    (*plan)->SawTable({"public", t});
+    (*plan)->SawColumns({"public", t}, {"id", "email"}, true);
+    (*plan)->CountRows({"public", t}, 2);
+  }
+  CHECK((*plan)->Summary() == std::vector<std::string>{"public.audit: 2 rows, kept",
+                                                       "public.customer: 2 rows, anonymized (uncovered: id)",
+                                                       "public.other: 2 rows, uncovered",
+                                                       "public.session: 2 rows, truncated"});
 }
 
 TEST_CASE("the salt comes from --salt-file, then DBANON_SALT, then the config; short or empty salts are refused") {
