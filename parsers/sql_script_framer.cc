@@ -51,7 +51,7 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 
 bool SqlScriptFramer::Holding() const {
   return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable ||
-         kind_ == Kind::kDelimiter;
+         kind_ == Kind::kDelimiter || kind_ == Kind::kWrite;
 }
 
 void SqlScriptFramer::StartStatement(size_t i) {
@@ -167,6 +167,11 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
   while (i < n) {
     if (Holding()) {
       size_t held = i - stmt_begin_;
+      if (kind_ == Kind::kWrite && held > kMaxHeadBytes) {
+        return StatementError(absl::StatusCode::kDataLoss,
+                              absl::StrCat("UPDATE, MERGE or WITH statement longer than ", kMaxHeadBytes >> 20,
+                                           " MiB: dbanon cannot check which tables it writes"));
+      }
       if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
         return StatementError(absl::StatusCode::kDataLoss,
                               absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
@@ -398,6 +403,16 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     }
     const bool delimiter_start = d_.mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
     if (leading && c != '(' && !(was_empty && delimiter_start)) return bad_start();
+    if (kind_ == Kind::kInsertTail && tail_update_ &&
+        ((c >= '0' && c <= '9') || c == '\'' || (c == '"' && d_.mysql()))) {
+      auto [line, col] = sink_.lines().At(i);
+      return PositionedError(
+          absl::StatusCode::kDataLoss, line, col,
+          absl::StrCat("INSERT ... UPDATE (ON DUPLICATE KEY UPDATE or ON CONFLICT DO UPDATE) with a literal value "
+                       "into configured table ",
+                       values_.table().Display(),
+                       ": dbanon does not rewrite the values of an UPDATE clause (use VALUES(col) or excluded.col)"));
+    }
     if (c >= '0' && c <= '9') {
       in_number_ = true;
       if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
@@ -501,6 +516,8 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     if (words_ == 1) {
       if (paren_depth_ == 0 && (w == "insert" || w == "replace")) {
         kind_ = Kind::kInsert;
+      } else if (paren_depth_ == 0 && (w == "update" || w == "merge" || w == "with")) {
+        kind_ = Kind::kWrite;
       } else if (w == "create" && paren_depth_ == 0) {
         // decided by the next words
       } else if (d_.mysql() && w == "delimiter" && versioned_ == 0 && paren_depth_ == 0) {
@@ -518,6 +535,8 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     last_word_ = w;
     *stop = Stop::kValues;
     return StartValues(input, i);
+  } else if (kind_ == Kind::kInsertTail && tail_configured_ && w == "update") {
+    tail_update_ = true;
   }
   last_word_ = std::move(w);
   return absl::OkStatus();
@@ -555,6 +574,8 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
   Flush(stmt_begin_);
   Flush(i, target.drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
   values_.Begin(d_, target, stmt_line_);
+  tail_configured_ = target.plan != nullptr && !target.drop;
+  tail_update_ = false;
   in_values_ = true;
   kind_ = Kind::kInsertTail;
   return absl::OkStatus();
@@ -590,7 +611,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
         drop = plan.ok() && *plan != nullptr && (*plan)->truncate;
         if (!drop && !head->default_values) {
           return StatementError(absl::StatusCode::kDataLoss,
-                                absl::StrCat("INSERT into configured table ", table.Display(),
+                                absl::StrCat(absl::AsciiStrToUpper(first_raw_), " into configured table ", table.Display(),
                                              " without VALUES (INSERT ... SELECT or SET) is not supported"));
         }
       }
@@ -600,7 +621,24 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       drop_newline_ = drop;
       break;
     }
+    case Kind::kWrite: {
+      // UPDATE, MERGE, WITH: the values they carry would pass in clear.
+      std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
+      const std::string first = absl::AsciiStrToUpper(first_raw_);
+      for (const WrittenTable& w : WrittenTables(d_, text)) {
+        TableName table = TableNameFor(d_, w.name_parts);
+        if (!resolver_->IsConfigured(table)) continue;
+        return StatementError(
+            absl::StatusCode::kDataLoss,
+            absl::StrCat(first == w.kind ? w.kind : first + " ... " + w.kind, " statement writes into configured table ",
+                         table.Display(),
+                         ": dbanon rewrites only INSERT ... VALUES tuples, so the values it carries would pass in "
+                         "clear (remove the statement from the dump)"));
+      }
+      break;
+    }
     case Kind::kInsertTail:
+      tail_configured_ = tail_update_ = false;
       if (drop_tail_) {
         Flush(end, Segment::Kind::kDrop);
         drop_newline_ = true;
