@@ -396,9 +396,10 @@ bool UpdateClauseHasLiteral(const SqlDialect& d, std::string_view tail) {
   for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
     if (t.Is("update")) update = true;
     if (!update) continue;
-    // A string, a number, or (PostgreSQL) a dollar quote, which the
-    // tokenizer reads as '$' punctuation.
-    if (t.kind == Tok::kString || t.kind == Tok::kNumber || (d.postgres() && t.IsPunct('$'))) return true;
+    // A string, a hex number, or (PostgreSQL) a dollar quote, which the
+    // tokenizer reads as '$' punctuation. A bare number (`n = t.n + 1`) passes.
+    const bool hex = t.kind == Tok::kNumber && t.text.size() > 1 && (t.text[1] == 'x' || t.text[1] == 'X');
+    if (t.kind == Tok::kString || hex || (d.postgres() && t.IsPunct('$'))) return true;
   }
   return false;
 }

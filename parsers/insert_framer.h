@@ -74,8 +74,9 @@ std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view st
 
 // True when `tail`, the text of an INSERT statement after its VALUES list,
 // has an UPDATE clause (MySQL ON DUPLICATE KEY UPDATE, PostgreSQL and SQLite
-// ON CONFLICT ... DO UPDATE) with a literal in it: a value that would reach
-// the table unrewritten. `col = VALUES(col)` and `col = excluded.col` have none.
+// ON CONFLICT ... DO UPDATE) with a string, hex or dollar-quoted literal in
+// it: a value that would reach the table unrewritten. `col = VALUES(col)`,
+// `col = excluded.col` and bare numbers (`n = n + 1`) pass.
 bool UpdateClauseHasLiteral(const SqlDialect& d, std::string_view tail);
 
 struct ColumnDef {

@@ -404,11 +404,13 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     const bool delimiter_start = d_.mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
     if (leading && c != '(' && !(was_empty && delimiter_start)) return bad_start();
     if (kind_ == Kind::kInsertTail && tail_update_ &&
-        ((c >= '0' && c <= '9') || c == '\'' || (c == '"' && d_.mysql()))) {
+        (c == '\'' || (c == '"' && d_.mysql()) ||
+         (c == '0' && i + 1 < n && (data[i + 1] == 'x' || data[i + 1] == 'X')))) {
+      // A string or hex literal; a bare number (`id` = `id` + 1) passes.
       auto [line, col] = sink_.lines().At(i);
       return PositionedError(
           absl::StatusCode::kDataLoss, line, col,
-          absl::StrCat("INSERT ... UPDATE (ON DUPLICATE KEY UPDATE or ON CONFLICT DO UPDATE) with a literal value "
+          absl::StrCat("INSERT ... UPDATE (ON DUPLICATE KEY UPDATE or ON CONFLICT DO UPDATE) with a string literal "
                        "into configured table ",
                        values_.table().Display(),
                        ": dbanon does not rewrite the values of an UPDATE clause (use VALUES(col) or excluded.col)"));
