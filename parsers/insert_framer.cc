@@ -339,6 +339,71 @@ TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& part
   return TableName{"", parts[0]};
 }
 
+std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view statement) {
+  std::vector<WrittenTable> out;
+  Tokenizer tz(d, statement);
+  std::string prev;  // the previous word, lower case ("" after punctuation)
+  auto read_target = [&](std::string kind, Tok t) {
+    WrittenTable w{std::move(kind), {}};
+    if (ReadQualifiedName(d, tz, std::move(t), &w.name_parts)) out.push_back(std::move(w));
+  };
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (t.kind != Tok::kWord) {
+      prev.clear();
+      continue;
+    }
+    const std::string w = Lower(t.text);
+    // ON DUPLICATE KEY UPDATE, ON CONFLICT DO UPDATE, FOR UPDATE, ON UPDATE
+    // CASCADE, BEFORE/AFTER UPDATE (a trigger), OF: not a target.
+    const bool after_keyword = prev == "key" || prev == "do" || prev == "for" || prev == "on" || prev == "before" ||
+                               prev == "after" || prev == "of" || prev == "instead" || prev == "or";
+    prev = w;
+    if (w == "update" && !after_keyword) {
+      // MySQL: UPDATE [LOW_PRIORITY] [IGNORE] t [, t2 | JOIN t2 ...] SET;
+      // PostgreSQL: UPDATE [ONLY] t [*]; SQLite: UPDATE [OR IGNORE|...] t.
+      Tok n = tz.Next();
+      while (n.Is("low_priority") || n.Is("ignore") || n.Is("only") || n.Is("or") || n.Is("rollback") ||
+             n.Is("abort") || n.Is("replace") || n.Is("fail")) {
+        n = tz.Next();
+      }
+      read_target("UPDATE", std::move(n));
+      // MySQL's multiple-table UPDATE: every table before SET may be written.
+      while (d.mysql()) {
+        Tok m = tz.Next();
+        if (m.kind == Tok::kEnd || m.Is("set")) break;
+        if (m.IsPunct(',') || m.Is("join")) read_target("UPDATE", tz.Next());
+      }
+      prev = "set";
+    } else if (w == "merge" && tz.Peek().Is("into")) {
+      tz.Next();
+      read_target("MERGE", tz.Next());
+    } else if ((w == "insert" || w == "replace") && prev != "or") {
+      Tok n = tz.Next();
+      while (n.Is("low_priority") || n.Is("delayed") || n.Is("high_priority") || n.Is("ignore") || n.Is("or") ||
+             n.Is("rollback") || n.Is("abort") || n.Is("replace") || n.Is("fail")) {
+        n = tz.Next();
+      }
+      if (n.Is("into")) n = tz.Next();
+      read_target(w == "insert" ? "INSERT" : "REPLACE", std::move(n));
+    }
+  }
+  return out;
+}
+
+bool UpdateClauseHasLiteral(const SqlDialect& d, std::string_view tail) {
+  Tokenizer tz(d, tail);
+  bool update = false;
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (t.Is("update")) update = true;
+    if (!update) continue;
+    // A string, a hex number, or (PostgreSQL) a dollar quote, which the
+    // tokenizer reads as '$' punctuation. A bare number (`n = t.n + 1`) passes.
+    const bool hex = t.kind == Tok::kNumber && t.text.size() > 1 && (t.text[1] == 'x' || t.text[1] == 'X');
+    if (t.kind == Tok::kString || hex || (d.postgres() && t.IsPunct('$'))) return true;
+  }
+  return false;
+}
+
 std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text) {
   Tokenizer tz(d, text);
   Tok t = tz.Next();

@@ -57,6 +57,29 @@ struct InsertHead {
 // understood (a caller must not pass it through).
 std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text);
 
+// A table that a statement writes rows into, outside the VALUES tuples the
+// framers rewrite: `kind` is "UPDATE", "MERGE", "INSERT" or "REPLACE".
+struct WrittenTable {
+  std::string kind;
+  std::vector<std::string> name_parts;  // as in InsertHead
+};
+
+// The tables that `statement` (the whole text of one UPDATE, MERGE or WITH
+// statement) writes into: the targets of UPDATE (MySQL: every table of a
+// multiple-table UPDATE before SET), MERGE INTO, and INSERT/REPLACE INTO in
+// a WITH query, at any depth (PostgreSQL docs, "UPDATE", "MERGE", "WITH
+// Queries"; MySQL docs, "UPDATE Statement"; SQLite docs, "UPDATE"). Words that
+// follow ON DUPLICATE KEY, DO, FOR, ON, BEFORE/AFTER are not targets. A name
+// that cannot be read is skipped: callers refuse what they cannot place.
+std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view statement);
+
+// True when `tail`, the text of an INSERT statement after its VALUES list,
+// has an UPDATE clause (MySQL ON DUPLICATE KEY UPDATE, PostgreSQL and SQLite
+// ON CONFLICT ... DO UPDATE) with a string, hex or dollar-quoted literal in
+// it: a value that would reach the table unrewritten. `col = VALUES(col)`,
+// `col = excluded.col` and bare numbers (`n = n + 1`) pass.
+bool UpdateClauseHasLiteral(const SqlDialect& d, std::string_view tail);
+
 struct ColumnDef {
   std::string name;
   bool numeric = false;

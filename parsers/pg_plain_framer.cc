@@ -30,7 +30,8 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
     if (prefix.size() == word.size()) return complete;
     return !IsIdentChar(static_cast<unsigned char>(prefix[word.size()]));
   };
-  return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter");
+  return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter") ||
+         starts("update") || starts("merge") || starts("with");
 }
 
 // `SET standard_conforming_strings = off|on;` (and TO, quotes, case).
@@ -220,7 +221,10 @@ absl::Status PgPlainFramer::StartValues(std::string_view input, size_t i) {
   insert_head_ = false;
   insert_values_done_ = true;
   drop_tail_ = target->drop;
-  keep_text_ = false;
+  tail_configured_ = target->plan != nullptr && !target->drop;
+  tail_table_ = target->table;
+  keep_text_ = tail_configured_;  // the tail, for UpdateClauseHasLiteral
+  statement_.clear();
   return absl::OkStatus();
 }
 
@@ -692,8 +696,18 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (insert_values_done_) {
     // The rest of an INSERT whose VALUES list was framed (`;`, ON CONFLICT ...).
     insert_values_done_ = false;
+    const bool literal = tail_configured_ && (statement_.rfind("\x01toolong", 0) == 0 ||
+                                              UpdateClauseHasLiteral(PostgresDialect(standard_strings_), statement_));
+    tail_configured_ = false;
     keep_text_ = false;
     statement_.clear();
+    if (literal) {
+      return PositionedError(
+          absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+          absl::StrCat("INSERT ... ON CONFLICT DO UPDATE with a literal value into configured table ",
+                       tail_table_.Display(), ": dbanon does not rewrite the values of an UPDATE clause (use "
+                       "excluded.col)"));
+    }
     paren_depth_ = 0;
     begin_depth_ = 0;
     ident_count_ = 0;
@@ -715,6 +729,28 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   keep_text_ = false;
   std::string statement = std::move(statement_);
   statement_.clear();
+  if (first_word_ == "update" || first_word_ == "merge" || first_word_ == "with") {
+    // The values an UPDATE, MERGE or WITH statement carries into a
+    // configured table would pass in clear (issue 11).
+    if (statement.rfind("\x01toolong", 0) == 0) {
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             "UPDATE, MERGE or WITH statement longer than 1 MiB: dbanon cannot check which tables "
+                             "it writes");
+    }
+    const SqlDialect& d = PostgresDialect(standard_strings_);
+    const std::string first = absl::AsciiStrToUpper(first_word_);
+    for (const WrittenTable& w : WrittenTables(d, statement)) {
+      TableName table = TableNameFor(d, w.name_parts);
+      if (!resolver_->IsConfigured(table)) continue;
+      return PositionedError(
+          absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+          absl::StrCat(first == w.kind ? w.kind : first + " ... " + w.kind, " statement writes into configured table ",
+                       table.Display(),
+                       ": dbanon rewrites only COPY rows and INSERT ... VALUES tuples, so the values it carries "
+                       "would pass in clear (remove the statement from the dump)"));
+    }
+    return absl::OkStatus();
+  }
   if (!kept) {
     if (statement.rfind("\x01toolong", 0) == 0 && first_word_ == "copy") {
       // Only statements worth keeping grow this long while kept.

@@ -29,7 +29,12 @@
 //    or schema away from a configured table it creates (a damaged name:
 //    InsertTables::CheckDataTarget);
 //  * the end of input inside a statement (text after the last ';', an open
-//    parenthesis), a literal, a quoted name or a comment.
+//    parenthesis), a literal, a quoted name or a comment;
+//  * a statement that carries values into a configured table by another
+//    path than a COPY row or VALUES tuple (issue 11): UPDATE, MERGE or WITH
+//    writing into it (WrittenTables), INSERT ... SELECT, a literal in an
+//    INSERT's ON CONFLICT DO UPDATE clause. Function bodies, rules and
+//    triggers are code, not data, and are not checked.
 //
 // INSERT statements (pg_dump --inserts, --column-inserts, --rows-per-insert;
 // docs/formats.md A.4) are held from their first byte to their VALUES
@@ -163,6 +168,8 @@ class PgPlainFramer : public Framer {
   bool values_found_ = false;
   bool insert_values_done_ = false;  // the statement's VALUES list was framed
   bool create_table_ = false;     // CREATE [UNLOGGED|TEMP] TABLE: its text is kept
+  TableName tail_table_;          // an INSERT into a configured table: its tail is kept
+  bool tail_configured_ = false;  // (ON CONFLICT DO UPDATE SET col = '...' is refused)
   bool drop_tail_ = false;        // the statement's data is dropped: so is the rest of it
   bool drop_newline_ = false;     // ... and the line end after it
   std::string prev_word_;

@@ -90,7 +90,7 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 
 bool SqlScriptFramer::Holding() const {
   return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable ||
-         kind_ == Kind::kDelimiter || kind_ == Kind::kUse;
+         kind_ == Kind::kDelimiter || kind_ == Kind::kUse || kind_ == Kind::kWrite;
 }
 
 void SqlScriptFramer::StartStatement(size_t i) {
@@ -208,6 +208,11 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
   while (i < n) {
     if (Holding()) {
       size_t held = i - stmt_begin_;
+      if (kind_ == Kind::kWrite && held > kMaxHeadBytes) {
+        return StatementError(absl::StatusCode::kDataLoss,
+                              absl::StrCat("UPDATE, MERGE or WITH statement longer than ", kMaxHeadBytes >> 20,
+                                           " MiB: dbanon cannot check which tables it writes"));
+      }
       if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
         return StatementError(absl::StatusCode::kDataLoss,
                               absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
@@ -439,6 +444,18 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     }
     const bool delimiter_start = d_.mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
     if (leading && c != '(' && !(was_empty && delimiter_start)) return bad_start();
+    if (kind_ == Kind::kInsertTail && tail_update_ &&
+        (c == '\'' || (c == '"' && d_.mysql()) ||
+         (c == '0' && i + 1 < n && (data[i + 1] == 'x' || data[i + 1] == 'X')))) {
+      // A string or hex literal; a bare number (`id` = `id` + 1) passes.
+      auto [line, col] = sink_.lines().At(i);
+      return PositionedError(
+          absl::StatusCode::kDataLoss, line, col,
+          absl::StrCat("INSERT ... UPDATE (ON DUPLICATE KEY UPDATE or ON CONFLICT DO UPDATE) with a string literal "
+                       "into configured table ",
+                       values_.table().Display(),
+                       ": dbanon does not rewrite the values of an UPDATE clause (use VALUES(col) or excluded.col)"));
+    }
     if (c >= '0' && c <= '9') {
       in_number_ = true;
       if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
@@ -556,6 +573,8 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     if (words_ == 1) {
       if (paren_depth_ == 0 && (w == "insert" || w == "replace")) {
         kind_ = Kind::kInsert;
+      } else if (paren_depth_ == 0 && (w == "update" || w == "merge" || w == "with")) {
+        kind_ = Kind::kWrite;
       } else if (w == "create" && paren_depth_ == 0) {
         // decided by the next words
       } else if (d_.mysql() && w == "delimiter" && versioned_ == 0 && paren_depth_ == 0) {
@@ -575,6 +594,8 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     last_word_ = w;
     *stop = Stop::kValues;
     return StartValues(input, i);
+  } else if (kind_ == Kind::kInsertTail && tail_configured_ && w == "update") {
+    tail_update_ = true;
   }
   last_word_ = std::move(w);
   return absl::OkStatus();
@@ -612,6 +633,8 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
   Flush(stmt_begin_);
   Flush(i, target.drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
   values_.Begin(d_, target, stmt_line_);
+  tail_configured_ = target.plan != nullptr && !target.drop;
+  tail_update_ = false;
   in_values_ = true;
   kind_ = Kind::kInsertTail;
   return absl::OkStatus();
@@ -651,7 +674,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
         drop = plan.ok() && *plan != nullptr && (*plan)->truncate;
         if (!drop && !head->default_values) {
           return StatementError(absl::StatusCode::kDataLoss,
-                                absl::StrCat("INSERT into configured table ", table.Display(),
+                                absl::StrCat(absl::AsciiStrToUpper(first_raw_), " into configured table ", table.Display(),
                                              " without VALUES (INSERT ... SELECT or SET) is not supported"));
         }
       }
@@ -673,7 +696,24 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       last_head_.clear();
       break;
     }
+    case Kind::kWrite: {
+      // UPDATE, MERGE, WITH: the values they carry would pass in clear.
+      std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
+      const std::string first = absl::AsciiStrToUpper(first_raw_);
+      for (const WrittenTable& w : WrittenTables(d_, text)) {
+        TableName table = tables_.NameFor(d_, w.name_parts);
+        if (!resolver_->IsConfigured(table)) continue;
+        return StatementError(
+            absl::StatusCode::kDataLoss,
+            absl::StrCat(first == w.kind ? w.kind : first + " ... " + w.kind, " statement writes into configured table ",
+                         table.Display(),
+                         ": dbanon rewrites only INSERT ... VALUES tuples, so the values it carries would pass in "
+                         "clear (remove the statement from the dump)"));
+      }
+      break;
+    }
     case Kind::kInsertTail:
+      tail_configured_ = tail_update_ = false;
       if (drop_tail_) {
         Flush(end, Segment::Kind::kDrop);
         drop_newline_ = true;

@@ -10,6 +10,14 @@
 // not at the `;` inside its body). So text that merely looks like an INSERT
 // inside a literal, a comment, a trigger or a routine body is not data.
 //
+// Statements that carry values into a configured table by another path than
+// a VALUES tuple are refused (DataLoss, naming the statement kind and the
+// table, never a value; issue 11): UPDATE, MERGE and WITH statements are held
+// whole (up to kMaxHeadBytes) and their targets read by WrittenTables; an
+// INSERT ... SELECT/SET without VALUES; a literal after the UPDATE word of an
+// INSERT's tail (ON DUPLICATE KEY UPDATE col = '...', ON CONFLICT DO UPDATE).
+// A statement inside a trigger or routine body is code and is not checked.
+//
 // Statements that start with INSERT or REPLACE are held until their VALUES
 // keyword, then their head is parsed (shared docs/formats.md C.2, D) and the
 // tuples are framed by InsertValuesFramer (parsers/insert_framer.h): rewritten
@@ -73,6 +81,7 @@ class SqlScriptFramer : public Framer {
     kUse,          // MySQL USE db (held): sets the database of unqualified names
     kOther,
     kInsertTail,   // after the VALUES list (ON DUPLICATE KEY UPDATE ..., the delimiter)
+    kWrite,        // UPDATE, MERGE, WITH: held whole, for the tables it writes
   };
   enum class Stop : uint8_t { kNone, kNeedMore, kValues };
 
@@ -126,6 +135,8 @@ class SqlScriptFramer : public Framer {
   int sqlite_state_ = 1;       // sqlite3_complete's state (1 = START)
   bool drop_tail_ = false;     // the statement's data was dropped: drop the rest of it
   bool drop_newline_ = false;  // ... and the line end after it
+  bool tail_configured_ = false;  // the INSERT's table is configured (kInsertTail)
+  bool tail_update_ = false;      // ... and its tail has an UPDATE clause
   std::string last_head_;      // the previous INSERT head's text and its target
   InsertTarget last_target_;
 

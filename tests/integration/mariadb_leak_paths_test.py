@@ -162,7 +162,34 @@ def main(argv):
 
 
 def check_statements(db, dbanon, work, rep):
-    pass
+    d = os.path.join(work, "statements")
+    os.mkdir(d)
+    src, cfg = os.path.join(d, "source.sql"), os.path.join(d, "dbanon.toml")
+    with open(cfg, "w") as f:
+        f.write(CONFIG)
+    source = db.dump(DB, ["--routines", "--triggers"])
+    for what, stmt in [("UPDATE", b"UPDATE `person` SET `email` = 'zqxmarker-upd@x.invalid' WHERE `id` = 1;\n"),
+                       ("REPLACE", b"REPLACE INTO `person` (`id`, `email`, `name`) SELECT 99, 'zqxmarker-r@x', 'n';\n"),
+                       ("INSERT ... UPDATE", b"INSERT INTO `person` (`id`, `email`, `name`) VALUES (1,'a@b','n') "
+                                             b"ON DUPLICATE KEY UPDATE `email` = 'zqxmarker-dup@x';\n")]:
+        with open(src, "wb") as f:
+            f.write(source + stmt)
+        out = os.path.join(d, "anon.sql")
+        rc, err, _ = dbanon.run(["-c", cfg, "-o", out, src])
+        text = err.decode(errors="replace")
+        rep.check(rc == 3 and re.search(r"source\.sql:\d+:\d+: " + re.escape(what) + r".* configured table person",
+                                        text) and "zqxmarker" not in text.lower() and not os.path.exists(out),
+                  "a real dump with %s carrying a value into person is refused at its position, without the value"
+                  % what, "exit %s: %s" % (rc, text))
+    with open(src, "wb") as f:
+        f.write(source + b"UPDATE `log` SET `email` = 'still@x.invalid' WHERE `id` = 1;\n")
+    out = os.path.join(d, "anon.sql")
+    rc, err, _ = dbanon.run(["-c", cfg, "-o", out, src])
+    if rep.check(rc == 0, "an UPDATE of an unconfigured table passes", err.decode(errors="replace")):
+        db.sql("CREATE DATABASE leaks_stmt CHARACTER SET utf8mb4")
+        db.load("leaks_stmt", out)
+        rep.check(db.query("leaks_stmt", "SELECT email FROM log") == [("still@x.invalid",)],
+                  "the output restores and the UPDATE of the unconfigured table ran")
 
 
 if __name__ == "__main__":
