@@ -20,10 +20,9 @@ Anonymizer::Anonymizer() : id_(next_anonymizer_id.fetch_add(1)) {}
 Scratch::Scratch() = default;
 Scratch::~Scratch() = default;
 
-ValueCache& Scratch::Cache(size_t id) {
-  if (caches_.size() <= id) caches_.resize(id + 1);
-  if (!caches_[id]) caches_[id] = std::make_unique<ValueCache>();
-  return *caches_[id];
+ValueCache& Scratch::Cache() {
+  if (!cache_) cache_ = std::make_unique<ValueCache>();
+  return *cache_;
 }
 
 const std::vector<AnonymizerInfo>& AllAnonymizers() {
