@@ -24,6 +24,10 @@ class SingleColumnAnonymizer : public Anonymizer {
       out[0] = Cell::Null();
       return;
     }
+    if (Prf::ThreadRowToken().set) {  // deterministic = false: a fresh output per row, never cached
+      out[0] = Cell{AnonymizeValue(in[0].value, scratch), false};
+      return;
+    }
     ValueCache& cache = scratch.Cache();
     if (const std::string* hit = cache.Find(id(), in[0].value)) {
       out[0] = Cell{*hit, false};
