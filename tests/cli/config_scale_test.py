@@ -37,7 +37,7 @@ def check(name, ok, detail=''):
 
 def test_memory_does_not_grow_with_the_number_of_configured_columns(tmp):
     ncols, ntab = 100, 40
-    dump, cfg = [], ['salt = "s"\n']
+    dump, cfg = [], ['salt = "config-scale-test-salt-0123"\n']
     for t in range(ntab):
         cols = [f'c{i}' for i in range(ncols)]
         dump.append(f'CREATE TABLE public.t{t} (\n' + ',\n'.join(f'    {c} text' for c in cols) + '\n);\n\n')
@@ -83,7 +83,7 @@ def test_defaults_written_out_map_values_as_the_bare_form(tmp):
             'CREATE TABLE public.b (\n    id integer,\n    email text\n);\n\n'
             'COPY public.a (id, email) FROM stdin;\n' + ''.join(f'{i}\t{e}\n' for i, e in enumerate(emails)) + '\\.\n\n'
             'COPY public.b (id, email) FROM stdin;\n' + ''.join(f'{i}\t{e}\n' for i, e in enumerate(emails)) + '\\.\n')
-    cfg = ('salt = "s"\n[tables.a]\nemail = "email"\n'
+    cfg = ('salt = "config-scale-test-salt-0123"\n[tables.a]\nemail = "email"\n'
            '[tables.b]\nemail = { anonymizer = "email", options = { domain = "example.com", use_salt = true } }\n')
     p, out = run(tmp, dump, cfg)
     ok = p.returncode == 0 and out is not None
@@ -126,7 +126,7 @@ def test_deterministic_false_defeats_the_rank_attack_on_zipf_first_names(tmp):
     results = {}
     for label, rule in (('deterministic', '"firstname"'),
                         ('fresh', '{ anonymizer = "firstname", options = { deterministic = false } }')):
-        p, out = run(tmp, dump, f'salt = "s"\n[tables.p]\nfirst_name = {rule}\n', '-j2')
+        p, out = run(tmp, dump, f'salt = "config-scale-test-salt-0123"\n[tables.p]\nfirst_name = {rule}\n', '-j2')
         if p.returncode != 0 or out is None:
             check(f'{label} run succeeds', False, f'exit {p.returncode} {p.stderr[-300:]!r}')
             return
@@ -145,7 +145,7 @@ def test_deterministic_false_defeats_the_rank_attack_on_zipf_first_names(tmp):
 
 def test_deterministic_false_with_unique_is_refused(tmp):
     dump = 'CREATE TABLE public.u (\n    email text\n);\n\nCOPY public.u (email) FROM stdin;\nzqxmarker@x.org\n\\.\n'
-    p, out = run(tmp, dump, 'salt = "s"\n[tables.u]\n'
+    p, out = run(tmp, dump, 'salt = "config-scale-test-salt-0123"\n[tables.u]\n'
                  'email = { anonymizer = "email", options = { unique = true, deterministic = false } }\n')
     err = p.stderr.decode(errors='replace')
     check('deterministic = false with unique = true is refused at the config entry',
