@@ -52,11 +52,12 @@ struct Scratch {
     if (strings.size() <= i) strings.resize(i + 1);
     return strings[i];
   }
-  // The value cache of the anonymizer numbered `id` (see anonymizers/value_cache.h).
-  ValueCache& Cache(size_t id);
+  // The thread's value cache, shared by all anonymizers (see
+  // anonymizers/value_cache.h); allocated on first use.
+  ValueCache& Cache();
 
  private:
-  std::vector<std::unique_ptr<ValueCache>> caches_;
+  std::unique_ptr<ValueCache> cache_;
 };
 
 class Anonymizer {

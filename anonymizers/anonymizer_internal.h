@@ -24,13 +24,17 @@ class SingleColumnAnonymizer : public Anonymizer {
       out[0] = Cell::Null();
       return;
     }
-    ValueCache& cache = scratch.Cache(id());
-    if (const std::string* hit = cache.Find(in[0].value)) {
+    if (Prf::ThreadRowToken().set) {  // deterministic = false: a fresh output per row, never cached
+      out[0] = Cell{AnonymizeValue(in[0].value, scratch), false};
+      return;
+    }
+    ValueCache& cache = scratch.Cache();
+    if (const std::string* hit = cache.Find(id(), in[0].value)) {
       out[0] = Cell{*hit, false};
       return;
     }
     std::string_view value = AnonymizeValue(in[0].value, scratch);
-    out[0] = Cell{cache.Cacheable(in[0].value) ? std::string_view(cache.Store(in[0].value, value)) : value, false};
+    out[0] = Cell{cache.Cacheable(id(), in[0].value) ? std::string_view(cache.Store(id(), in[0].value, value)) : value, false};
   }
 
   // Returns the replacement; it may point into scratch.String(0) or into

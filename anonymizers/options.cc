@@ -40,6 +40,12 @@ void AppendCanonical(const OptionValue& value, std::string* out) {
   std::visit(Visitor{out}, value.v);
 }
 
+std::string CanonicalOf(OptionValue v) {
+  std::string out;
+  AppendCanonical(v, &out);
+  return out;
+}
+
 }  // namespace
 
 bool Options::Has(std::string_view key) const { return values_.find(key) != values_.end(); }
@@ -59,28 +65,39 @@ const OptionValue* Options::Use(std::string_view key) {
 absl::StatusOr<bool> Options::GetBool(std::string_view key, bool fallback) {
   const OptionValue* v = Use(key);
   if (v == nullptr) return fallback;
-  if (const bool* b = std::get_if<bool>(&v->v)) return *b;
+  if (const bool* b = std::get_if<bool>(&v->v)) {
+    if (*b != fallback) effective_[std::string(key)] = CanonicalOf(OptionValue{*b});
+    return *b;
+  }
   return TypeError(key, "true or false");
 }
 
 absl::StatusOr<int64_t> Options::GetInt(std::string_view key, int64_t fallback) {
   auto v = GetOptionalInt(key);
   if (!v.ok()) return v.status();
+  if (v->has_value() && **v == fallback) effective_.erase(std::string(key));
   return v->value_or(fallback);
 }
 
 absl::StatusOr<std::optional<int64_t>> Options::GetOptionalInt(std::string_view key) {
   const OptionValue* v = Use(key);
   if (v == nullptr) return std::optional<int64_t>();
-  if (const int64_t* i = std::get_if<int64_t>(&v->v)) return std::optional<int64_t>(*i);
+  if (const int64_t* i = std::get_if<int64_t>(&v->v)) {
+    effective_[std::string(key)] = CanonicalOf(OptionValue{*i});
+    return std::optional<int64_t>(*i);
+  }
   return TypeError(key, "an integer");
 }
 
 absl::StatusOr<std::optional<double>> Options::GetOptionalDouble(std::string_view key) {
   const OptionValue* v = Use(key);
   if (v == nullptr) return std::optional<double>();
-  if (const int64_t* i = std::get_if<int64_t>(&v->v)) return std::optional<double>(static_cast<double>(*i));
+  if (const int64_t* i = std::get_if<int64_t>(&v->v)) {
+    effective_[std::string(key)] = CanonicalOf(OptionValue{static_cast<double>(*i)});
+    return std::optional<double>(static_cast<double>(*i));
+  }
   if (const double* d = std::get_if<double>(&v->v); d != nullptr && std::isfinite(*d)) {
+    effective_[std::string(key)] = CanonicalOf(OptionValue{*d});
     return std::optional<double>(*d);
   }
   return TypeError(key, "a finite number");
@@ -90,13 +107,17 @@ absl::StatusOr<std::string> Options::GetString(std::string_view key, std::string
   auto v = GetOptionalString(key);
   if (!v.ok()) return v.status();
   if (!v->has_value()) return std::string(fallback);
+  if (**v == fallback) effective_.erase(std::string(key));
   return **v;
 }
 
 absl::StatusOr<std::optional<std::string>> Options::GetOptionalString(std::string_view key) {
   const OptionValue* v = Use(key);
   if (v == nullptr) return std::optional<std::string>();
-  if (const std::string* s = std::get_if<std::string>(&v->v)) return std::optional<std::string>(*s);
+  if (const std::string* s = std::get_if<std::string>(&v->v)) {
+    effective_[std::string(key)] = CanonicalOf(OptionValue{*s});
+    return std::optional<std::string>(*s);
+  }
   return TypeError(key, "a string");
 }
 
@@ -124,6 +145,9 @@ absl::StatusOr<std::vector<std::string>> Options::GetStringList(std::string_view
       return TypeError(key, "a list of strings");
     }
   }
+  OptionList as_read;
+  for (const std::string& item : out) as_read.push_back(OptionValue{item});
+  effective_[std::string(key)] = CanonicalOf(OptionValue{std::move(as_read)});
   return out;
 }
 
@@ -139,6 +163,7 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Options::GetStr
     if (s == nullptr) return TypeError(key, "a table of strings");
     out.emplace_back(k, *s);
   }
+  effective_[std::string(key)] = CanonicalOf(*v);
   return out;
 }
 
@@ -146,6 +171,21 @@ std::vector<std::string> Options::Unused() const {
   std::vector<std::string> out;
   for (const auto& [k, v] : values_) {
     if (used_.find(k) == used_.end()) out.push_back(k);
+  }
+  return out;
+}
+
+std::string Options::EffectiveCanonical() const {
+  std::string out;
+  for (const auto& [k, v] : values_) {
+    auto e = effective_.find(k);
+    if (e != effective_.end()) {
+      absl::StrAppend(&out, k.size(), ":", k, "=", e->second, ";");
+    } else if (used_.find(k) == used_.end()) {  // read with Has() only: as written
+      absl::StrAppend(&out, k.size(), ":", k, "=");
+      AppendCanonical(v, &out);
+      out.push_back(';');
+    }
   }
   return out;
 }

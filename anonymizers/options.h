@@ -65,9 +65,17 @@ class Options {
   // Keys never read by a Get* call, in sorted order.
   std::vector<std::string> Unused() const;
 
-  // A stable text form of all options (sorted keys), used to derive the
-  // per-anonymizer PRF domain so that equal options give equal outputs.
+  // A stable text form of all options (sorted keys), as written.
   std::string Canonical() const;
+
+  // A stable text form of the options as the Get* calls read them, with
+  // every option whose value equals its default left out and values in the
+  // type they were read as (an integer read as a float is a float). It keys
+  // the anonymizer's PRF (see CreateAnonymizer), so that `email = "email"`
+  // and `{ anonymizer = "email", options = { domain = "example.com" } }` map
+  // every value the same way, and with no option written it is empty (the
+  // mapping of the bare form). Options read only with Has() count as written.
+  std::string EffectiveCanonical() const;
 
   // A copy without `key`.
   Options Without(std::string_view key) const {
@@ -85,6 +93,8 @@ class Options {
 
   OptionTable values_;
   std::set<std::string, std::less<>> used_;
+  // Key -> canonical text of the value as read, for non-default values.
+  std::map<std::string, std::string, std::less<>> effective_;
 };
 
 }  // namespace dbanon

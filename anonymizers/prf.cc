@@ -36,7 +36,25 @@ Prf::Prf(std::string_view key) {
 
 Prf Prf::Derive(std::string_view domain) const {
   Digest d = Mac(domain);
-  return Prf(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+  Prf derived(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+  derived.fresh_ = fresh_;
+  return derived;
+}
+
+Prf::RowToken& Prf::ThreadRowToken() {
+  thread_local RowToken token;
+  return token;
+}
+
+// HMAC(key, row token || message || tail).
+Prf::Digest Prf::MacFresh(std::string_view message, const unsigned char* tail, size_t tail_size) const {
+  SHA256_CTX inner;
+  std::memcpy(&inner, inner_.bytes, sizeof(inner));
+  const RowToken& token = ThreadRowToken();
+  SHA256_Update(&inner, token.bytes, sizeof(token.bytes));
+  SHA256_Update(&inner, message.data(), message.size());
+  if (tail_size > 0) SHA256_Update(&inner, tail, tail_size);
+  return Finish(&inner);
 }
 
 Prf::Digest Prf::Finish(const void* inner_state) const {
@@ -90,6 +108,7 @@ Prf::Digest Prf::MacShort(const unsigned char* message, size_t n) const {
 }
 
 Prf::Digest Prf::Mac(std::string_view message) const {
+  if (fresh_) return MacFresh(message, nullptr, 0);
   if (message.size() <= kShortMessage) {
     return MacShort(reinterpret_cast<const unsigned char*>(message.data()), message.size());
   }
@@ -100,6 +119,11 @@ Prf::Digest Prf::Mac(std::string_view message) const {
 }
 
 Prf::Digest Prf::Mac(std::string_view message, uint32_t counter) const {
+  if (fresh_) {
+    unsigned char tail[5] = {0, static_cast<unsigned char>(counter >> 24), static_cast<unsigned char>(counter >> 16),
+                             static_cast<unsigned char>(counter >> 8), static_cast<unsigned char>(counter)};
+    return MacFresh(message, tail, sizeof(tail));
+  }
   if (message.size() + 5 <= kShortMessage) {
     unsigned char buf[kShortMessage];
     std::memcpy(buf, message.data(), message.size());

@@ -39,6 +39,24 @@ class Prf {
   // The first 8 bytes of Mac(message) as an integer.
   uint64_t Mac64(std::string_view message) const;
 
+  // A copy whose every Mac (and Derive) also absorbs the calling thread's
+  // row token (see RowToken), so that one value gets a fresh output per row:
+  // the PRF behind `deterministic = false`.
+  Prf Fresh() const {
+    Prf p = *this;
+    p.fresh_ = true;
+    return p;
+  }
+
+  // The calling thread's row token: 16 bytes that a fresh Prf prefixes to
+  // every message, set for the duration of one row by the caller of a
+  // non-deterministic anonymizer (RowTokenScope), all zero otherwise.
+  struct RowToken {
+    uint8_t bytes[16] = {};
+    bool set = false;
+  };
+  static RowToken& ThreadRowToken();
+
 
  private:
   // Storage for an OpenSSL SHA256_CTX (112 bytes on every platform OpenSSL
@@ -51,8 +69,11 @@ class Prf {
   static constexpr size_t kShortMessage = 55;
   Digest MacShort(const unsigned char* message, size_t n) const;
 
+  Digest MacFresh(std::string_view message, const unsigned char* tail, size_t tail_size) const;
+
   State inner_;  // SHA-256 state after absorbing key ^ ipad
   State outer_;  // SHA-256 state after absorbing key ^ opad
+  bool fresh_ = false;
 };
 
 // A uniform integer in [0, n) from 64 random bits (n > 0). The modulo bias is

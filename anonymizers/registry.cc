@@ -1,5 +1,8 @@
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +16,44 @@ namespace dbanon {
 
 namespace {
 std::atomic<size_t> next_anonymizer_id{0};
+std::atomic<uint64_t> next_thread_number{1};
+
+// `deterministic = false`: runs the wrapped anonymizer (made with a fresh
+// Prf, see Prf::Fresh) with a row token unique in the run, so the same value
+// gets a new output in every row.
+class FreshAnonymizer : public Anonymizer {
+ public:
+  explicit FreshAnonymizer(std::unique_ptr<Anonymizer> inner) : inner_(std::move(inner)) {
+    columns_ = inner_->columns();
+    output_bits_ = inner_->output_bits();
+  }
+  void Anonymize(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const override {
+    thread_local const uint64_t thread_number = next_thread_number.fetch_add(1);
+    thread_local uint64_t row = 0;
+    ++row;
+    Prf::RowToken& token = Prf::ThreadRowToken();
+    std::memcpy(token.bytes, &thread_number, 8);
+    std::memcpy(token.bytes + 8, &row, 8);
+    token.set = true;
+    inner_->Anonymize(in, scratch, out);
+    token = Prf::RowToken{};
+  }
+
+ private:
+  std::unique_ptr<Anonymizer> inner_;
+};
+
+// 32 random bytes drawn once per process: they key the fresh mappings, so
+// that two runs with the same salt do not share them.
+const std::string& RunNonce() {
+  static const std::string nonce = [] {
+    unsigned char bytes[32];
+    if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();  // no randomness: never continue with a weak key
+    return std::string(reinterpret_cast<const char*>(bytes), sizeof(bytes));
+  }();
+  return nonce;
+}
+
 }  // namespace
 
 Anonymizer::Anonymizer() : id_(next_anonymizer_id.fetch_add(1)) {}
@@ -20,10 +61,9 @@ Anonymizer::Anonymizer() : id_(next_anonymizer_id.fetch_add(1)) {}
 Scratch::Scratch() = default;
 Scratch::~Scratch() = default;
 
-ValueCache& Scratch::Cache(size_t id) {
-  if (caches_.size() <= id) caches_.resize(id + 1);
-  if (!caches_[id]) caches_[id] = std::make_unique<ValueCache>();
-  return *caches_[id];
+ValueCache& Scratch::Cache() {
+  if (!cache_) cache_ = std::make_unique<ValueCache>();
+  return *cache_;
 }
 
 const std::vector<AnonymizerInfo>& AllAnonymizers() {
@@ -68,9 +108,36 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view na
     unique = *b;
     options = options.Without("unique");  // not part of the mapping
   }
-  // Same name and options give the same PRF, hence the same outputs, in
-  // every table that uses them: this keeps joins and foreign keys working.
-  auto prf = std::make_shared<const Prf>(salt_prf.Derive(absl::StrCat("dbanon/", ToAbsl(name), "/", options.Canonical())));
+  bool deterministic = true;
+  if (const OptionValue* d = options.Find("deterministic")) {
+    const bool* b = std::get_if<bool>(&d->v);
+    if (b == nullptr) return absl::InvalidArgumentError("option 'deterministic' must be true or false");
+    deterministic = *b;
+    options = options.Without("deterministic");
+  }
+  if (unique && !deterministic) {
+    return absl::InvalidArgumentError(
+        "option 'deterministic': false draws a fresh value per row, which can repeat and maps no value the same "
+        "way twice; 'unique = true' (and joins across tables) need the deterministic mapping");
+  }
+  // Same name and effective options give the same PRF, hence the same
+  // outputs, in every table that uses them: this keeps joins and foreign keys
+  // working whether a default is written out or left implicit. The factory
+  // reads the options, so a first call on a copy, with a PRF that is thrown
+  // away, tells which of them differ from their defaults. Without options
+  // the domain is "dbanon/NAME/", as it always was.
+  std::string effective;
+  if (!options.Canonical().empty()) {
+    Options probe = options;
+    AnonymizerContext probe_ctx{std::string(target), std::make_shared<const Prf>(std::string_view())};
+    auto probed = info->factory(probe, probe_ctx);
+    if (!probed.ok()) return probed.status();
+    effective = probe.EffectiveCanonical();
+  }
+  auto prf = std::make_shared<const Prf>(
+      deterministic ? salt_prf.Derive(absl::StrCat("dbanon/", ToAbsl(name), "/", effective))
+                    : salt_prf.Derive(absl::StrCat("dbanon-fresh/", ToAbsl(RunNonce()), "/", ToAbsl(name), "/", effective))
+                          .Fresh());
   AnonymizerContext ctx{std::string(target), std::move(prf)};
   auto made = info->factory(options, ctx);
   if (!made.ok()) return made.status();
@@ -85,6 +152,7 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view na
         " values) is too small to keep different values distinct; unique needs at least 2^",
         static_cast<int>(kUniqueBits), " (use email, md5, hash or uuid)"));
   }
+  if (!deterministic) return std::unique_ptr<Anonymizer>(std::make_unique<FreshAnonymizer>(*std::move(made)));
   return made;
 }
 
