@@ -4,6 +4,7 @@
 #include <array>
 
 #include "absl/strings/ascii.h"
+#include "base/edit_distance.h"
 
 namespace dbanon {
 namespace {
@@ -46,25 +47,6 @@ bool IsParenthesizedQueryWord(std::string_view word) {
   for (char c : word) w.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
   return w == "select" || w == "values" || w == "with" || w == "table";
 }
-
-namespace {
-
-// Levenshtein distance, for words of at most 30 bytes.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::array<size_t, 32> prev{}, cur{};
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    prev = cur;
-  }
-  return prev[b.size()];
-}
-
-}  // namespace
 
 std::string UnknownCommandMessage(std::string_view word, int next) {
   // The word itself is never printed: it may be the first word of a value

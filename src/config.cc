@@ -237,7 +237,7 @@ absl::Status CheckConfiguresSomething(const Config& config) {
   if (!config.tables.empty()) return absl::OkStatus();
   return ConfigError(config.path, SourcePosition{1, 1},
                      "the config configures no table: nothing would be anonymized (add [tables.NAME] sections; "
-                     "`dbanon check --suggest DUMP` prints a starting point)");
+                     "`dbanon -v` lists the dump's tables)");
 }
 
 namespace {

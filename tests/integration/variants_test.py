@@ -140,7 +140,7 @@ def pg_part(rep, dbanon):
         rep.check(p.returncode != 0, "... and psql refuses it too")
 
 
-ENC_CONFIG = (CONFIG + '\n[tables.person]\nfirst = "fr-fr.firstname"\nlast = "fr-fr.lastname"\nemail = "email"\n'
+ENC_CONFIG = ('salt = "%s"\n' % SALT + '\n[tables.person]\nfirst = "fr-fr.firstname"\nlast = "fr-fr.lastname"\nemail = "email"\n'
               'city = { anonymizer = "constant", options = { value = "Zoé Łódź €" } }\n')
 ENC_ROWS = [(i, "Zoé", "Müller", "Ærø", "é%d@x.fr" % i) for i in range(40)]
 
