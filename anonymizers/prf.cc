@@ -19,7 +19,7 @@ Prf::Prf(std::string_view key) {
   unsigned char block[SHA256_CBLOCK] = {0};
   if (key.size() > sizeof(block)) {
     SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block);
-  } else {
+  } else if (!key.empty()) {  // an empty view may hold a null pointer, which memcpy must not get
     std::memcpy(block, key.data(), key.size());
   }
   unsigned char pad[SHA256_CBLOCK];
