@@ -2,6 +2,8 @@
 // 5 (arrays), 6 (numbers) and 7 (strings).
 #include "anonymizers/json_scanner.h"
 
+#include "base/utf8.h"
+
 namespace dbanon::json {
 namespace {
 
@@ -39,24 +41,6 @@ size_t NumberLength(std::string_view s) {
     while (i < s.size() && IsDigit(s[i])) ++i;
   }
   return i;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
 }
 
 uint32_t Hex4(std::string_view s) {

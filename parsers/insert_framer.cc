@@ -8,17 +8,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/char_class.h"
 #include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {
 
-bool IsIdentChar(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-bool IsWordStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
@@ -60,7 +55,7 @@ class Tokenizer {
   void Skip() {
     while (i_ < s_.size()) {
       unsigned char c = s_[i_];
-      if (IsSpace(c)) {
+      if (IsSqlSpace(c)) {
         ++i_;
       } else if (c == '-' && i_ + 1 < s_.size() && s_[i_ + 1] == '-' &&
                  (!d_.mysql() || i_ + 2 >= s_.size() || static_cast<unsigned char>(s_[i_ + 2]) <= ' ')) {
@@ -141,9 +136,9 @@ class Tokenizer {
       quoted_name('`');
     } else if (c == '[' && d_.sqlite()) {
       quoted_name(']');
-    } else if (IsWordStart(c)) {
+    } else if (IsSqlIdentStart(c)) {
       size_t b = i_;
-      while (i_ < s_.size() && IsIdentChar(s_[i_])) ++i_;
+      while (i_ < s_.size() && IsSqlIdentChar(s_[i_])) ++i_;
       if (d_.postgres() && i_ - b == 1 && (c == 'E' || c == 'e') && i_ < s_.size() && s_[i_] == '\'') {
         string(true);
         return t;
@@ -152,7 +147,7 @@ class Tokenizer {
       t.text.assign(s_.data() + b, i_ - b);
     } else if (c >= '0' && c <= '9') {
       size_t b = i_;
-      while (i_ < s_.size() && (IsIdentChar(s_[i_]) || s_[i_] == '.')) ++i_;
+      while (i_ < s_.size() && (IsSqlIdentChar(s_[i_]) || s_[i_] == '.')) ++i_;
       t.kind = Tok::kNumber;
       t.text.assign(s_.data() + b, i_ - b);
     } else {
@@ -1136,9 +1131,9 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
         // them (ON DUPLICATE KEY UPDATE, ON CONFLICT, MySQL's AS alias,
         // RETURNING). Anything else would be passed through unread.
         const unsigned char c = static_cast<unsigned char>(input[p]);
-        if (IsWordStart(c)) {
+        if (IsSqlIdentStart(c)) {
           size_t e = p;
-          while (e < input.size() && IsIdentChar(static_cast<unsigned char>(input[e]))) ++e;
+          while (e < input.size() && IsSqlIdentChar(static_cast<unsigned char>(input[e]))) ++e;
           if (e == input.size() && !eof) {
             *pos = p;  // the word goes on in the next input
             return absl::OkStatus();

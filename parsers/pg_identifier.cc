@@ -2,14 +2,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/char_class.h"
 
 namespace dbanon {
-namespace {
-
-bool IsIdentStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-bool IsIdentChar(unsigned char c) { return IsIdentStart(c) || (c >= '0' && c <= '9') || c == '$'; }
-
-}  // namespace
 
 std::string QuoteIdentifierIfNeeded(std::string_view name) {
   bool plain = !name.empty() && ((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_');
@@ -59,8 +54,8 @@ absl::StatusOr<std::vector<std::string>> ParseQualifiedName(std::string_view tex
       }
       if (!closed) return absl::InvalidArgumentError("unterminated quoted identifier");
       if (part.empty()) return absl::InvalidArgumentError("zero-length quoted identifier");
-    } else if (IsIdentStart(static_cast<unsigned char>(text[i]))) {
-      while (i < text.size() && IsIdentChar(static_cast<unsigned char>(text[i]))) {
+    } else if (IsSqlIdentStart(static_cast<unsigned char>(text[i]))) {
+      while (i < text.size() && IsSqlIdentChar(static_cast<unsigned char>(text[i]))) {
         char c = text[i++];
         part.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
       }

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/char_class.h"
 #include "base/string_view_compat.h"
 #include "parsers/sql_commands.h"
 #include "parsers/text_encoding.h"
@@ -12,12 +13,6 @@
 namespace dbanon {
 namespace {
 
-bool IsIdentChar(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-bool IsTagStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // The statement kinds whose text the framer inspects. Everything else is
 // passed through without keeping its text.
@@ -28,7 +23,7 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
       if (absl::ascii_tolower(static_cast<unsigned char>(prefix[i])) != word[i]) return false;
     }
     if (prefix.size() == word.size()) return complete;
-    return !IsIdentChar(static_cast<unsigned char>(prefix[word.size()]));
+    return !IsSqlIdentChar(static_cast<unsigned char>(prefix[word.size()]));
   };
   return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter") ||
          starts("update") || starts("merge") || starts("with");
@@ -38,7 +33,7 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
 std::optional<bool> StandardStringsSetting(std::string_view statement) {
   std::string s;
   for (char c : statement) {
-    if (!IsSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
+    if (!IsSqlSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
       s.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(c))));
     }
   }
@@ -58,7 +53,7 @@ std::optional<bool> StandardStringsSetting(std::string_view statement) {
 std::optional<TextEncoding> ClientEncodingSetting(std::string_view statement) {
   std::string s;
   for (char c : statement) {
-    if (!IsSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
+    if (!IsSqlSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
       s.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(c))));
     }
   }
@@ -402,7 +397,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
           lex_ = Lex::kDollar;
           dollar_match_ = 0;
           jump(i + 1, true);
-        } else if (IsTagStart(c) || (c >= '0' && c <= '9' && dollar_tag_.size() > 1)) {
+        } else if (IsSqlIdentStart(c) || (c >= '0' && c <= '9' && dollar_tag_.size() > 1)) {
           dollar_tag_.push_back(static_cast<char>(c));
           jump(i + 1, true);
         } else {
@@ -444,7 +439,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
                                UnknownCommandMessage("", -1));
       }
     }
-    if (in_ident_ && !IsIdentChar(c)) {
+    if (in_ident_ && !IsSqlIdentChar(c)) {
       absl::Status s = FinishIdentifier(c);
       if (!s.ok()) {
         *pos = i;
@@ -477,7 +472,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       if (ident_.size() < 32) ident_.push_back(static_cast<char>(absl::ascii_tolower(c)));
       if (ident_count_ == 0 && first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
       ++ident_len_;
-    } else if (IsTagStart(c) && !IsIdentChar(prev_)) {
+    } else if (IsSqlIdentStart(c) && !IsSqlIdentChar(prev_)) {
       in_ident_ = true;
       ident_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
       ident_len_ = 1;
@@ -487,7 +482,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
         first_col_ = col_;
       }
     }
-    if (IsSpace(c)) {
+    if (IsSqlSpace(c)) {
       jump(i + 1, in_statement_);
       continue;
     }
@@ -551,7 +546,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       lex_start_line_ = line_;
       if (reopen != Lex::kNormal && prev_ == '\'') {
         lex_ = reopen;  // '' inside a literal: same kind of literal goes on
-      } else if ((prev_ == 'E' || prev_ == 'e') && !IsIdentChar(prev2_)) {
+      } else if ((prev_ == 'E' || prev_ == 'e') && !IsSqlIdentChar(prev2_)) {
         lex_ = Lex::kEscapeString;
       } else {
         lex_ = standard_strings_ ? Lex::kString : Lex::kEscapeString;
@@ -559,7 +554,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     } else if (c == '"') {
       lex_start_line_ = line_;
       lex_ = Lex::kQuotedIdent;
-    } else if (c == '$' && !IsIdentChar(prev_)) {
+    } else if (c == '$' && !IsSqlIdentChar(prev_)) {
       lex_start_line_ = line_;
       lex_ = Lex::kDollarOpen;
       dollar_tag_.clear();

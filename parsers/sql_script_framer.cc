@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/char_class.h"
 #include "base/string_view_compat.h"
 #include "parsers/sql_commands.h"
 #include "parsers/text_encoding.h"
@@ -14,12 +15,7 @@
 namespace dbanon {
 namespace {
 
-bool IsIdentChar(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
 bool IsWordStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // sqlite3_complete's tokens and state machine (SQLite src/complete.c): a
 // statement is complete at a ';' that brings the state back to START; inside
@@ -41,7 +37,7 @@ constexpr int kSqliteTransitions[8][8] = {
 std::optional<std::string> UseDatabase(std::string_view text) {
   size_t i = 0;
   auto skip_space = [&] {
-    while (i < text.size() && IsSpace(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && IsSqlSpace(static_cast<unsigned char>(text[i]))) ++i;
   };
   skip_space();
   if (text.size() - i < 3) return std::nullopt;
@@ -63,7 +59,7 @@ std::optional<std::string> UseDatabase(std::string_view text) {
       db.push_back(text[i]);
     }
   } else {
-    while (i < text.size() && IsIdentChar(static_cast<unsigned char>(text[i]))) db.push_back(text[i++]);
+    while (i < text.size() && IsSqlIdentChar(static_cast<unsigned char>(text[i]))) db.push_back(text[i++]);
   }
   skip_space();
   if (i < text.size() && text[i] == ';') ++i;
@@ -289,7 +285,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
 
     const unsigned char c = static_cast<unsigned char>(data[i]);
     if (in_word_) {
-      if (IsIdentChar(c)) {
+      if (IsSqlIdentChar(c)) {
         if (word_.size() < 32) word_.push_back(static_cast<char>(absl::ascii_tolower(c)));
         if (!first_word_done_) {
           if (first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
@@ -311,9 +307,9 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         if (nlp == nullptr && !eof) return need_more(i);
         size_t nl = nlp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(nlp) - data);
         size_t k = i;
-        while (k < nl && IsSpace(data[k])) ++k;
+        while (k < nl && IsSqlSpace(data[k])) ++k;
         size_t e = k;
-        while (e < nl && !IsSpace(data[e])) ++e;
+        while (e < nl && !IsSqlSpace(data[e])) ++e;
         if (e == k) return StatementError(absl::StatusCode::kDataLoss, "DELIMITER without a delimiter");
         delimiter_.assign(data + k, e - k);
         ResetStatement();
@@ -322,7 +318,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       }
     }
     if (in_number_) {
-      if (IsIdentChar(c)) {
+      if (IsSqlIdentChar(c)) {
         ++i;
         continue;
       }
@@ -339,7 +335,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       }
       drop_newline_ = false;
     }
-    if (IsSpace(c)) {
+    if (IsSqlSpace(c)) {
       ++i;
       continue;
     }

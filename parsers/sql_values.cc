@@ -11,17 +11,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/char_class.h"
 #include "base/string_view_compat.h"
+#include "base/utf8.h"
 
 namespace dbanon {
 namespace {
 
-bool IsIdentChar(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
-}
-bool IsTagStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 int HexValue(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -64,24 +60,6 @@ const char* FindQuoteOrBackslash(const char* p, const char* end, char quote) {
 #endif
   while (p < end && *p != quote && *p != '\\') ++p;
   return p;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | ((cp >> 18) & 0x07)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 }  // namespace
@@ -264,7 +242,7 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
       continue;
     }
     if (s->depth == 0) {
-      if (IsSpace(c)) {
+      if (IsSqlSpace(c)) {
         ++p;
         continue;
       }
@@ -287,7 +265,7 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
         if (d.postgres() && !escapes) {
           unsigned char p1 = byte_at(static_cast<ptrdiff_t>(p) - 1);
           unsigned char p2 = byte_at(static_cast<ptrdiff_t>(p) - 2);
-          if ((p1 == 'E' || p1 == 'e') && !IsIdentChar(p2)) escapes = true;
+          if ((p1 == 'E' || p1 == 'e') && !IsSqlIdentChar(p2)) escapes = true;
         }
         s->lex = Lex::kQuoted;
         s->quote = '\'';
@@ -369,11 +347,11 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
         }
         break;
       case '$': {
-        if (!d.postgres() || IsIdentChar(byte_at(static_cast<ptrdiff_t>(p) - 1))) break;
+        if (!d.postgres() || IsSqlIdentChar(byte_at(static_cast<ptrdiff_t>(p) - 1))) break;
         // $tag$ opens a dollar-quoted string (tag: letters, digits, _ ; not first a digit).
         size_t q = p + 1;
         while (q < n && q - p <= 64 &&
-               (IsTagStart(static_cast<unsigned char>(data[q])) || (q > p + 1 && IsDigit(data[q])))) {
+               (IsSqlIdentStart(static_cast<unsigned char>(data[q])) || (q > p + 1 && IsDigit(data[q])))) {
           ++q;
         }
         if (q == n && q - p <= 64) {
@@ -513,7 +491,7 @@ class SqliteExpr {
 
  private:
   void SkipSpace() {
-    while (i_ < s_.size() && IsSpace(s_[i_])) ++i_;
+    while (i_ < s_.size() && IsSqlSpace(s_[i_])) ++i_;
   }
   bool Concat(std::string* out, int depth) {
     if (depth > 32 || !Primary(out, depth)) return false;
@@ -565,9 +543,9 @@ class SqliteExpr {
       ++i_;
       return true;
     }
-    if (!IsTagStart(c)) return false;
+    if (!IsSqlIdentStart(c)) return false;
     std::string name;
-    while (i_ < s_.size() && IsIdentChar(s_[i_])) name.push_back(absl::ascii_tolower(s_[i_++]));
+    while (i_ < s_.size() && IsSqlIdentChar(s_[i_])) name.push_back(absl::ascii_tolower(s_[i_++]));
     SkipSpace();
     if (i_ >= s_.size() || s_[i_] != '(') return false;
     ++i_;
@@ -830,8 +808,8 @@ absl::Status DecodeValue(const SqlDialect& d, std::string_view text, SqlValue* v
   bool escapes = d.backslash_strings;
   if (c0 == '_' && d.mysql()) {
     // _charset introducer (MySQL docs, "Character Set Introducers").
-    while (i < text.size() && IsIdentChar(static_cast<unsigned char>(text[i]))) ++i;
-    while (i < text.size() && IsSpace(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && IsSqlIdentChar(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && IsSqlSpace(static_cast<unsigned char>(text[i]))) ++i;
   } else if ((c0 == 'N' || c0 == 'n') && text.size() > 1 && text[1] == '\'' && !d.sqlite()) {
     i = 1;
   } else if ((c0 == 'E' || c0 == 'e') && text.size() > 1 && text[1] == '\'' && d.postgres()) {
@@ -843,10 +821,10 @@ absl::Status DecodeValue(const SqlDialect& d, std::string_view text, SqlValue* v
     size_t end = DecodeQuoted(d, text, i, escapes, decoded);
     if (end == std::string_view::npos) return absl::InvalidArgumentError("unterminated string literal");
     size_t k = end;
-    while (k < text.size() && IsSpace(static_cast<unsigned char>(text[k]))) ++k;
+    while (k < text.size() && IsSqlSpace(static_cast<unsigned char>(text[k]))) ++k;
     bool suffix_ok = k == text.size();
     if (!suffix_ok && d.mysql() && text.size() - k > 7 && EqualsLower(text.substr(k, 7), "collate") &&
-        IsSpace(static_cast<unsigned char>(text[k + 7]))) {
+        IsSqlSpace(static_cast<unsigned char>(text[k + 7]))) {
       suffix_ok = true;  // 'x' COLLATE utf8mb4_bin
     }
     if (!suffix_ok && d.postgres() && text.substr(k, 2) == "::") suffix_ok = true;  // 'x'::text
@@ -948,7 +926,7 @@ namespace {
 // comments before it. False when nothing is left.
 bool Trim(const SqlDialect& d, std::string_view all, size_t* b, size_t* e) {
   while (true) {
-    while (*b < *e && IsSpace(static_cast<unsigned char>(all[*b]))) ++*b;
+    while (*b < *e && IsSqlSpace(static_cast<unsigned char>(all[*b]))) ++*b;
     std::string_view rest = all.substr(*b, *e - *b);
     if (rest.substr(0, 2) == "/*") {
       size_t close = rest.find("*/", 2);
@@ -963,7 +941,7 @@ bool Trim(const SqlDialect& d, std::string_view all, size_t* b, size_t* e) {
       break;
     }
   }
-  while (*e > *b && IsSpace(static_cast<unsigned char>(all[*e - 1]))) --*e;
+  while (*e > *b && IsSqlSpace(static_cast<unsigned char>(all[*e - 1]))) --*e;
   return *b < *e;
 }
 

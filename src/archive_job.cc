@@ -15,11 +15,12 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
+#include "base/string_view_compat.h"
 #include "parsers/insert_framer.h"
 #include "parsers/pg_archive.h"
 #include "parsers/pg_copy.h"
 #include "src/archive_engine.h"
-#include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {
@@ -29,13 +30,6 @@ constexpr size_t kReadBytes = size_t{1} << 20;
 // even for schemas of 100,000 tables. A TOC that claims more (a string
 // length read from a damaged archive) is refused instead of filling memory.
 constexpr size_t kMaxHeadBytes = size_t{1} << 30;
-
-absl::Status ErrnoError(int err, std::string_view what) {
-  std::string message = absl::StrCat(ToAbsl(what), ": ", std::strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM || err == EROFS) return absl::PermissionDeniedError(message);
-  return absl::UnavailableError(message);
-}
 
 absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
   return absl::Status(s.code(), absl::StrCat(ToAbsl(prefix), ":", s.message()));
@@ -112,7 +106,7 @@ absl::Status WriteAll(int fd, std::span<const iovec> parts, const std::string& p
     int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
     ssize_t n = ::writev(fd, iov.data() + first, count);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError(errno, absl::StrCat(path, ": write error"));
+    if (n < 0) return ErrnoStatus(errno, absl::StrCat(path, ": write error"));
     size_t left = static_cast<size_t>(n);
     while (first < iov.size() && left >= iov[first].iov_len) {
       left -= iov[first].iov_len;
@@ -131,7 +125,7 @@ class FileSink : public Sink {
  public:
   static absl::StatusOr<std::unique_ptr<FileSink>> Create(const std::string& path) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0) return ErrnoError(errno, absl::StrCat(path, ": cannot create"));
+    if (fd < 0) return ErrnoStatus(errno, absl::StrCat(path, ": cannot create"));
     return std::unique_ptr<FileSink>(new FileSink(fd, path));
   }
   ~FileSink() override {
@@ -141,7 +135,7 @@ class FileSink : public Sink {
   absl::Status Close() override {
     int fd = fd_;
     fd_ = -1;
-    if (::fsync(fd) != 0 || ::close(fd) != 0) return ErrnoError(errno, absl::StrCat(path_, ": write error"));
+    if (::fsync(fd) != 0 || ::close(fd) != 0) return ErrnoStatus(errno, absl::StrCat(path_, ": write error"));
     return absl::OkStatus();
   }
 
@@ -557,7 +551,7 @@ class CustomArchiveJob {
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(errno, absl::StrCat(path, ": cannot open"));
+  if (fd < 0) return ErrnoStatus(errno, absl::StrCat(path, ": cannot open"));
   std::string data;
   while (true) {
     size_t old = data.size();
@@ -570,7 +564,7 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
     if (n < 0) {
       int err = errno;
       ::close(fd);
-      return ErrnoError(err, absl::StrCat(path, ": read error"));
+      return ErrnoStatus(err, absl::StrCat(path, ": read error"));
     }
     data.resize(old + static_cast<size_t>(n));
     if (n == 0) break;
@@ -581,12 +575,12 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
 
 absl::Status CopyFile(const std::string& from, const std::string& to) {
   int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return ErrnoError(errno, absl::StrCat(from, ": cannot open"));
+  if (in < 0) return ErrnoStatus(errno, absl::StrCat(from, ": cannot open"));
   int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (out < 0) {
     int err = errno;
     ::close(in);
-    return ErrnoError(err, absl::StrCat(to, ": cannot create"));
+    return ErrnoStatus(err, absl::StrCat(to, ": cannot create"));
   }
   absl::Status st;
   bool kernel_copy = true;
@@ -601,7 +595,7 @@ absl::Status CopyFile(const std::string& from, const std::string& to) {
       }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == ENOSPC || errno == EDQUOT || errno == EFBIG)) {
-        st = ErrnoError(errno, absl::StrCat(to, ": write error"));
+        st = ErrnoStatus(errno, absl::StrCat(to, ": write error"));
       } else if (n < 0) {
         // copy_file_range's errno does not say which side failed: read and
         // write from where it stopped, and the side that fails is named.
@@ -615,16 +609,16 @@ absl::Status CopyFile(const std::string& from, const std::string& to) {
     n = ::read(in, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      st = ErrnoError(errno, absl::StrCat(from, ": read error"));
+      st = ErrnoStatus(errno, absl::StrCat(from, ": read error"));
       break;
     }
     if (n == 0) break;
     iovec v{buf.data(), static_cast<size_t>(n)};
     st = WriteAll(out, std::span<const iovec>(&v, 1), to);
   }
-  if (st.ok() && (::fsync(out) != 0)) st = ErrnoError(errno, absl::StrCat(to, ": write error"));
+  if (st.ok() && (::fsync(out) != 0)) st = ErrnoStatus(errno, absl::StrCat(to, ": write error"));
   ::close(in);
-  if (::close(out) != 0 && st.ok()) st = ErrnoError(errno, absl::StrCat(to, ": write error"));
+  if (::close(out) != 0 && st.ok()) st = ErrnoStatus(errno, absl::StrCat(to, ": write error"));
   return st;
 }
 
@@ -675,7 +669,7 @@ class TempDir {
     if (made) SetPendingTempDir(temp);
     ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     if (!made) {
-      return ErrnoError(make_errno, absl::StrCat(final_path, ": cannot create a temporary folder beside it"));
+      return ErrnoStatus(make_errno, absl::StrCat(final_path, ": cannot create a temporary folder beside it"));
     }
     return std::unique_ptr<TempDir>(new TempDir(temp, final_path));
   }
@@ -698,7 +692,7 @@ class TempDir {
     }
     // rename(2) replaces an empty directory.
     if (::rename(path_.c_str(), final_.c_str()) != 0) {
-      return ErrnoError(errno, absl::StrCat(final_, ": cannot rename the temporary folder"));
+      return ErrnoStatus(errno, absl::StrCat(final_, ": cannot rename the temporary folder"));
     }
     committed_ = true;
     SetPendingTempDir("");
@@ -744,7 +738,7 @@ absl::Status RewriteDataFile(const std::string& input_dir, const DataFileJob& jo
     return absl::OkStatus();
   }
   int fd = ::open(in_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(errno, absl::StrCat(in_path, ": cannot open"));
+  if (fd < 0) return ErrnoStatus(errno, absl::StrCat(in_path, ": cannot open"));
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   std::string out_name = absl::StrCat(job.file.base, ToAbsl(CompressionSuffix(codec.algorithm)));
   auto sink = FileSink::Create(temp.File(out_name));
@@ -778,7 +772,7 @@ absl::Status RewriteDataFile(const std::string& input_dir, const DataFileJob& jo
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      st = ErrnoError(errno, absl::StrCat(in_path, ": read error"));
+      st = ErrnoStatus(errno, absl::StrCat(in_path, ": read error"));
       break;
     }
     if (n == 0) {
@@ -851,7 +845,7 @@ absl::Status RunDirectoryArchive(const std::string& input_dir_arg, const std::st
   }
   std::vector<std::string> names;
   DIR* d = ::opendir(input_dir.c_str());
-  if (d == nullptr) return ErrnoError(errno, absl::StrCat(input_dir, ": cannot list"));
+  if (d == nullptr) return ErrnoStatus(errno, absl::StrCat(input_dir, ": cannot list"));
   while (dirent* de = ::readdir(d)) {
     if (std::strcmp(de->d_name, ".") != 0 && std::strcmp(de->d_name, "..") != 0) names.emplace_back(de->d_name);
   }
@@ -863,7 +857,7 @@ absl::Status RunDirectoryArchive(const std::string& input_dir_arg, const std::st
   std::map<int64_t, bool> found;
   for (const std::string& name : names) {
     std::string path = absl::StrCat(input_dir, "/", name);
-    if (::stat(path.c_str(), &st) != 0) return ErrnoError(errno, absl::StrCat(path, ": cannot read"));
+    if (::stat(path.c_str(), &st) != 0) return ErrnoStatus(errno, absl::StrCat(path, ": cannot read"));
     if (!S_ISREG(st.st_mode)) {
       return absl::DataLossError(absl::StrCat(path, ": not a regular file (a directory archive holds only files)"));
     }

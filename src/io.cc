@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/errno_status.h"
 #include "base/string_view_compat.h"
 
 namespace dbanon {
@@ -29,13 +30,6 @@ void SetPending(const std::string& path) {
 }
 
 void ClearPending() { pending_set.store(false); }
-
-absl::Status ErrnoStatus(int err, std::string_view what) {
-  std::string message = absl::StrCat(ToAbsl(what), ": ", std::strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM || err == EROFS) return absl::PermissionDeniedError(message);
-  return absl::UnavailableError(message);
-}
 
 }  // namespace
 
