@@ -24,6 +24,7 @@
 #include "parsers/pg_archive.h"
 #include "parsers/pg_plain_framer.h"
 #include "src/archive_job.h"
+#include "src/check_main.h"
 #include "src/compressed_io.h"
 #include "src/compression.h"
 #include "src/config.h"
@@ -47,6 +48,7 @@ constexpr int kExitClosedPipe = 141;  // 128 + SIGPIPE: the reader of our output
 constexpr char kUsage[] =
     "usage: dbanon [-c CONFIG] [-o OUTPUT] [-j THREADS] [-v] [--strict] [--allow-missing] [INPUT]\n"
     "       dbanon list\n"
+    "       dbanon check [-c CONFIG] [--sample N] [--suggest] [INPUT]   (dbanon check -h)\n"
     "\n"
     "Anonymizes a database dump without a database: reads the dump (INPUT, or\n"
     "standard input when absent or '-'), rewrites the columns configured in\n"
@@ -160,6 +162,7 @@ absl::Status CheckFormat(std::string_view head) {
 }
 
 int Main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "check") == 0) return CheckMain(argc - 1, argv + 1, ExitCodeFor);
   InstallSignalHandlers();
   std::string config_path = "dbanon.toml";
   std::string output = "-";

@@ -277,6 +277,14 @@ std::string RunPlan::TableCoverage::Verdict() const {
   return uncovered > 0 ? "uncovered" : "kept";
 }
 
+RunPlan::TableCoverage RunPlan::CoverageOfTable(const TableName& table) const {
+  const TableName key = Key(table);
+  auto it = seen_.find(key);
+  return CoverageOf(key, it == seen_.end() ? Seen{} : it->second);
+}
+
+TableName RunPlan::KeyOf(const TableName& table) { return Key(table); }
+
 std::vector<RunPlan::TableCoverage> RunPlan::Coverage() const {
   std::vector<TableCoverage> out;
   for (const auto& [name, seen] : seen_) out.push_back(CoverageOf(name, seen));

@@ -103,6 +103,12 @@ class RunPlan : public TableResolver {
   };
   // Every table the dump created or held data for, in name order.
   std::vector<TableCoverage> Coverage() const;
+  // The coverage of one table from what the dump said of it so far (its
+  // columns as Coverage() lists them; none when the table was not seen).
+  TableCoverage CoverageOfTable(const TableName& table) const;
+  // The key under which the plan knows `table`: MySQL and SQLite names (no
+  // schema) are looked up in schema public, as the config's unqualified keys.
+  static TableName KeyOf(const TableName& table);
 
   // One line per table of the dump: name, rows, anonymized, kept, truncated
   // or uncovered (with the uncovered columns).

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""`dbanon check` and `dbanon check --suggest` (issue 13, parts 3 and 4).
+
+Usage: tests/cli/check_test.py DBANON_BINARY
+check reads a dump, writes nothing and prints per table its rows and each
+column's anonymizer / keep / UNCOVERED with a hint of personal data; exit 0
+when every column is covered, 1 when not, 2/3/4 on config, input or I/O
+errors. No value of a dump may appear on stdout or stderr. pagila (schema and
+data, tests/data/pagila) is concatenated into one plain dump; the samples are
+samples/shop.sql (pg_dump -Fp) and samples/shop.dump (pg_dump -Fc).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+BIN = os.path.abspath(sys.argv[1])
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+PAGILA = os.path.join(ROOT, 'tests', 'data', 'pagila')
+SAMPLES = os.path.join(ROOT, 'samples')
+FAILS = []
+TMP = tempfile.mkdtemp(prefix='dbanon-check-')
+
+
+def report(name, errs, p=None):
+    print(('ok - ' if not errs else 'not ok - ') + name + ('' if not errs else ': ' + '; '.join(errs)))
+    if errs:
+        if p is not None:
+            print('#   stdout: ' + repr(p.stdout[:800]))
+            print('#   stderr: ' + repr(p.stderr[:600]))
+        FAILS.append(name)
+
+
+def check(name, args, rc, has=(), lacks=(), stdin=None, cwd=TMP):
+    before = sorted(os.listdir(cwd))
+    p = subprocess.run([BIN, 'check'] + list(args), cwd=cwd, capture_output=True, timeout=120, input=stdin)
+    errs = []
+    if p.returncode != rc:
+        errs.append(f'exit {p.returncode}, expected {rc}')
+    both = p.stdout + p.stderr
+    for h in has:
+        if h.encode() not in both:
+            errs.append(f'output lacks {h!r}')
+    for l in lacks:
+        if (l.encode() if isinstance(l, str) else l) in both:
+            errs.append(f'output holds a value ({l!r})')
+    if sorted(os.listdir(cwd)) != before:
+        errs.append('check wrote a file')
+    report(name, errs, p)
+    return p
+
+
+def write(name, data):
+    path = os.path.join(TMP, name)
+    with open(path, 'wb' if isinstance(data, bytes) else 'w') as f:
+        f.write(data)
+    return path
+
+
+with open(os.path.join(PAGILA, 'pagila-schema.sql'), 'rb') as f:
+    schema = f.read()
+with open(os.path.join(PAGILA, 'pagila-data.sql'), 'rb') as f:
+    data = f.read()
+pagila = write('pagila.sql', schema + data)
+# Values of pagila's personal columns: none may be printed.
+PAGILA_VALUES = [b'MARY.SMITH@sakilacustomer.org', b'PENELOPE', b'GUINESS', b'47 MySakila Drive', b'14033335568',
+                 b'8cb2237d0679ca88db6464eac60da96345513964']
+
+# 1. check on pagila, without a config: every column uncovered, exit 1.
+p = check('check on pagila without a config reports every table in dump order with rows and hints, exit 1',
+          [pagila], 1,
+          has=['dbanon check: ', 'PostgreSQL plain dump; config: (none)', 'public.customer: 599 rows: uncovered',
+               'public.rental: 16044 rows: uncovered', 'public.payment: no data: uncovered',
+               'public.payment_p2022_01: 723 rows: uncovered',
+               '  email        UNCOVERED  PII? e-mail address: its name says e-mail address; '
+               '100 % of 599 sampled values look like e-mail addresses',
+               '  phone        UNCOVERED  PII? phone number: its name says phone number; 99 % of 603 sampled values '
+               'look like phone numbers',
+               '  address_id   UNCOVERED\n',
+               'PII? first name: its name says first name; 86 % of 599 sampled values are (or start with) first names',
+               '22 tables: 0 anonymized, 0 kept, 0 truncated, 22 with uncovered columns; 129 columns uncovered'],
+          lacks=PAGILA_VALUES)
+order = [l.split(':')[0] for l in p.stdout.decode().splitlines() if l.startswith('public.')]
+errs = [] if order.index('public.actor') < order.index('public.rental') < order.index('public.staff') else [
+    f'tables not in dump order: {order}']
+report('the report lists tables in the order the dump creates them', errs)
+check('--sample 0 reads no value: no value evidence, only name hints', ['--sample', '0', pagila], 1,
+      has=['  email        UNCOVERED  PII? e-mail address: its name says e-mail address\n', 'no values sampled'],
+      lacks=PAGILA_VALUES)
+check('--sample 10 bounds the values sampled per table', ['--sample', '10', pagila], 1,
+      has=['100 % of 10 sampled values look like e-mail addresses'], lacks=PAGILA_VALUES)
+check('check reads standard input', ['-'], 1, stdin=schema + data, has=['public.customer: 599 rows'])
+
+# 2. --suggest on pagila: a strict config that covers every column; with it the run
+# anonymizes pagila and check says covered.
+p = check('check --suggest on pagila prints a strict TOML config with the evidence in comments, exit 0',
+          ['--suggest', pagila], 0,
+          has=['strict = true\n', '[tables."public.customer"]\n',
+               '# e-mail address: its name says e-mail address; 100 % of 599 sampled values look like e-mail '
+               'addresses\nemail = "email"\n', 'customer_id = "keep"\n', 'phone = "phone"\n',
+               'address_parts = { anonymizer = "address", options = { street_address = "address", '
+               'secondary_address = "address2", region = "district", postal_code = "postal_code" } }',
+               'password = "password"'],
+          lacks=PAGILA_VALUES)
+suggested = write('suggested.toml', p.stdout)
+errs = []
+try:
+    parsed = tomllib.loads(p.stdout.decode())
+    if parsed.get('strict') is not True:
+        errs.append('strict is not true')
+    if parsed['tables']['public.city']['address_parts'] != {'anonymizer': 'address', 'options': {'locality': 'city'}}:
+        errs.append('city.city is not an address locality')
+    if parsed['tables']['public.film']['title'] != 'keep':
+        errs.append('film.title is not keep')
+except Exception as e:  # noqa: BLE001
+    errs.append(f'not TOML: {e}')
+report('the suggested config is valid TOML', errs)
+out = os.path.join(TMP, 'pagila-anon.sql')
+r = subprocess.run([BIN, '-c', suggested, '--strict', '-o', out, pagila], capture_output=True, timeout=300,
+                   env=dict(os.environ, DBANON_SALT='check-test salt 0123456789'))
+errs = [] if r.returncode == 0 else [f'exit {r.returncode}: {r.stderr[:400]!r}']
+if r.returncode == 0:
+    with open(out, 'rb') as f:
+        anon = f.read()
+    errs += [f'output holds {v!r}' for v in PAGILA_VALUES if v in anon]
+    os.remove(out)
+report('the suggested config anonymizes pagila in strict mode: no uncovered column, no personal value left', errs)
+check('check with the suggested config says every column is covered, exit 0', ['-c', suggested, pagila], 0,
+      has=['public.customer: 599 rows: anonymized', '  email        anonymized (email)',
+           '  customer_id  kept (keep)', ' 0 with uncovered columns; 0 columns uncovered'])
+os.remove(suggested)
+
+# 3. The samples: a plain dump and the same database as a -Fc archive.
+cfg = os.path.join(SAMPLES, 'dbanon.toml')
+check('check on samples/shop.sql with samples/dbanon.toml lists the uncovered columns, exit 1',
+      ['-c', cfg, os.path.join(SAMPLES, 'shop.sql')], 1,
+      has=['public.customer: 4 rows: anonymized, 1 uncovered', '  email       anonymized (email)',
+           '  phone       anonymized (constant)', '  id          UNCOVERED',
+           'public.product: 2 rows: uncovered', 'PII? person\'s name: its name says person\'s name'])
+check('check on samples/shop.dump (-Fc) reads the schema from the TOC: rows not counted, same coverage',
+      ['-c', cfg, os.path.join(SAMPLES, 'shop.dump')], 1,
+      has=['pg_dump custom archive (-Fc)', 'no values sampled',
+           'public.customer: rows not counted (archive data not read): anonymized, 1 uncovered',
+           '  customer_email  anonymized (email)', '  amount          UNCOVERED'])
+check('check --sample on a -Fc archive reads its data: rows counted, value hints',
+      ['--sample', '100', os.path.join(SAMPLES, 'shop.dump')], 1,
+      has=['public.customer: 4 rows: uncovered', 'sampled values look like e-mail addresses'])
+
+# 4. Covered dumps, other formats, errors.
+PG = b"""--
+-- PostgreSQL database dump
+--
+
+SET standard_conforming_strings = on;
+
+CREATE TABLE public.users (
+    id integer NOT NULL,
+    email text,
+    born date,
+    ip inet,
+    iban text,
+    card text
+);
+
+COPY public.users (id, email, born, ip, iban, card) FROM stdin;
+1\tzqxmarker1@example.com\t1961-03-04\t192.0.2.10\tDE89370400440532013000\t4111 1111 1111 1111
+2\tzqxmarker2@example.com\t1990-11-30\t2001:db8::7\tFR7630006000011234567890189\t4012888888881881
+\\.
+
+"""
+MARKERS = ['zqxmarker', '1961-03-04', '192.0.2.10', 'DE8937', '4111 1111', '4012888888881881', '2001:db8::7']
+pg = write('users.sql', PG)
+check('every value shape gives its hint, never the value', [pg], 1,
+      has=['email  UNCOVERED  PII? e-mail address', 'born   UNCOVERED  PII? date of birth: 100 % of 2 sampled',
+           'ip     UNCOVERED  PII? IP address: its name says IP address; 100 % of 2 sampled values are IP addresses',
+           'iban   UNCOVERED  PII? IBAN: its name says IBAN; 100 % of 2 sampled values are IBANs with valid check',
+           'card   UNCOVERED  PII? card number: its name says card number; 100 % of 2 sampled values are Luhn-valid'],
+      lacks=MARKERS)
+p = check('--suggest picks fitting anonymizers and never prints a value', ['--suggest', pg], 0,
+          has=['born = { anonymizer = "date", options = { min = "-90 years", max = "-18 years" } }', 'ip = "ip"',
+               'iban = { anonymizer = "iban-bic", options = { iban = "iban" } }', 'card = "credit_card"'],
+          lacks=MARKERS)
+covered = write('covered.toml', '[tables.users]\nid = "keep"\nemail = "email"\nborn = { anonymizer = "date", options = { delta = "P30D" } }\nip = "ip"\n'
+                                'iban = { anonymizer = "iban-bic", options = { iban = "iban" } }\n'
+                                'card = "credit_card"\n')
+check('every column covered: exit 0', ['-c', covered, pg], 0, has=['users: 2 rows: anonymized'], lacks=MARKERS)
+keep = write('keep.toml', '[tables.users]\nkeep = true\n')
+check('a table keep = true covers every column', ['-c', keep, pg], 0,
+      has=['public.users: 2 rows: kept', '  email  kept (table keep = true)'], lacks=MARKERS)
+trunc = write('trunc.toml', '[tables.users]\ntruncate = true\n')
+check('a truncated table covers every column and its rows are not read', ['-c', trunc, pg], 0,
+      has=['  email  truncated'], lacks=MARKERS)
+typo = write('typo.toml', '[tables.usres]\nemail = "email"\n')
+check('a configured table the dump lacks: exit 2 with did you mean', ['-c', typo, pg], 2,
+      has=['did you mean public.users?'], lacks=MARKERS)
+check('--allow-missing makes it a warning', ['-c', typo, '--allow-missing', pg], 1, has=['warning'], lacks=MARKERS)
+bad_col = write('badcol.toml', '[tables.users]\nemial = "email"\n')
+check('a configured column the dump lacks: exit 2 naming the closest', ['-c', bad_col, pg], 2,
+      has=["did you mean 'email'?"], lacks=MARKERS)
+check('the same without sampling: exit 2', ['-c', bad_col, '--sample', '0', pg], 2,
+      has=["did you mean 'email'?"], lacks=MARKERS)
+bad = write('bad.toml', '[tables.users]\nemail = "no-such-anonymizer"\n')
+check('an unknown anonymizer: exit 2', ['-c', bad, pg], 2, has=['bad.toml:2:'])
+check('a missing config file: exit 2', ['-c', os.path.join(TMP, 'nope.toml'), pg], 2)
+check('a cut-off dump: exit 3', [write('cut.sql', PG[:PG.index(b'2\tzqx')])], 3, lacks=MARKERS)
+check('an empty input: exit 3', [write('empty.sql', b'')], 3, has=['the input is empty'])
+check('a missing input: exit 4', [os.path.join(TMP, 'nope.sql')], 4)
+check('an unknown option: exit 2', ['--bogus', pg], 2, has=['unknown or incomplete option'])
+
+MYSQL = b"""-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)
+/*!40101 SET NAMES utf8mb4 */;
+CREATE TABLE `users` (
+  `id` int(11) NOT NULL,
+  `email` varchar(100) DEFAULT NULL,
+  `phone` varchar(30) DEFAULT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+INSERT INTO `users` VALUES (1,'zqxmarker@example.com','+33 6 12 34 56 78'),(2,'zqxmarker3@example.org','+33 6 98 76 54 32');
+"""
+check('check on a MySQL dump', [write('my.sql', MYSQL)], 1,
+      has=['MySQL/MariaDB dump', 'users: 2 rows: uncovered',
+           'phone  UNCOVERED  PII? phone number: its name says phone number; 100 % of 2 sampled values look like'],
+      lacks=['zqxmarker', '12 34 56'])
+p = check('--suggest on a MySQL dump names the table without a schema', ['--suggest', os.path.join(TMP, 'my.sql')], 0,
+          has=['[tables."users"]\nid = "keep"\n'], lacks=['zqxmarker'])
+if shutil.which('sqlite3'):
+    db = os.path.join(TMP, 'lite.db')
+    subprocess.run(['sqlite3', db, "CREATE TABLE people(id INTEGER PRIMARY KEY, first TEXT, mail TEXT);"
+                    "INSERT INTO people VALUES (1,'Olivia','zqxmarker@example.com'),(2,'Hugo','zqxmarker@example.net');"],
+                   check=True)
+    dump = subprocess.run(['sqlite3', db, '.dump'], check=True, capture_output=True).stdout
+    os.remove(db)
+    check('check on a sqlite3 .dump', [write('lite.sql', dump)], 1,
+          has=['SQLite dump', 'people: 2 rows: uncovered',
+               'first  UNCOVERED  PII? first name: 100 % of 2 sampled values are (or start with) first names'],
+          lacks=['zqxmarker', 'Olivia'])
+else:
+    print('ok - # SKIP sqlite3 not installed')
+
+shutil.rmtree(TMP)
+print(f'# {len(FAILS)} failed')
+sys.exit(1 if FAILS else 0)
