@@ -24,6 +24,10 @@ and for each the test checks, printing `ok - ...` or `not ok - ...: detail`:
     database: same schema, tables, columns, sequences and row counts; unconfigured columns
     equal; configured columns anonymized with their anonymizer's shape, NULLs kept, one
     input one output; no configured value left in the output's text.
+On pagila, `dbanon check` (issue 13) on its -Fp, -Fc and -Fd dumps (report, exit code, TOC
+only unless --sample), and the config `check --suggest` writes, used with --strict, anonymizes
+pagila and restores. Strict mode on real -Fp/--inserts/-Fc/-Fd dumps of a table that gains a
+column after the config was written: exit 2 naming it, nothing at -o.
 Then, on tricky: an archive with an empty config comes out byte for byte (-Fc) or file for
 file (-Fd), restores, and has the source's table data; an archive cut inside a configured
 table's block, or with a corrupt byte there, is refused with exit 3, no output file and no
@@ -295,6 +299,138 @@ def run_unconfigured_and_errors(pg, s, binary, dbanon, rep):
               P + "-o OUT.sql.zst writes the plain output zstd-compressed", "exit %s, %s" % (rc, rc2))
 
 
+def run_check(binary, args):
+    """dbanon check ARGS: (exit code, stdout, stderr)."""
+    env = {k: v for k, v in os.environ.items() if k != "DBANON_SALT"}
+    p = subprocess.run([binary, "check"] + list(args), capture_output=True, env=env, timeout=rt.DBANON_TIMEOUT)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_check_and_suggest(pg, s, binary, dbanon, rep):
+    """Issue 13 on pagila: dbanon check on its plain, -Fc and -Fd dumps, and the config
+    `check --suggest` writes, used in strict mode, anonymizes pagila and restores."""
+    P = "pagila check: "
+    d = os.path.join(s.d, "check")
+    os.mkdir(d)
+    emails = set(r[0] for r in pg.query("pagila", "SELECT email FROM customer UNION SELECT email FROM staff")
+                 if r[0])
+    names = set(r[0] for r in pg.query("pagila", "SELECT first_name || ' ' || last_name FROM customer"))
+    for v in emails:
+        rep.secrets.add(v)
+    rc, out, err = run_check(binary, [s.plain])
+    rep.check(rc == 1 and b"public.customer: 599 rows: uncovered" in out and
+              b"PII? e-mail address: its name says e-mail address; 100 % of 599 sampled values" in out,
+              P + "check on pg_dump -Fp of pagila without a config: every table, rows, hints, exit 1",
+              "exit %s: %s" % (rc, err))
+    rep.check(not any(v.encode() in out + err for v in emails),
+              P + "the check report holds no e-mail address of the dump")
+    rc, suggested, err = run_check(binary, ["--suggest", s.plain])
+    cfg = os.path.join(d, "suggested.toml")
+    rt.write(cfg, suggested)
+    rep.check(rc == 0 and suggested.startswith(b"#") and b"strict = true" in suggested,
+              P + "check --suggest prints a strict config", "exit %s: %s" % (rc, err))
+    anon = os.path.join(d, "anon.sql")
+    rc, err, _ = dbanon.run(["-c", cfg, "--strict", "-v", "-o", anon, s.plain], salt_env="pg_archive check salt 0123")
+    if not rep.check(rc == 0 and b"uncovered" not in err,
+                     P + "the suggested config anonymizes pagila in strict mode with no uncovered column",
+                     "exit %s: %s" % (rc, err.decode("utf-8", "replace"))):
+        return
+    text = rt.read(anon)
+    rep.check(not [v for v in emails if v.encode() in text],
+              P + "no e-mail address of pagila is left in the output")
+    db = "pagila_suggested"
+    try:
+        pg.createdb(db)
+        pg.psql(db, file=anon)
+        restored, detail = True, ""
+    except pg_harness.PgError as e:
+        restored, detail = False, e
+    if rep.check(restored, P + "the output of the suggested config restores with psql", detail):
+        dst = rt.Catalog(pg, db)
+        bad = ["%s: %d vs %d" % (k, n, dst.counts.get(k, -1)) for k, n in s.src.counts.items()
+               if dst.counts.get(k) != n]
+        rep.check(not bad, P + "the restored database has every table with its row count", "; ".join(bad))
+        new_names = set(r[0] for r in pg.query(db, "SELECT first_name || ' ' || last_name FROM customer"))
+        rep.check(len(new_names & names) < len(names) // 10,
+                  P + "the customers' names are replaced", "%d of %d kept" % (len(new_names & names), len(names)))
+        pg.dropdb(db)
+    rc, out, err = run_check(binary, ["-c", cfg, s.plain])
+    rep.check(rc == 0 and b" 0 columns uncovered" in out, P + "check with the suggested config: covered, exit 0",
+              "exit %s: %s" % (rc, err))
+    for name, args in (("-Fc", ["-Fc"]), ("-Fd", ["-Fd"])):
+        path = os.path.join(d, "pagila" + name)
+        pg.pg_dump("pagila", list(args) + ["-f", path])
+        before = sorted(os.listdir(tempfile.gettempdir()))
+        rc, out, err = run_check(binary, ["-c", cfg, path])
+        rep.check(rc == 0 and b"public.customer: rows not counted (archive data not read): anonymized" in out,
+                  P + "check of pg_dump %s reads the TOC only: covered, rows not counted, exit 0" % name,
+                  "exit %s: %s" % (rc, err))
+        rc, out, err = run_check(binary, ["--sample", "20", path])
+        rep.check(rc == 1 and b"public.customer: 599 rows: uncovered" in out and
+                  b"100 % of 20 sampled values look like e-mail addresses" in out and
+                  not any(v.encode() in out + err for v in emails),
+                  P + "check --sample 20 of pg_dump %s reads the data: rows counted, hints, no value" % name,
+                  "exit %s: %s" % (rc, err))
+        left = [n for n in os.listdir(tempfile.gettempdir()) if n.startswith("dbanon-check-") and n not in before]
+        rep.check(not left, P + "check of pg_dump %s leaves no temporary folder" % name, left)
+
+
+STRICT_CONFIG = """strict = true
+[tables.users]
+id = "keep"
+email = "email"
+phone = "phone"
+"""
+
+
+def run_strict_new_column(pg, binary, dbanon, work, rep):
+    """Strict mode on real pg_dump outputs (-Fp, --inserts, -Fc, -Fd): a column added after
+    the config was written (ALTER TABLE users ADD COLUMN phone_2) fails the run with exit 2,
+    naming it, before any output; `--strict` does the same with a config without strict."""
+    P = "strict: "
+    d = os.path.join(work, "strict")
+    os.mkdir(d)
+    pg.createdb("strictdb")
+    pg.psql("strictdb", "CREATE TABLE users (id int PRIMARY KEY, email text, phone text);"
+                        "INSERT INTO users VALUES (1, 'zqxmarker@example.com', '+1 202 555 0143');")
+    cfg = os.path.join(d, "strict.toml")
+    rt.write(cfg, STRICT_CONFIG.encode())
+    loose = os.path.join(d, "loose.toml")
+    rt.write(loose, STRICT_CONFIG.replace("strict = true\n", "").encode())
+    formats = (("-Fp", ["-Fp"]), ("--inserts", ["-Fp", "--inserts"]), ("-Fc", ["-Fc"]), ("-Fd", ["-Fd"]))
+
+    def dump(tag):
+        paths = {}
+        for name, args in formats:
+            paths[name] = os.path.join(d, "%s%s" % (tag, name))
+            pg.pg_dump("strictdb", list(args) + ["-f", paths[name]])
+        return paths
+
+    before = dump("before")
+    for name, path in before.items():
+        out = os.path.join(d, "out-before" + name)
+        rc, err, _ = dbanon.run(["-c", cfg, "-o", out, path], salt_env="strict test salt 0123456")
+        rep.check(rc == 0, P + "pg_dump %s covered by the strict config runs" % name,
+                  "exit %s: %s" % (rc, err.decode("utf-8", "replace")))
+    pg.psql("strictdb", "ALTER TABLE users ADD COLUMN phone_2 text; UPDATE users SET phone_2 = 'zqxmarker-2';")
+    after = dump("after")
+    for name, path in after.items():
+        for what, config, extra in (("strict = true", cfg, []), ("--strict", loose, ["--strict"])):
+            out = os.path.join(d, "out-after" + name)
+            rc, err, _ = dbanon.run(["-c", config] + extra + ["-o", out, path], salt_env="strict test salt 0123456")
+            msg = err.decode("utf-8", "replace")
+            left = [n for n in os.listdir(d) if n.startswith(("out-after", ".out-after"))]
+            rep.check(rc == 2 and "strict mode: 1 column is not covered" in msg and "public.users.phone_2" in msg
+                      and "zqxmarker" not in msg and not left,
+                      P + "pg_dump %s with a column added after the config (%s): exit 2 naming it, "
+                      "nothing at -o" % (name, what), "exit %s, left %s: %s" % (rc, left, msg))
+        rc, out, err = run_check(binary, ["-c", cfg, path])
+        rep.check(rc == 1 and b"phone_2  UNCOVERED  PII? phone number" in out and b"zqxmarker" not in out + err,
+                  P + "dbanon check on pg_dump %s names the new column uncovered with its hint, exit 1" % name,
+                  "exit %s: %s" % (rc, err))
+    pg.dropdb("strictdb")
+
+
 def main(argv):
     if len(argv) < 2 or argv[1] in ("-h", "--help"):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -331,6 +467,9 @@ def main(argv):
                     run_variant(pg, s, variant, binary, dbanon, rep)
                 if ds.name == "tricky":
                     run_unconfigured_and_errors(pg, s, binary, dbanon, rep)
+                if ds.name == "pagila":
+                    run_check_and_suggest(pg, s, binary, dbanon, rep)
+            run_strict_new_column(pg, binary, dbanon, work, rep)
     except pg_harness.PgError as e:
         rep.check(False, "test ran to the end", e)
     except BaseException as e:  # signal (pg_harness._Cleanup), Ctrl-C
