@@ -760,6 +760,23 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
   return cached.back().plan.get();
 }
 
+bool InsertTables::ColumnConfigured(const TableName& table, const std::string& column) {
+  if (!resolver_->IsConfigured(table)) return false;
+  std::vector<const ColumnDef*> ddl;
+  if (!DdlColumns(table, &ddl)) return true;
+  std::vector<std::string> names;
+  names.reserve(ddl.size());
+  for (const ColumnDef* c : ddl) names.push_back(c->name);
+  absl::StatusOr<const RowPlan*> plan = PlanFor(table, names);
+  if (!plan.ok()) return true;
+  if (*plan == nullptr) return false;
+  if ((*plan)->truncate) return true;
+  for (size_t i = 0; i < names.size() && i < (*plan)->configured.size(); ++i) {
+    if (names[i] == column) return (*plan)->configured[i];
+  }
+  return true;
+}
+
 absl::Status InsertTables::CheckDataTarget(const TableName& table) {
   if (created_.empty() || created_.count(table) > 0) return absl::OkStatus();
   auto [it, added] = checked_.emplace(table, absl::OkStatus());

@@ -221,6 +221,15 @@ class InsertTables {
   // InvalidArgument for an ENUM column whose anonymizer writes non-labels.
   absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns);
 
+  // True when the dump (or --schema) creates `table` (CREATE TABLE in any form).
+  bool Creates(const TableName& table) const { return created_.count(table) > 0; }
+  // True when the config reaches `column` of `table` (its own entry, a
+  // parent's, a generated column computed from a configured one, a truncated
+  // table), or when dbanon cannot tell: the table is configured but its
+  // columns are unknown (no CREATE TABLE) or do not include `column`. For
+  // pg_dump 18 statistics (parsers/pg_stats.h).
+  bool ColumnConfigured(const TableName& table, const std::string& column);
+
  private:
   std::string database_;  // of the last MySQL USE
   struct Cached {

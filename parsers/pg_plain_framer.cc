@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
 #include "base/string_view_compat.h"
+#include "parsers/pg_stats.h"
 #include "parsers/sql_commands.h"
 #include "parsers/text_encoding.h"
 
@@ -26,7 +27,7 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
     return !IsSqlIdentChar(static_cast<unsigned char>(prefix[word.size()]));
   };
   return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter") ||
-         starts("update") || starts("merge") || starts("with");
+         starts("update") || starts("merge") || starts("with") || starts("select");
 }
 
 // `SET standard_conforming_strings = off|on;` (and TO, quotes, case).
@@ -74,6 +75,7 @@ std::vector<std::string> PgPlainFramer::TakeWarnings() { return std::move(warnin
 
 void PgPlainFramer::AddSchema(std::string_view statement) {
   tables_.AddCreateTable(PostgresDialect(true), statement);  // ALTER TABLE ... ATTACH PARTITION too
+  indexes_.Add(statement);                                   // CREATE INDEX
 }
 
 void PgPlainFramer::Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan) {
@@ -92,6 +94,7 @@ absl::StatusOr<size_t> PgPlainFramer::Frame(std::string_view input, bool eof, st
   out_ = segments;
   size_t pos = 0;
   need_more_ = false;
+  stmt_started_here_ = false;
   while (pos < input.size() || (mode_ == Mode::kInsertValues && eof)) {
     if (mode_ == Mode::kCopyData) {
       size_t before = pos;
@@ -187,7 +190,7 @@ void PgPlainFramer::RestoreStatementStart() {
   ident_.clear();
   first_word_.clear();
   prev_word_.clear();
-  insert_head_ = values_found_ = create_table_ = false;
+  insert_head_ = values_found_ = create_table_ = create_index_ = false;
   saw_stdin_ = false;
   end_marker_ = 0;
   pending_start_ = 0;
@@ -518,12 +521,13 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       significant_ = 0;
       decided_ = false;
       stmt_begin_ = i;
+      stmt_started_here_ = true;
       stmt_prev_ = prev_;
       stmt_prev2_ = prev2_;
       stmt_last_significant_ = prev_significant;
       first_word_.clear();
       prev_word_.clear();
-      insert_head_ = create_table_ = insert_values_done_ = drop_tail_ = false;
+      insert_head_ = create_table_ = create_index_ = insert_values_done_ = drop_tail_ = false;
       drop_newline_ = false;
       saw_stdin_ = false;
     }
@@ -585,7 +589,17 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
   const bool maybe_insert =
       in_statement_ && (insert_head_ || (ident_count_ == 0 && in_ident_ && significant_ == static_cast<int64_t>(ident_.size()) &&
                                          std::string_view("insert").substr(0, ident_.size()) == ident_));
-  if (maybe_insert && !eof) {
+  // So is a statement that may be a statistics call of pg_dump 18: its
+  // value arguments may have to go (EndStatement).
+  const bool maybe_stats = in_statement_ && !maybe_insert && stmt_started_here_ && !eof &&
+                           (first_word_ == "select" || (ident_count_ == 0 && in_ident_)) &&
+                           AttributeStatsCallStart(input.substr(stmt_begin_, i - stmt_begin_)) != StatsCallStart::kNo;
+  if (maybe_stats && i - stmt_begin_ > kMaxRowBytes) {
+    return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                           absl::StrCat("a statistics call (pg_restore_attribute_stats) longer than ", kMaxRowBytes >> 20,
+                                        " MiB"));
+  }
+  if ((maybe_insert || maybe_stats) && !eof) {
     FlushSql(stmt_begin_, Segment::Kind::kRaw, statement_line_);
     RestoreStatementStart();
     *pos = stmt_begin_;
@@ -631,10 +645,12 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
     insert_head_ = ident_ == "insert" && paren_depth_ == 0 && significant_ == 6;
   } else if (insert_head_ && paren_depth_ == 0 && ident_ == "values" && prev_word_ != "default") {
     values_found_ = true;
-  } else if (first_word_ == "create" && ident_count_ <= 4 && !create_table_) {
+  } else if (first_word_ == "create" && ident_count_ <= 4 && !create_table_ && !create_index_) {
     if (ident_ == "table") {
       create_table_ = true;
-    } else if (!(ident_ == "unlogged" || ident_ == "temporary" || ident_ == "temp" || ident_ == "global" ||
+    } else if (ident_ == "index") {
+      create_index_ = true;  // its table: for the statistics of an expression index
+    } else if (!(ident_ == "unique" || ident_ == "unlogged" || ident_ == "temporary" || ident_ == "temp" || ident_ == "global" ||
                  ident_ == "local" || ident_ == "foreign")) {
       first_word_ = "create ...";  // not a table: stop keeping the text
       keep_text_ = false;
@@ -724,6 +740,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   keep_text_ = false;
   std::string statement = std::move(statement_);
   statement_.clear();
+  if (first_word_ == "select") return EndSelect(input, statement);
   if (first_word_ == "update" || first_word_ == "merge" || first_word_ == "with") {
     // The values an UPDATE, MERGE or WITH statement carries into a
     // configured table would pass in clear (issue 11).
@@ -762,7 +779,13 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     tables_.SetEncoding(*encoding);
     return absl::OkStatus();
   }
-  if (ddl_sink_ != nullptr && (create_table_ || first_word_ == "alter")) ddl_sink_->push_back(statement);
+  if (ddl_sink_ != nullptr && (create_table_ || create_index_ || first_word_ == "alter")) {
+    ddl_sink_->push_back(statement);
+  }
+  if (create_index_) {
+    indexes_.Add(statement);
+    return absl::OkStatus();
+  }
   if (create_table_) {
     // Column names for INSERTs without a column list (pg_dump --inserts).
     tables_.AddCreateTable(PostgresDialect(standard_strings_), statement);
@@ -822,6 +845,41 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     copy_plan_ = *plan;
   }
   mode_ = Mode::kAfterCopy;
+  return absl::OkStatus();
+}
+
+absl::Status PgPlainFramer::EndSelect(std::string_view input, const std::string& statement) {
+  const bool whole = stmt_started_here_ && stmt_begin_ <= stmt_end_ && stmt_end_ <= input.size();
+  if (whole) {
+    std::string_view text = input.substr(stmt_begin_, stmt_end_ - stmt_begin_);
+    if (AttributeStatsCallStart(text) == StatsCallStart::kYes) {
+      absl::StatusOr<AttributeStatsCall> call = ParseAttributeStatsCall(text, standard_strings_);
+      if (!call.ok()) {
+        return PositionedError(call.status().code(), statement_line_, statement_col_, ToStd(call.status().message()));
+      }
+      if (!call->HasValues() || !StatsValuesMustGo(*call, *resolver_, tables_, indexes_)) return absl::OkStatus();
+      // The call goes to a worker, which writes it without its values.
+      FlushSql(stmt_begin_, Segment::Kind::kRaw, statement_line_);
+      stats_plan_.table = call->relation;
+      out_->push_back(Segment{Segment::Kind::kRows, stmt_begin_, stmt_end_, statement_line_, &stats_plan_,
+                              StatsCallRewriter(standard_strings_), statement_col_});
+      sql_from_ = stmt_end_;
+      sql_from_line_ = line_;
+      return absl::OkStatus();
+    }
+  }
+  // A call in another shape would pass in clear. (A SELECT longer than
+  // kMaxStatementBytes that was not held is not a call by its first words.)
+  const bool too_long = statement.rfind("\x01toolong", 0) == 0;
+  std::string_view seen = !too_long ? std::string_view(statement)
+                          : whole   ? input.substr(stmt_begin_, stmt_end_ - stmt_begin_)
+                                    : std::string_view();
+  if (NamesAttributeStats(seen)) {
+    return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                           "a statement names pg_restore_attribute_stats in a form dbanon does not read (pg_dump 18 "
+                           "writes SELECT * FROM pg_catalog.pg_restore_attribute_stats(...)): its arguments may hold "
+                           "column values");
+  }
   return absl::OkStatus();
 }
 

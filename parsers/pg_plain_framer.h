@@ -36,6 +36,13 @@
 //    INSERT's ON CONFLICT DO UPDATE clause. Function bodies, rules and
 //    triggers are code, not data, and are not checked.
 //
+// pg_dump 18 statistics: a `SELECT * FROM pg_catalog.pg_restore_attribute_stats(...)`
+// statement is held from its first byte to its ';' (at most kMaxRowBytes);
+// when it describes a configured column (StatsValuesMustGo) it becomes a
+// kRows segment that StatsCallRewriter writes without the arguments that
+// hold the column's values (parsers/pg_stats.h). A statement that names
+// pg_restore_attribute_stats in any other shape is refused.
+//
 // INSERT statements (pg_dump --inserts, --column-inserts, --rows-per-insert;
 // docs/formats.md A.4) are held from their first byte to their VALUES
 // keyword, their head is parsed (column names from the column list, else from
@@ -58,6 +65,7 @@
 #include "parsers/framer.h"
 #include "parsers/insert_framer.h"
 #include "parsers/pg_copy.h"
+#include "parsers/pg_stats.h"
 
 namespace dbanon {
 
@@ -102,6 +110,10 @@ class PgPlainFramer : public Framer {
   absl::Status ScanSql(std::string_view input, size_t* pos, bool eof);
   absl::Status ScanCopyData(std::string_view input, size_t* pos, bool eof, size_t* consumed_end);
   absl::Status EndStatement(std::string_view input);
+  // A SELECT statement ended: a pg_dump 18 statistics call of a configured
+  // column becomes a kRows segment that StatsCallRewriter writes without
+  // the column's values (parsers/pg_stats.h).
+  absl::Status EndSelect(std::string_view input, const std::string& statement);
   absl::Status EndOfInput();
   // INSERT support: the VALUES keyword ended the held head at input[i].
   absl::Status StartValues(std::string_view input, size_t i);
@@ -168,6 +180,10 @@ class PgPlainFramer : public Framer {
   bool values_found_ = false;
   bool insert_values_done_ = false;  // the statement's VALUES list was framed
   bool create_table_ = false;     // CREATE [UNLOGGED|TEMP] TABLE: its text is kept
+  bool create_index_ = false;     // CREATE [UNIQUE] INDEX: its text is kept (PgIndexTables)
+  bool stmt_started_here_ = false;  // the current statement began in this Frame call (stmt_begin_ is valid)
+  PgIndexTables indexes_;
+  RowPlan stats_plan_;            // the plan of statistics segments (StatsCallRewriter does not read it)
   TableName tail_table_;          // an INSERT into a configured table: its tail is kept
   bool tail_configured_ = false;  // (ON CONFLICT DO UPDATE SET col = '...' is refused)
   bool drop_tail_ = false;        // the statement's data is dropped: so is the rest of it
