@@ -106,8 +106,11 @@ class CheckResolver : public TableResolver {
     plans_.push_back(std::move(row));
     return plans_.back().get();
   }
+  // false: only the tables the config reaches are read (and sampled), as a
+  // run reads them.
+  void SetSampleUnconfigured(bool all) { sample_unconfigured_ = all; }
   bool IsConfigured(const TableName& table) const override {
-    if (sample_ > 0) return true;
+    if (sample_ > 0) return sample_unconfigured_ || plan_.IsConfigured(table);
     if (plan_.IsConfigured(table) && pending_.ok()) {
       // Only what Resolve checks: the config's columns against the dump's.
       auto it = columns_.find(RunPlan::KeyOf(table));
@@ -162,6 +165,7 @@ class CheckResolver : public TableResolver {
   RunPlan& plan_;
   int64_t sample_ = 0;
   bool sample_all_;
+  bool sample_unconfigured_ = true;
   mutable absl::Status pending_;
   std::map<TableName, size_t> order_;
   std::map<TableName, std::vector<std::string>> columns_;
@@ -329,11 +333,12 @@ std::string RowsText(const RunPlan::TableCoverage& t, bool archive) {
 }
 
 std::string Report(const std::vector<TableFacts>& tables, const std::string& input, const std::string& format,
-                   const std::string& config, int64_t sample, bool archive) {
+                   const std::string& config, int64_t sample, bool archive, const std::string& note) {
   std::string out = absl::StrCat("dbanon check: ", input, ": ", format, "; config: ", config, "; ",
                                  sample > 0 ? absl::StrCat("values of up to ", sample, " rows per table sampled")
                                             : std::string("no values sampled"),
                                  "\n");
+  if (!note.empty()) absl::StrAppend(&out, "(", note, ")\n");
   size_t anonymized = 0, kept = 0, truncated = 0, uncovered_tables = 0, uncovered = 0, hinted = 0;
   for (const TableFacts& t : tables) {
     const std::string verdict = t.coverage.Verdict();
@@ -503,16 +508,45 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
   config.strict = false;  // uncovered columns are the report, not an error
   // Nothing is written: any salt builds the anonymizers (their options are
   // still checked).
-  DBANON_ASSIGN_OR_RETURN(plan, RunPlan::Create(config, "dbanon check: nothing is written"));
-  plan->SetAllowMissing(options.allow_missing);
-
-  CheckResolver resolver(*plan, options.suggest);
+  std::unique_ptr<RunPlan> plan;
+  std::unique_ptr<CheckResolver> resolver;
   bool archive = false, schemaless = false;
-  DBANON_ASSIGN_OR_RETURN(format, ReadDump(options, *plan, resolver, &archive, &schemaless));
+  std::string format;
+  std::string note;
+  // First every table's rows are read for the samples. A statement that a
+  // run refuses only in a configured table (an UPDATE, INSERT ... SELECT,
+  // INSERT-mode data in an archive) then fails the read of a table that the
+  // run would pass through: the dump is read again (a file, not standard
+  // input), sampling only the configured tables, as a run reads them.
+  for (bool sample_unconfigured : {true, false}) {
+    DBANON_ASSIGN_OR_RETURN(made, RunPlan::Create(config, "dbanon check: nothing is written"));
+    plan = std::move(made);
+    plan->SetAllowMissing(options.allow_missing);
+    resolver = std::make_unique<CheckResolver>(*plan, options.suggest);
+    resolver->SetSampleUnconfigured(sample_unconfigured);
+    auto read = ReadDump(options, *plan, *resolver, &archive, &schemaless);
+    if (read.ok()) {
+      format = *std::move(read);
+      break;
+    }
+    const absl::StatusCode code = read.status().code();
+    if (!sample_unconfigured || resolver->sample() <= 0 || options.input == "-" ||
+        (code != absl::StatusCode::kDataLoss && code != absl::StatusCode::kUnimplemented)) {
+      return read.status();
+    }
+    // The position only: the message speaks of a configured table.
+    std::string message(read.status().message());
+    size_t end = 0;
+    for (size_t i = 1; i + 1 < message.size() && end == 0; ++i) {
+      if (message[i] == ':' && message[i + 1] == ' ' && message[i - 1] >= '0' && message[i - 1] <= '9') end = i;
+    }
+    note = absl::StrCat("values of unconfigured tables not sampled: at ", message.substr(0, end),
+                        " the dump holds a statement that a run passes through unread in an unconfigured table");
+  }
 
   std::vector<RunPlan::TableCoverage> coverage = plan->Coverage();
   std::stable_sort(coverage.begin(), coverage.end(), [&](const auto& a, const auto& b) {
-    return resolver.OrderOf(a.name) < resolver.OrderOf(b.name);
+    return resolver->OrderOf(a.name) < resolver->OrderOf(b.name);
   });
   std::vector<TableFacts> tables;
   CheckResult result;
@@ -533,7 +567,7 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
       f.cover = c.cover;
       f.anonymizer = c.anonymizer;
       f.name_hint = HintFromName(c.name);
-      if (const ColumnSample* s = resolver.SampleOf(tables[i].coverage.name, c.name)) {
+      if (const ColumnSample* s = resolver->SampleOf(tables[i].coverage.name, c.name)) {
         f.evidence = s->sample.Strongest();
         f.numeric = s->sample.AllNumeric();
         f.sampled = s->seen;
@@ -543,8 +577,8 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
   }
   const std::string input = options.input == "-" ? "<stdin>" : options.input;
   result.warnings = plan->Warnings();
-  result.text = options.suggest ? Suggest(tables, input, resolver.sample(), archive)
-                                : Report(tables, input, format, config.path, resolver.sample(), archive);
+  result.text = options.suggest ? Suggest(tables, input, resolver->sample(), archive)
+                                : Report(tables, input, format, config.path, resolver->sample(), archive, note);
   return result;
 }
 

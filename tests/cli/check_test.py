@@ -227,6 +227,15 @@ check('check on a MySQL dump', [write('my.sql', MYSQL)], 1,
       lacks=['zqxmarker', '12 34 56'])
 p = check('--suggest on a MySQL dump names the table without a schema', ['--suggest', os.path.join(TMP, 'my.sql')], 0,
           has=['[tables."users"]\nid = "keep"\n'], lacks=['zqxmarker'])
+UPDATE = MYSQL + b"UPDATE `users` SET `email` = 'zqxmarker9@example.com' WHERE `id` = 1;\n"
+check('a statement a run passes through in an unconfigured table (UPDATE): read again without sampling it, exit 1',
+      [write('upd.sql', UPDATE)], 1,
+      has=['(values of unconfigured tables not sampled: at ', 'upd.sql:11:1 the dump holds a statement',
+           'users: 2 rows: uncovered', 'email  UNCOVERED  PII? e-mail address: its name says e-mail address\n'],
+      lacks=['zqxmarker'])
+check('the same statement in a configured table is refused, exit 3, as a run refuses it',
+      ['-c', write('upd.toml', '[tables.users]\nemail = "email"\n'), os.path.join(TMP, 'upd.sql')], 3,
+      has=['upd.sql:11:1: UPDATE statement writes into configured table users'], lacks=['zqxmarker'])
 if shutil.which('sqlite3'):
     db = os.path.join(TMP, 'lite.db')
     subprocess.run(['sqlite3', db, "CREATE TABLE people(id INTEGER PRIMARY KEY, first TEXT, mail TEXT);"

@@ -357,7 +357,7 @@ def run_check_and_suggest(pg, s, binary, dbanon, rep):
     rc, out, err = run_check(binary, ["-c", cfg, s.plain])
     rep.check(rc == 0 and b" 0 columns uncovered" in out, P + "check with the suggested config: covered, exit 0",
               "exit %s: %s" % (rc, err))
-    for name, args in (("-Fc", ["-Fc"]), ("-Fd", ["-Fd"])):
+    for name, args in (("-Fc", ["-Fc"]), ("-Fd", ["-Fd"]), ("-Ft", ["-Ft"])):
         path = os.path.join(d, "pagila" + name)
         pg.pg_dump("pagila", list(args) + ["-f", path])
         before = sorted(os.listdir(tempfile.gettempdir()))
