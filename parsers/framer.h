@@ -159,6 +159,9 @@ struct Segment {
 // pipeline prefixes the input's name. Codes: DataLoss for malformed input,
 // InvalidArgument for a config/dump mismatch.
 absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, std::string_view message);
+// The same for an error `cause` found at LINE:COL: its code and payloads (the
+// exit class, base/exit_class.h) are kept, its message gets the position.
+absl::Status PositionedError(const absl::Status& cause, int64_t line, int64_t col);
 
 class Framer {
  public:

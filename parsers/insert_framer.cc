@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/char_class.h"
+#include "base/exit_class.h"
 #include "base/string_view_compat.h"
 
 namespace dbanon {
@@ -827,10 +828,11 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
       target.drop = (*p)->truncate;
       return target;
     }
-    return absl::FailedPreconditionError(absl::StrCat(
+    return WithExitClass(absl::FailedPreconditionError(absl::StrCat(
         "table ", target.table.Display(),
         " is configured but its INSERT statement has no column list and the dump has no CREATE TABLE for it; "
-        "dump it with column names (mysqldump --complete-insert, pg_dump --column-inserts) or with its schema"));
+        "dump it with column names (mysqldump --complete-insert, pg_dump --column-inserts) or with its schema")),
+                         ExitClass::kInput);
   }
   if (have_ddl) {
     // Configuring a generated column would do nothing: the server computes it.

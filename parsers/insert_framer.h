@@ -183,9 +183,9 @@ class InsertTables {
   // the plan (from the column list, else from the CREATE TABLE), and caches
   // it. Errors, without a position (the caller adds it): InvalidArgument for
   // a configured column that is missing or generated, or an ENUM column whose
-  // anonymizer writes values that are not labels; FailedPrecondition when the
-  // table is configured but its columns are unknown (no column list, no
-  // CREATE TABLE in the dump); DataLoss from CheckDataTarget for a table that
+  // anonymizer writes values that are not labels; FailedPrecondition with the
+  // input's exit class (base/exit_class.h) when the table is configured but
+  // its columns are unknown (no column list, no CREATE TABLE in the dump); DataLoss from CheckDataTarget for a table that
   // is not configured.
   absl::StatusOr<InsertTarget> Resolve(const SqlDialect& d, const InsertHead& head);
 

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
+#include "base/exit_class.h"
 #include "base/string_view_compat.h"
 #include "parsers/pg_stats.h"
 #include "parsers/sql_commands.h"
@@ -69,6 +70,10 @@ std::optional<TextEncoding> ClientEncodingSetting(std::string_view statement) {
 
 absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, std::string_view message) {
   return absl::Status(code, absl::StrCat(line, ":", col, ": ", ToAbsl(message)));
+}
+
+absl::Status PositionedError(const absl::Status& cause, int64_t line, int64_t col) {
+  return WithMessage(cause, absl::StrCat(line, ":", col, ": ", cause.message()));
 }
 
 std::vector<std::string> PgPlainFramer::TakeWarnings() { return std::move(warnings_); }
@@ -205,9 +210,7 @@ absl::Status PgPlainFramer::StartValues(std::string_view input, size_t i) {
   }
   auto target = tables_.Resolve(d, *head);
   if (!target.ok()) {
-    absl::StatusCode code = target.status().code();
-    if (code == absl::StatusCode::kFailedPrecondition) code = absl::StatusCode::kDataLoss;
-    return PositionedError(code, statement_line_, statement_col_, ToStd(target.status().message()));
+    return PositionedError(target.status(), statement_line_, statement_col_);
   }
   for (const std::string& w : tables_.TakeWarnings()) {
     warnings_.push_back(absl::StrCat(statement_line_, ":", statement_col_, ": ", w));
@@ -243,7 +246,7 @@ absl::Status PgPlainFramer::EndInsertWithoutValues(std::string_view input, size_
   resolver_->SawTable(table);
   resolver_->SawColumns(table, head->columns, true);
   if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
-    return PositionedError(covered.code(), statement_line_, statement_col_, ToStd(covered.message()));
+    return PositionedError(covered, statement_line_, statement_col_);
   }
   bool drop = false;
   if (resolver_->IsConfigured(table)) {
@@ -819,11 +822,11 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   resolver_->SawTable(copy_table_);
   resolver_->SawColumns(copy_table_, copy_->columns, true);
   if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
-    return PositionedError(covered.code(), statement_line_, statement_col_, ToStd(covered.message()));
+    return PositionedError(covered, statement_line_, statement_col_);
   }
   if (!resolver_->IsConfigured(copy_table_)) {
     absl::Status s = tables_.CheckDataTarget(copy_table_);
-    if (!s.ok()) return PositionedError(s.code(), statement_line_, statement_col_, ToStd(s.message()));
+    if (!s.ok()) return PositionedError(s, statement_line_, statement_col_);
   } else {
     auto truncated = resolver_->Resolve(copy_table_, copy_->columns);
     if (truncated.ok() && *truncated != nullptr && (*truncated)->truncate) {
@@ -840,7 +843,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     // (lengths and ranges the replacements must fit).
     auto plan = tables_.PlanFor(copy_table_, copy_->columns);
     if (!plan.ok()) {
-      return PositionedError(plan.status().code(), statement_line_, statement_col_, ToStd(plan.status().message()));
+      return PositionedError(plan.status(), statement_line_, statement_col_);
     }
     copy_plan_ = *plan;
   }

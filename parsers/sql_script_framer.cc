@@ -611,9 +611,7 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
     }
     auto resolved = tables_.Resolve(d_, *head);
     if (!resolved.ok()) {
-      absl::StatusCode code = resolved.status().code();
-      if (code == absl::StatusCode::kFailedPrecondition) code = absl::StatusCode::kDataLoss;
-      return StatementError(code, ToStd(resolved.status().message()));
+      return PositionedError(resolved.status(), stmt_line_, stmt_col_);
     }
     target = *resolved;
     for (const std::string& w : tables_.TakeWarnings()) {
@@ -662,7 +660,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       resolver_->SawTable(table);
       resolver_->SawColumns(table, head->columns, true);
       if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
-        return StatementError(covered.code(), ToStd(covered.message()));
+        return PositionedError(covered, stmt_line_, stmt_col_);
       }
       bool drop = false;
       if (resolver_->IsConfigured(table)) {

@@ -4,8 +4,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "parsers/pg_archive.h"
+#include "base/exit_class.h"
 #include "base/string_view_compat.h"
+#include "parsers/pg_archive.h"
 
 namespace dbanon {
 namespace {
@@ -51,12 +52,11 @@ absl::Status StreamError(const ArchiveStream& s, const absl::Status& st, int64_t
       absl::SimpleAtoi(ToAbsl(m.substr(colon + 1, colon2 - colon - 1)), &col)) {
     std::string_view rest = m.substr(colon2 + 1);
     if (s.file_positions) {
-      return absl::Status(st.code(), absl::StrCat(s.where, ":", line + lines_before, ":", col, ToAbsl(rest)));
+      return WithMessage(st, absl::StrCat(s.where, ":", line + lines_before, ":", col, ToAbsl(rest)));
     }
-    return absl::Status(st.code(),
-                        absl::StrCat(s.where, ": line ", line + lines_before, ", column ", col, ToAbsl(rest)));
+    return WithMessage(st, absl::StrCat(s.where, ": line ", line + lines_before, ", column ", col, ToAbsl(rest)));
   }
-  return absl::Status(st.code(), absl::StrCat(s.where, ": ", st.message()));
+  return WithMessage(st, absl::StrCat(s.where, ": ", st.message()));
 }
 
 }  // namespace

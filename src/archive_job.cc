@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/errno_status.h"
+#include "base/exit_class.h"
 #include "base/string_view_compat.h"
 #include "parsers/insert_framer.h"
 #include "parsers/pg_archive.h"
@@ -32,7 +33,7 @@ constexpr size_t kReadBytes = size_t{1} << 20;
 constexpr size_t kMaxHeadBytes = size_t{1} << 30;
 
 absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
-  return absl::Status(s.code(), absl::StrCat(ToAbsl(prefix), ":", s.message()));
+  return WithMessage(s, absl::StrCat(ToAbsl(prefix), ":", s.message()));
 }
 
 // The plan and the worker threads use the resolver at the same time: the
@@ -188,7 +189,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
       resolver.NoteData(table);
       resolver.SawColumns(table, {}, true);
       if (absl::Status covered = resolver.CheckCoverage(); !covered.ok()) {
-        return absl::Status(covered.code(), absl::StrCat(entry, ": ", covered.message()));
+        return WithMessage(covered, absl::StrCat(entry, ": ", covered.message()));
       }
       if (!resolver.IsConfigured(table)) continue;
       resolver.SawTable(table);
@@ -219,12 +220,12 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     resolver.NoteData(table);
     resolver.SawColumns(table, (*header)->columns, true);
     if (absl::Status covered = resolver.CheckCoverage(); !covered.ok()) {
-      return absl::Status(covered.code(), absl::StrCat(entry, ": ", covered.message()));
+      return WithMessage(covered, absl::StrCat(entry, ": ", covered.message()));
     }
     if (!resolver.IsConfigured(table)) continue;
     resolver.SawTable(table);
     auto plan = ddl.PlanFor(table, (*header)->columns);
-    if (!plan.ok()) return absl::Status(plan.status().code(), absl::StrCat(entry, ": ", plan.status().message()));
+    if (!plan.ok()) return WithMessage(plan.status(), absl::StrCat(entry, ": ", plan.status().message()));
     if (*plan == nullptr) continue;
     if (!(*plan)->truncate && !(*header)->text_format) {
       return absl::UnimplementedError(

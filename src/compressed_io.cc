@@ -6,8 +6,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "src/archive_engine.h"
+#include "base/exit_class.h"
 #include "base/string_view_compat.h"
+#include "src/archive_engine.h"
 
 namespace dbanon {
 namespace {
@@ -66,7 +67,7 @@ struct DecompressState {
         size_t before = out.size();
         size_t room = kStepBytes;
         absl::Status s = decompressor->Decompress(&view, &out, room);
-        if (!s.ok()) return End(absl::Status(s.code(), absl::StrCat(name, ": ", s.message())));
+        if (!s.ok()) return End(WithMessage(s, absl::StrCat(name, ": ", s.message())));
         bool more = out.size() - before == room;
         if (out.size() >= kStepBytes && !Push(&out)) return End(absl::OkStatus());
         if (view.empty() && !more) break;
@@ -75,7 +76,7 @@ struct DecompressState {
       if (eof) {
         if (!out.empty() && !Push(&out)) return End(absl::OkStatus());
         absl::Status s = decompressor->Finish();
-        if (!s.ok()) return End(absl::Status(s.code(), absl::StrCat(name, ": ", s.message())));
+        if (!s.ok()) return End(WithMessage(s, absl::StrCat(name, ": ", s.message())));
         return End(absl::OkStatus());
       }
     }

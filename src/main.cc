@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer.h"
+#include "base/exit_class.h"
 #include "parsers/dump_format.h"
 #include "parsers/pg_archive.h"
 #include "parsers/pg_plain_framer.h"
@@ -30,9 +31,9 @@
 #include "src/config.h"
 #include "src/io.h"
 #include "src/pipeline.h"
-#include "src/tar_archive.h"
 #include "src/plan.h"
 #include "src/schema.h"
+#include "src/tar_archive.h"
 
 namespace dbanon {
 namespace {
@@ -86,24 +87,22 @@ constexpr char kUsage[] =
     "Exit codes: 0 success, 2 usage or config error, 3 malformed or unsupported\n"
     "input, 4 I/O error, 130/143 interrupted, 141 output pipe closed.\n";
 
+// The one place where an error becomes an exit code: its exit class
+// (base/exit_class.h), set where the error was born.
 int ExitCodeFor(const absl::Status& s) {
-  switch (s.code()) {
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
+  switch (ExitClassOf(s)) {
+    case ExitClass::kUsage:
       return kExitUsage;
-    case absl::StatusCode::kDataLoss:
-    case absl::StatusCode::kUnimplemented:
+    case ExitClass::kInput:
       return kExitInput;
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kResourceExhausted:
+    case ExitClass::kIo:
       return kExitIo;
-    case absl::StatusCode::kAborted:
+    case ExitClass::kClosedPipe:
       return kExitClosedPipe;
-    default:
-      return kExitInternal;
+    case ExitClass::kInternal:
+      break;
   }
+  return kExitInternal;
 }
 
 void OnSignal(int sig) {
@@ -136,7 +135,7 @@ void InstallSignalHandlers() {
 
 int Fail(const absl::Status& s) {
   // Every message starts with the file it is about ("PATH:LINE:COL: ...").
-  if (s.code() != absl::StatusCode::kAborted) std::cerr << s.message() << "\n";
+  if (ExitClassOf(s) != ExitClass::kClosedPipe) std::cerr << s.message() << "\n";
   return ExitCodeFor(s);
 }
 
@@ -252,8 +251,8 @@ int Main(int argc, char** argv) {
 
   auto config = LoadConfig(config_path, connection);
   if (!config.ok()) {
-    if (config.status().code() == absl::StatusCode::kNotFound) return Fail(absl::InvalidArgumentError(config.status().message()));
-    return Fail(config.status());
+    // A config file that cannot be read is the user's mistake, not an I/O failure.
+    return Fail(WithExitClass(config.status(), ExitClass::kUsage));
   }
   auto configured_salt = ResolveSalt(*config, salt_file, std::getenv("DBANON_SALT"));
   if (!configured_salt.ok()) return Fail(configured_salt.status());
@@ -323,7 +322,7 @@ int Main(int argc, char** argv) {
   }
   const bool archive = LooksLikeArchive(head);  // pg_dump -Fc
   if (absl::Status s = archive ? absl::OkStatus() : CheckFormat(head); !s.ok()) {
-    return Fail(absl::Status(s.code(), absl::StrCat(in->name(), ": ", s.message())));
+    return Fail(WithMessage(s, absl::StrCat(in->name(), ": ", s.message())));
   }
 
   auto out = OutputFile::Open(output);

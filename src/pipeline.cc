@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer.h"
+#include "base/exit_class.h"
 
 namespace dbanon {
 namespace {
@@ -52,7 +53,7 @@ class Pipeline {
 
  private:
   absl::Status Prefixed(const absl::Status& s) {
-    return absl::Status(s.code(), absl::StrCat(in_.name(), ":", s.message()));
+    return WithMessage(s, absl::StrCat(in_.name(), ":", s.message()));
   }
 
   // Reads and frames the next batch into `b`. Called with read_mu_ held.

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/exit_class.h"
 #include "parsers/pg_archive.h"
 #include "parsers/pg_plain_framer.h"
 #include "src/archive_job.h"
@@ -85,7 +86,7 @@ absl::StatusOr<std::vector<std::string>> LoadSchemaStatements(const std::string&
   framer.set_ddl_sink(&out);
   std::vector<Segment> segments;
   auto consumed = framer.Frame(*data, true, &segments);
-  if (!consumed.ok()) return absl::Status(consumed.status().code(), absl::StrCat(in->name(), ":", consumed.status().message()));
+  if (!consumed.ok()) return WithMessage(consumed.status(), absl::StrCat(in->name(), ":", consumed.status().message()));
   return out;
 }
 

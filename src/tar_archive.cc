@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/exit_class.h"
 #include "base/string_view_compat.h"
 
 namespace dbanon {
@@ -230,7 +231,7 @@ absl::Status RunTarArchive(InputFile& in, std::string first_bytes, OutputFile& o
     for (size_t p; (p = message.find(in_dir + "/")) != std::string::npos;) {
       message.replace(p, in_dir.size() + 1, absl::StrCat(where, ": member "));
     }
-    return absl::Status(s.code(), message);
+    return WithMessage(s, message);
   }
   // The unpacked input is no longer needed: the original values go first.
   RemoveTree(in_dir);

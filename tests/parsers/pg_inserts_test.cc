@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "base/exit_class.h"
 #include "parsers/pg_plain_framer.h"
 #include "tests/parsers/insert_test_util.h"
 
@@ -123,7 +124,7 @@ TEST_CASE("an INSERT without a column list and no CREATE TABLE is an error for a
   TestResolver r;
   r.Add(kPosts, Wrap("author"));
   Run bad = Pg(r, "\n\nINSERT INTO public.posts VALUES (1, 'SECRET');\n");
-  CHECK(bad.status.code() == absl::StatusCode::kDataLoss);
+  CHECK(ExitClassOf(bad.status) == ExitClass::kInput);  // malformed input: exit 3
   CHECK(std::string(bad.status.message()).find("3:1: table public.posts is configured but its INSERT statement "
                                                "has no column list") == 0);
   TestResolver r2;
