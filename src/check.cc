@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/exit_class.h"
 #include "base/status_macros.h"
 #include "parsers/pg_archive.h"
 #include "src/archive_job.h"
@@ -497,12 +498,8 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
   config.path = "(none)";
   if (options.config.has_value()) {
     auto loaded = LoadConfig(*options.config, options.connection);
-    if (!loaded.ok()) {
-      if (loaded.status().code() == absl::StatusCode::kNotFound) {
-        return absl::InvalidArgumentError(loaded.status().message());
-      }
-      return loaded.status();
-    }
+    // A config file that cannot be read is the user's mistake (exit 2).
+    if (!loaded.ok()) return WithExitClass(loaded.status(), ExitClass::kUsage);
     config = *std::move(loaded);
   }
   config.strict = false;  // uncovered columns are the report, not an error
