@@ -11,10 +11,11 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <mutex>
 #include <set>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "base/errno_status.h"
 #include "base/exit_class.h"
 #include "base/string_view_compat.h"
@@ -40,55 +41,55 @@ absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
 // reader resolves tables while the writer counts rows.
 class LockedResolver : public TableResolver {
  public:
-  explicit LockedResolver(TableResolver& inner) : inner_(inner) {}
+  explicit LockedResolver(TableResolver& inner) : inner_(&inner) {}
   absl::StatusOr<const RowPlan*> Resolve(const TableName& table, const std::vector<std::string>& columns) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.Resolve(table, columns);
+    absl::MutexLock lock(&mu_);
+    return inner_->Resolve(table, columns);
   }
   bool IsConfigured(const TableName& table) const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.IsConfigured(table);
+    absl::MutexLock lock(&mu_);
+    return inner_->IsConfigured(table);
   }
   void CountRows(const TableName& table, int64_t rows) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.CountRows(table, rows);
+    absl::MutexLock lock(&mu_);
+    inner_->CountRows(table, rows);
   }
   void SawTable(const TableName& table) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.SawTable(table);
+    absl::MutexLock lock(&mu_);
+    inner_->SawTable(table);
   }
   void NoteParent(const TableName& child, const TableName& parent) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.NoteParent(child, parent);
+    absl::MutexLock lock(&mu_);
+    inner_->NoteParent(child, parent);
   }
   void NoteCreated(const TableName& table) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.NoteCreated(table);
+    absl::MutexLock lock(&mu_);
+    inner_->NoteCreated(table);
   }
   void NoteData(const TableName& table) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.NoteData(table);
+    absl::MutexLock lock(&mu_);
+    inner_->NoteData(table);
   }
   absl::Status Finish() const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.Finish();
+    absl::MutexLock lock(&mu_);
+    return inner_->Finish();
   }
   void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.SawColumns(table, columns, data);
+    absl::MutexLock lock(&mu_);
+    inner_->SawColumns(table, columns, data);
   }
   absl::Status CheckCoverage() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.CheckCoverage();
+    absl::MutexLock lock(&mu_);
+    return inner_->CheckCoverage();
   }
   absl::Status SchemaComplete() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.SchemaComplete();
+    absl::MutexLock lock(&mu_);
+    return inner_->SchemaComplete();
   }
 
  private:
-  mutable std::mutex mu_;
-  TableResolver& inner_;
+  mutable absl::Mutex mu_;
+  TableResolver* const inner_ ABSL_PT_GUARDED_BY(mu_);
 };
 
 class OutputSink : public Sink {
