@@ -137,6 +137,8 @@ class Tokenizer {
       quoted_name('`');
     } else if (c == '[' && d_.sqlite()) {
       quoted_name(']');
+    } else if (c == '$' && d_.postgres() && DollarQuote(&t)) {
+      // $tag$ ... $tag$ (PostgreSQL docs, "Dollar-Quoted String Constants").
     } else if (IsSqlIdentStart(c)) {
       size_t b = i_;
       while (i_ < s_.size() && IsSqlIdentChar(s_[i_])) ++i_;
@@ -157,6 +159,29 @@ class Tokenizer {
       ++i_;
     }
     return t;
+  }
+
+  // A dollar-quoted string at i_ (its tag: empty or an identifier that does
+  // not start with a digit): read into `t` as a kString. False when the '$'
+  // opens no dollar quote (`$1`, an operator); an unterminated one reads as
+  // the end of the text.
+  bool DollarQuote(Tok* t) {
+    size_t e = i_ + 1;
+    if (e < s_.size() && IsSqlIdentStart(s_[e])) {
+      while (e < s_.size() && IsSqlIdentChar(s_[e]) && s_[e] != '$') ++e;
+    }
+    if (e >= s_.size() || s_[e] != '$') return false;
+    std::string_view tag = s_.substr(i_, e + 1 - i_);
+    size_t close = s_.find(tag, e + 1);
+    if (close == std::string_view::npos) {
+      i_ = s_.size();
+      t->kind = Tok::kEnd;
+      return true;
+    }
+    t->kind = Tok::kString;
+    t->text.assign(s_.data() + e + 1, close - e - 1);
+    i_ = close + tag.size();
+    return true;
   }
 
   const SqlDialect& d_;
@@ -370,6 +395,21 @@ std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view st
         if (m.IsPunct(',') || m.Is("join")) read_target("UPDATE", tz.Next());
       }
       prev = "set";
+    } else if (w == "load" && d.mysql() && (tz.Peek().Is("data") || tz.Peek().Is("xml"))) {
+      // LOAD DATA|XML ... INFILE 'file' [REPLACE|IGNORE] INTO TABLE t
+      // (MariaDB docs, "LOAD DATA INFILE", "LOAD XML").
+      Tok n = tz.Next();
+      while (n.kind != Tok::kEnd && !n.Is("into")) n = tz.Next();
+      if (tz.Peek().Is("table")) tz.Next();
+      read_target("LOAD", tz.Next());
+    } else if (w == "copy" && d.postgres() && !after_keyword) {
+      // COPY t [(columns)] FROM 'file' | PROGRAM | STDIN (PostgreSQL docs,
+      // "COPY"); COPY ... TO writes nothing into t.
+      WrittenTable c{"COPY", {}};
+      if (!ReadQualifiedName(d, tz, tz.Next(), &c.name_parts)) continue;
+      Tok n = tz.Next();
+      if (n.IsPunct('(') && SkipParens(tz)) n = tz.Next();
+      if (n.Is("from")) out.push_back(std::move(c));
     } else if (w == "merge" && tz.Peek().Is("into")) {
       tz.Next();
       read_target("MERGE", tz.Next());
@@ -386,18 +426,109 @@ std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view st
   return out;
 }
 
-bool UpdateClauseHasLiteral(const SqlDialect& d, std::string_view tail) {
+std::optional<std::string> UnrewrittenUpdateColumn(const SqlDialect& d, std::string_view tail, const RowPlan& plan) {
+  auto same = [&](std::string_view a, std::string_view b) { return d.postgres() ? a == b : SameColumnName(a, b); };
+  // Configured, or not among the statement's columns (it may be configured).
+  auto guarded = [&](std::string_view col) {
+    for (size_t i = 0; i < plan.num_columns && i < plan.configured.size(); ++i) {
+      if (same(plan.column_names[i], col)) return static_cast<bool>(plan.configured[i]);
+    }
+    return true;
+  };
+  // `col`, `x.col`, MySQL `VALUES(col)`, NULL, DEFAULT: no value of its own.
+  auto from_incoming_row = [&](const std::vector<Tok>& e, std::string_view col) {
+    if (e.size() == 1) {
+      return (IsNameTok(d, e[0]) && e[0].kind != Tok::kString && same(NameOf(d, e[0]), col)) || e[0].Is("null") ||
+             e[0].Is("default");
+    }
+    if (e.size() == 3) return e[0].IsName() && e[1].IsPunct('.') && e[2].IsName() && same(NameOf(d, e[2]), col);
+    return d.mysql() && e.size() == 4 && e[0].Is("values") && e[1].IsPunct('(') && e[2].IsName() &&
+           same(NameOf(d, e[2]), col) && e[3].IsPunct(')');
+  };
+  auto ends_list = [](const Tok& t) {
+    return t.kind == Tok::kEnd || t.IsPunct(';') || t.Is("where") || t.Is("returning") || t.Is("on");
+  };
   Tokenizer tz(d, tail);
-  bool update = false;
   for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
-    if (t.Is("update")) update = true;
-    if (!update) continue;
-    // A string, a hex number, or (PostgreSQL) a dollar quote, which the
-    // tokenizer reads as '$' punctuation. A bare number (`n = t.n + 1`) passes.
-    const bool hex = t.kind == Tok::kNumber && t.text.size() > 1 && (t.text[1] == 'x' || t.text[1] == 'X');
-    if (t.kind == Tok::kString || hex || (d.postgres() && t.IsPunct('$'))) return true;
+    if (!t.Is("update")) continue;
+    if (tz.Peek().Is("set")) tz.Next();
+    // The assignments: target = expression, separated by commas.
+    while (true) {
+      Tok target = tz.Next();
+      if (ends_list(target)) break;
+      std::vector<std::string> columns;  // the assigned columns
+      if (target.IsPunct('(')) {  // PostgreSQL (a, b) = (...): a row of columns
+        for (Tok c = tz.Next(); !c.IsPunct(')'); c = tz.Next()) {
+          if (c.kind == Tok::kEnd) return std::string();
+          if (IsNameTok(d, c)) columns.push_back(NameOf(d, c));
+        }
+      } else {
+        std::vector<std::string> parts;
+        if (!ReadQualifiedName(d, tz, target, &parts)) return std::string();
+        // MySQL qualifies a column with its table (`t.col`); PostgreSQL's
+        // `col.field` is a field of the column.
+        columns.push_back(d.mysql() ? parts.back() : parts.front());
+      }
+      // Subscripts up to '='.
+      Tok eq = tz.Next();
+      while (!eq.IsPunct('=')) {
+        if (eq.kind == Tok::kEnd) return columns.front();
+        eq = tz.Next();
+      }
+      std::vector<Tok> expr;
+      int depth = 0;
+      while (true) {
+        const Tok& p = tz.Peek();
+        if (depth == 0 && (p.IsPunct(',') || ends_list(p))) break;
+        if (p.IsPunct('(')) ++depth;
+        if (p.IsPunct(')')) --depth;
+        expr.push_back(tz.Next());
+      }
+      for (const std::string& col : columns) {
+        if (guarded(col) && (columns.size() > 1 || !from_incoming_row(expr, col))) return col;
+      }
+      if (!tz.Peek().IsPunct(',')) break;
+      tz.Next();
+    }
   }
-  return false;
+  return std::nullopt;
+}
+
+std::string UpdateClauseMessage(const TableName& table, std::string_view column) {
+  const std::string what =
+      column.empty() ? absl::StrCat("a column of configured table ", table.Display(), " that dbanon cannot read")
+                     : absl::StrCat("configured column ", ToAbsl(column), " of table ", table.Display());
+  return absl::StrCat("the UPDATE clause of this INSERT (ON CONFLICT DO UPDATE, ON DUPLICATE KEY UPDATE) assigns ",
+                      what,
+                      " a value of its own, which dbanon does not rewrite: assign it from the incoming row "
+                      "(excluded.col, VALUES(col)) or remove the clause");
+}
+
+std::optional<DoBlockWrites> PgDoBlockWrites(const SqlDialect& d, std::string_view statement) {
+  Tokenizer tz(d, statement);
+  if (!tz.Next().Is("do")) return std::nullopt;
+  std::optional<std::string> code;
+  std::string language = "plpgsql";
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (t.Is("language")) {
+      Tok l = tz.Next();
+      language = l.kind == Tok::kString || l.kind == Tok::kName ? l.text : Lower(l.text);
+    } else if (t.kind == Tok::kString && !code.has_value()) {
+      code = std::move(t.text);
+    }
+  }
+  if (!code.has_value()) return std::nullopt;
+  DoBlockWrites out;
+  if (language != "plpgsql" && language != "sql") {
+    out.unreadable = true;
+    return out;
+  }
+  out.tables = WrittenTables(d, *code);
+  Tokenizer body(d, *code);
+  for (Tok t = body.Next(); t.kind != Tok::kEnd; t = body.Next()) {
+    if (t.Is("execute")) out.unreadable = true;
+  }
+  return out;
 }
 
 std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text) {
@@ -778,6 +909,50 @@ bool InsertTables::ColumnConfigured(const TableName& table, const std::string& c
   return true;
 }
 
+void InsertTables::AddCreateView(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("create")) return;
+  Tok t = tz.Next();
+  // CREATE [OR REPLACE] [TEMP] [RECURSIVE] VIEW (PostgreSQL, SQLite);
+  // CREATE [OR REPLACE] [ALGORITHM = ...] [DEFINER = ...] [SQL SECURITY ...]
+  // VIEW (MariaDB docs, "CREATE VIEW"; mysqldump wraps it in versioned
+  // comments).
+  for (int words = 0; t.kind != Tok::kEnd && !t.Is("view"); t = tz.Next()) {
+    if (t.Is("as") || t.Is("table") || t.IsPunct('(') || ++words > 16) return;
+  }
+  if (t.kind == Tok::kEnd) return;
+  t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("not")) {
+    tz.Next();
+    tz.Next();  // EXISTS
+    t = tz.Next();
+  }
+  std::vector<std::string> parts;
+  if (!ReadQualifiedName(d, tz, t, &parts)) return;
+  const TableName view = NameFor(d, parts);
+  // Any name in the definition that is a configured table (or such a view).
+  for (t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (!IsNameTok(d, t) || t.kind == Tok::kString) continue;
+    std::vector<std::string> name;
+    if (!ReadQualifiedName(d, tz, t, &name)) continue;
+    const TableName table = NameFor(d, name);
+    if (resolver_->IsConfigured(table)) {
+      views_[view] = table;
+      return;
+    }
+    if (auto it = views_.find(table); it != views_.end()) {
+      views_[view] = it->second;
+      return;
+    }
+  }
+}
+
+std::optional<TableName> InsertTables::ConfiguredUnder(const TableName& view) const {
+  auto it = views_.find(view);
+  if (it == views_.end()) return std::nullopt;
+  return it->second;
+}
+
 absl::Status InsertTables::CheckDataTarget(const TableName& table) {
   if (created_.empty() || created_.count(table) > 0) return absl::OkStatus();
   auto [it, added] = checked_.emplace(table, absl::OkStatus());
@@ -811,6 +986,11 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
     if (!covered.ok()) return covered;
   }
   if (!resolver_->IsConfigured(target.table)) {
+    if (std::optional<TableName> under = ConfiguredUnder(target.table)) {
+      return absl::DataLossError(absl::StrCat("INSERT into view ", target.table.Display(),
+                                              ", which reads configured table ", under->Display(),
+                                              ": its rows would reach that table unrewritten (insert into the table)"));
+    }
     absl::Status s = CheckDataTarget(target.table);
     if (!s.ok()) return s;
     return target;

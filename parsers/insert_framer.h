@@ -58,7 +58,8 @@ struct InsertHead {
 std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text);
 
 // A table that a statement writes rows into, outside the VALUES tuples the
-// framers rewrite: `kind` is "UPDATE", "MERGE", "INSERT" or "REPLACE".
+// framers rewrite: `kind` is "UPDATE", "MERGE", "INSERT", "REPLACE", "LOAD"
+// or "COPY".
 struct WrittenTable {
   std::string kind;
   std::vector<std::string> name_parts;  // as in InsertHead
@@ -67,18 +68,44 @@ struct WrittenTable {
 // The tables that `statement` (the whole text of one UPDATE, MERGE or WITH
 // statement) writes into: the targets of UPDATE (MySQL: every table of a
 // multiple-table UPDATE before SET), MERGE INTO, and INSERT/REPLACE INTO in
-// a WITH query, at any depth (PostgreSQL docs, "UPDATE", "MERGE", "WITH
-// Queries"; MySQL docs, "UPDATE Statement"; SQLite docs, "UPDATE"). Words that
+// a WITH query, at any depth, MySQL LOAD DATA/XML ... INTO TABLE (kind
+// "LOAD") and PostgreSQL COPY t FROM (kind "COPY") (PostgreSQL docs,
+// "UPDATE", "MERGE", "WITH Queries", "COPY"; MySQL docs, "UPDATE Statement",
+// "LOAD DATA"; SQLite docs, "UPDATE"). Words that
 // follow ON DUPLICATE KEY, DO, FOR, ON, BEFORE/AFTER are not targets. A name
 // that cannot be read is skipped: callers refuse what they cannot place.
 std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view statement);
 
-// True when `tail`, the text of an INSERT statement after its VALUES list,
-// has an UPDATE clause (MySQL ON DUPLICATE KEY UPDATE, PostgreSQL and SQLite
-// ON CONFLICT ... DO UPDATE) with a string, hex or dollar-quoted literal in
-// it: a value that would reach the table unrewritten. `col = VALUES(col)`,
-// `col = excluded.col` and bare numbers (`n = n + 1`) pass.
-bool UpdateClauseHasLiteral(const SqlDialect& d, std::string_view tail);
+// The UPDATE clause of an INSERT (`tail`: its text after the VALUES list):
+// MySQL `ON DUPLICATE KEY UPDATE`, PostgreSQL and SQLite `ON CONFLICT ... DO
+// UPDATE SET` (MariaDB docs, "INSERT ON DUPLICATE KEY UPDATE"; PostgreSQL
+// docs, "INSERT"; SQLite docs, "UPSERT"). Returns the first column that is
+// configured in `plan` (or not among `plan`'s columns, so possibly
+// configured) and is assigned anything but a reference to the incoming row
+// or itself: `col = excluded.col`, `col = new.col`, `col = t.col`, `col =
+// VALUES(col)`, `col = col`, NULL or DEFAULT pass; a literal, a bare number
+// (a phone number, a birth year) or any other expression would reach the
+// table unrewritten. A row assignment `(a, b) = ...` naming such a column,
+// or text that cannot be read, returns it too (empty when the column cannot
+// be named). nullopt: nothing configured is assigned a value of its own.
+std::optional<std::string> UnrewrittenUpdateColumn(const SqlDialect& d, std::string_view tail, const RowPlan& plan);
+
+// The message for UnrewrittenUpdateColumn's `column` of `table` (no value).
+std::string UpdateClauseMessage(const TableName& table, std::string_view column);
+
+// What the code of a PostgreSQL `DO [LANGUAGE lang] code [LANGUAGE lang]`
+// statement writes when it runs at restore time (PostgreSQL docs, "DO"; the
+// code is a string constant, usually dollar-quoted).
+struct DoBlockWrites {
+  // The tables its PL/pgSQL code writes: WrittenTables of the code, and the
+  // table of a COPY in it (kind "COPY").
+  std::vector<WrittenTable> tables;
+  // The code runs SQL that dbanon cannot read: PL/pgSQL EXECUTE (SQL built
+  // at run time), or a language other than plpgsql and sql.
+  bool unreadable = false;
+};
+// nullopt when `statement` has no code string to read.
+std::optional<DoBlockWrites> PgDoBlockWrites(const SqlDialect& d, std::string_view statement);
 
 struct ColumnDef {
   std::string name;
@@ -172,6 +199,14 @@ class InsertTables {
   // PARTITION c`, see PgParentLinks): tells the resolver; others are ignored.
   void AddAlterTable(std::string_view text);
 
+  // Records `CREATE ... VIEW name AS query` (any dialect; other text is
+  // ignored) when the query names a configured table or a view recorded
+  // here: an INSERT or UPDATE through the view (an updatable view, an
+  // INSTEAD OF trigger, a rule) writes into that table (Resolve refuses it).
+  void AddCreateView(const SqlDialect& d, std::string_view text);
+  // The configured table under `view` (AddCreateView), or nullopt.
+  std::optional<TableName> ConfiguredUnder(const TableName& view) const;
+
   // MySQL `USE db;` (mysqldump --databases, --all-databases): names without
   // a database are in `db` from here on (MariaDB docs, "USE"). Empty: none.
   void SetDatabase(std::string db) { database_ = std::move(db); }
@@ -248,6 +283,7 @@ class InsertTables {
   std::map<TableName, absl::Status> checked_;   // CheckDataTarget's decisions
   std::map<TableName, std::vector<Cached>> plans_;
   std::map<TableName, bool> warned_;
+  std::map<TableName, TableName> views_;        // view -> a configured table it reads
   std::vector<std::string> warnings_;
 };
 

@@ -28,7 +28,7 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
     return !IsSqlIdentChar(static_cast<unsigned char>(prefix[word.size()]));
   };
   return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter") ||
-         starts("update") || starts("merge") || starts("with") || starts("select");
+         starts("update") || starts("merge") || starts("with") || starts("select") || starts("do");
 }
 
 // `SET standard_conforming_strings = off|on;` (and TO, quotes, case).
@@ -195,7 +195,7 @@ void PgPlainFramer::RestoreStatementStart() {
   ident_.clear();
   first_word_.clear();
   prev_word_.clear();
-  insert_head_ = values_found_ = create_table_ = create_index_ = false;
+  insert_head_ = values_found_ = create_table_ = create_index_ = create_view_ = false;
   saw_stdin_ = false;
   end_marker_ = 0;
   pending_start_ = 0;
@@ -224,7 +224,8 @@ absl::Status PgPlainFramer::StartValues(std::string_view input, size_t i) {
   drop_tail_ = target->drop;
   tail_configured_ = target->plan != nullptr && !target->drop;
   tail_table_ = target->table;
-  keep_text_ = tail_configured_;  // the tail, for UpdateClauseHasLiteral
+  tail_plan_ = target->plan;
+  keep_text_ = tail_configured_;  // the tail, for UnrewrittenUpdateColumn
   statement_.clear();
   return absl::OkStatus();
 }
@@ -530,7 +531,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       stmt_last_significant_ = prev_significant;
       first_word_.clear();
       prev_word_.clear();
-      insert_head_ = create_table_ = create_index_ = insert_values_done_ = drop_tail_ = false;
+      insert_head_ = create_table_ = create_index_ = create_view_ = insert_values_done_ = drop_tail_ = false;
       drop_newline_ = false;
       saw_stdin_ = false;
     }
@@ -653,8 +654,12 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
       create_table_ = true;
     } else if (ident_ == "index") {
       create_index_ = true;  // its table: for the statistics of an expression index
-    } else if (!(ident_ == "unique" || ident_ == "unlogged" || ident_ == "temporary" || ident_ == "temp" || ident_ == "global" ||
-                 ident_ == "local" || ident_ == "foreign")) {
+    } else if (ident_ == "view") {
+      create_view_ = true;
+      first_word_ = "create view";
+    } else if (!(ident_ == "unique" || ident_ == "unlogged" || ident_ == "temporary" || ident_ == "temp" ||
+                 ident_ == "global" || ident_ == "local" || ident_ == "foreign" || ident_ == "or" ||
+                 ident_ == "replace" || ident_ == "recursive")) {
       first_word_ = "create ...";  // not a table: stop keeping the text
       keep_text_ = false;
     }
@@ -710,17 +715,18 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (insert_values_done_) {
     // The rest of an INSERT whose VALUES list was framed (`;`, ON CONFLICT ...).
     insert_values_done_ = false;
-    const bool literal = tail_configured_ && (statement_.rfind("\x01toolong", 0) == 0 ||
-                                              UpdateClauseHasLiteral(PostgresDialect(standard_strings_), statement_));
+    std::optional<std::string> column;
+    if (tail_configured_) {
+      column = statement_.rfind("\x01toolong", 0) == 0
+                   ? std::string()
+                   : UnrewrittenUpdateColumn(PostgresDialect(standard_strings_), statement_, *tail_plan_);
+    }
     tail_configured_ = false;
     keep_text_ = false;
     statement_.clear();
-    if (literal) {
-      return PositionedError(
-          absl::StatusCode::kDataLoss, statement_line_, statement_col_,
-          absl::StrCat("INSERT ... ON CONFLICT DO UPDATE with a literal value into configured table ",
-                       tail_table_.Display(), ": dbanon does not rewrite the values of an UPDATE clause (use "
-                       "excluded.col)"));
+    if (column.has_value()) {
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             UpdateClauseMessage(tail_table_, *column));
     }
     paren_depth_ = 0;
     begin_depth_ = 0;
@@ -756,6 +762,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     const std::string first = absl::AsciiStrToUpper(first_word_);
     for (const WrittenTable& w : WrittenTables(d, statement)) {
       TableName table = TableNameFor(d, w.name_parts);
+      if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
       if (!resolver_->IsConfigured(table)) continue;
       return PositionedError(
           absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -763,6 +770,30 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
                        table.Display(),
                        ": dbanon rewrites only COPY rows and INSERT ... VALUES tuples, so the values it carries "
                        "would pass in clear (remove the statement from the dump)"));
+    }
+    return absl::OkStatus();
+  }
+  if (first_word_ == "do") {
+    // A DO block runs at restore time: values its code writes into a
+    // configured table would pass in clear. One that only reads passes.
+    const SqlDialect& d = PostgresDialect(standard_strings_);
+    std::optional<DoBlockWrites> writes;
+    if (statement.rfind("\x01toolong", 0) != 0) writes = PgDoBlockWrites(d, statement);
+    if (!writes.has_value() || writes->unreadable) {
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             absl::StrCat("DO block whose code dbanon cannot read (",
+                                          writes.has_value() ? "EXECUTE or a language other than plpgsql"
+                                                             : "longer than 1 MiB, or no code string",
+                                          "): it may write values into a configured table (remove it from the dump)"));
+    }
+    for (const WrittenTable& w : writes->tables) {
+      TableName table = TableNameFor(d, w.name_parts);
+      if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
+      if (!resolver_->IsConfigured(table)) continue;
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             absl::StrCat("DO block whose code runs ", w.kind, " into configured table ",
+                                          table.Display(),
+                                          ": dbanon does not rewrite the values it carries (remove it from the dump)"));
     }
     return absl::OkStatus();
   }
@@ -789,6 +820,11 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     indexes_.Add(statement);
     return absl::OkStatus();
   }
+  if (create_view_) {
+    // An INSERT or UPDATE through a view over a configured table is refused.
+    tables_.AddCreateView(PostgresDialect(standard_strings_), statement);
+    return absl::OkStatus();
+  }
   if (create_table_) {
     // Column names for INSERTs without a column list (pg_dump --inserts).
     tables_.AddCreateTable(PostgresDialect(standard_strings_), statement);
@@ -809,6 +845,20 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     if (first_word_ == "copy" && saw_stdin_) {
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                              "COPY statement that dbanon cannot read");
+    }
+    if (first_word_ == "copy") {
+      // COPY t FROM 'file' | PROGRAM: rows dbanon never sees would reach a
+      // configured table at restore time.
+      const SqlDialect& d = PostgresDialect(standard_strings_);
+      for (const WrittenTable& w : WrittenTables(d, statement)) {
+        TableName table = TableNameFor(d, w.name_parts);
+        if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
+        if (!resolver_->IsConfigured(table)) continue;
+        return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                               absl::StrCat("COPY FROM a file or program into configured table ", table.Display(),
+                                            ": dbanon cannot rewrite rows that are not in the dump (remove the "
+                                            "statement, or dump the rows as COPY ... FROM stdin)"));
+      }
     }
     return absl::OkStatus();
   }

@@ -184,8 +184,10 @@ class PgPlainFramer : public Framer {
   bool stmt_started_here_ = false;  // the current statement began in this Frame call (stmt_begin_ is valid)
   PgIndexTables indexes_;
   RowPlan stats_plan_;            // the plan of statistics segments (StatsCallRewriter does not read it)
+  bool create_view_ = false;      // CREATE [OR REPLACE] [TEMP] [RECURSIVE] VIEW: its text is kept
   TableName tail_table_;          // an INSERT into a configured table: its tail is kept
   bool tail_configured_ = false;  // (ON CONFLICT DO UPDATE SET col = '...' is refused)
+  const RowPlan* tail_plan_ = nullptr;
   bool drop_tail_ = false;        // the statement's data is dropped: so is the rest of it
   bool drop_newline_ = false;     // ... and the line end after it
   std::string prev_word_;

@@ -85,7 +85,7 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 }
 
 bool SqlScriptFramer::Holding() const {
-  return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable ||
+  return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView ||
          kind_ == Kind::kDelimiter || kind_ == Kind::kUse || kind_ == Kind::kWrite;
 }
 
@@ -123,6 +123,7 @@ absl::Status SqlScriptFramer::StatementError(absl::StatusCode code, std::string_
 absl::StatusOr<size_t> SqlScriptFramer::Frame(std::string_view input, bool eof, std::vector<Segment>* segments) {
   sink_.Reset(segments, input, 0, line_, col_);
   emitted_ = 0;
+  tail_from_ = 0;
   size_t pos = 0;
   while (true) {
     if (in_values_) {
@@ -132,6 +133,7 @@ absl::StatusOr<size_t> SqlScriptFramer::Frame(std::string_view input, bool eof, 
       emitted_ = pos;
       if (!done) break;
       in_values_ = false;
+      tail_from_ = pos;
       resolver_->CountRows(values_.table(), values_.rows());
       drop_tail_ = values_.drop();
       last_word_.clear();
@@ -147,8 +149,15 @@ absl::StatusOr<size_t> SqlScriptFramer::Frame(std::string_view input, bool eof, 
     if (!s.ok()) return s;
     Flush(pos);
   }
+  KeepTail(input, pos);
   std::tie(line_, col_) = sink_.lines().At(pos);
   return pos;
+}
+
+void SqlScriptFramer::KeepTail(std::string_view input, size_t to) {
+  if (!tail_configured_ || in_values_ || kind_ != Kind::kInsertTail || to <= tail_from_) return;
+  if (tail_text_.size() <= kMaxHeadBytes) tail_text_.append(input.substr(tail_from_, to - tail_from_));
+  tail_from_ = to;
 }
 
 absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
@@ -214,7 +223,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
                               absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
                                            " MiB before its VALUES"));
       }
-      if ((kind_ == Kind::kCreateTable && held > kMaxCreateTableBytes) ||
+      if (((kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView) && held > kMaxCreateTableBytes) ||
           (kind_ == Kind::kUndecided && held > (size_t{64} << 10))) {
         kind_ = Kind::kOther;  // pass it through without reading it
       }
@@ -440,18 +449,6 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     }
     const bool delimiter_start = d_.mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
     if (leading && c != '(' && !(was_empty && delimiter_start)) return bad_start();
-    if (kind_ == Kind::kInsertTail && tail_update_ &&
-        (c == '\'' || (c == '"' && d_.mysql()) ||
-         (c == '0' && i + 1 < n && (data[i + 1] == 'x' || data[i + 1] == 'X')))) {
-      // A string or hex literal; a bare number (`id` = `id` + 1) passes.
-      auto [line, col] = sink_.lines().At(i);
-      return PositionedError(
-          absl::StatusCode::kDataLoss, line, col,
-          absl::StrCat("INSERT ... UPDATE (ON DUPLICATE KEY UPDATE or ON CONFLICT DO UPDATE) with a string literal "
-                       "into configured table ",
-                       values_.table().Display(),
-                       ": dbanon does not rewrite the values of an UPDATE clause (use VALUES(col) or excluded.col)"));
-    }
     if (c >= '0' && c <= '9') {
       in_number_ = true;
       if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
@@ -465,7 +462,8 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       escapes_ = d_.mysql() && c != '`';
       backslash_ = false;
       lit_line_ = sink_.lines().At(i).first;
-      if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
+      // After CREATE a quoted name may be a view's DEFINER (`root`@`host`).
+      if (kind_ == Kind::kUndecided && words_ == 0) kind_ = Kind::kOther;
       if (d_.sqlite()) SqliteToken(kOther);
       ++i;
       continue;
@@ -486,7 +484,8 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         }
       }
       if (leading && c != '(') return bad_start();  // not the delimiter after all
-      if (kind_ == Kind::kUndecided && c != '(') kind_ = Kind::kOther;
+      // CREATE ALGORITHM=... DEFINER=`u`@`h` ... VIEW: still undecided.
+      if (kind_ == Kind::kUndecided && c != '(' && !(words_ >= 1 && (c == '=' || c == '@'))) kind_ = Kind::kOther;
       ++i;
       continue;
     }
@@ -569,7 +568,7 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     if (words_ == 1) {
       if (paren_depth_ == 0 && (w == "insert" || w == "replace")) {
         kind_ = Kind::kInsert;
-      } else if (paren_depth_ == 0 && (w == "update" || w == "merge" || w == "with")) {
+      } else if (paren_depth_ == 0 && (w == "update" || w == "merge" || w == "with" || (d_.mysql() && w == "load"))) {
         kind_ = Kind::kWrite;
       } else if (w == "create" && paren_depth_ == 0) {
         // decided by the next words
@@ -582,7 +581,12 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
       }
     } else if (w == "table") {
       kind_ = Kind::kCreateTable;
-    } else if (!(w == "or" || w == "replace" || w == "temporary" || w == "temp") || words_ > 5) {
+    } else if (w == "view") {
+      kind_ = Kind::kCreateView;
+    } else if (!(w == "or" || w == "replace" || w == "temporary" || w == "temp" || w == "recursive" ||
+                 w == "algorithm" || w == "undefined" || w == "merge" || w == "temptable" || w == "definer" ||
+                 w == "current_user" || w == "sql" || w == "security" || w == "invoker") ||
+               words_ > 12) {
       kind_ = Kind::kOther;
     }
   } else if (kind_ == Kind::kInsert && paren_depth_ == 0 && (w == "values" || (d_.mysql() && w == "value")) &&
@@ -590,8 +594,6 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     last_word_ = w;
     *stop = Stop::kValues;
     return StartValues(input, i);
-  } else if (kind_ == Kind::kInsertTail && tail_configured_ && w == "update") {
-    tail_update_ = true;
   }
   last_word_ = std::move(w);
   return absl::OkStatus();
@@ -628,7 +630,8 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
   Flush(i, target.drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
   values_.Begin(d_, target, stmt_line_);
   tail_configured_ = target.plan != nullptr && !target.drop;
-  tail_update_ = false;
+  tail_plan_ = target.plan;
+  tail_text_.clear();
   in_values_ = true;
   kind_ = Kind::kInsertTail;
   return absl::OkStatus();
@@ -642,6 +645,10 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
   switch (kind_) {
     case Kind::kCreateTable:
       tables_.AddCreateTable(d_, input.substr(stmt_begin_, end - stmt_begin_));
+      last_head_.clear();
+      break;
+    case Kind::kCreateView:
+      tables_.AddCreateView(d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
       break;
     case Kind::kInsert: {
@@ -696,6 +703,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       const std::string first = absl::AsciiStrToUpper(first_raw_);
       for (const WrittenTable& w : WrittenTables(d_, text)) {
         TableName table = tables_.NameFor(d_, w.name_parts);
+        if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
         if (!resolver_->IsConfigured(table)) continue;
         return StatementError(
             absl::StatusCode::kDataLoss,
@@ -707,7 +715,16 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       break;
     }
     case Kind::kInsertTail:
-      tail_configured_ = tail_update_ = false;
+      if (tail_configured_) {
+        KeepTail(input, end);
+        tail_configured_ = false;
+        std::optional<std::string> column =
+            tail_text_.size() > kMaxHeadBytes ? std::string() : UnrewrittenUpdateColumn(d_, tail_text_, *tail_plan_);
+        tail_text_.clear();
+        if (column.has_value()) {
+          return StatementError(absl::StatusCode::kDataLoss, UpdateClauseMessage(values_.table(), *column));
+        }
+      }
       if (drop_tail_) {
         Flush(end, Segment::Kind::kDrop);
         drop_newline_ = true;

@@ -14,8 +14,10 @@
 // a VALUES tuple are refused (DataLoss, naming the statement kind and the
 // table, never a value; issue 11): UPDATE, MERGE and WITH statements are held
 // whole (up to kMaxHeadBytes) and their targets read by WrittenTables; an
-// INSERT ... SELECT/SET without VALUES; a literal after the UPDATE word of an
-// INSERT's tail (ON DUPLICATE KEY UPDATE col = '...', ON CONFLICT DO UPDATE).
+// INSERT ... SELECT/SET without VALUES; an UPDATE clause in an INSERT's tail
+// (ON DUPLICATE KEY UPDATE, ON CONFLICT DO UPDATE) that assigns a configured
+// column anything but the incoming row's value (UnrewrittenUpdateColumn: the
+// tail of an INSERT into a configured table is kept, up to kMaxHeadBytes).
 // A statement inside a trigger or routine body is code and is not checked.
 //
 // Statements that start with INSERT or REPLACE are held until their VALUES
@@ -77,11 +79,12 @@ class SqlScriptFramer : public Framer {
     kUndecided,    // the first words are not read yet (held)
     kInsert,       // INSERT/REPLACE before VALUES (held)
     kCreateTable,  // held whole, for its columns
+    kCreateView,   // held whole, for the configured tables it reads
     kDelimiter,    // a DELIMITER line (held)
     kUse,          // MySQL USE db (held): sets the database of unqualified names
     kOther,
     kInsertTail,   // after the VALUES list (ON DUPLICATE KEY UPDATE ..., the delimiter)
-    kWrite,        // UPDATE, MERGE, WITH: held whole, for the tables it writes
+    kWrite,        // UPDATE, MERGE, WITH, MySQL LOAD: held whole, for the tables it writes
   };
   enum class Stop : uint8_t { kNone, kNeedMore, kValues };
 
@@ -94,6 +97,9 @@ class SqlScriptFramer : public Framer {
   void ResetStatement();
   bool Holding() const;
   void Flush(size_t to, Segment::Kind kind = Segment::Kind::kRaw);
+  // Appends input[tail_from_, to) to tail_text_ while an INSERT's tail into a
+  // configured table is read.
+  void KeepTail(std::string_view input, size_t to);
   void SqliteToken(int token);
   absl::Status StatementError(absl::StatusCode code, std::string_view message);
 
@@ -136,7 +142,9 @@ class SqlScriptFramer : public Framer {
   bool drop_tail_ = false;     // the statement's data was dropped: drop the rest of it
   bool drop_newline_ = false;  // ... and the line end after it
   bool tail_configured_ = false;  // the INSERT's table is configured (kInsertTail)
-  bool tail_update_ = false;      // ... and its tail has an UPDATE clause
+  const RowPlan* tail_plan_ = nullptr;
+  std::string tail_text_;         // the tail's text read so far (configured tables), for UnrewrittenUpdateColumn
+  size_t tail_from_ = 0;          // where this call's input goes on with it
   std::string last_head_;      // the previous INSERT head's text and its target
   InsertTarget last_target_;
 

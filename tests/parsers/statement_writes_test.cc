@@ -1,0 +1,97 @@
+// What statements outside COPY rows and INSERT tuples write into a table
+// (issue 11, part 4 and its gaps): the UPDATE clause of an INSERT, DO blocks,
+// LOAD DATA and COPY FROM a file.
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parsers/insert_framer.h"
+#include "parsers/sql_values.h"
+
+namespace dbanon {
+namespace {
+
+// person(id, email, phone) with email and phone configured.
+RowPlan PersonPlan() {
+  RowPlan plan;
+  plan.table = TableName{"", "person"};
+  plan.num_columns = 3;
+  plan.column_names = {"id", "email", "phone"};
+  plan.configured = {false, true, true};
+  return plan;
+}
+
+std::string Check(const SqlDialect& d, const char* tail) {
+  std::optional<std::string> col = UnrewrittenUpdateColumn(d, tail, PersonPlan());
+  return col.has_value() ? "refused:" + *col : "passes";
+}
+
+TEST_CASE("an UPDATE clause that assigns a configured column only from the incoming row passes") {
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE `email`=VALUES(`email`), id = id + 1;") == "passes");
+  CHECK(Check(MySqlDialect(), " AS new ON DUPLICATE KEY UPDATE person.email = new.email, phone = NULL;") == "passes");
+  CHECK(Check(PostgresDialect(true), " ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, id = 7 "
+                                     "WHERE person.phone <> '555';") == "passes");
+  CHECK(Check(PostgresDialect(true), " ON CONFLICT (id) DO UPDATE SET \"email\" = excluded.\"email\", phone = DEFAULT")
+        == "passes");
+  CHECK(Check(SqliteDialect(), " ON CONFLICT(id) DO UPDATE SET email=excluded.email ON CONFLICT DO NOTHING;") ==
+        "passes");
+  CHECK(Check(SqliteDialect(), " ON CONFLICT DO NOTHING;") == "passes");
+  CHECK(Check(MySqlDialect(), ";") == "passes");
+}
+
+TEST_CASE("an UPDATE clause that assigns a configured column a literal, a bare number or an expression is refused") {
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE phone = 5551234;") == "refused:phone");
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE id = 2, `person`.`email` = 'x';") == "refused:email");
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE email = CONCAT(VALUES(email), 'x');") == "refused:email");
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE email = VALUES(phone);") == "refused:email");
+  CHECK(Check(PostgresDialect(true), " ON CONFLICT (id) DO UPDATE SET (id, email) = (excluded.id, 'x');") ==
+        "refused:email");
+  CHECK(Check(PostgresDialect(true), " ON CONFLICT (id) DO UPDATE SET email = $q$x$q$;") == "refused:email");
+  // A dollar quote holding a quote does not hide the next assignment.
+  CHECK(Check(PostgresDialect(true), " ON CONFLICT (id) DO UPDATE SET id = length($$'$$), email = 'x';") ==
+        "refused:email");
+  CHECK(Check(SqliteDialect(), " ON CONFLICT(id) DO UPDATE SET email=excluded.email ON CONFLICT DO UPDATE SET "
+                               "phone = 1955;") == "refused:phone");
+  // A column the statement does not list may be configured.
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE nickname = 'x';") == "refused:nickname");
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE email = ") == "refused:email");
+}
+
+std::string Writes(const char* statement) {
+  std::optional<DoBlockWrites> w = PgDoBlockWrites(PostgresDialect(true), statement);
+  if (!w.has_value()) return "unreadable statement";
+  if (w->unreadable) return "unreadable code";
+  std::string out;
+  for (const WrittenTable& t : w->tables) out += (out.empty() ? "" : " ") + t.kind + ":" + t.name_parts.back();
+  return out;
+}
+
+TEST_CASE("a DO block's code is read for the tables it writes, in every quoting of the code") {
+  CHECK(Writes("DO $$ BEGIN INSERT INTO public.person VALUES (1, 'x'); END $$;") == "INSERT:person");
+  CHECK(Writes("DO LANGUAGE plpgsql 'BEGIN UPDATE person SET email = ''x''; END';") == "UPDATE:person");
+  CHECK(Writes("DO $body$ BEGIN COPY public.person FROM '/tmp/f'; MERGE INTO t USING s ON true "
+               "WHEN MATCHED THEN DELETE; END $body$ LANGUAGE plpgsql;") == "COPY:person MERGE:t");
+  CHECK(Writes("DO $$ BEGIN PERFORM count(*) FROM public.person; INSERT INTO public.log SELECT * FROM public.person; "
+               "END $$;") == "INSERT:log");
+  CHECK(Writes("DO $$ BEGIN EXECUTE 'UPDATE person SET email = 1'; END $$;") == "unreadable code");
+  CHECK(Writes("DO $$ plpy.execute('UPDATE person SET email = 1') $$ LANGUAGE plpython3u;") == "unreadable code");
+  CHECK(Writes("DO;") == "unreadable statement");
+}
+
+TEST_CASE("LOAD DATA and COPY FROM a file write into their table; COPY TO does not") {
+  auto kinds = [](const SqlDialect& d, const char* s) {
+    std::string out;
+    for (const WrittenTable& t : WrittenTables(d, s)) out += (out.empty() ? "" : " ") + t.kind + ":" + t.name_parts.back();
+    return out;
+  };
+  CHECK(kinds(MySqlDialect(), "LOAD DATA LOCAL INFILE '/tmp/f' REPLACE INTO TABLE `db`.`person` (id, email)") ==
+        "LOAD:person");
+  CHECK(kinds(MySqlDialect(), "LOAD XML INFILE 'f.xml' INTO TABLE person") == "LOAD:person");
+  CHECK(kinds(PostgresDialect(true), "COPY public.person (id, email) FROM PROGRAM 'cat f'") == "COPY:person");
+  CHECK(kinds(PostgresDialect(true), "COPY public.person TO '/tmp/f'").empty());
+}
+
+}  // namespace
+}  // namespace dbanon
