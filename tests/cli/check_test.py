@@ -92,6 +92,10 @@ check('--sample 0 reads no value: no value evidence, only name hints', ['--sampl
       lacks=PAGILA_VALUES)
 check('--sample 10 bounds the values sampled per table', ['--sample', '10', pagila], 1,
       has=['100 % of 10 sampled values look like e-mail addresses'], lacks=PAGILA_VALUES)
+check('a data-only dump with --schema: the tables of the schema dump (the partitioned parent too) are listed',
+      ['--schema', os.path.join(PAGILA, 'pagila-schema.sql'), os.path.join(PAGILA, 'pagila-data.sql')], 1,
+      has=['public.payment: no data: uncovered', 'public.customer: 599 rows: uncovered', '22 tables: '],
+      lacks=PAGILA_VALUES)
 check('check reads standard input', ['-'], 1, stdin=schema + data, has=['public.customer: 599 rows'])
 
 # 2. --suggest on pagila: a strict config that covers every column; with it the run
