@@ -527,9 +527,8 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
       format = *std::move(read);
       break;
     }
-    const absl::StatusCode code = read.status().code();
     if (!sample_unconfigured || resolver->sample() <= 0 || options.input == "-" ||
-        (code != absl::StatusCode::kDataLoss && code != absl::StatusCode::kUnimplemented)) {
+        ExitClassOf(read.status()) != ExitClass::kInput) {
       return read.status();
     }
     // The position only: the message speaks of a configured table.
