@@ -531,6 +531,93 @@ std::optional<DoBlockWrites> PgDoBlockWrites(const SqlDialect& d, std::string_vi
   return out;
 }
 
+std::optional<FtsTable> ParseSqliteSchemaFts(std::string_view statement) {
+  const SqlDialect& d = SqliteDialect();
+  Tokenizer tz(d, statement);
+  Tok t = tz.Next();
+  while (t.kind != Tok::kEnd && !t.Is("values")) t = tz.Next();
+  if (t.kind == Tok::kEnd || !tz.Next().IsPunct('(')) return std::nullopt;
+  // (type, name, tbl_name, rootpage, sql): the sql is the fifth value.
+  std::string sql;
+  for (int i = 0; i < 5; ++i) {
+    t = tz.Next();
+    if (i == 4 && t.kind == Tok::kString) sql = std::move(t.text);
+    if (i < 4 && !tz.Next().IsPunct(',')) return std::nullopt;
+  }
+  Tokenizer v(d, sql);
+  if (!v.Next().Is("create") || !v.Next().Is("virtual") || !v.Next().Is("table")) return std::nullopt;
+  t = v.Next();
+  if (t.Is("if") && v.Peek().Is("not")) {
+    v.Next();
+    v.Next();
+    t = v.Next();
+  }
+  std::vector<std::string> parts;
+  if (!ReadQualifiedName(d, v, t, &parts) || !v.Next().Is("using")) return std::nullopt;
+  FtsTable fts;
+  fts.name = TableNameFor(d, parts);
+  const std::string module = Lower(v.Next().text);
+  if (module == "fts3") {
+    fts.version = 3;
+  } else if (module == "fts4") {
+    fts.version = 4;
+  } else if (module == "fts5") {
+    fts.version = 5;
+  } else {
+    return std::nullopt;
+  }
+  if (!v.Next().IsPunct('(')) return fts;
+  // Arguments: `name [UNINDEXED | type ...]` or `option = value`.
+  while (true) {
+    std::vector<Tok> arg;
+    int depth = 0;
+    for (t = v.Next(); t.kind != Tok::kEnd; t = v.Next()) {
+      if (depth == 0 && (t.IsPunct(',') || t.IsPunct(')'))) break;
+      if (t.IsPunct('(')) ++depth;
+      if (t.IsPunct(')')) --depth;
+      arg.push_back(std::move(t));
+    }
+    if (arg.size() >= 2 && arg[1].IsPunct('=')) {
+      const std::string key = Lower(arg[0].text);
+      if (key == "content") {
+        std::vector<std::string> table;
+        if (arg.size() >= 3 && !arg[2].text.empty()) {
+          for (size_t k = 2; k < arg.size(); ++k) {
+            if (!arg[k].IsPunct('.')) table.push_back(arg[k].text);
+          }
+        }
+        fts.content = table.empty() ? FtsTable::Content::kNone : FtsTable::Content::kExternal;
+        fts.content_table = std::move(table);
+      }
+    } else if (!arg.empty() && IsNameTok(d, arg[0])) {
+      fts.columns.push_back(arg[0].text);
+    }
+    if (t.kind == Tok::kEnd || t.IsPunct(')')) break;
+  }
+  return fts;
+}
+
+std::optional<int64_t> FirstTupleInteger(const SqlDialect& d, std::string_view statement) {
+  Tokenizer tz(d, statement);
+  Tok t = tz.Next();
+  while (t.kind != Tok::kEnd && !t.Is("values")) t = tz.Next();
+  if (t.kind == Tok::kEnd || !tz.Next().IsPunct('(')) return std::nullopt;
+  t = tz.Next();
+  bool negative = false;
+  if (t.IsPunct('-')) {
+    negative = true;
+    t = tz.Next();
+  }
+  if (t.kind != Tok::kNumber || t.text.size() > 18) return std::nullopt;
+  int64_t n = 0;
+  for (char c : t.text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  if (!tz.Next().IsPunct(',')) return std::nullopt;
+  return negative ? -n : n;
+}
+
 std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text) {
   Tokenizer tz(d, text);
   Tok t = tz.Next();
@@ -953,6 +1040,77 @@ std::optional<TableName> InsertTables::ConfiguredUnder(const TableName& view) co
   return it->second;
 }
 
+absl::Status InsertTables::AddFts(const FtsTable& fts) {
+  resolver_->NoteCreated(fts.name);
+  resolver_->SawColumns(fts.name, fts.columns, false);
+  created_.insert(fts.name);
+  const bool configured = resolver_->IsConfigured(fts.name);
+  const char* module = fts.version == 5 ? "FTS5" : fts.version == 4 ? "FTS4" : "FTS3";
+  if (configured && fts.content == FtsTable::Content::kExternal) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "table ", fts.name.Display(), " is an external-content ", module, " table: configure its content table ",
+        TableNameFor(SqliteDialect(), fts.content_table).Display(), " instead (its index is then rebuilt)"));
+  }
+  if (configured && fts.content == FtsTable::Content::kNone && fts.version != 5) {
+    return absl::InvalidArgumentError(absl::StrCat("table ", fts.name.Display(), " is a contentless ", module,
+                                                   " table: its index holds the only copy of its text, which dbanon "
+                                                   "can neither rewrite nor drop"));
+  }
+  const bool rebuild = fts.content == FtsTable::Content::kExternal
+                           ? resolver_->IsConfigured(TableNameFor(SqliteDialect(), fts.content_table))
+                           : configured;
+  if (!rebuild) return absl::OkStatus();
+  auto shadow = [&](const char* suffix, const char* role) {
+    TableName t = fts.name;
+    t.table += suffix;
+    fts_shadows_[t] = FtsShadow{fts, role};
+  };
+  if (fts.content == FtsTable::Content::kOwn) shadow("_content", "content");
+  if (fts.version == 5) {
+    shadow("_data", "data");
+    shadow("_idx", "drop");
+  } else {
+    shadow("_segments", "drop");
+    shadow("_segdir", "drop");
+  }
+  std::string name = "\"";
+  for (char c : fts.name.table) name += c == '"' ? std::string("\"\"") : std::string(1, c);
+  name += "\"";
+  absl::StrAppend(&fts_rebuild_, "INSERT INTO ", name, "(", name, ") VALUES('",
+                  fts.content == FtsTable::Content::kNone ? "delete-all" : "rebuild", "');\n");
+  ++ddl_generation_;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<InsertTarget> InsertTables::ResolveFtsShadow(const FtsShadow& shadow, InsertTarget target) {
+  if (shadow.role == "drop") {
+    target.drop = true;
+    return target;
+  }
+  if (shadow.role == "data") {
+    target.fts_data = true;
+    return target;
+  }
+  // `_content`: (id|docid, c0, c1, ...), cN the FTS table's N-th column.
+  std::vector<const ColumnDef*> ddl;
+  if (DdlColumns(target.table, &ddl) && ddl.size() != shadow.fts.columns.size() + 1) {
+    return absl::DataLossError(absl::StrCat("table ", target.table.Display(), " has ", ddl.size(),
+                                            " columns, but FTS table ", shadow.fts.name.Display(), " has ",
+                                            shadow.fts.columns.size(), ": dbanon cannot map them"));
+  }
+  std::vector<std::string> columns = {"rowid"};
+  columns.insert(columns.end(), shadow.fts.columns.begin(), shadow.fts.columns.end());
+  resolver_->SawTable(shadow.fts.name);
+  auto plan = PlanFor(shadow.fts.name, columns);
+  if (!plan.ok()) return plan.status();
+  target.plan = *plan;
+  if (*plan != nullptr && (*plan)->truncate) {
+    target.plan = nullptr;
+    target.drop = true;
+  }
+  return target;
+}
+
 absl::Status InsertTables::CheckDataTarget(const TableName& table) {
   if (created_.empty() || created_.count(table) > 0) return absl::OkStatus();
   auto [it, added] = checked_.emplace(table, absl::OkStatus());
@@ -984,6 +1142,9 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
     resolver_->SawColumns(target.table, seen_columns, true);
     absl::Status covered = resolver_->CheckCoverage();
     if (!covered.ok()) return covered;
+  }
+  if (auto shadow = fts_shadows_.find(target.table); shadow != fts_shadows_.end()) {
+    return ResolveFtsShadow(shadow->second, std::move(target));
   }
   if (!resolver_->IsConfigured(target.table)) {
     if (std::optional<TableName> under = ConfiguredUnder(target.table)) {

@@ -107,6 +107,29 @@ struct DoBlockWrites {
 // nullopt when `statement` has no code string to read.
 std::optional<DoBlockWrites> PgDoBlockWrites(const SqlDialect& d, std::string_view statement);
 
+// An SQLite full-text table (FTS3, FTS4, FTS5) as the sqlite3 shell's .dump
+// declares it: `INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)
+// VALUES('table','ft','ft',0,'CREATE VIRTUAL TABLE ft USING fts5(a, b)')`
+// under `PRAGMA writable_schema=ON` (shell.c, dump_callback), its shadow
+// tables' rows as plain INSERTs (SQLite docs, "SQLite FTS5 Extension" 5 and
+// "SQLite FTS3 and FTS4 Extensions" 9.1: `ft_content` holds the text with
+// columns (id|docid, c0, c1, ...); `ft_data`/`ft_idx` (FTS5) and
+// `ft_segments`/`ft_segdir` (FTS3/4) the index, whose blobs hold every term).
+struct FtsTable {
+  TableName name;
+  int version = 5;                   // 3, 4 or 5
+  std::vector<std::string> columns;  // the indexed columns, in order (options left out)
+  enum class Content { kOwn, kNone, kExternal } content = Content::kOwn;  // content='' / content=tbl
+  std::vector<std::string> content_table;  // kExternal: its name parts
+};
+// The FTS table that `statement`, an INSERT into sqlite_schema or
+// sqlite_master, declares; nullopt for any other statement (a view, an
+// R*Tree, a table of another module).
+std::optional<FtsTable> ParseSqliteSchemaFts(std::string_view statement);
+// The first value of the first tuple of an INSERT ... VALUES statement when
+// it is a bare integer (`INSERT INTO ft_data VALUES(10,X'..')`).
+std::optional<int64_t> FirstTupleInteger(const SqlDialect& d, std::string_view statement);
+
 struct ColumnDef {
   std::string name;
   bool numeric = false;
@@ -182,6 +205,7 @@ struct InsertTarget {
   const RowPlan* plan = nullptr;      // nullptr: not configured, pass through
   const RowPlan* alt_plan = nullptr;  // the columns without the generated ones, if the tuples turn out to lack them
   bool drop = false;                  // a truncated table: drop the statement
+  bool fts_data = false;              // an FTS5 `_data` row of a rebuilt index: kept only for ids 1 and 10
 };
 
 class InsertTables {
@@ -206,6 +230,23 @@ class InsertTables {
   void AddCreateView(const SqlDialect& d, std::string_view text);
   // The configured table under `view` (AddCreateView), or nullopt.
   std::optional<TableName> ConfiguredUnder(const TableName& view) const;
+
+  // A SQLite FTS table (ParseSqliteSchemaFts). When its index may hold
+  // configured values (a config on the table, or on the content table of an
+  // external-content table), its shadow tables are handled from here on:
+  // `_content` rows are rewritten with the table's config (cN is its N-th
+  // column), the index rows are dropped (`_idx`, `_segments`, `_segdir`;
+  // `_data` but its structure rows, ids 1 and 10, which hold no term) and
+  // FtsRebuild() names the table. Errors (InvalidArgument, no position): a
+  // config on an external-content table (configure its content table), on
+  // a contentless FTS3/FTS4 table (it cannot be rebuilt or emptied).
+  absl::Status AddFts(const FtsTable& fts);
+  // The statements that rebuild the indexes of those tables from their
+  // anonymized content (`INSERT INTO ft(ft) VALUES('rebuild')`), or empty a
+  // contentless FTS5 one (`'delete-all'`), after `PRAGMA
+  // writable_schema=RESET` so that the restoring connection sees the tables
+  // (SQLite docs, "PRAGMA writable_schema"); empty when there are none.
+  const std::string& FtsRebuild() const { return fts_rebuild_; }
 
   // MySQL `USE db;` (mysqldump --databases, --all-databases): names without
   // a database are in `db` from here on (MariaDB docs, "USE"). Empty: none.
@@ -284,6 +325,14 @@ class InsertTables {
   std::map<TableName, std::vector<Cached>> plans_;
   std::map<TableName, bool> warned_;
   std::map<TableName, TableName> views_;        // view -> a configured table it reads
+  struct FtsShadow {
+    FtsTable fts;
+    std::string role;  // "content", "data", "drop"
+  };
+  std::map<TableName, FtsShadow> fts_shadows_;  // the shadow tables of FTS tables that are rebuilt
+  std::string fts_rebuild_;
+  // The target of an INSERT into an FTS shadow table (fts_shadows_).
+  absl::StatusOr<InsertTarget> ResolveFtsShadow(const FtsShadow& shadow, InsertTarget target);
   std::vector<std::string> warnings_;
 };
 

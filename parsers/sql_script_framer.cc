@@ -86,6 +86,7 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 
 bool SqlScriptFramer::Holding() const {
   return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView ||
+         kind_ == Kind::kSchemaInsert || kind_ == Kind::kFtsData ||
          kind_ == Kind::kDelimiter || kind_ == Kind::kUse || kind_ == Kind::kWrite;
 }
 
@@ -101,6 +102,7 @@ void SqlScriptFramer::StartStatement(size_t i) {
   drop_newline_ = false;
   stmt_significant_ = false;
   first_word_done_ = false;
+  pragma_state_ = 0;
 }
 
 void SqlScriptFramer::ResetStatement() {
@@ -161,6 +163,13 @@ void SqlScriptFramer::KeepTail(std::string_view input, size_t to) {
 }
 
 absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
+  if (!tables_.FtsRebuild().empty() && rebuild_rewriter_.text.empty()) {
+    auto [line, col] = sink_.lines().At(input.size());
+    return PositionedError(absl::StatusCode::kDataLoss, line, col,
+                           "the dump declares FTS tables whose index holds configured values but has no PRAGMA "
+                           "writable_schema=OFF after them, where dbanon rebuilds their index: not in the shape "
+                           "of sqlite3's .dump");
+  }
   if (lex_ == Lex::kQuoted || lex_ == Lex::kBlockComment || versioned_ > 0) {
     const char* what = lex_ == Lex::kBlockComment ? "a comment"
                        : lex_ == Lex::kQuoted     ? (quote_ == '\'' || (quote_ == '"' && d_.mysql()) ? "a string literal"
@@ -491,6 +500,16 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     }
     if (c == ';') {
       SqliteToken(kSemi);
+      if (sqlite_state_ == 1 && pragma_state_ == 3 && !tables_.FtsRebuild().empty() &&
+          rebuild_rewriter_.text.empty()) {
+        // After `PRAGMA writable_schema=OFF;`: rebuild the FTS indexes.
+        rebuild_rewriter_.text = absl::StrCat("\nPRAGMA writable_schema=RESET;\n", tables_.FtsRebuild());
+        if (!rebuild_rewriter_.text.empty() && rebuild_rewriter_.text.back() == '\n') rebuild_rewriter_.text.pop_back();
+        rebuild_plan_.table = TableName{"", "sqlite_schema"};
+        Flush(i);
+        sink_.Emit(Segment::Kind::kRows, i, i + 1, &rebuild_plan_, &rebuild_rewriter_);
+        emitted_ = i + 1;
+      }
       ++i;
       if (sqlite_state_ == 1) {
         absl::Status s = EndStatement(input, i);
@@ -541,6 +560,15 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     }
   }
   if (d_.sqlite()) {
+    if (words_ == 0 && pragma_state_ == 0 && w == "pragma") {
+      pragma_state_ = 1;
+    } else if (pragma_state_ == 1 && w == "writable_schema") {
+      pragma_state_ = 2;
+    } else if (pragma_state_ == 2 && w == "off") {
+      pragma_state_ = 3;
+    } else if (pragma_state_ != 0) {
+      pragma_state_ = -1;
+    }
     int token = kOther;
     if (w == "create") token = kCreate;
     if (w == "temp" || w == "temporary") token = kTemp;
@@ -626,6 +654,13 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
       last_head_.clear();
     }
   }
+  if (d_.sqlite() && target.plan == nullptr && !target.drop &&
+      (target.fts_data || (target.table.schema.empty() && (target.table.table == "sqlite_schema" ||
+                                                            target.table.table == "sqlite_master")))) {
+    // Held whole, decided at its end (EndStatement).
+    kind_ = target.fts_data ? Kind::kFtsData : Kind::kSchemaInsert;
+    return absl::OkStatus();
+  }
   Flush(stmt_begin_);
   Flush(i, target.drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
   values_.Begin(d_, target, stmt_line_);
@@ -651,6 +686,30 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       tables_.AddCreateView(d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
       break;
+    case Kind::kSchemaInsert: {
+      std::optional<FtsTable> fts = ParseSqliteSchemaFts(input.substr(stmt_begin_, end - stmt_begin_));
+      if (fts.has_value()) {
+        if (!rebuild_rewriter_.text.empty()) {
+          return StatementError(absl::StatusCode::kDataLoss,
+                                absl::StrCat("FTS table ", fts->name.Display(),
+                                             " declared after PRAGMA writable_schema=OFF: not in the shape of "
+                                             "sqlite3's .dump"));
+        }
+        absl::Status s = tables_.AddFts(*fts);
+        if (!s.ok()) return StatementError(s.code(), ToStd(s.message()));
+      }
+      Flush(end);
+      break;
+    }
+    case Kind::kFtsData: {
+      // Only the structure rows (ids 1 and 10) stay; the others hold terms.
+      std::optional<int64_t> id = FirstTupleInteger(d_, input.substr(stmt_begin_, end - stmt_begin_));
+      const bool keep = id.has_value() && (*id == 1 || *id == 10);
+      Flush(stmt_begin_);
+      Flush(end, keep ? Segment::Kind::kRaw : Segment::Kind::kDrop);
+      drop_newline_ = !keep;
+      break;
+    }
     case Kind::kInsert: {
       // No VALUES: INSERT ... DEFAULT VALUES, ... SELECT, ... SET.
       std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);

@@ -80,6 +80,8 @@ class SqlScriptFramer : public Framer {
     kInsert,       // INSERT/REPLACE before VALUES (held)
     kCreateTable,  // held whole, for its columns
     kCreateView,   // held whole, for the configured tables it reads
+    kSchemaInsert, // SQLite INSERT INTO sqlite_schema (held whole): an FTS table's declaration
+    kFtsData,      // an FTS5 `_data` row of an index that is rebuilt (held whole): kept or dropped by its id
     kDelimiter,    // a DELIMITER line (held)
     kUse,          // MySQL USE db (held): sets the database of unqualified names
     kOther,
@@ -147,6 +149,23 @@ class SqlScriptFramer : public Framer {
   size_t tail_from_ = 0;          // where this call's input goes on with it
   std::string last_head_;      // the previous INSERT head's text and its target
   InsertTarget last_target_;
+
+  // SQLite FTS tables whose index is rebuilt (InsertTables::AddFts): the
+  // statements of FtsRebuild() are written after the `;` of `PRAGMA
+  // writable_schema=OFF`, which .dump writes after the schema and data.
+  class AppendRewriter : public RowRewriter {
+   public:
+    absl::Status Rewrite(const RowPlan&, std::string_view rows, int64_t, std::string* out,
+                         Scratch&) const override {
+      out->append(rows.data(), rows.size());
+      out->append(text);
+      return absl::OkStatus();
+    }
+    std::string text;  // set once, before the segment that uses it is emitted
+  };
+  AppendRewriter rebuild_rewriter_;
+  RowPlan rebuild_plan_;
+  int pragma_state_ = 0;       // PRAGMA (1) writable_schema (2) = OFF (3)
 
   int64_t line_ = 1, col_ = 1;  // position of the first byte of the next input
   std::vector<std::string> warnings_;

@@ -95,3 +95,38 @@ TEST_CASE("LOAD DATA and COPY FROM a file write into their table; COPY TO does n
 
 }  // namespace
 }  // namespace dbanon
+
+namespace dbanon {
+namespace {
+
+TEST_CASE("an FTS table's declaration in sqlite3 .dump's INSERT INTO sqlite_schema is read with its columns and content") {
+  auto fts = ParseSqliteSchemaFts(
+      "INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table','ft','ft',0,"
+      "'CREATE VIRTUAL TABLE ft USING fts5(title, body UNINDEXED, tokenize=''porter'')');");
+  REQUIRE(fts.has_value());
+  CHECK(fts->name.table == "ft");
+  CHECK(fts->version == 5);
+  CHECK(fts->columns == std::vector<std::string>{"title", "body"});
+  CHECK(fts->content == FtsTable::Content::kOwn);
+  fts = ParseSqliteSchemaFts(
+      "INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table','fe','fe',0,"
+      "'CREATE VIRTUAL TABLE fe USING fts5(t, content=''docs'', content_rowid=''id'')');");
+  REQUIRE(fts.has_value());
+  CHECK(fts->content == FtsTable::Content::kExternal);
+  CHECK(fts->content_table == std::vector<std::string>{"docs"});
+  fts = ParseSqliteSchemaFts(
+      "INSERT INTO sqlite_master(type,name,tbl_name,rootpage,sql)VALUES('table','f4','f4',0,"
+      "'CREATE VIRTUAL TABLE f4 USING fts4(a, b, content='''')');");
+  REQUIRE(fts.has_value());
+  CHECK(fts->version == 4);
+  CHECK(fts->content == FtsTable::Content::kNone);
+  CHECK_FALSE(ParseSqliteSchemaFts("INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table','r',"
+                                   "'r',0,'CREATE VIRTUAL TABLE r USING rtree(id, x0, x1)');")
+                  .has_value());
+  CHECK(FirstTupleInteger(SqliteDialect(), "INSERT INTO ft_data VALUES(137438953473,X'00');") == 137438953473);
+  CHECK(FirstTupleInteger(SqliteDialect(), "INSERT INTO ft_data VALUES(10,X'00');") == 10);
+  CHECK_FALSE(FirstTupleInteger(SqliteDialect(), "INSERT INTO ft_data VALUES('10',X'00');").has_value());
+}
+
+}  // namespace
+}  // namespace dbanon
