@@ -495,13 +495,12 @@ std::optional<std::string> UnrewrittenUpdateColumn(const SqlDialect& d, std::str
 }
 
 std::string UpdateClauseMessage(const TableName& table, std::string_view column) {
-  const std::string what =
-      column.empty() ? absl::StrCat("a column of configured table ", table.Display(), " that dbanon cannot read")
-                     : absl::StrCat("configured column ", ToAbsl(column), " of table ", table.Display());
-  return absl::StrCat("the UPDATE clause of this INSERT (ON CONFLICT DO UPDATE, ON DUPLICATE KEY UPDATE) assigns ",
-                      what,
+  const std::string what = column.empty() ? std::string("a column that dbanon cannot read")
+                                          : absl::StrCat("column ", ToAbsl(column));
+  return absl::StrCat("INSERT ... UPDATE (ON DUPLICATE KEY UPDATE or ON CONFLICT DO UPDATE) assigns ", what,
+                      " of configured table ", table.Display(),
                       " a value of its own, which dbanon does not rewrite: assign it from the incoming row "
-                      "(excluded.col, VALUES(col)) or remove the clause");
+                      "(VALUES(col), excluded.col) or remove the clause");
 }
 
 std::optional<DoBlockWrites> PgDoBlockWrites(const SqlDialect& d, std::string_view statement) {

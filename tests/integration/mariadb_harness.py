@@ -28,6 +28,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -237,6 +238,16 @@ class MariaDb:
         with open(path, "rb") as f:
             return self.sql(f.read(), database=database, timeout=timeout)
 
+    def restore(self, database, path):
+        """Creates `database` (utf8mb4) and restores the dump file at `path` into it, as a
+        user would. Returns (True, "") or (False, the client's error)."""
+        try:
+            self.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % database)
+            self.load(database, path)
+            return True, ""
+        except MariaDbError as e:
+            return False, e
+
     def query(self, database, sql):
         """Result rows as tuples of str (None for NULL). Select HEX() of binary data:
         the batch output escapes TAB, LF and backslash, which is decoded here."""
@@ -262,3 +273,31 @@ class MariaDb:
         with open(path, "wb") as f:
             self.run_client("dump", cmd, timeout=timeout, stdout=f)
         return None
+
+
+def run_test(argv, usage, work_prefix, rep, body):
+    """The frame of a test file's main(): argv[1] is the dbanon binary; exit 77 (skipped)
+    without MariaDB; else body(db, binary, work) runs with one server and a scratch folder,
+    and a client error or a signal fails `rep` (a Reporter). Returns the exit status."""
+    if len(argv) < 2:
+        print(usage, file=sys.stderr)
+        return 2
+    binary = os.path.abspath(argv[1])
+    try:
+        bins = find_binaries()
+    except RuntimeError as e:
+        print("# SKIP %s" % e)
+        return 77
+    t0 = time.monotonic()
+    try:
+        with MariaDb(binaries=bins) as db, tempfile.TemporaryDirectory(prefix=work_prefix) as work:
+            body(db, binary, work)
+    except MariaDbError as e:
+        rep.check(False, "test ran to the end", e)
+    except BaseException as e:  # signal (_Cleanup), Ctrl-C
+        if isinstance(e, Exception):
+            raise
+        rep.check(False, "test ran to the end", "interrupted (%s)" % type(e).__name__)
+        return 1
+    rep.note("%d passed, %d failed in %.1fs" % (rep.passed, rep.failed, time.monotonic() - t0))
+    return 1 if rep.failed else 0

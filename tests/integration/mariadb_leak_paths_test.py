@@ -103,12 +103,7 @@ def check_generated(db, dbanon, work, rep, name, args):
     rep.check(anon.count(b",DEFAULT,DEFAULT,DEFAULT,") == len(EMAILS),
               P + "domain, upper_email and tag are written DEFAULT on every row")
     target = DB + "_" + name.replace("-", "_")
-    db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % target)
-    try:
-        db.load(target, out)
-        restored, detail = True, ""
-    except mariadb_harness.MariaDbError as e:
-        restored, detail = False, e
+    restored, detail = db.restore(target, out)
     if not rep.check(restored, P + "the output restores with mariadb", detail):
         return
     bad = db.query(target, "SELECT COUNT(*) FROM person WHERE NOT (domain <=> SUBSTRING_INDEX(email, '@', -1)) "
@@ -130,35 +125,18 @@ def check_generated(db, dbanon, work, rep, name, args):
 
 
 def main(argv):
-    if len(argv) < 2:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    binary = os.path.abspath(argv[1])
     rep = Reporter()
-    try:
-        bins = mariadb_harness.find_binaries()
-    except RuntimeError as e:
-        print("# SKIP %s" % e)
-        return 77
-    dbanon = Dbanon(binary)
-    t0 = time.monotonic()
-    try:
-        with mariadb_harness.MariaDb(binaries=bins) as db, tempfile.TemporaryDirectory(prefix="dbanon-leaks-") as work:
-            db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % DB)
-            db.sql(SCHEMA + data_sql(), database=DB)
-            for name, args in [("default", []), ("hex-blob", ["--hex-blob"]), ("complete", ["--complete-insert"]),
-                               ("skip-extended-complete", ["--skip-extended-insert", "--complete-insert"])]:
-                check_generated(db, dbanon, work, rep, name, args)
-            check_statements(db, dbanon, work, rep)
-    except mariadb_harness.MariaDbError as e:
-        rep.check(False, "test ran to the end", e)
-    except BaseException as e:  # signal (harness _Cleanup), Ctrl-C
-        if isinstance(e, Exception):
-            raise
-        rep.check(False, "test ran to the end", "interrupted (%s)" % type(e).__name__)
-        return 1
-    rep.note("%d passed, %d failed in %.1fs" % (rep.passed, rep.failed, time.monotonic() - t0))
-    return 1 if rep.failed else 0
+
+    def body(db, binary, work):
+        dbanon = Dbanon(binary)
+        db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % DB)
+        db.sql(SCHEMA + data_sql(), database=DB)
+        for name, args in [("default", []), ("hex-blob", ["--hex-blob"]), ("complete", ["--complete-insert"]),
+                           ("skip-extended-complete", ["--skip-extended-insert", "--complete-insert"])]:
+            check_generated(db, dbanon, work, rep, name, args)
+        check_statements(db, dbanon, work, rep)
+
+    return mariadb_harness.run_test(argv, __doc__.strip().splitlines()[2], "dbanon-leaks-", rep, body)
 
 
 def check_statements(db, dbanon, work, rep):
@@ -186,10 +164,9 @@ def check_statements(db, dbanon, work, rep):
     out = os.path.join(d, "anon.sql")
     rc, err, _ = dbanon.run(["-c", cfg, "-o", out, src])
     if rep.check(rc == 0, "an UPDATE of an unconfigured table passes", err.decode(errors="replace")):
-        db.sql("CREATE DATABASE leaks_stmt CHARACTER SET utf8mb4")
-        db.load("leaks_stmt", out)
-        rep.check(db.query("leaks_stmt", "SELECT email FROM log") == [("still@x.invalid",)],
-                  "the output restores and the UPDATE of the unconfigured table ran")
+        restored, detail = db.restore("leaks_stmt", out)
+        rep.check(restored and db.query("leaks_stmt", "SELECT email FROM log") == [("still@x.invalid",)],
+                  "the output restores and the UPDATE of the unconfigured table ran", detail)
 
 
 if __name__ == "__main__":

@@ -283,13 +283,7 @@ def run_variant(db, dbanon, work, rep, name, dump_args, source_rows, source_crea
 
     # Restore into a fresh database.
     target = DB + "_anon_" + name.replace("-", "_")
-    try:
-        db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % target)
-        db.load(target, out1)
-        restored = True
-        detail = ""
-    except mariadb_harness.MariaDbError as e:
-        restored, detail = False, e
+    restored, detail = db.restore(target, out1)
     if not rep.check(restored, P + "the output restores with mariadb", detail):
         return
     tables = tables_of(db, target)
@@ -367,43 +361,26 @@ def run_variant(db, dbanon, work, rep, name, dump_args, source_rows, source_crea
 
 
 def main(argv):
-    if len(argv) < 2:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    binary = os.path.abspath(argv[1])
     rep = Reporter()
-    try:
-        bins = mariadb_harness.find_binaries()
-    except RuntimeError as e:
-        print("# SKIP %s" % e)
-        return 77
-    dbanon = Dbanon(binary)
-    t0 = time.monotonic()
-    try:
-        with mariadb_harness.MariaDb(binaries=bins) as db, tempfile.TemporaryDirectory(prefix="dbanon-maria-") as work:
-            version = db.query("mysql", "SELECT VERSION()")[0][0]
-            rep.note("MariaDB %s, socket %s" % (version, db.socket))
-            db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % DB)
-            db.sql(schema_and_data(), database=DB)
-            source_rows = {}
-            source_create = {}
-            for t in tables_of(db, DB):
-                source_rows[t] = fetch_hex(db, DB, t)
-                source_create[t] = db.query(DB, "SHOW CREATE TABLE %s" % qi(t))[0][1]
-            rep.check(len(source_rows["bulk"][1]) == BULK_ROWS and len(source_rows["audit"][1]) == 120,
-                      "source database loaded (%d tables, the trigger filled audit)" % len(source_rows))
-            for name, args in [("default", []), ("hex-blob", ["--hex-blob"]),
-                               ("skip-extended-complete", ["--skip-extended-insert", "--complete-insert"])]:
-                run_variant(db, dbanon, work, rep, name, args, source_rows, source_create)
-    except mariadb_harness.MariaDbError as e:
-        rep.check(False, "test ran to the end", e)
-    except BaseException as e:  # signal (harness _Cleanup), Ctrl-C
-        if isinstance(e, Exception):
-            raise
-        rep.check(False, "test ran to the end", "interrupted (%s)" % type(e).__name__)
-        return 1
-    rep.note("%d passed, %d failed in %.1fs" % (rep.passed, rep.failed, time.monotonic() - t0))
-    return 1 if rep.failed else 0
+
+    def body(db, binary, work):
+        dbanon = Dbanon(binary)
+        version = db.query("mysql", "SELECT VERSION()")[0][0]
+        rep.note("MariaDB %s, socket %s" % (version, db.socket))
+        db.sql("CREATE DATABASE %s CHARACTER SET utf8mb4" % DB)
+        db.sql(schema_and_data(), database=DB)
+        source_rows = {}
+        source_create = {}
+        for t in tables_of(db, DB):
+            source_rows[t] = fetch_hex(db, DB, t)
+            source_create[t] = db.query(DB, "SHOW CREATE TABLE %s" % qi(t))[0][1]
+        rep.check(len(source_rows["bulk"][1]) == BULK_ROWS and len(source_rows["audit"][1]) == 120,
+                  "source database loaded (%d tables, the trigger filled audit)" % len(source_rows))
+        for name, args in [("default", []), ("hex-blob", ["--hex-blob"]),
+                           ("skip-extended-complete", ["--skip-extended-insert", "--complete-insert"])]:
+            run_variant(db, dbanon, work, rep, name, args, source_rows, source_create)
+
+    return mariadb_harness.run_test(argv, __doc__.strip().splitlines()[2], "dbanon-maria-", rep, body)
 
 
 if __name__ == "__main__":
