@@ -57,6 +57,11 @@ struct RowPlan {
     // goes. Such a column is also marked in `configured`, without a step.
     bool write_default = false;
     std::vector<std::string> enum_labels;  // MySQL ENUM('a','b'): the only values allowed
+    // MySQL: the versioned comment (/*!NNNNN ... */, VersionedCommentTag in
+    // parsers/sql_values.h) that holds the ',' or ')' after the column in
+    // the CREATE TABLE or column list, 0 when none: each value of a tuple
+    // must sit in the same comment, or the row is refused.
+    int version = 0;
     // varchar(n)/char(n) length or integer range: the rewriters fit every
     // replacement to it (FitView), so the dump loads back.
     ColumnLimit limit;

@@ -25,6 +25,7 @@ std::string Lower(std::string_view s) {
 struct Tok {
   enum Kind { kWord, kName, kString, kNumber, kPunct, kEnd } kind = kEnd;
   std::string text;  // kWord: as written; kName: unquoted; kString: decoded; kPunct: the byte
+  int version = 0;   // MySQL: the versioned comment the token is in (VersionedCommentTag), else 0
   bool Is(std::string_view lower_word) const { return kind == kWord && Lower(text) == lower_word; }
   bool IsPunct(char c) const { return kind == kPunct && text.size() == 1 && text[0] == c; }
   bool IsName() const { return kind == kWord || kind == kName; }
@@ -66,9 +67,11 @@ class Tokenizer {
       } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
         if (d_.mysql() && i_ + 2 < s_.size() &&
             (s_[i_ + 2] == '!' || (s_[i_ + 2] == 'M' && i_ + 3 < s_.size() && s_[i_ + 3] == '!'))) {
-          i_ += s_[i_ + 2] == '!' ? 3 : 4;
-          while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
-          ++versioned_;
+          const size_t marker = s_[i_ + 2] == '!' ? 3 : 4;
+          size_t k = i_ + marker;
+          while (k < s_.size() && s_[k] >= '0' && s_[k] <= '9') ++k;
+          if (versioned_++ == 0) version_ = VersionedCommentTag(marker == 4, s_.substr(i_ + marker, k - i_ - marker));
+          i_ = k;
           continue;
         }
         int depth = 1;
@@ -85,7 +88,7 @@ class Tokenizer {
           }
         }
       } else if (c == '*' && versioned_ > 0 && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
-        --versioned_;
+        if (--versioned_ == 0) version_ = 0;
         i_ += 2;
       } else {
         break;
@@ -97,6 +100,7 @@ class Tokenizer {
     Skip();
     Tok t;
     if (i_ >= s_.size()) return t;
+    t.version = version_;
     unsigned char c = s_[i_];
     auto quoted_name = [&](char close) {
       t.kind = Tok::kName;
@@ -188,6 +192,7 @@ class Tokenizer {
   std::string_view s_;
   size_t i_ = 0;
   int versioned_ = 0;
+  int version_ = 0;  // VersionedCommentTag of the outermost open versioned comment
   bool has_peek_ = false;
   Tok peek_;
 };
@@ -659,6 +664,7 @@ std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view 
       if (!IsNameTok(d, t)) return std::nullopt;
       head.columns.push_back(NameOf(d, t));
       t = tz.Next();
+      head.column_versions.push_back(t.version);
       if (t.IsPunct(')')) break;
       if (!t.IsPunct(',')) return std::nullopt;
     }
@@ -690,11 +696,13 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
   while (!closed) {
     std::vector<Tok> e;
     int depth = 0;
+    int end_version = 0;
     while (true) {
       Tok x = tz.Next();
       if (x.kind == Tok::kEnd) return std::nullopt;
       if (depth == 0 && (x.IsPunct(',') || x.IsPunct(')'))) {
         closed = x.IsPunct(')');
+        end_version = x.version;
         break;
       }
       if (x.IsPunct('(')) ++depth;
@@ -706,6 +714,7 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
     if (IsConstraintWord(d, e[0]) || !IsNameTok(d, e[0])) continue;
     ColumnDef col;
     col.name = NameOf(d, e[0]);
+    col.version = end_version;
     std::string type = e.size() > 1 && e[1].kind == Tok::kWord ? Lower(e[1].text) : "";
     col.numeric = NumericType(d, type);
     // The type's text for its limit: "character varying(45)", "varchar(45)",
@@ -931,10 +940,11 @@ bool InsertTables::DdlColumns(const TableName& table, std::vector<const ColumnDe
 }
 
 absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
-                                                     const std::vector<std::string>& columns) {
+                                                     const std::vector<std::string>& columns,
+                                                     const std::vector<int>& versions) {
   std::vector<Cached>& cached = plans_[table];
   for (const Cached& c : cached) {
-    if (c.columns == columns && c.ddl_generation == ddl_generation_) return c.plan.get();
+    if (c.columns == columns && c.versions == versions && c.ddl_generation == ddl_generation_) return c.plan.get();
   }
   auto resolved = resolver_->Resolve(table, columns);
   if (!resolved.ok()) return resolved.status();
@@ -942,6 +952,16 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
   auto plan = std::make_unique<RowPlan>(**resolved);
   plan->column_info.assign(columns.size(), RowPlan::ColumnInfo{});
   for (RowPlan::ColumnInfo& info : plan->column_info) info.limit.encoding = encoding_;
+  for (size_t i = 0; i < versions.size() && i < columns.size(); ++i) {
+    plan->column_info[i].version = versions[i];
+    if (versions[i] != 0 && i < plan->configured.size() && plan->configured[i]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column ", columns[i], " of table ", table.Display(),
+          " is declared inside a MySQL versioned comment (/*!NNNNN ... */): servers disagree whether it exists "
+          "(MariaDB skips /*!50700 and later, MySQL runs them), so dbanon does not rewrite it; remove the comment "
+          "around it, or its configuration"));
+    }
+  }
   std::vector<const ColumnDef*> ddl;
   if (DdlColumns(table, &ddl)) {
     for (size_t i = 0; i < columns.size(); ++i) {
@@ -974,7 +994,7 @@ absl::StatusOr<const RowPlan*> InsertTables::PlanFor(const TableName& table,
       }
     }
   }
-  cached.push_back(Cached{columns, ddl_generation_, std::move(plan)});
+  cached.push_back(Cached{columns, versions, ddl_generation_, std::move(plan)});
   return cached.back().plan.get();
 }
 
@@ -1158,9 +1178,14 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
   std::vector<const ColumnDef*> ddl;
   const bool have_ddl = DdlColumns(target.table, &ddl);
   std::vector<std::string> all, plain;
+  std::vector<int> all_versions, plain_versions;
   for (const ColumnDef* c : ddl) {
     all.push_back(c->name);
-    if (!c->generated) plain.push_back(c->name);
+    all_versions.push_back(c->version);
+    if (!c->generated) {
+      plain.push_back(c->name);
+      plain_versions.push_back(c->version);
+    }
   }
   if (!head.has_column_list && !have_ddl) {
     auto p = resolver_->Resolve(target.table, {});
@@ -1176,7 +1201,7 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
   }
   if (have_ddl) {
     // Configuring a generated column would do nothing: the server computes it.
-    auto full = PlanFor(target.table, all);
+    auto full = PlanFor(target.table, all, all_versions);
     if (full.ok() && *full != nullptr) {
       const RowPlan& f = **full;
       if (f.truncate) {
@@ -1194,12 +1219,15 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
     }
   }
   std::vector<std::string> columns;
+  std::vector<int> versions;
   if (head.has_column_list) {
     columns = head.columns;
+    versions = head.column_versions;
   } else {
     columns = d.sqlite() ? plain : all;  // sqlite3 .dump leaves generated columns out
+    versions = d.sqlite() ? plain_versions : all_versions;
   }
-  auto plan = PlanFor(target.table, columns);
+  auto plan = PlanFor(target.table, columns, versions);
   if (!plan.ok()) return plan.status();
   if (*plan == nullptr) return target;
   if ((*plan)->truncate) {
@@ -1208,7 +1236,7 @@ absl::StatusOr<InsertTarget> InsertTables::Resolve(const SqlDialect& d, const In
   }
   target.plan = *plan;
   if (!head.has_column_list && !d.sqlite() && plain.size() != all.size()) {
-    auto alt = PlanFor(target.table, plain);
+    auto alt = PlanFor(target.table, plain, plain_versions);
     if (alt.ok()) target.alt_plan = *alt;
     // MariaDB dumps the values of generated columns (docs/formats.md C.3);
     // those computed from configured columns are written DEFAULT (PlanFor).
@@ -1400,6 +1428,15 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
       TupleEvent ev = ScanTuples(*d_, &scan_, input, &p, eof);
       if (ev == TupleEvent::kComma || ev == TupleEvent::kClose) {
         const size_t end = p - 1;
+        if (value_index_ < plan_->column_info.size()) {
+          const int got = scan_.versioned > 0 ? scan_.version : 0;
+          const int want = plan_->column_info[value_index_].version;
+          if (got != want) {
+            auto [line, col] = sink->lines().At(end);
+            return PositionedError(absl::StatusCode::kDataLoss, line, col,
+                                   VersionedMismatchMessage(*plan_, value_index_, got, want));
+          }
+        }
         if (group_ >= 0 && value_index_ == groups[group_].last) {
           sink->Emit(Segment::Kind::kRows, hold_begin, end, groups[group_].plan.get(), values_rewriter);
           raw_from = end;
@@ -1451,6 +1488,16 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
           flush_run();
           sink->Emit(Segment::Kind::kRaw, raw_from, p - 1);
           return Error(sink, p - 1, "expected ',' or the end of the statement after a tuple");
+        }
+        if (scan_.versioned > 0) {
+          // MySQL runs /*!50705 (...),*/, MariaDB skips it: a row for some
+          // servers only. Its values are read as code (VersionedCommentTag),
+          // but a row that only some servers load is not a dump to guess at.
+          flush_run();
+          sink->Emit(Segment::Kind::kRaw, raw_from, p - 1);
+          return Error(sink, p - 1,
+                       "a tuple inside a MySQL versioned comment (/*!NNNNN ... */): servers disagree whether it is "
+                       "a row");
         }
         expect_tuple_ = false;
         tuple_begin = p - 1;

@@ -43,6 +43,7 @@ struct InsertHead {
   std::vector<std::string> name_parts;  // unquoted; PostgreSQL folds bare names to lower case
   bool has_column_list = false;
   std::vector<std::string> columns;
+  std::vector<int> column_versions;  // per column: VersionedCommentTag of the ',' or ')' after it
   bool values = false;          // the text ends with the VALUES keyword: tuples follow
   bool default_values = false;  // INSERT ... DEFAULT VALUES (one row, no tuple)
   bool query = false;           // INSERT ... SELECT / WITH / (query) / TABLE (PostgreSQL) / SET (MySQL)
@@ -134,6 +135,7 @@ struct ColumnDef {
   std::string name;
   bool numeric = false;
   bool generated = false;
+  int version = 0;  // VersionedCommentTag of the ',' or ')' that ends the column's definition
   std::vector<std::string> enum_labels;
   std::vector<std::string> expression_names;  // names a generated column's expression uses
   ColumnLimit limit;                          // varchar(n)/char(n) length, integer range
@@ -295,7 +297,11 @@ class InsertTables {
   // CREATE TABLE in a damaged dump, or a table be created twice); every plan
   // returned lives as long as this object. Errors: those of TableResolver::Resolve, and
   // InvalidArgument for an ENUM column whose anonymizer writes non-labels.
-  absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns);
+  // `versions`: the VersionedCommentTag of each column's place in the rows
+  // (ColumnInfo::version; empty: all 0). A configured column with a tag
+  // other than 0 is InvalidArgument: servers disagree whether it exists.
+  absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns,
+                                         const std::vector<int>& versions = {});
 
   // True when the dump (or --schema) creates `table` (CREATE TABLE in any form).
   bool Creates(const TableName& table) const { return created_.count(table) > 0; }
@@ -310,6 +316,7 @@ class InsertTables {
   std::string database_;  // of the last MySQL USE
   struct Cached {
     std::vector<std::string> columns;
+    std::vector<int> versions;
     uint64_t ddl_generation;  // ddl_generation_ when the plan was made
     std::unique_ptr<RowPlan> plan;
   };

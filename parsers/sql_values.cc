@@ -38,7 +38,7 @@ bool EqualsLower(std::string_view text, std::string_view lower) {
 // numbers, keywords and whitespace are skipped eight at a time by the loop.
 constexpr std::array<bool, 256> MakeSpecial() {
   std::array<bool, 256> t{};
-  for (unsigned char c : {'\'', '"', '`', '[', '(', ')', ',', '-', '/', '#', '$'}) t[c] = true;
+  for (unsigned char c : {'\'', '"', '`', '[', '(', ')', ',', '-', '/', '#', '$', '*'}) t[c] = true;
   return t;
 }
 constexpr std::array<bool, 256> kSpecial = MakeSpecial();
@@ -76,6 +76,13 @@ const SqlDialect& PostgresDialect(bool standard_conforming_strings) {
   static const SqlDialect on{SqlDialect::Kind::kPostgres, false};
   static const SqlDialect off{SqlDialect::Kind::kPostgres, true};
   return standard_conforming_strings ? on : off;
+}
+
+int VersionedCommentTag(bool mariadb_only, std::string_view digits) {
+  int n = 0;
+  for (size_t i = 0; i < digits.size() && i < 9; ++i) n = n * 10 + (digits[i] - '0');
+  if (mariadb_only) return 1000000 + n;
+  return n;
 }
 
 bool IsPlainNumber(std::string_view s) {
@@ -251,7 +258,9 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
         ++p;
         return finish(TupleEvent::kOpen);
       }
-      if (c != '-' && c != '/' && !(c == '#' && d.mysql())) return finish(TupleEvent::kOuter);
+      if (c != '-' && c != '/' && !(c == '#' && d.mysql()) && !(c == '*' && s->versioned > 0)) {
+        return finish(TupleEvent::kOuter);
+      }
     }
     // Not a comment after all: an ordinary significant byte.
     auto plain = [&]() -> bool {
@@ -332,12 +341,39 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
         if (p + 1 >= n) {
           if (!eof) return finish(TupleEvent::kNeedMore);
         } else if (data[p + 1] == '*') {
+          if (d.mysql()) {
+            // /*!NNNNN and /*M!NNNNNN open a versioned comment: its text is code.
+            size_t marker = 0;
+            if (p + 3 >= n && !eof) return finish(TupleEvent::kNeedMore);
+            if (p + 2 < n && data[p + 2] == '!') marker = 3;
+            if (p + 3 < n && data[p + 2] == 'M' && data[p + 3] == '!') marker = 4;
+            if (marker != 0) {
+              size_t k = p + marker;
+              while (k < n && IsDigit(data[k])) ++k;
+              if (k == n && !eof) return finish(TupleEvent::kNeedMore);
+              if (s->versioned++ == 0) {
+                s->version = VersionedCommentTag(marker == 4, input.substr(p + marker, k - p - marker));
+              }
+              p = k;
+              continue;
+            }
+          }
           s->lex = Lex::kBlockComment;
           s->comment_depth = 1;
           p += 2;
           continue;
         }
         if (plain()) return finish(TupleEvent::kOuter);
+        continue;
+      case '*':
+        if (!d.mysql() || s->versioned == 0) break;
+        if (p + 1 >= n) {
+          if (!eof) return finish(TupleEvent::kNeedMore);
+          break;
+        }
+        if (data[p + 1] != '/') break;
+        p += 2;  // the end of a versioned comment
+        if (--s->versioned == 0) s->version = 0;
         continue;
       case '#':
         if (d.mysql()) {
@@ -928,7 +964,14 @@ bool Trim(const SqlDialect& d, std::string_view all, size_t* b, size_t* e) {
   while (true) {
     while (*b < *e && IsSqlSpace(static_cast<unsigned char>(all[*b]))) ++*b;
     std::string_view rest = all.substr(*b, *e - *b);
-    if (rest.substr(0, 2) == "/*") {
+    if (d.mysql() && (rest.substr(0, 3) == "/*!" || rest.substr(0, 4) == "/*M!")) {
+      // A versioned comment opens: its text is code (VersionedCommentTag).
+      size_t k = rest[2] == '!' ? 3 : 4;
+      while (k < rest.size() && IsDigit(rest[k])) ++k;
+      *b += k;
+    } else if (d.mysql() && rest.substr(0, 2) == "*/") {
+      *b += 2;  // a versioned comment closes (ScanTuples reads no other `*/` as code)
+    } else if (rest.substr(0, 2) == "/*") {
       size_t close = rest.find("*/", 2);
       if (close == std::string_view::npos) break;
       *b += close + 2;
@@ -941,9 +984,30 @@ bool Trim(const SqlDialect& d, std::string_view all, size_t* b, size_t* e) {
       break;
     }
   }
-  while (*e > *b && IsSqlSpace(static_cast<unsigned char>(all[*e - 1]))) --*e;
+  while (true) {
+    while (*e > *b && IsSqlSpace(static_cast<unsigned char>(all[*e - 1]))) --*e;
+    if (!d.mysql() || *e - *b < 2 || all.substr(*e - 2, 2) != "*/") break;
+    *e -= 2;  // a versioned comment closes after the value
+  }
   return *b < *e;
 }
+
+std::string VersionTagText(int tag) {
+  if (tag == 0) return "outside any versioned comment";
+  if (tag >= 1000000) return absl::StrCat("inside a versioned comment /*M!", tag - 1000000, " ... */");
+  return absl::StrCat("inside a versioned comment /*!", tag, " ... */");
+}
+
+}  // namespace
+
+std::string VersionedMismatchMessage(const RowPlan& plan, size_t column, int got, int want) {
+  return absl::StrCat("value ", column + 1, " of a tuple of table ", plan.table.Display(), " is ", VersionTagText(got),
+                      " but its column ", column < plan.column_names.size() ? plan.column_names[column] : "?",
+                      " is declared ", VersionTagText(want),
+                      ": servers that skip the comment would read the values into other columns");
+}
+
+namespace {
 
 class TupleRewriter : public RowRewriter {
  public:
@@ -1038,6 +1102,16 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
       if (!nonempty) {
         return error_at(absl::StatusCode::kDataLoss, value_begin,
                         absl::StrCat("empty value in a tuple of table ", plan.table.Display()));
+      }
+      if (!bare_ && count < ncols) {
+        // The value must sit in the same versioned comment as its column
+        // (ColumnInfo::version), or servers that skip the comment would read
+        // the values into other columns.
+        const int want = count < plan.column_info.size() ? plan.column_info[count].version : 0;
+        const int got = st.versioned > 0 ? st.version : 0;
+        if (want != got) {
+          return error_at(absl::StatusCode::kDataLoss, b, VersionedMismatchMessage(plan, count, got, want));
+        }
       }
       if (count < ncols) spans[count] = {b, e};
       ++count;

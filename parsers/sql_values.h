@@ -52,6 +52,20 @@ struct SqlDialect {
 };
 
 const SqlDialect& MySqlDialect();
+
+// MySQL versioned comments (MySQL docs, "Comments"; MariaDB docs, "Comment
+// Syntax"): `/*!NNNNN ... */` is code for MySQL NNNNN and later; MariaDB
+// 10.11 runs it when NNNNN < 50700 or NNNNN <= its own version 101100+ and
+// skips /*!50700 to /*!99999 (MySQL 5.7 and later features; checked with the
+// 10.11 client); `/*M!NNNNNN ... */` is code for MariaDB only. Servers
+// disagree, so dbanon reads the text of every versioned comment as code
+// (anything a server may run is rewritten) and tags what it reads there, so
+// that the values of a tuple and the columns of a CREATE TABLE are matched
+// only when they sit in the same comments: the tag is 0 outside a versioned
+// comment and in `/*!` without a number (every server runs it), NNNNN in
+// /*!NNNNN, 1000000 + NNNNNN in /*M!NNNNNN (M alone: 1000000). `digits` is
+// the number as written (at most 9 digits count).
+int VersionedCommentTag(bool mariadb_only, std::string_view digits);
 const SqlDialect& SqliteDialect();
 const SqlDialect& PostgresDialect(bool standard_conforming_strings);
 
@@ -71,6 +85,8 @@ struct TupleScanState {
   unsigned char prev = ' ';   // the two bytes before the scan position, for
   unsigned char prev2 = ' ';  // PostgreSQL's E'...' prefix
   std::string dollar_tag;     // kDollar: "$tag$"
+  int versioned = 0;          // MySQL: open versioned comments (/*!NNNNN ... */), read as code
+  int version = 0;            // ... the VersionedCommentTag of the outermost, 0 when none
 };
 
 enum class TupleEvent : uint8_t {
@@ -85,7 +101,10 @@ enum class TupleEvent : uint8_t {
 };
 
 // Advances *pos over `input` from state `s` to the next event. Whitespace and
-// comments between tuples are skipped silently.
+// comments between tuples are skipped silently. MySQL versioned comments are
+// code: their opening `/*!NNNNN` and closing `*/` are skipped like whitespace
+// (at any depth) and tracked in s->versioned / s->version, so a comma inside
+// one is a comma (at kComma and kClose, s->version tags the value just read).
 TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view input, size_t* pos, bool eof);
 
 // What a value's text is.
@@ -138,6 +157,11 @@ void AppendStringLiteral(const SqlDialect& d, std::string_view value, std::strin
 
 // True when `s` is a number the dialect reads bare: [+-]digits[.digits][e[+-]digits].
 bool IsPlainNumber(std::string_view s);
+
+// The message for a value whose VersionedCommentTag `got` differs from its
+// column's `want` (RowPlan::ColumnInfo::version): names the table and
+// column, never the value.
+std::string VersionedMismatchMessage(const RowPlan& plan, size_t column, int got, int want);
 
 // Rewrites whole tuples `(v1, v2, ...)` and what separates them (commas,
 // whitespace, comments): only the values of configured columns change.

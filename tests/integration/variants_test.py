@@ -11,6 +11,8 @@ Variants, in every dialect the client accepts them in:
   * a UTF-8 byte order mark before the dump, alone and with CRLF: the output keeps it.
   * a COPY block whose rows mix LF and CR LF: psql refuses it, so does dbanon (exit 3,
     nothing at -o).
+  * MySQL versioned comments around a column and its values (item 4): sakila's address
+    table in MySQL's shape, restored by MariaDB 10.11 (which skips /*!50705 ... */).
   * encodings other than UTF-8 (item 3): a pg_dump of a LATIN1 database and of a SQL_ASCII
     one, a mariadb-dump --default-character-set=latin1 of a latin1 table; varchar(6) columns
     take a French first name and a constant with characters LATIN1 lacks: the restore
@@ -213,6 +215,8 @@ def mariadb_part(rep, dbanon):
 
         check_variants(rep, dbanon, "mariadb-dump", db.dump("src"), restore)
 
+        sakila_part(rep, dbanon, db)
+
         desc = "mariadb-dump --default-character-set=latin1 of a latin1 table"
         db.sql("CREATE DATABASE enc_src; CREATE DATABASE enc_dst")
         rows = ",".join("(%d, '%s', '%s', '%s', '%s')" % r for r in ENC_ROWS)
@@ -228,6 +232,66 @@ def mariadb_part(rep, dbanon):
                 check_encoded_rows(rep, desc, got, "Zoé ?ó")
             except Exception as e:  # noqa: BLE001
                 rep.check(False, "%s: the mariadb client restores the output" % desc, e)
+
+
+# MySQL's sakila (sakila-schema.sql, sakila-data.sql) in its exact shape: a column declared
+# in a versioned comment and its values written the same way in every tuple (issue 15 item 4).
+SAKILA_ADDRESS = b"""/*!40101 SET NAMES utf8mb4 */;
+SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='TRADITIONAL';
+CREATE TABLE address (
+  address_id SMALLINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  address VARCHAR(50) NOT NULL,
+  address2 VARCHAR(50) DEFAULT NULL,
+  district VARCHAR(20) NOT NULL,
+  city_id SMALLINT UNSIGNED NOT NULL,
+  postal_code VARCHAR(10) DEFAULT NULL,
+  phone VARCHAR(20) NOT NULL,
+  /*!50705 location GEOMETRY NOT NULL,*/
+  last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  PRIMARY KEY  (address_id),
+  KEY idx_fk_city_id (city_id),
+  /*!50705 SPATIAL KEY `idx_location` (location),*/
+  CONSTRAINT `fk_address_city` CHECK (city_id > 0)
+)ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+SET AUTOCOMMIT=0;
+INSERT INTO `address` VALUES (1,'47 MySakila Drive',NULL,'Alberta',300,'','',/*!50705 0x0000000001010000003E0A325D63345CC0761FDB8D99D94A40,*/'2014-09-25 22:30:27'),
+(2,'28 MySQL Boulevard',NULL,'QLD',576,'','',/*!50705 0x0000000001010000008E10D4DF812463404EE08C5022A23BC0,*/'2014-09-25 22:30:09'),
+(3,'23 Workhaven Lane',NULL,'Alberta',300,'','14033335568',/*!50705 0x000000000101000000CDC4196863345CC01DEE7E7099D94A40,*/'2014-09-25 22:30:27'),
+(4,'1411 Lillydale Drive',NULL,'QLD',576,'','6172235589',/*!50705 0x0000000001010000005B0DE4341F26634042D6AE6422A23BC0,*/'2014-09-25 22:30:09');
+COMMIT;
+SET SQL_MODE=@OLD_SQL_MODE;
+"""
+SAKILA_CONFIG = 'salt = "%s"\n\n[tables.address]\naddress = "md5"\nphone = "phone"\n' % SALT
+
+
+def sakila_part(rep, dbanon, db):
+    desc = "sakila's address table (a column and its values in /*!50705 ...,*/)"
+    db.sql("CREATE DATABASE sakila_src; CREATE DATABASE sakila_dst")
+    db.sql(SAKILA_ADDRESS.decode(), database="sakila_src")
+    src_rows = db.query("sakila_src", "SELECT address, phone FROM address ORDER BY address_id")
+    cols = [r[0] for r in db.query("sakila_src", "SHOW COLUMNS FROM address")]
+    # MariaDB 10.11 skips /*!50700 and later (MySQL 5.7+): no location column, no value for it.
+    rep.check(len(src_rows) == 4 and "location" not in cols,
+              "%s: MariaDB 10.11 loads the original and skips the versioned column" % desc, cols)
+    config = os.path.join(dbanon.work, "sakila.toml")
+    with open(config, "w") as f:
+        f.write(SAKILA_CONFIG)
+    rc, err, out = dbanon.run("sakila_address", SAKILA_ADDRESS, config=config)
+    if not rep.check(rc == 0 and out is not None, "%s: dbanon exits 0" % desc, err):
+        return
+    originals = [b"MySakila Drive", b"MySQL Boulevard", b"Workhaven Lane", b"Lillydale Drive", b"14033335568",
+                 b"6172235589"]
+    rep.check(not [o for o in originals if o in out], "%s: no original address or phone in the output" % desc)
+    rep.check(out.count(b"/*!50705 0x") == 4 and b"/*!50705 location GEOMETRY NOT NULL,*/" in out,
+              "%s: the versioned column and its values are written back as they came" % desc)
+    try:
+        db.sql(out.decode(), database="sakila_dst")
+        got = db.query("sakila_dst", "SELECT address, phone FROM address ORDER BY address_id")
+        rep.check(len(got) == 4 and all(g[0] != s[0] for g, s in zip(got, src_rows)),
+                  "%s: MariaDB restores every row with its address changed" % desc, got)
+    except Exception as e:  # noqa: BLE001
+        rep.check(False, "%s: MariaDB restores the output" % desc, e)
 
 
 def sqlite_part(rep, dbanon):

@@ -589,5 +589,43 @@ TEST_CASE("the dump format is detected from its first lines") {
   CHECK_FALSE(ParseDumpFormat("oracle").has_value());
 }
 
+TEST_CASE("MySQL versioned comments around a column and its values (sakila): read as code on both sides (issue 15)") {
+  const std::string ddl =
+      "CREATE TABLE address (\n  address_id SMALLINT NOT NULL,\n  phone VARCHAR(20) NOT NULL,\n"
+      "  /*!50705 location GEOMETRY NOT NULL,*/\n  last_update TIMESTAMP NOT NULL,\n"
+      "  /*!50705 SPATIAL KEY `idx_location` (location),*/\n  PRIMARY KEY (address_id)\n) ENGINE=InnoDB;\n";
+  const std::string dump = ddl +
+      "INSERT INTO `address` VALUES (1,'555',/*!50705 0x0101,*/'2014-09-25'),"
+      "(2, '777' , /*!50705 0x0202 ,*/ '2014-09-26');\n";
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{7}, dump.size()}) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Add(T("address"), Wrap("phone"));
+    r.Add(T("address"), Wrap("last_update"));
+    Run run = MySql(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output == ddl +
+          "INSERT INTO `address` VALUES (1,'<555>',/*!50705 0x0101,*/'<2014-09-25>'),"
+          "(2, '<777>' , /*!50705 0x0202 ,*/ '<2014-09-26>');\n");
+  }
+  // A value outside the comment that declares its column, or in another one: refused.
+  for (const char* rows : {"(1,'555',0x0101,'2014-09-25')", "(1,'555',/*!50706 0x0101,*/'2014-09-25')",
+                           "(1,/*!50705 '555',*/0x0101,'2014-09-25')"}) {
+    CAPTURE(rows);
+    TestResolver r;
+    r.Add(T("address"), Wrap("phone"));
+    Run run = MySql(r, ddl + "INSERT INTO `address` VALUES " + rows + ";\n");
+    CHECK(run.status.code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(run.status.message()).find("versioned comment") != std::string::npos);
+    CHECK(std::string(run.status.message()).find("555") == std::string::npos);
+  }
+  // A configured column declared inside a versioned comment: refused at its INSERT.
+  TestResolver r;
+  r.Add(T("address"), Wrap("location"));
+  Run run = MySql(r, dump);
+  CHECK(run.status.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(run.status.message()).rfind("9:1: column location of table address is declared inside", 0) == 0);
+}
+
 }  // namespace
 }  // namespace dbanon

@@ -87,6 +87,33 @@ TEST_CASE("comments between and inside tuples, in each dialect") {
   }
 }
 
+TEST_CASE("MySQL versioned comments in and between tuples are code: their commas count, their tuples open") {
+  // sakila's `/*!50705 0x...,*/`: the comma inside is a comma; `*/` closes it.
+  const std::string mysql = "(1,/*!50705 0x00,*/'a') /*M!100000 ,(2,'b')*/,(3 /* c, */)";
+  const std::string whole = Events(MySqlDialect(), mysql, mysql.size());
+  CHECK(whole == "open@1 comma@3 comma@17 close@23 outer@35 open@37 comma@39 close@43 outer@45 open@47 close@58 end");
+  for (size_t chunk = 1; chunk <= mysql.size(); ++chunk) {
+    CAPTURE(chunk);
+    CHECK(Events(MySqlDialect(), mysql, chunk) == whole);
+  }
+  TupleScanState st;
+  size_t pos = 0;
+  const std::string row = "(1,/*!50705 0x00,*/'a')";
+  CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kOpen);
+  CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kComma);
+  CHECK(st.versioned == 0);
+  CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kComma);
+  CHECK(st.version == 50705);
+  CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kClose);
+  CHECK(st.versioned == 0);
+  CHECK(st.version == 0);
+  // An unversioned `*/` is not code outside a comment, and other dialects keep /*! as a comment.
+  CHECK(Events(MySqlDialect(), "(1)*/", 5) == "open@1 close@3 outer@3");
+  CHECK(Events(SqliteDialect(), "(1,/*!50705 2,*/3)", 18) == "open@1 comma@3 close@18 end");
+  CHECK(VersionedCommentTag(false, "") == 0);
+  CHECK(VersionedCommentTag(true, "100000") == 1100000);
+}
+
 TEST_CASE("PostgreSQL strings: backslash is plain unless E'' or standard_conforming_strings is off") {
   // 'C:\temp\' is a complete string with standard strings (case P04).
   CHECK(Events(PostgresDialect(true), "(2, 'C:\\temp\\', 'w')", 20) == "open@1 comma@3 comma@15 close@20 end");
