@@ -227,6 +227,12 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
                               absl::StrCat("UPDATE, MERGE or WITH statement longer than ", kMaxHeadBytes >> 20,
                                            " MiB: dbanon cannot check which tables it writes"));
       }
+      if ((kind_ == Kind::kSchemaInsert || kind_ == Kind::kFtsData) && held > kMaxHeadBytes) {
+        return StatementError(absl::StatusCode::kDataLoss,
+                              absl::StrCat(kind_ == Kind::kFtsData ? "FTS index row" : "INSERT INTO sqlite_schema",
+                                           " statement longer than ", kMaxHeadBytes >> 20,
+                                           " MiB: not in the shape of sqlite3's .dump"));
+      }
       if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
         return StatementError(absl::StatusCode::kDataLoss,
                               absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,

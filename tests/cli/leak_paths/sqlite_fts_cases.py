@@ -29,6 +29,16 @@ def case(name, sql, config, expect):
             "args": ["--format", "sqlite"]}
 
 
+def big_data_row(tmp):
+    """A .dump of an FTS5 table with one `_data` row of 2 MiB appended to its index rows."""
+    out = dump_of("CREATE VIRTUAL TABLE ft USING fts5(title);\nINSERT INTO ft VALUES('zqxmarker');\n")(tmp)
+    dump = out.read_bytes()
+    row = b"INSERT INTO ft_data VALUES(99,X'" + b"7a71786d61726b6572" * (2 << 17) + b"');\n"
+    at = dump.index(b"CREATE TABLE IF NOT EXISTS 'ft_idx'")
+    out.write_bytes(dump[:at] + row + dump[at:])
+    return out
+
+
 CASES = [
     case("sqlite fts5: a config on the virtual table rewrites _content and rebuilds the index",
          "CREATE VIRTUAL TABLE ft USING fts5(title, body UNINDEXED);\n"
@@ -61,4 +71,7 @@ CASES = [
     case("sqlite fts5: a config naming a column the virtual table lacks is refused",
          "CREATE VIRTUAL TABLE ft USING fts5(title);\nINSERT INTO ft VALUES('zqxmarker');\n",
          '[tables.ft]\ntitel = "lorem"\n', "refuse"),
+    {"name": "sqlite fts5: an index row longer than 1 MiB of a rebuilt table is refused (memory stays bounded)",
+     "make": big_data_row, "config": SALT + '[tables.ft]\ntitle = "lorem"\n', "expect": "refuse",
+     "args": ["--format", "sqlite"]},
 ]
