@@ -132,7 +132,7 @@ class Tokenizer {
     if (c == '\'') {
       string(d_.backslash_strings);
     } else if (c == '"') {
-      if (d_.mysql()) {
+      if (d_.double_quoted_strings()) {
         string(true);
       } else {
         quoted_name('"');

@@ -7,6 +7,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "base/char_class.h"
 #include "base/string_view_compat.h"
 #include "parsers/sql_commands.h"
@@ -34,7 +36,7 @@ constexpr int kSqliteTransitions[8][8] = {
 
 // The database of `USE db;` / "USE `d``b`;" (mysqldump quotes it with
 // backquotes, doubling any inside); nullopt when it cannot be read.
-std::optional<std::string> UseDatabase(std::string_view text) {
+std::optional<std::string> UseDatabase(std::string_view text, char quote) {
   size_t i = 0;
   auto skip_space = [&] {
     while (i < text.size() && IsSqlSpace(static_cast<unsigned char>(text[i]))) ++i;
@@ -44,12 +46,13 @@ std::optional<std::string> UseDatabase(std::string_view text) {
   i += 3;  // USE
   skip_space();
   std::string db;
-  if (i < text.size() && text[i] == '`') {
+  if (i < text.size() && (text[i] == '`' || text[i] == quote)) {
+    const char q = text[i];
     for (++i;; ++i) {
       if (i >= text.size()) return std::nullopt;
-      if (text[i] == '`') {
-        if (i + 1 < text.size() && text[i + 1] == '`') {
-          db.push_back('`');
+      if (text[i] == q) {
+        if (i + 1 < text.size() && text[i + 1] == q) {
+          db.push_back(q);
           ++i;
           continue;
         }
@@ -87,7 +90,7 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 bool SqlScriptFramer::Holding() const {
   return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView ||
          kind_ == Kind::kSchemaInsert || kind_ == Kind::kFtsData ||
-         kind_ == Kind::kDelimiter || kind_ == Kind::kUse || kind_ == Kind::kWrite;
+         kind_ == Kind::kDelimiter || kind_ == Kind::kUse || kind_ == Kind::kSet || kind_ == Kind::kWrite;
 }
 
 void SqlScriptFramer::StartStatement(size_t i) {
@@ -172,7 +175,7 @@ absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
   }
   if (lex_ == Lex::kQuoted || lex_ == Lex::kBlockComment || versioned_ > 0) {
     const char* what = lex_ == Lex::kBlockComment ? "a comment"
-                       : lex_ == Lex::kQuoted     ? (quote_ == '\'' || (quote_ == '"' && d_.mysql()) ? "a string literal"
+                       : lex_ == Lex::kQuoted     ? (quote_ == '\'' || (quote_ == '"' && d_->double_quoted_strings()) ? "a string literal"
                                                                                                        : "a quoted name")
                                                   : "a versioned comment /*! ... */";
     auto [line, col] = sink_.lines().At(input.size());
@@ -232,6 +235,11 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
                               absl::StrCat(kind_ == Kind::kFtsData ? "FTS index row" : "INSERT INTO sqlite_schema",
                                            " statement longer than ", kMaxHeadBytes >> 20,
                                            " MiB: not in the shape of sqlite3's .dump"));
+      }
+      if (kind_ == Kind::kSet && held > kMaxHeadBytes) {
+        return StatementError(absl::StatusCode::kDataLoss,
+                              absl::StrCat("SET statement longer than ", kMaxHeadBytes >> 20,
+                                           " MiB: dbanon cannot check the sql_mode it may assign"));
       }
       if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
         return StatementError(absl::StatusCode::kDataLoss,
@@ -363,7 +371,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       ++i;
       continue;
     }
-    if (c == '#' && d_.mysql()) {
+    if (c == '#' && d_->mysql()) {
       lex_ = Lex::kLineComment;
       ++i;
       continue;
@@ -373,7 +381,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         if (!eof) return need_more(i);
       } else if (data[i + 1] == '-') {
         bool comment = true;
-        if (d_.mysql()) {  // MySQL: "-- " needs whitespace or a control byte after it
+        if (d_->mysql()) {  // MySQL: "-- " needs whitespace or a control byte after it
           if (i + 2 >= n) {
             if (!eof) return need_more(i);
           } else {
@@ -392,7 +400,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         if (!eof) return need_more(i);
       } else if (data[i + 1] == '*') {
         size_t marker = 0;  // /*! and /*M! open a versioned comment, whose text is code
-        if (d_.mysql()) {
+        if (d_->mysql()) {
           if (i + 2 >= n) {
             if (!eof) return need_more(i);
           } else if (data[i + 2] == '!') {
@@ -429,7 +437,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         continue;
       }
     }
-    if (c == '\\' && versioned_ > 0 && d_.mysql()) {
+    if (c == '\\' && versioned_ > 0 && d_->mysql()) {
       // A client command in a versioned comment (`/*M!999999\- enable the
       // sandbox mode */`): the client runs it; the rest of the comment is
       // not SQL.
@@ -462,30 +470,30 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       ++i;
       continue;
     }
-    const bool delimiter_start = d_.mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
+    const bool delimiter_start = d_->mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
     if (leading && c != '(' && !(was_empty && delimiter_start)) return bad_start();
     if (c >= '0' && c <= '9') {
       in_number_ = true;
       if (kind_ == Kind::kUndecided) kind_ = Kind::kOther;
-      if (d_.sqlite()) SqliteToken(kOther);
+      if (d_->sqlite()) SqliteToken(kOther);
       ++i;
       continue;
     }
-    if (c == '\'' || c == '"' || c == '`' || (c == '[' && d_.sqlite())) {
+    if (c == '\'' || c == '"' || c == '`' || (c == '[' && d_->sqlite())) {
       lex_ = Lex::kQuoted;
       quote_ = c == '[' ? ']' : static_cast<char>(c);
-      escapes_ = d_.mysql() && c != '`';
+      escapes_ = d_->mysql() && d_->backslash_strings && (c == '\'' || (c == '"' && d_->double_quoted_strings()));
       backslash_ = false;
       lit_line_ = sink_.lines().At(i).first;
       // After CREATE a quoted name may be a view's DEFINER (`root`@`host`).
       if (kind_ == Kind::kUndecided && words_ == 0) kind_ = Kind::kOther;
-      if (d_.sqlite()) SqliteToken(kOther);
+      if (d_->sqlite()) SqliteToken(kOther);
       ++i;
       continue;
     }
     if (c == '(') ++paren_depth_;
     if (c == ')' && paren_depth_ > 0) --paren_depth_;
-    if (d_.mysql()) {
+    if (d_->mysql()) {
       if (c == static_cast<unsigned char>(delimiter_[0])) {
         const size_t len = delimiter_.size();
         if (i + len > n) {
@@ -555,7 +563,7 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     // DELIMITER is the mysql client's.
     first_word_done_ = true;
     const bool paren = paren_depth_ > 0;
-    const bool client = d_.mysql() && w == "delimiter" && versioned_ == 0 && !paren;
+    const bool client = d_->mysql() && w == "delimiter" && versioned_ == 0 && !paren;
     const bool known =
         client || (first_len_ <= 32 && (paren ? IsParenthesizedQueryWord(first_raw_) : IsSqlCommandWord(first_raw_)));
     if (!known) {
@@ -565,7 +573,7 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
                                                    next));
     }
   }
-  if (d_.sqlite()) {
+  if (d_->sqlite()) {
     if (words_ == 0 && pragma_state_ == 0 && w == "pragma") {
       pragma_state_ = 1;
     } else if (pragma_state_ == 1 && w == "writable_schema") {
@@ -602,14 +610,16 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     if (words_ == 1) {
       if (paren_depth_ == 0 && (w == "insert" || w == "replace")) {
         kind_ = Kind::kInsert;
-      } else if (paren_depth_ == 0 && (w == "update" || w == "merge" || w == "with" || (d_.mysql() && w == "load"))) {
+      } else if (paren_depth_ == 0 && (w == "update" || w == "merge" || w == "with" || (d_->mysql() && w == "load"))) {
         kind_ = Kind::kWrite;
       } else if (w == "create" && paren_depth_ == 0) {
         // decided by the next words
-      } else if (d_.mysql() && w == "delimiter" && versioned_ == 0 && paren_depth_ == 0) {
+      } else if (d_->mysql() && w == "delimiter" && versioned_ == 0 && paren_depth_ == 0) {
         kind_ = Kind::kDelimiter;
-      } else if (d_.mysql() && w == "use" && paren_depth_ == 0) {
+      } else if (d_->mysql() && w == "use" && paren_depth_ == 0) {
         kind_ = Kind::kUse;
+      } else if (d_->mysql() && w == "set" && paren_depth_ == 0) {
+        kind_ = Kind::kSet;
       } else {
         kind_ = Kind::kOther;
       }
@@ -623,7 +633,7 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
                words_ > 12) {
       kind_ = Kind::kOther;
     }
-  } else if (kind_ == Kind::kInsert && paren_depth_ == 0 && (w == "values" || (d_.mysql() && w == "value")) &&
+  } else if (kind_ == Kind::kInsert && paren_depth_ == 0 && (w == "values" || (d_->mysql() && w == "value")) &&
              last_word_ != "default") {
     last_word_ = w;
     *stop = Stop::kValues;
@@ -641,11 +651,11 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
     target = last_target_;
     resolver_->SawTable(target.table);
   } else {
-    std::optional<InsertHead> head = ParseInsertHead(d_, head_text);
+    std::optional<InsertHead> head = ParseInsertHead(*d_, head_text);
     if (!head.has_value() || !head->values) {
       return StatementError(absl::StatusCode::kDataLoss, "cannot read the table and columns of this INSERT statement");
     }
-    auto resolved = tables_.Resolve(d_, *head);
+    auto resolved = tables_.Resolve(*d_, *head);
     if (!resolved.ok()) {
       return PositionedError(resolved.status(), stmt_line_, stmt_col_);
     }
@@ -660,7 +670,7 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
       last_head_.clear();
     }
   }
-  if (d_.sqlite() && target.plan == nullptr && !target.drop &&
+  if (d_->sqlite() && target.plan == nullptr && !target.drop &&
       (target.fts_data || (target.table.schema.empty() && (target.table.table == "sqlite_schema" ||
                                                             target.table.table == "sqlite_master")))) {
     // Held whole, decided at its end (EndStatement).
@@ -669,7 +679,7 @@ absl::Status SqlScriptFramer::StartValues(std::string_view input, size_t i) {
   }
   Flush(stmt_begin_);
   Flush(i, target.drop ? Segment::Kind::kDrop : Segment::Kind::kRaw);
-  values_.Begin(d_, target, stmt_line_);
+  values_.Begin(*d_, target, stmt_line_);
   tail_configured_ = target.plan != nullptr && !target.drop;
   tail_plan_ = target.plan;
   tail_text_.clear();
@@ -685,11 +695,11 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
   }
   switch (kind_) {
     case Kind::kCreateTable:
-      tables_.AddCreateTable(d_, input.substr(stmt_begin_, end - stmt_begin_));
+      tables_.AddCreateTable(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
       break;
     case Kind::kCreateView:
-      tables_.AddCreateView(d_, input.substr(stmt_begin_, end - stmt_begin_));
+      tables_.AddCreateView(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
       break;
     case Kind::kSchemaInsert: {
@@ -709,7 +719,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
     }
     case Kind::kFtsData: {
       // Only the structure rows (ids 1 and 10) stay; the others hold terms.
-      std::optional<int64_t> id = FirstTupleInteger(d_, input.substr(stmt_begin_, end - stmt_begin_));
+      std::optional<int64_t> id = FirstTupleInteger(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       const bool keep = id.has_value() && (*id == 1 || *id == 10);
       Flush(stmt_begin_);
       Flush(end, keep ? Segment::Kind::kRaw : Segment::Kind::kDrop);
@@ -719,7 +729,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
     case Kind::kInsert: {
       // No VALUES: INSERT ... DEFAULT VALUES, ... SELECT, ... SET.
       std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
-      std::optional<InsertHead> head = ParseInsertHead(d_, text);
+      std::optional<InsertHead> head = ParseInsertHead(*d_, text);
       if (!head.has_value()) {
         return StatementError(absl::StatusCode::kDataLoss, "cannot read the table of this INSERT statement");
       }
@@ -728,7 +738,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
         // whatever its table.
         return StatementError(absl::StatusCode::kDataLoss, kUnreadableInsert);
       }
-      TableName table = tables_.NameFor(d_, head->name_parts);
+      TableName table = tables_.NameFor(*d_, head->name_parts);
       resolver_->SawTable(table);
       resolver_->SawColumns(table, head->columns, true);
       if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
@@ -750,11 +760,16 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       drop_newline_ = drop;
       break;
     }
+    case Kind::kSet: {
+      absl::Status s = ReadSqlMode(input.substr(stmt_begin_, end - stmt_begin_));
+      if (!s.ok()) return s;
+      break;
+    }
     case Kind::kUse: {
       // mysqldump --databases writes "USE `db`;" before each database's
       // tables (client/mysqldump.c, init_dumping).
       std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
-      std::optional<std::string> db = UseDatabase(text);
+      std::optional<std::string> db = UseDatabase(text, d_->ansi_quotes ? '"' : '`');
       if (!db.has_value()) {
         return StatementError(absl::StatusCode::kDataLoss, "cannot read the database name of this USE statement");
       }
@@ -766,8 +781,8 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       // UPDATE, MERGE, WITH: the values they carry would pass in clear.
       std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
       const std::string first = absl::AsciiStrToUpper(first_raw_);
-      for (const WrittenTable& w : WrittenTables(d_, text)) {
-        TableName table = tables_.NameFor(d_, w.name_parts);
+      for (const WrittenTable& w : WrittenTables(*d_, text)) {
+        TableName table = tables_.NameFor(*d_, w.name_parts);
         if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
         if (!resolver_->IsConfigured(table)) continue;
         return StatementError(
@@ -784,7 +799,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
         KeepTail(input, end);
         tail_configured_ = false;
         std::optional<std::string> column =
-            tail_text_.size() > kMaxHeadBytes ? std::string() : UnrewrittenUpdateColumn(d_, tail_text_, *tail_plan_);
+            tail_text_.size() > kMaxHeadBytes ? std::string() : UnrewrittenUpdateColumn(*d_, tail_text_, *tail_plan_);
         tail_text_.clear();
         if (column.has_value()) {
           return StatementError(absl::StatusCode::kDataLoss, UpdateClauseMessage(values_.table(), *column));
@@ -799,7 +814,79 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       break;
   }
   ResetStatement();
-  if (d_.sqlite()) sqlite_state_ = 1;
+  if (d_->sqlite()) sqlite_state_ = 1;
+  return absl::OkStatus();
+}
+
+absl::Status SqlScriptFramer::ReadSqlMode(std::string_view text) {
+  // The assignments to sql_mode in a SET statement (MariaDB docs, "SET",
+  // "SQL_MODE"): `SQL_MODE='...'`, `@@SQL_MODE=`, `SESSION sql_mode =`, and
+  // mysqldump's save and restore around the dump (client/mysqldump.c):
+  // `SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO'` ...
+  // `SET SQL_MODE=@OLD_SQL_MODE`. A value dbanon cannot read is refused: it
+  // decides whether "..." is a string or a name from here on.
+  const std::string lower = absl::AsciiStrToLower(ToAbsl(text));
+  auto skip_space = [&](size_t k) {
+    while (k < lower.size() && IsSqlSpace(static_cast<unsigned char>(lower[k]))) ++k;
+    return k;
+  };
+  for (size_t at = lower.find("sql_mode"); at != std::string::npos; at = lower.find("sql_mode", at + 8)) {
+    const size_t after = at + 8;
+    if (after < lower.size() && IsSqlIdentChar(static_cast<unsigned char>(lower[after]))) continue;
+    size_t k = skip_space(after);
+    const bool assigned = k < lower.size() && (lower[k] == '=' || lower.compare(k, 2, ":=") == 0);
+    // The name before: @@sql_mode, @@session.sql_mode, sql_mode; not @x_sql_mode.
+    size_t b = at;
+    if (b > 0 && IsSqlIdentChar(static_cast<unsigned char>(lower[b - 1]))) continue;
+    const bool user_var = b > 0 && lower[b - 1] == '@' && !(b > 1 && lower[b - 2] == '@');
+    if (user_var || !assigned) {
+      // `@OLD_SQL_MODE=@@SQL_MODE`: remember the mode under the variable.
+      if (!assigned && b >= 2 && lower.compare(b - 2, 2, "@@") == 0) {
+        size_t e = b - 2;
+        while (e > 0 && IsSqlSpace(static_cast<unsigned char>(lower[e - 1]))) --e;
+        if (e > 0 && lower[e - 1] == '=') {
+          size_t ve = e - 1;
+          while (ve > 0 && IsSqlSpace(static_cast<unsigned char>(lower[ve - 1]))) --ve;
+          size_t vb = ve;
+          while (vb > 0 && IsSqlIdentChar(static_cast<unsigned char>(lower[vb - 1]))) --vb;
+          if (vb > 0 && lower[vb - 1] == '@' && vb < ve) saved_modes_[lower.substr(vb, ve - vb)] = d_;
+        }
+      }
+      continue;
+    }
+    k = skip_space(k + (lower[k] == ':' ? 2 : 1));
+    const SqlDialect* next = nullptr;
+    if (k < lower.size() && (lower[k] == '\'' || (lower[k] == '"' && d_->double_quoted_strings()))) {
+      std::string mode;
+      if (DecodeQuotedLiteral(*d_, text, k, d_->backslash_strings, &mode) != std::string_view::npos) {
+        bool ansi = false, no_backslash = false;
+        const std::string upper = absl::AsciiStrToUpper(mode);
+        for (absl::string_view m : absl::StrSplit(upper, ',')) {
+          m = absl::StripAsciiWhitespace(m);
+          // Combination modes that include ANSI_QUOTES (MariaDB docs, "SQL_MODE").
+          if (m == "ANSI_QUOTES" || m == "ANSI" || m == "DB2" || m == "MAXDB" || m == "MSSQL" || m == "ORACLE" ||
+              m == "POSTGRESQL") {
+            ansi = true;
+          }
+          if (m == "NO_BACKSLASH_ESCAPES") no_backslash = true;
+        }
+        next = &MySqlDialect(ansi, !no_backslash);
+      }
+    } else if (k < lower.size() && lower[k] == '@' && !(k + 1 < lower.size() && lower[k + 1] == '@')) {
+      size_t e = k + 1;
+      while (e < lower.size() && IsSqlIdentChar(static_cast<unsigned char>(lower[e]))) ++e;
+      auto it = saved_modes_.find(lower.substr(k + 1, e - k - 1));
+      next = it != saved_modes_.end() ? it->second : &MySqlDialect();
+    }
+    if (next == nullptr) {
+      return StatementError(absl::StatusCode::kDataLoss,
+                            "cannot read the sql_mode this SET statement assigns (it decides how quotes are read)");
+    }
+    if (next != d_) {
+      d_ = next;
+      last_head_.clear();
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -47,6 +47,7 @@
 #define DBANON_PARSERS_SQL_SCRIPT_FRAMER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,7 @@ class SqlScriptFramer : public Framer {
   // `dialect` is MySqlDialect() or SqliteDialect(); `resolver` must outlive
   // the framer.
   SqlScriptFramer(const SqlDialect& dialect, TableResolver* resolver)
-      : d_(dialect), resolver_(resolver), tables_(resolver) {}
+      : d_(&dialect), resolver_(resolver), tables_(resolver) {}
 
   absl::StatusOr<size_t> Frame(std::string_view input, bool eof, std::vector<Segment>* segments) override;
   std::vector<std::string> TakeWarnings() override;
@@ -84,6 +85,7 @@ class SqlScriptFramer : public Framer {
     kFtsData,      // an FTS5 `_data` row of an index that is rebuilt (held whole): kept or dropped by its id
     kDelimiter,    // a DELIMITER line (held)
     kUse,          // MySQL USE db (held): sets the database of unqualified names
+    kSet,          // MySQL SET (held): may assign sql_mode
     kOther,
     kInsertTail,   // after the VALUES list (ON DUPLICATE KEY UPDATE ..., the delimiter)
     kWrite,        // UPDATE, MERGE, WITH, MySQL LOAD: held whole, for the tables it writes
@@ -95,6 +97,7 @@ class SqlScriptFramer : public Framer {
   absl::Status EndStatement(std::string_view input, size_t end);
   absl::Status StartValues(std::string_view input, size_t i);
   absl::Status EndOfInput(std::string_view input);
+  absl::Status ReadSqlMode(std::string_view text);
   void StartStatement(size_t i);
   void ResetStatement();
   bool Holding() const;
@@ -105,7 +108,7 @@ class SqlScriptFramer : public Framer {
   void SqliteToken(int token);
   absl::Status StatementError(absl::StatusCode code, std::string_view message);
 
-  const SqlDialect& d_;
+  const SqlDialect* d_;  // MySQL: follows the dump's SET sql_mode (ANSI_QUOTES, NO_BACKSLASH_ESCAPES)
   TableResolver* resolver_;
   InsertTables tables_;
   InsertValuesFramer values_;
@@ -122,6 +125,7 @@ class SqlScriptFramer : public Framer {
   bool closes_versioned_ = false;  // the comment being skipped is the rest of a /*! ... */
   int64_t lit_line_ = 0;       // where the current literal or comment began
   std::string delimiter_ = ";";
+  std::map<std::string, const SqlDialect*> saved_modes_;  // @OLD_SQL_MODE=@@SQL_MODE
 
   // The current statement.
   Kind kind_ = Kind::kNone;

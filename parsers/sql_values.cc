@@ -64,9 +64,12 @@ const char* FindQuoteOrBackslash(const char* p, const char* end, char quote) {
 
 }  // namespace
 
-const SqlDialect& MySqlDialect() {
-  static const SqlDialect d{SqlDialect::Kind::kMySql, true};
-  return d;
+const SqlDialect& MySqlDialect(bool ansi_quotes, bool backslash_escapes) {
+  static const SqlDialect d[2][2] = {
+      {{SqlDialect::Kind::kMySql, false, false}, {SqlDialect::Kind::kMySql, true, false}},
+      {{SqlDialect::Kind::kMySql, false, true}, {SqlDialect::Kind::kMySql, true, true}},
+  };
+  return d[ansi_quotes][backslash_escapes];
 }
 const SqlDialect& SqliteDialect() {
   static const SqlDialect d{SqlDialect::Kind::kSqlite, false};
@@ -285,7 +288,7 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
       case '"':
         s->lex = Lex::kQuoted;
         s->quote = '"';
-        s->escapes = d.mysql() && d.backslash_strings;  // a string in MySQL, an identifier elsewhere
+        s->escapes = d.double_quoted_strings() && d.backslash_strings;  // a string in MySQL, a name elsewhere
         ++p;
         continue;
       case '`':
@@ -690,7 +693,7 @@ constexpr std::array<char, 256> MakeMySqlEscapes() {
 constexpr std::array<char, 256> kMySqlEscapes = MakeMySqlEscapes();
 
 void AppendEscaped(const SqlDialect& d, std::string_view value, char quote, bool escapes, std::string* out) {
-  if (d.mysql()) {
+  if (d.mysql() && escapes) {
     size_t run = 0;
     size_t i = 0;
 #if defined(__SSE2__)
@@ -852,7 +855,7 @@ absl::Status DecodeValue(const SqlDialect& d, std::string_view text, SqlValue* v
     i = 1;
     escapes = true;
   }
-  if (i < text.size() && (text[i] == '\'' || (text[i] == '"' && d.mysql()))) {
+  if (i < text.size() && (text[i] == '\'' || (text[i] == '"' && d.double_quoted_strings()))) {
     size_t before = decoded->size();
     size_t end = DecodeQuoted(d, text, i, escapes, decoded);
     if (end == std::string_view::npos) return absl::InvalidArgumentError("unterminated string literal");
@@ -1191,21 +1194,25 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
 }  // namespace
 
 const RowRewriter* InsertTupleRewriter(const SqlDialect& d) {
-  static const TupleRewriter mysql(&MySqlDialect(), false);
+  static const TupleRewriter mysql[2][2] = {
+      {TupleRewriter(&MySqlDialect(false, false), false), TupleRewriter(&MySqlDialect(false, true), false)},
+      {TupleRewriter(&MySqlDialect(true, false), false), TupleRewriter(&MySqlDialect(true, true), false)}};
   static const TupleRewriter sqlite(&SqliteDialect(), false);
   static const TupleRewriter pg_on(&PostgresDialect(true), false);
   static const TupleRewriter pg_off(&PostgresDialect(false), false);
-  if (d.mysql()) return &mysql;
+  if (d.mysql()) return &mysql[d.ansi_quotes][d.backslash_strings];
   if (d.sqlite()) return &sqlite;
   return d.backslash_strings ? &pg_off : &pg_on;
 }
 
 const RowRewriter* InsertValuesRewriter(const SqlDialect& d) {
-  static const TupleRewriter mysql(&MySqlDialect(), true);
+  static const TupleRewriter mysql[2][2] = {
+      {TupleRewriter(&MySqlDialect(false, false), true), TupleRewriter(&MySqlDialect(false, true), true)},
+      {TupleRewriter(&MySqlDialect(true, false), true), TupleRewriter(&MySqlDialect(true, true), true)}};
   static const TupleRewriter sqlite(&SqliteDialect(), true);
   static const TupleRewriter pg_on(&PostgresDialect(true), true);
   static const TupleRewriter pg_off(&PostgresDialect(false), true);
-  if (d.mysql()) return &mysql;
+  if (d.mysql()) return &mysql[d.ansi_quotes][d.backslash_strings];
   if (d.sqlite()) return &sqlite;
   return d.backslash_strings ? &pg_off : &pg_on;
 }

@@ -41,17 +41,26 @@ namespace dbanon {
 struct SqlDialect {
   enum class Kind : uint8_t { kPostgres, kMySql, kSqlite };
   Kind kind = Kind::kPostgres;
-  // '...' literals take backslash escapes: always in MySQL (mysqldump never
-  // sets NO_BACKSLASH_ESCAPES), in PostgreSQL when standard_conforming_strings
-  // is off (E'...' always does), never in SQLite.
+  // '...' literals take backslash escapes: in MySQL unless the dump's
+  // sql_mode has NO_BACKSLASH_ESCAPES (mysqldump never sets it), in
+  // PostgreSQL when standard_conforming_strings is off (E'...' always does),
+  // never in SQLite.
   bool backslash_strings = false;
+  // MySQL with ANSI_QUOTES in the dump's sql_mode (mysqldump/mariadb-dump
+  // --compatible=ansi write `SQL_MODE='NO_AUTO_VALUE_ON_ZERO,ANSI'`): "..."
+  // is a name, not a string (MariaDB docs, "SQL_MODE").
+  bool ansi_quotes = false;
 
   bool mysql() const { return kind == Kind::kMySql; }
+  // "..." is a string literal (MySQL without ANSI_QUOTES), else a name.
+  bool double_quoted_strings() const { return kind == Kind::kMySql && !ansi_quotes; }
   bool postgres() const { return kind == Kind::kPostgres; }
   bool sqlite() const { return kind == Kind::kSqlite; }
 };
 
-const SqlDialect& MySqlDialect();
+// MySQL as mysqldump writes it (backslash escapes, "..." strings); the
+// other sql_modes a dump may set: ANSI_QUOTES, NO_BACKSLASH_ESCAPES.
+const SqlDialect& MySqlDialect(bool ansi_quotes = false, bool backslash_escapes = true);
 
 // MySQL versioned comments (MySQL docs, "Comments"; MariaDB docs, "Comment
 // Syntax"): `/*!NNNNN ... */` is code for MySQL NNNNN and later; MariaDB

@@ -11,6 +11,7 @@ Variants, in every dialect the client accepts them in:
   * a UTF-8 byte order mark before the dump, alone and with CRLF: the output keeps it.
   * a COPY block whose rows mix LF and CR LF: psql refuses it, so does dbanon (exit 3,
     nothing at -o).
+  * mariadb-dump --compatible=ansi (item 13): names in double quotes after SQL_MODE='ANSI'.
   * MySQL versioned comments around a column and its values (item 4): sakila's address
     table in MySQL's shape, restored by MariaDB 10.11 (which skips /*!50705 ... */).
   * encodings other than UTF-8 (item 3): a pg_dump of a LATIN1 database and of a SQL_ASCII
@@ -214,6 +215,10 @@ def mariadb_part(rep, dbanon):
             return [r[0] for r in db.query(name, "SELECT email FROM customer ORDER BY id")]
 
         check_variants(rep, dbanon, "mariadb-dump", db.dump("src"), restore)
+        # --compatible=ansi: SQL_MODE='...,ANSI' in the dump, "double-quoted" names (issue 15 item 13).
+        ansi = db.dump("src", ["--compatible=ansi"])
+        rep.check(b'INSERT INTO "customer"' in ansi, "mariadb-dump --compatible=ansi writes double-quoted names")
+        check_variants(rep, dbanon, "mariadb-dump --compatible=ansi", ansi, restore)
 
         sakila_part(rep, dbanon, db)
 

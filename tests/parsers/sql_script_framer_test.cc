@@ -589,6 +589,35 @@ TEST_CASE("the dump format is detected from its first lines") {
   CHECK_FALSE(ParseDumpFormat("oracle").has_value());
 }
 
+TEST_CASE("the sql_mode a MySQL dump sets decides its quotes: ANSI names, NO_BACKSLASH_ESCAPES, restored (issue 15)") {
+  const std::string dump =
+      "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO,ANSI' */;\n"
+      "CREATE TABLE \"note\" (\"id\" int, \"body\" text);\n"
+      "INSERT INTO \"note\" VALUES (1,'a\\'b');\n"
+      "/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n"
+      "INSERT INTO `note` VALUES (2,\"c\");\n"
+      "SET sql_mode = 'NO_BACKSLASH_ESCAPES';\n"
+      "INSERT INTO `note` VALUES (3,'d\\');\n";
+  for (size_t chunk : {size_t{1}, size_t{5}, dump.size()}) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Add(T("note"), Wrap("body"));
+    Run run = MySql(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    std::string expected = dump;
+    for (auto [from, to] : {std::pair<std::string, std::string>{"(1,'a\\'b')", "(1,'<a\\'b>')"},
+                            {"(2,\"c\")", "(2,\"<c>\")"}, {"(3,'d\\')", "(3,'<d\\>')"}}) {
+      expected.replace(expected.find(from), from.size(), to);
+    }
+    CHECK(run.output == expected);
+    CHECK(r.rows_["public.note"] == 3);
+  }
+  TestResolver r;
+  r.Add(T("note"), Wrap("body"));
+  Run bad = MySql(r, "SET SQL_MODE=CONCAT(@@SQL_MODE, ',ANSI_QUOTES');\n");
+  CHECK(bad.status.code() == absl::StatusCode::kDataLoss);
+}
+
 TEST_CASE("MySQL versioned comments around a column and its values (sakila): read as code on both sides (issue 15)") {
   const std::string ddl =
       "CREATE TABLE address (\n  address_id SMALLINT NOT NULL,\n  phone VARCHAR(20) NOT NULL,\n"
