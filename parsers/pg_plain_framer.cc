@@ -50,22 +50,6 @@ std::optional<bool> StandardStringsSetting(std::string_view statement) {
   return std::nullopt;
 }
 
-// `SET client_encoding = 'LATIN1';` (and TO, quotes, case): the encoding of
-// the text that follows (pg_dump writes it near the top of every dump).
-std::optional<TextEncoding> ClientEncodingSetting(std::string_view statement) {
-  std::string s;
-  for (char c : statement) {
-    if (!IsSqlSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
-      s.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(c))));
-    }
-  }
-  for (std::string_view prefix : {"setclient_encoding=", "setclient_encodingto", "setsessionclient_encoding=",
-                                  "setsessionclient_encodingto"}) {
-    if (s.rfind(prefix, 0) == 0) return PgEncodingNamed(std::string_view(s).substr(prefix.size()));
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, std::string_view message) {
@@ -809,7 +793,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     standard_strings_ = *sco;
     return absl::OkStatus();
   }
-  if (auto encoding = ClientEncodingSetting(statement)) {
+  if (auto encoding = PgClientEncodingSetting(statement)) {
     tables_.SetEncoding(*encoding);
     return absl::OkStatus();
   }

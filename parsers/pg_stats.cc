@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/char_class.h"
 #include "base/string_view_compat.h"
 #include "parsers/sql_values.h"
 
@@ -16,9 +17,6 @@ const char* const kKeptStatsArguments[10] = {"version",  "schemaname", "relname"
 
 namespace {
 
-bool IsWordStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
-bool IsWordChar(unsigned char c) { return IsWordStart(c) || (c >= '0' && c <= '9') || c == '$'; }
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // The index of the first byte at or after `i` that is neither a space nor
 // inside a comment (psql's lexer: -- to the end of the line, nested /* */).
@@ -27,7 +25,7 @@ size_t SkipSpace(std::string_view text, size_t i, bool* open_comment = nullptr) 
   if (open_comment != nullptr) *open_comment = false;
   while (i < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (IsSpace(c)) {
+    if (IsSqlSpace(c)) {
       ++i;
     } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
       size_t nl = text.find('\n', i);
@@ -65,8 +63,8 @@ size_t SkipSpace(std::string_view text, size_t i, bool* open_comment = nullptr) 
 std::string WordAt(std::string_view text, size_t i, size_t* end) {
   std::string w;
   size_t k = i;
-  if (k < text.size() && IsWordStart(static_cast<unsigned char>(text[k]))) {
-    while (k < text.size() && IsWordChar(static_cast<unsigned char>(text[k]))) {
+  if (k < text.size() && IsSqlIdentStart(static_cast<unsigned char>(text[k]))) {
+    while (k < text.size() && IsSqlIdentChar(static_cast<unsigned char>(text[k]))) {
       w.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(text[k]))));
       ++k;
     }
@@ -106,8 +104,8 @@ bool Kept(std::string_view name) {
 size_t DollarTagAt(std::string_view text, size_t i) {
   if (i >= text.size() || text[i] != '$') return 0;
   size_t k = i + 1;
-  if (k < text.size() && IsWordStart(static_cast<unsigned char>(text[k]))) {
-    while (k < text.size() && IsWordChar(static_cast<unsigned char>(text[k])) && text[k] != '$') ++k;
+  if (k < text.size() && IsSqlIdentStart(static_cast<unsigned char>(text[k]))) {
+    while (k < text.size() && IsSqlIdentChar(static_cast<unsigned char>(text[k])) && text[k] != '$') ++k;
   }
   if (k < text.size() && text[k] == '$') return k + 1 - i;
   return 0;
@@ -244,13 +242,13 @@ absl::StatusOr<AttributeStatsCall> ParseAttributeStatsCall(std::string_view text
         i = value_end = e + 1;
         continue;
       }
-      if (size_t tag = DollarTagAt(text, i); tag != 0 && (i == 0 || !IsWordChar(static_cast<unsigned char>(text[i - 1])))) {
+      if (size_t tag = DollarTagAt(text, i); tag != 0 && (i == 0 || !IsSqlIdentChar(static_cast<unsigned char>(text[i - 1])))) {
         size_t e = text.find(text.substr(i, tag), i + tag);
         if (e == std::string_view::npos) return Bad("an unterminated dollar-quoted string");
         i = value_end = e + tag;
         continue;
       }
-      if (IsSpace(c) || (c == '-' && i + 1 < text.size() && text[i + 1] == '-') ||
+      if (IsSqlSpace(c) || (c == '-' && i + 1 < text.size() && text[i + 1] == '-') ||
           (c == '/' && i + 1 < text.size() && text[i + 1] == '*')) {
         i = SkipSpace(text, i);
         continue;
@@ -303,7 +301,7 @@ std::vector<std::string_view> SplitPgStatements(std::string_view sql, bool stand
     unsigned char c = static_cast<unsigned char>(sql[i]);
     bool escapes = false;
     size_t quote = 0;
-    if ((c == '\'' || c == 'E' || c == 'e') && (i == 0 || !IsWordChar(static_cast<unsigned char>(sql[i - 1]))) &&
+    if ((c == '\'' || c == 'E' || c == 'e') && (i == 0 || !IsSqlIdentChar(static_cast<unsigned char>(sql[i - 1]))) &&
         LiteralAt(sql, i, standard_strings, &escapes, &quote)) {
       std::string ignored;
       size_t e = DecodeQuotedLiteral(PostgresDialect(standard_strings), sql, quote, escapes, &ignored);
@@ -320,7 +318,7 @@ std::vector<std::string_view> SplitPgStatements(std::string_view sql, bool stand
       i = SkipSpace(sql, i);
       continue;
     }
-    if (size_t tag = DollarTagAt(sql, i); tag != 0 && (i == 0 || !IsWordChar(static_cast<unsigned char>(sql[i - 1])))) {
+    if (size_t tag = DollarTagAt(sql, i); tag != 0 && (i == 0 || !IsSqlIdentChar(static_cast<unsigned char>(sql[i - 1])))) {
       size_t e = sql.find(sql.substr(i, tag), i + tag);
       i = e == std::string_view::npos ? sql.size() : e + tag;
       continue;

@@ -1,6 +1,7 @@
 #include "parsers/text_encoding.h"
 
 #include "absl/strings/ascii.h"
+#include "base/char_class.h"
 
 namespace dbanon {
 namespace {
@@ -85,6 +86,20 @@ std::string_view EncodeReplacement(TextEncoding encoding, std::string_view utf8,
     buf->push_back(byte < 0 ? '?' : static_cast<char>(byte));
   }
   return *buf;
+}
+
+std::optional<TextEncoding> PgClientEncodingSetting(std::string_view statement) {
+  std::string s;
+  for (char c : statement) {
+    if (!IsSqlSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
+      s.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  for (std::string_view prefix : {"setclient_encoding=", "setclient_encodingto", "setsessionclient_encoding=",
+                                  "setsessionclient_encodingto"}) {
+    if (s.rfind(prefix, 0) == 0) return PgEncodingNamed(std::string_view(s).substr(prefix.size()));
+  }
+  return std::nullopt;
 }
 
 }  // namespace dbanon

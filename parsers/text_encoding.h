@@ -22,6 +22,7 @@
 #define DBANON_PARSERS_TEXT_ENCODING_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,11 @@ enum class TextEncoding : uint8_t {
 // The encoding named in `SET client_encoding` (any case, '_' and '-'
 // ignored); kAscii for an encoding dbanon does not write beyond ASCII.
 TextEncoding PgEncodingNamed(std::string_view name);
+// The encoding that `SET client_encoding = 'LATIN1';` (and TO, quotes,
+// case, SESSION) sets: pg_dump writes it near the top of a plain dump and as
+// the defn of an archive's ENCODING TOC entry (pg_dump.c dumpEncoding).
+// nullopt for any other statement.
+std::optional<TextEncoding> PgClientEncodingSetting(std::string_view statement);
 // The character set named in mysqldump's `SET NAMES`.
 TextEncoding MySqlCharsetNamed(std::string_view name);
 

@@ -22,6 +22,7 @@
 #include "parsers/insert_framer.h"
 #include "parsers/pg_archive.h"
 #include "parsers/pg_copy.h"
+#include "parsers/pg_stats.h"
 #include "src/archive_engine.h"
 
 namespace dbanon {
@@ -173,6 +174,13 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
   }
   std::set<TableName> tables;  // the TABLE entries
   for (const TocEntry& e : head.toc) {
+    // The data's encoding (pg_dump.c dumpEncoding): replacements are written
+    // in it, as on the plain road (parsers/text_encoding.h).
+    if (e.desc == "ENCODING" && e.defn.has_value()) {
+      if (std::optional<TextEncoding> encoding = PgClientEncodingSetting(*e.defn)) ddl.SetEncoding(*encoding);
+    }
+  }
+  for (const TocEntry& e : head.toc) {
     // A partition's link to its parent is its "TABLE ATTACH" entry (pg_dump
     // 14 and later, pg_dump.c dumpTableAttach), or PARTITION OF / INHERITS
     // in its TABLE entry's CREATE TABLE: a config on the parent reaches it.
@@ -241,6 +249,51 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
   // uncovered column in strict mode, fails before any output is written.
   if (absl::Status s = resolver.SchemaComplete(); !s.ok()) return s;
   return plans;
+}
+
+// pg_dump 18's "STATISTICS DATA" entries hold, in their defn, the
+// pg_restore_attribute_stats calls of a relation's columns (pg_dump.c
+// dumpRelationStats: no data block; SECTION_DATA for a table, POST_DATA for
+// an index or materialized view). The calls of configured columns (and of
+// indexes of configured tables, and of relations dbanon cannot place) lose
+// their value arguments (parsers/pg_stats.h). Returns the header and TOC
+// bytes to write instead of `data`'s first head.size bytes, or nullopt when
+// no entry changes. Errors: DataLoss naming the entry for a call dbanon
+// cannot read.
+absl::StatusOr<std::optional<std::string>> RewriteStatisticsEntries(const ArchiveHead& head, std::string_view data,
+                                                                    TableResolver& resolver, InsertTables& ddl,
+                                                                    std::string_view where,
+                                                                    const ArchiveOptions& options) {
+  PgIndexTables indexes;
+  if (options.schema != nullptr) {
+    for (const std::string& statement : *options.schema) indexes.Add(statement);
+  }
+  bool standard_strings = true;
+  for (const TocEntry& e : head.toc) {
+    if (e.desc == "INDEX" && e.defn.has_value()) indexes.Add(*e.defn);
+    // pg_dump.c dumpStdStrings: SET standard_conforming_strings = 'on';
+    if (e.desc == "STDSTRINGS" && e.defn.has_value()) standard_strings = e.defn->find("'off'") == std::string::npos;
+  }
+  std::optional<ArchiveHead> out;
+  for (size_t i = 0; i < head.toc.size(); ++i) {
+    const TocEntry& e = head.toc[i];
+    if (!e.defn.has_value() || !NamesAttributeStats(*e.defn)) continue;
+    auto sql = RewriteStatisticsSql(*e.defn, standard_strings, [&](const AttributeStatsCall& call) {
+      return StatsValuesMustGo(call, resolver, ddl, indexes);
+    });
+    if (!sql.ok()) {
+      return absl::DataLossError(absl::StrCat(ToAbsl(where), ":byte ", e.entry_offset, ": TOC entry ", e.dump_id,
+                                              " (", e.desc.value_or(""), "): ", sql.status().message()));
+    }
+    if (!sql->has_value()) continue;
+    if (!out.has_value()) out = head;
+    out->toc[i].defn = std::move(**sql);
+  }
+  if (!out.has_value()) return std::optional<std::string>();
+  std::string bytes(data.substr(0, head.header_size));
+  std::string serialized = SerializeArchiveHead(*out);
+  bytes.append(serialized, head.header_size, std::string::npos);
+  return std::optional<std::string>(std::move(bytes));
 }
 
 struct Codecs {
@@ -365,15 +418,26 @@ class CustomArchiveJob {
     auto plans = PlanEntries(*head, resolver_, ddl_, in_.name(), options_);
     if (!plans.ok()) return plans.status();
     plans_ = *std::move(plans);
+    auto stats = RewriteStatisticsEntries(*head, buf, resolver_, ddl_, in_.name(), options_);
+    if (!stats.ok()) return stats.status();
+    // The TOC as written, and where its offset fields lie.
+    std::optional<ArchiveHead> written;
+    if (stats->has_value()) {
+      auto parsed = ParseArchiveHead(**stats, ArchiveFormat::kCustom);
+      if (!parsed.ok() || !parsed->has_value()) return absl::InternalError("the rewritten TOC does not parse");
+      written = std::move(**parsed);
+    }
+    const ArchiveHead& out_head = written.has_value() ? *written : *head;
     int_size_ = head->header.int_size;
     for (const TocEntry& e : head->toc) descs_[e.dump_id] = e.desc.value_or("");
 
     bool seekable = out_.Seekable();
     ArchiveEngine engine(options_.threads, options_.batch_bytes);
     engine_ = &engine;
-    std::string toc = buf.substr(head->header_size, head->size - head->header_size);
+    std::string toc = stats->has_value() ? (*stats)->substr(head->header_size)
+                                         : buf.substr(head->header_size, head->size - head->header_size);
     engine.Raw(&sink_, HeaderBytes(buf, *head, codecs_, options_.compress.has_value()));
-    engine.Raw(&sink_, PatchToc(toc, *head, {}));
+    engine.Raw(&sink_, PatchToc(toc, out_head, {}));
     buf.erase(0, head->size);
 
     absl::Status st = ScanData(std::move(buf), head->size);
@@ -391,7 +455,7 @@ class CustomArchiveJob {
     if (!seekable) return absl::OkStatus();
     // The second pass of pg_dump's _CloseArchive: the same TOC, with the
     // real offsets.
-    return out_.WriteAt(head->header_size, PatchToc(std::move(toc), *head, engine.BlockPositions()));
+    return out_.WriteAt(head->header_size, PatchToc(std::move(toc), out_head, engine.BlockPositions()));
   }
 
  private:
@@ -823,6 +887,8 @@ absl::Status RunDirectoryArchive(const std::string& input_dir_arg, const std::st
   InsertTables ddl(&locked);
   auto plans = PlanEntries(head, locked, ddl, toc_path, options);
   if (!plans.ok()) return plans.status();
+  auto stats = RewriteStatisticsEntries(head, *toc, locked, ddl, toc_path, options);
+  if (!stats.ok()) return stats.status();
 
   // The output folder: absent, or an empty folder that the rename replaces.
   if (::stat(output_dir.c_str(), &st) == 0) {
@@ -902,7 +968,7 @@ absl::Status RunDirectoryArchive(const std::string& input_dir_arg, const std::st
   auto temp = TempDir::Create(output_dir);
   if (!temp.ok()) return temp.status();
   std::string toc_out = HeaderBytes(*toc, head, *codecs, options.compress.has_value());
-  toc_out.append(*toc, head.header_size, std::string::npos);
+  toc_out.append(stats->has_value() ? **stats : *toc, head.header_size, std::string::npos);
   {
     auto sink = FileSink::Create((*temp)->File("toc.dat"));
     if (!sink.ok()) return sink.status();

@@ -39,7 +39,10 @@ absl::StatusOr<std::string> ReadAll(InputFile& in, std::string data) {
 std::vector<std::string> FromToc(const ArchiveHead& head) {
   std::vector<std::string> out;
   for (const TocEntry& e : head.toc) {
-    if ((e.desc == "TABLE" || e.desc == "TABLE ATTACH") && e.defn.has_value()) out.push_back(*e.defn);
+    // INDEX: an index's statistics (pg_dump 18) describe its table's columns.
+    if ((e.desc == "TABLE" || e.desc == "TABLE ATTACH" || e.desc == "INDEX") && e.defn.has_value()) {
+      out.push_back(*e.defn);
+    }
   }
   return out;
 }

@@ -17,7 +17,12 @@ Variants, in every dialect the client accepts them in:
   * encodings other than UTF-8 (item 3): a pg_dump of a LATIN1 database and of a SQL_ASCII
     one, a mariadb-dump --default-character-set=latin1 of a latin1 table; varchar(6) columns
     take a French first name and a constant with characters LATIN1 lacks: the restore
-    succeeds and reads the values LATIN1 can hold back as written.
+    succeeds and reads the values LATIN1 can hold back as written. The LATIN1 and SQL_ASCII
+    databases also as -Fc and -Fd archives, restored by pg_restore.
+  * pg_dump 18 statistics (issue 11 part 3): plain, --inserts, -Fc and -Fd dumps in pg_dump
+    18's shape (built by tests/cli/leak_paths/pg_stats_cases.py) whose
+    pg_restore_attribute_stats calls of configured columns lose their value arguments;
+    restored by psql into PostgreSQL 15 with stand-in functions over json_build_object.
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -127,6 +132,7 @@ def pg_part(rep, dbanon):
         check_variants(rep, dbanon, "pg_dump -Fp", copy_dump, restore)
         check_variants(rep, dbanon, "pg_dump --inserts", pg.pg_dump("src", ["-Fp", "--inserts"]), restore)
         pg_encoding_part(rep, dbanon, pg)
+        pg_stats_part(rep, dbanon, pg)
 
         # COPY's rule: the first row's line ending holds for the whole block.
         head, sep, rest = copy_dump.partition(b"FROM stdin;\n")
@@ -168,7 +174,6 @@ def check_encoded_rows(rep, desc, got, city):
 
 
 def pg_encoding_part(rep, dbanon, pg):
-    from pg_harness import parse_copy_text
     for encoding, city in [("LATIN1", "Zoé ?ó"), ("SQL_ASCII", None)]:
         desc = "pg_dump -Fp of a %s database" % encoding
         src, dst = "enc_src_" + encoding.lower(), "enc_dst_" + encoding.lower()
@@ -188,16 +193,113 @@ def pg_encoding_part(rep, dbanon, pg):
         with open(path, "wb") as f:
             f.write(out)
         p = pg.psql(dst, file=path, args=["-v", "ON_ERROR_STOP=1"], check=False)
-        if not rep.check(p.returncode == 0, "%s: psql restores the output" % desc, p.stderr):
+        if rep.check(p.returncode == 0, "%s: psql restores the output" % desc, p.stderr):
+            check_encoded_restore(rep, pg, desc, dst, encoding, city)
+        # The archive road reads the encoding from the ENCODING TOC entry (issue 15 item 3).
+        for fmt in ("c", "d"):
+            adesc = "pg_dump -F%s of a %s database" % (fmt, encoding)
+            archive = os.path.join(dbanon.work, "%s.F%s" % (src, fmt))
+            result = archive + ".out"
+            pg.pg_dump(src, ["-F" + fmt, "-E", encoding, "-f", archive])
+            p = subprocess.run([dbanon.binary, "-c", os.path.join(dbanon.work, "enc.toml"), "-o", result, archive],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+            if not rep.check(p.returncode == 0, "%s: dbanon exits 0" % adesc, p.stderr.decode(errors="replace")):
+                continue
+            adst = "%s_f%s" % (dst, fmt)
+            pg.createdb(adst, extra="ENCODING '%s' LC_COLLATE 'C' LC_CTYPE 'C'" % encoding)
+            p = pg.pg_restore(["--exit-on-error", "-d", adst, result], check=False)
+            if rep.check(p.returncode == 0, "%s: pg_restore restores the output" % adesc, p.stderr):
+                check_encoded_restore(rep, pg, adesc, adst, encoding, city)
+
+
+def check_encoded_restore(rep, pg, desc, db, encoding, city):
+    from pg_harness import parse_copy_text
+    got = parse_copy_text(pg.psql(db, args=[
+        "-c", "SET client_encoding = 'UTF8'",
+        "-c", "COPY (SELECT first, last, city, email FROM person ORDER BY id) TO STDOUT"]).stdout)
+    if encoding == "SQL_ASCII":  # bytes, counted as bytes
+        rep.check(len(got) == len(ENC_ROWS) and all(len(v.encode()) <= 6 for r in got for v in r[:3]),
+                  "%s: every row restored, varchar(6) holding 6 bytes" % desc)
+        return
+    check_encoded_rows(rep, desc, got, city)
+
+
+def pg_stats_part(rep, dbanon, pg):
+    """pg_dump 18 statistics (issue 11 part 3), in pg_dump 18's shape (tests/cli/leak_paths/
+    pg_stats_cases.py builds the dumps: Debian 12 has pg_dump 15). PostgreSQL 15 has no
+    pg_restore_*_stats, so the restore database gets functions of that name over the
+    built-in json_build_object (VARIADIC "any", which refuses an odd number of arguments
+    or a NULL name) and the output's calls are pointed at them: psql -v ON_ERROR_STOP=1
+    then proves every call still parses and pairs (name, value), and prints what each
+    call passes."""
+    import importlib.util
+    import json
+    spec = importlib.util.spec_from_file_location(
+        "pg_stats_cases", os.path.join(HERE, "..", "cli", "leak_paths", "pg_stats_cases.py"))
+    cases = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cases)
+    config = os.path.join(dbanon.work, "stats.toml")
+    with open(config, "w") as f:
+        f.write('salt = "%s"\n' % SALT + cases.CONFIG)
+    kept = ["version", "schemaname", "relname", "attname", "attnum", "inherited", "null_frac", "avg_width",
+            "n_distinct", "correlation"]
+    work = dbanon.work
+
+    def made(kind):
+        if kind == "plain":
+            path = os.path.join(work, "stats.sql")
+            with open(path, "wb") as f:
+                f.write(cases.plain_dump())
+            return path
+        if kind == "--inserts":
+            path = os.path.join(work, "stats-inserts.sql")
+            with open(path, "wb") as f:
+                f.write(cases.plain_dump(inserts=True))
+            return path
+        import pathlib
+        folder = pathlib.Path(work) / ("stats-" + kind.strip("-"))
+        folder.mkdir()
+        return str(cases.make_custom(folder) if kind == "-Fc" else cases.make_directory(folder))
+
+    for n, kind in enumerate(["plain", "--inserts", "-Fc", "-Fd"]):
+        desc = "pg_dump 18 statistics (%s)" % kind
+        src = made(kind)
+        out = os.path.join(work, "stats-out-%d" % n)
+        p = subprocess.run([dbanon.binary, "-c", config, "-o", out, src], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=120)
+        if not rep.check(p.returncode == 0, "%s: dbanon exits 0" % desc, p.stderr.decode(errors="replace")):
             continue
-        got = parse_copy_text(pg.psql(dst, args=[
-            "-c", "SET client_encoding = 'UTF8'",
-            "-c", "COPY (SELECT first, last, city, email FROM person ORDER BY id) TO STDOUT"]).stdout)
-        if encoding == "SQL_ASCII":  # bytes, counted as bytes
-            rep.check(len(got) == len(ENC_ROWS) and all(len(v.encode()) <= 6 for r in got for v in r[:3]),
-                      "%s: every row restored, varchar(6) holding 6 bytes" % desc)
+        if kind in ("-Fc", "-Fd"):
+            sql = pg.pg_restore(["-f", "-", out]).stdout
+        else:
+            with open(out, "rb") as f:
+                sql = f.read()
+        rep.check(b"zqxmarker" not in sql, "%s: no marker in the output" % desc)
+        rep.check(cases.OTHER_STATS in sql, "%s: the unconfigured table's calls come out byte for byte" % desc)
+        db = "stats_%d" % n
+        pg.createdb(db)
+        pg.psql(db, "CREATE FUNCTION public.pg_restore_attribute_stats(VARIADIC \"any\") RETURNS json "
+                    "LANGUAGE internal STABLE AS 'json_build_object';"
+                    "CREATE FUNCTION public.pg_restore_relation_stats(VARIADIC \"any\") RETURNS json "
+                    "LANGUAGE internal STABLE AS 'json_build_object';")
+        path = os.path.join(work, db + ".sql")
+        with open(path, "wb") as f:
+            f.write(sql.replace(b"pg_catalog.pg_restore_", b"public.pg_restore_"))
+        p = pg.psql(db, file=path, args=["-v", "ON_ERROR_STOP=1", "-At"], check=False)
+        if not rep.check(p.returncode == 0, "%s: psql restores the output, every call pairs its arguments" % desc,
+                         p.stderr):
             continue
-        check_encoded_rows(rep, desc, got, city)
+        calls = [json.loads(line) for line in p.stdout.decode().splitlines() if line.startswith("{")]
+        attr = {(c["relname"], c.get("attname", c.get("attnum"))): c for c in calls if "null_frac" in c}
+        ok = all(list(attr[k].keys()) == [x for x in kept if x in attr[k]]
+                 for k in [("users", "email"), ("users", "tags"), ("users", "stay"), ("users_lower_email_idx", 1)])
+        rep.check(ok and len(attr) == 6, "%s: configured columns' calls keep exactly their scalar arguments" % desc,
+                  repr(sorted(attr)))
+        rep.check("most_common_vals" in attr[("other", "label")] and "histogram_bounds" in attr[("users", "note")],
+                  "%s: unconfigured columns keep their values" % desc)
+        emails = [r[0] for r in pg.query(db, "SELECT email FROM public.users ORDER BY id")]
+        rep.check(len(emails) == 2 and all(e.startswith("anon-") for e in emails),
+                  "%s: the rows are restored anonymized" % desc)
 
 
 def mariadb_part(rep, dbanon):

@@ -33,6 +33,7 @@ struct TestArchive {
   bool offsets = true;                   // flag 2 with positions (pg_dump to a file) or flag 1 (to a pipe)
   size_t chunk = 7;                      // bytes per chunk of compressed data
   int int_size = 4;
+  std::vector<TocEntry> extra;           // entries without data, after the TABLE DATA entries
 };
 
 inline std::string Compress(Algorithm a, Container c, std::string_view data) {
@@ -119,6 +120,10 @@ inline ArchiveHead TestHead(const TestArchive& a, ArchiveFormat format) {
     t.offset_flag = kOffsetNotSet;
     if (format != ArchiveFormat::kCustom) t.filename = std::to_string(d.dump_id) + ".dat";
     head.toc.push_back(t);
+  }
+  for (TocEntry e : a.extra) {
+    if (format != ArchiveFormat::kCustom && !e.filename.has_value()) e.filename = "";
+    head.toc.push_back(std::move(e));
   }
   if (!a.blobs.empty()) {
     TocEntry b = entry(7777, "BLOBS", "BLOBS");

@@ -229,6 +229,82 @@ TEST_CASE("the output does not depend on the threads or the piece size") {
   }
 }
 
+// A pg_dump 18 "STATISTICS DATA" entry (pg_dump.c dumpRelationStats): the
+// calls in its defn, no data.
+TocEntry StatisticsEntry(int64_t id, const std::string& schema, const std::string& table, const std::string& sql) {
+  TocEntry e;
+  e.dump_id = id;
+  e.table_oid = "0";
+  e.oid = "0";
+  e.tag = table;
+  e.desc = "STATISTICS DATA";
+  e.section = 3;
+  e.defn = sql;
+  e.drop_stmt = "";
+  e.namespace_name = schema;
+  e.owner = "";
+  e.tableam = "";
+  e.relkind = 'r';
+  e.with_oids = "false";
+  e.offset_flag = kOffsetNoData;
+  return e;
+}
+
+std::string AttributeStats(const std::string& table, const std::string& column, const std::string& values) {
+  return "SELECT * FROM pg_catalog.pg_restore_attribute_stats(\n\t'version', '180003'::integer,\n"
+         "\t'schemaname', 'sales',\n\t'relname', '" + table + "',\n\t'attname', '" + column + "',\n"
+         "\t'inherited', 'f'::boolean,\n\t'null_frac', '0'::real" +
+         (values.empty() ? "" : ",\n\t'most_common_vals', '" + values + "'::text,\n\t'most_common_freqs', "
+                                "'{0.5,0.5}'::real[]") +
+         ",\n\t'correlation', '1'::real\n);\n";
+}
+
+TEST_CASE("a pg_dump 18 archive's STATISTICS DATA entry loses the values of configured columns, offsets follow") {
+  const std::string relation =
+      "SELECT * FROM pg_catalog.pg_restore_relation_stats(\n\t'version', '180003'::integer,\n"
+      "\t'schemaname', 'sales',\n\t'relname', 'customer',\n\t'relpages', '3'::integer\n);\n";
+  const std::string in_sql = relation + AttributeStats("customer", "email", "{person1@example.org,zqx}") +
+                             AttributeStats("customer", "id", "{1,2}");
+  const std::string out_sql = relation + AttributeStats("customer", "email", "") + AttributeStats("customer", "id", "{1,2}");
+  for (Algorithm algorithm : {Algorithm::kZstd, Algorithm::kGzip}) {
+    for (bool offsets : {true, false}) {
+      CAPTURE(offsets);
+      TestArchive a = Shop(16, algorithm);
+      a.offsets = offsets;
+      a.extra.push_back(StatisticsEntry(3500, "sales", "customer", in_sql));
+      std::string in = BuildCustom(a);
+      Result r = RunCustom(in);
+      REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+      auto head = ParseArchiveHead(r.output, ArchiveFormat::kCustom);
+      REQUIRE((head.ok() && head->has_value()));
+      const TocEntry* stats = nullptr;
+      for (const TocEntry& e : (*head)->toc) {
+        if (e.dump_id == 3500) stats = &e;
+      }
+      REQUIRE(stats != nullptr);
+      CHECK(stats->defn == out_sql);
+      std::string error;
+      auto blocks = ReadBlocks(r.output, &error);
+      CHECK(error.empty());
+      CHECK(blocks[3404] == Anonymized(300));
+      CHECK(blocks[3403] == a.data[0].payload);
+      // The rest of the TOC is the input's, with the offsets of the output.
+      TestArchive expected_archive = a;
+      expected_archive.extra[0].defn = out_sql;
+      CheckSameHead(BuildCustom(expected_archive), r.output, true);
+    }
+  }
+}
+
+TEST_CASE("a STATISTICS DATA entry of unconfigured columns comes out byte for byte") {
+  TestArchive a = Shop(16, Algorithm::kZstd);
+  a.extra.push_back(StatisticsEntry(3500, "sales", "customer", AttributeStats("customer", "id", "{1,2}")));
+  std::string in = BuildCustom(a);
+  Result r = RunCustom(in);
+  REQUIRE_MESSAGE(r.status.ok(), r.status.message());
+  CheckSameHead(in, r.output, true);
+}
+
 TEST_CASE("to a pipe, data offsets are written as not set, as pg_dump does") {
   std::string in = BuildCustom(Shop(14, Algorithm::kGzip));
   Result file = RunCustom(in);

@@ -10,8 +10,8 @@ arguments are `'name', 'value'::type` pairs separated by ",\\n\\t", the call end
 "\\n);"; an index's column is named by attnum). Debian 12 ships pg_dump 15, so the
 dumps are built here: the DDL and data parts are pg_dump 15's shape, and the archives are
 version 1.14 archives (pg_dump 15's, which the pg_restore the runner uses reads) with
-STATISTICS DATA entries added. tests/integration/pg_stats_test.py restores the output
-through a real PostgreSQL 15 server.
+STATISTICS DATA entries added. tests/integration/variants_test.py (pg_stats_part) restores
+the outputs through a real PostgreSQL 15 server.
 
 `users` is configured (email, tags: a text[] column, stay: a range of text); the
 expression index users_lower_email_idx on lower(email) has statistics too; `other` is
@@ -213,7 +213,7 @@ def _entry(dump_id, desc, tag, section, defn=b"", copy=None, deps=(), data=None,
     out += _str(tag) + _str(desc) + _int(section)
     out += _str(defn) + _str(b"") + _str(copy)
     out += _str(b"public" if desc not in (b"ENCODING", b"STDSTRINGS", b"SEARCHPATH") else None)
-    out += _str(b"") + _str(b"heap" if desc == b"TABLE" else b"")  # tablespace, tableam
+    out += _str(b"") + _str(b"heap" if desc == b"TABLE" else None)  # tablespace, tableam
     out += _str(b"postgres" if desc not in (b"ENCODING", b"STDSTRINGS", b"SEARCHPATH") else b"")
     out += _str(b"false")
     for d in deps:
@@ -313,5 +313,17 @@ CASES = [
                 b"'relname', 'users', 'attname', 'email', 'most_common_vals', '{zqxmarker}'::text);\n",
         "config": CONFIG,
         "expect": "refuse",
+    },
+    {
+        "name": "pg_dump 18 STATISTICS DATA entries of configured columns lose their values in a -Fc archive",
+        "make": make_custom,
+        "config": CONFIG,
+        "output": "out.dump",
+    },
+    {
+        "name": "pg_dump 18 STATISTICS DATA entries of configured columns lose their values in a -Fd archive",
+        "make": make_directory,
+        "config": CONFIG,
+        "output": "out",
     },
 ]
