@@ -18,6 +18,8 @@
 #ifndef DBANON_ANONYMIZERS_ANONYMIZER_H_
 #define DBANON_ANONYMIZERS_ANONYMIZER_H_
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
@@ -56,7 +58,20 @@ struct Scratch {
   // anonymizers/value_cache.h); allocated on first use.
   ValueCache& Cache();
 
+  // Counts one cell written by the anonymizer numbered `id` for its column
+  // number `part` (in columns() order): a NULL kept NULL, or a value
+  // rewritten. Called by the row rewriters for --report; counts stay in this
+  // Scratch (one per thread, no lock) and are added to ColumnCountTotals()
+  // when it is destroyed.
+  void CountCell(size_t id, size_t part, bool null_kept) {
+    if (counts_.size() <= id) counts_.resize(id + 1);
+    std::vector<std::array<int64_t, 2>>& parts = counts_[id];
+    if (parts.size() <= part) parts.resize(part + 1);
+    ++parts[part][null_kept ? 1 : 0];
+  }
+
  private:
+  std::vector<std::vector<std::array<int64_t, 2>>> counts_;
   std::unique_ptr<ValueCache> cache_;
 };
 
@@ -119,6 +134,11 @@ struct AnonymizerInfo {
   // used by `dbanon list`, the tests and the benchmarks. "{}" when none are needed.
   std::string example = "{}";
 };
+
+// The cells counted by every destroyed Scratch (CountCell) for the
+// anonymizer numbered `id`: per part {values rewritten, NULLs kept}; empty
+// when none. Thread-safe (a mutex, taken once per Scratch).
+std::vector<std::array<int64_t, 2>> ColumnCountTotals(size_t id);
 
 // All anonymizers, sorted by name.
 const std::vector<AnonymizerInfo>& AllAnonymizers();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <mutex>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -59,7 +60,36 @@ const std::string& RunNonce() {
 Anonymizer::Anonymizer() : id_(next_anonymizer_id.fetch_add(1)) {}
 
 Scratch::Scratch() = default;
-Scratch::~Scratch() = default;
+namespace {
+std::mutex& CountsMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::vector<std::vector<std::array<int64_t, 2>>>& CountTotals() {
+  static std::vector<std::vector<std::array<int64_t, 2>>> totals;
+  return totals;
+}
+}  // namespace
+
+Scratch::~Scratch() {
+  if (counts_.empty()) return;
+  std::lock_guard<std::mutex> lock(CountsMutex());
+  auto& totals = CountTotals();
+  if (totals.size() < counts_.size()) totals.resize(counts_.size());
+  for (size_t id = 0; id < counts_.size(); ++id) {
+    if (totals[id].size() < counts_[id].size()) totals[id].resize(counts_[id].size());
+    for (size_t p = 0; p < counts_[id].size(); ++p) {
+      totals[id][p][0] += counts_[id][p][0];
+      totals[id][p][1] += counts_[id][p][1];
+    }
+  }
+}
+
+std::vector<std::array<int64_t, 2>> ColumnCountTotals(size_t id) {
+  std::lock_guard<std::mutex> lock(CountsMutex());
+  const auto& totals = CountTotals();
+  return id < totals.size() ? totals[id] : std::vector<std::array<int64_t, 2>>();
+}
 
 ValueCache& Scratch::Cache() {
   if (!cache_) cache_ = std::make_unique<ValueCache>();

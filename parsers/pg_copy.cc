@@ -383,6 +383,7 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
       }
       step.anonymizer->Anonymize(in, scratch, res);
       for (size_t j = 0; j < n; ++j) {
+        scratch.CountCell(step.anonymizer->id(), j, in[j].is_null && res[j].is_null);
         std::string& r = replacement[step.columns[j]];
         r.clear();
         if (res[j].is_null) {

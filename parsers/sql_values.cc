@@ -1146,6 +1146,7 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
       }
       step.anonymizer->Anonymize(in, scratch, res);
       for (size_t j = 0; j < k; ++j) {
+        scratch.CountCell(step.anonymizer->id(), j, in[j].is_null && res[j].is_null);
         const size_t col = step.columns[j];
         auto [b, e] = spans[col];
         const RowPlan::ColumnInfo* info = col < plan.column_info.size() ? &plan.column_info[col] : nullptr;

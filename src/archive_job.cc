@@ -1,5 +1,7 @@
 #include "src/archive_job.h"
 
+#include "src/run_stats.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -110,6 +112,7 @@ absl::Status WriteAll(int fd, std::span<const iovec> parts, const std::string& p
     ssize_t n = ::writev(fd, iov.data() + first, count);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return ErrnoStatus(errno, absl::StrCat(path, ": write error"));
+    AddFolderBytesWritten(static_cast<uint64_t>(n));
     size_t left = static_cast<size_t>(n);
     while (first < iov.size() && left >= iov[first].iov_len) {
       left -= iov[first].iov_len;
@@ -634,6 +637,7 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
     }
     data.resize(old + static_cast<size_t>(n));
     if (n == 0) break;
+    AddFolderBytesRead(static_cast<uint64_t>(n));
   }
   ::close(fd);
   return data;
@@ -669,6 +673,8 @@ absl::Status CopyFile(const std::string& from, const std::string& to) {
         continue;
       }
       if (n <= 0) break;
+      AddFolderBytesRead(static_cast<uint64_t>(n));
+      AddFolderBytesWritten(static_cast<uint64_t>(n));
       continue;
     }
     buf.resize(kReadBytes);
@@ -679,6 +685,7 @@ absl::Status CopyFile(const std::string& from, const std::string& to) {
       break;
     }
     if (n == 0) break;
+    AddFolderBytesRead(static_cast<uint64_t>(n));
     iovec v{buf.data(), static_cast<size_t>(n)};
     st = WriteAll(out, std::span<const iovec>(&v, 1), to);
   }
@@ -845,6 +852,7 @@ absl::Status RewriteDataFile(const std::string& input_dir, const DataFileJob& jo
       st = feeder.Finish();
       break;
     }
+    AddFolderBytesRead(static_cast<uint64_t>(n));
     st = feeder.Add(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
   ::close(fd);

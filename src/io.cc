@@ -1,5 +1,7 @@
 #include "src/io.h"
 
+#include "src/run_stats.h"
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -133,6 +135,7 @@ absl::StatusOr<size_t> InputFile::Read(std::string* buf, size_t max_bytes) {
       return absl::UnavailableError(absl::StrCat(name_, ": read error: ", std::strerror(err)));
     }
     buf->resize(old + static_cast<size_t>(n));
+    AddBytesRead(static_cast<uint64_t>(n));
     return static_cast<size_t>(n);
   }
 }
@@ -253,6 +256,7 @@ absl::Status OutputFile::Write(std::span<const iovec> parts) {
       std::string name = path_.empty() ? "<stdout>" : path_;
       return absl::UnavailableError(absl::StrCat(name, ": write error: ", std::strerror(err)));
     }
+    AddBytesWritten(static_cast<uint64_t>(n));
     size_t left = static_cast<size_t>(n);
     while (first < iov.size() && left >= iov[first].iov_len) {
       left -= iov[first].iov_len;

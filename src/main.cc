@@ -8,6 +8,7 @@
 
 #include <openssl/rand.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/string_view_compat.h"
 #include "anonymizers/anonymizer.h"
 #include "base/exit_class.h"
 #include "parsers/dump_format.h"
@@ -32,6 +34,8 @@
 #include "src/io.h"
 #include "src/pipeline.h"
 #include "src/plan.h"
+#include "src/report.h"
+#include "src/run_stats.h"
 #include "src/schema.h"
 #include "src/tar_archive.h"
 
@@ -78,6 +82,11 @@ constexpr char kUsage[] =
     "                       of a data-only dump (pg_dump -a): its tables, columns and\n"
     "                       partitions\n"
     "  -h, --help           this help\n"
+    "  -q, --quiet          print only errors (no warnings, no status line)\n"
+    "      --progress       a plain progress line every 10 s (CI logs) instead of the\n"
+    "                       terminal status line\n"
+    "      --report FILE    write a JSON report (formats, bytes, seconds, rows and\n"
+    "                       action per table, counts per column, a salt identifier)\n"
     "      --version        print the version\n"
     "\n"
     "  list                 every anonymizer with its options and defaults\n"
@@ -172,10 +181,14 @@ int Main(int argc, char** argv) {
   std::optional<DumpFormat> format;
   std::optional<std::string> salt_file;
   std::optional<std::string> connection;
-  enum { kVersion = 1000, kCompress, kFormat, kSaltFile, kConnection, kSchema, kStrict, kAllowMissing };
+  enum { kVersion = 1000, kCompress, kFormat, kSaltFile, kConnection, kSchema, kStrict, kAllowMissing, kReport, kProgress };
   std::string schema_path;
   bool strict = false;
   bool allow_missing = false;
+  std::optional<std::string> report_path;
+  bool progress_lines = false;
+  bool quiet = false;
+  const auto start = std::chrono::steady_clock::now();
   static const struct option kLong[] = {
       {"config", required_argument, nullptr, 'c'}, {"output", required_argument, nullptr, 'o'},
       {"threads", required_argument, nullptr, 'j'}, {"verbose", no_argument, nullptr, 'v'},
@@ -187,11 +200,14 @@ int Main(int argc, char** argv) {
       {"schema", required_argument, nullptr, kSchema},
       {"strict", no_argument, nullptr, kStrict},
       {"allow-missing", no_argument, nullptr, kAllowMissing},
+      {"report", required_argument, nullptr, kReport},
+      {"progress", no_argument, nullptr, kProgress},
+      {"quiet", no_argument, nullptr, 'q'},
       {nullptr, 0, nullptr, 0},
   };
   opterr = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "c:o:j:vh", kLong, nullptr)) != -1) {
+  while ((opt = getopt_long(argc, argv, "c:o:j:vqh", kLong, nullptr)) != -1) {
     switch (opt) {
       case 'c': config_path = optarg; break;
       case 'o': output = optarg; break;
@@ -208,6 +224,9 @@ int Main(int argc, char** argv) {
       case kVersion: std::cout << "dbanon " << DBANON_VERSION << "\n"; return kExitOk;
       case kSaltFile: salt_file = optarg; break;
       case kConnection: connection = optarg; break;
+      case kReport: report_path = optarg; break;
+      case kProgress: progress_lines = true; break;
+      case 'q': quiet = true; break;
       case kFormat:
         format = ParseDumpFormat(optarg);
         if (!format.has_value()) {
@@ -263,7 +282,7 @@ int Main(int argc, char** argv) {
     salt = RandomSalt();  // consistent within this run only, as DbToolsBundle
     bool rewrites = false;  // a config without column rules (only truncate, or nothing) needs no salt
     for (const TableConfig& t : config->tables) rewrites = rewrites || !t.rules.empty();
-    if (rewrites) std::cerr << "dbanon: warning: no salt (--salt-file, DBANON_SALT, salt_file or salt in " << config->path
+    if (rewrites && !quiet) std::cerr << "dbanon: warning: no salt (--salt-file, DBANON_SALT, salt_file or salt in " << config->path
               << "): a random salt is used for this run only, so a value maps to different outputs in separate "
                  "runs (no joins across separately anonymized dumps, no repeatable output)\n";
   }
@@ -272,34 +291,60 @@ int Main(int argc, char** argv) {
   if (!plan.ok()) return Fail(plan.status());
   (*plan)->SetAllowMissing(allow_missing);
   (*plan)->SetStrict(strict);
-  auto report = [&] {
-    for (const std::string& w : (*plan)->Warnings()) std::cerr << w << "\n";
-    if (verbose) {
-      for (const std::string& line : (*plan)->Summary()) std::cerr << "dbanon: " << line << "\n";
-    }
-    return kExitOk;
-  };
   std::vector<std::string> schema;
   if (!schema_path.empty()) {
     auto loaded = LoadSchemaStatements(schema_path);
     if (!loaded.ok()) return Fail(loaded.status());
     schema = *std::move(loaded);
   }
+  ResetByteCounts();  // bytes_in counts the input, not the --schema file
+  ReportFacts facts;
+  facts.start = start;
+  facts.input = input_path == "-" ? "<stdin>" : input_path;
+  facts.output = output == "-" ? "<stdout>" : output;
+  facts.salt_source = configured_salt->has_value() ? "configured" : "random (this run only)";
+  facts.salt_id = SaltIdentifier(salt);
+  Progress progress(quiet                  ? Progress::Mode::kOff
+                    : progress_lines       ? Progress::Mode::kLines
+                    : ::isatty(2) != 0     ? Progress::Mode::kTerminal
+                                           : Progress::Mode::kOff,
+                    InputSize(input_path));
+  // After a successful run: the status line erased, warnings, -v, the report.
+  auto finish = [&]() -> int {
+    progress.Stop();
+    if (!quiet) {
+      for (const std::string& w : (*plan)->Warnings()) std::cerr << w << "\n";
+    }
+    if (verbose) {
+      for (const std::string& line : (*plan)->Summary()) std::cerr << "dbanon: " << line << "\n";
+    }
+    if (report_path.has_value()) {
+      if (absl::Status s = WriteReport(*report_path, facts, **plan); !s.ok()) return Fail(s);
+    }
+    return kExitOk;
+  };
+  auto fail = [&](const absl::Status& s) {
+    progress.Stop();
+    return Fail(s);
+  };
   ArchiveOptions archive_options;
   if (!schema_path.empty()) archive_options.schema = &schema;
   archive_options.threads = threads;
   archive_options.compress = compress;
   if (IsDirectoryPath(input_path)) {  // pg_dump -Fd
     if (output == "-") {
+      progress.Stop();
       std::cerr << "dbanon: " << input_path << ": a directory archive needs -o OUTPUT_FOLDER\n";
       return kExitUsage;
     }
-    if (absl::Status s = RunDirectoryArchive(input_path, output, **plan, archive_options); !s.ok()) return Fail(s);
-    return report();
+    facts.input_format = "pg_dump -Fd";
+    facts.output_format = "pg_dump -Fd";
+    if (absl::Status s = RunDirectoryArchive(input_path, output, **plan, archive_options); !s.ok()) return fail(s);
+    return finish();
   }
 
   auto in = InputFile::Open(input_path);
-  if (!in.ok()) return Fail(in.status());
+  if (!in.ok()) return fail(in.status());
   std::string head;
   auto read_head = [&]() -> absl::Status {
     while (head.size() < 512) {  // a tar header block
@@ -309,24 +354,26 @@ int Main(int argc, char** argv) {
     }
     return absl::OkStatus();
   };
-  if (absl::Status s = read_head(); !s.ok()) return Fail(s);
+  if (absl::Status s = read_head(); !s.ok()) return fail(s);
+  std::string input_compression;
   if (std::optional<Algorithm> a = DetectCompressedStream(head)) {  // .sql.gz, .sql.zst, ...
+    input_compression = absl::StrCat(", ", ToAbsl(AlgorithmName(*a)));
     *in = DecompressingInput(std::move(*in), std::move(head), *a);
     head.clear();
-    if (absl::Status s = read_head(); !s.ok()) return Fail(s);
+    if (absl::Status s = read_head(); !s.ok()) return fail(s);
   }
   if (head.empty()) {
     // A failed `pg_dump | dbanon` gives an empty input: not a valid dump.
-    return Fail(absl::DataLossError(
+    return fail(absl::DataLossError(
         absl::StrCat(in->name(), ":1:1: the input is empty (did the command that wrote the dump fail?)")));
   }
   const bool archive = LooksLikeArchive(head);  // pg_dump -Fc
   if (absl::Status s = archive ? absl::OkStatus() : CheckFormat(head); !s.ok()) {
-    return Fail(WithMessage(s, absl::StrCat(in->name(), ": ", s.message())));
+    return fail(WithMessage(s, absl::StrCat(in->name(), ": ", s.message())));
   }
 
   auto out = OutputFile::Open(output);
-  if (!out.ok()) return Fail(out.status());
+  if (!out.ok()) return fail(out.status());
   // The whole output is compressed by --compress (plain dumps) or by the -o
   // suffix; an archive's own compression is --compress.
   std::optional<CompressionSpec> outer;
@@ -346,22 +393,28 @@ int Main(int argc, char** argv) {
     } else {
       scratch = "/tmp";
     }
+    facts.input_format = "pg_dump -Ft";
+    facts.output_format = "pg_dump -Ft";
+    SetFolderBytesCounted(false);  // the members unpacked beside the output are not the input
     absl::Status s = RunTarArchive(*in, std::move(head), *out, **plan, archive_options, scratch);
     if (s.ok()) s = out->Commit();
     if (!s.ok()) {
       out->Abort();
-      return Fail(s);
+      return fail(s);
     }
-    return report();
+    return finish();
   }
   if (archive) {
+    facts.input_format = absl::StrCat("pg_dump -Fc", input_compression);
+    facts.output_format = absl::StrCat("pg_dump -Fc", outer.has_value() ? ", " : "",
+                                       outer.has_value() ? ToAbsl(AlgorithmName(outer->algorithm)) : "");
     absl::Status s = RunCustomArchive(*in, std::move(head), *out, **plan, archive_options);
     if (s.ok()) s = out->Commit();
     if (!s.ok()) {
       out->Abort();
-      return Fail(s);
+      return fail(s);
     }
-    return report();
+    return finish();
   }
   if (!format.has_value()) {
     // The guess reads a fixed prefix, never "what the first read returned".
@@ -369,7 +422,7 @@ int Main(int argc, char** argv) {
       auto n = in->Read(&head, kDetectBytes - head.size());
       if (!n.ok()) {
         out->Abort();
-        return Fail(n.status());
+        return fail(n.status());
       }
       if (*n == 0) break;
     }
@@ -378,11 +431,16 @@ int Main(int argc, char** argv) {
   (*plan)->SetSchemaless(*format != DumpFormat::kPostgres);
   if (!schema_path.empty() && *format != DumpFormat::kPostgres) {
     out->Abort();
+    progress.Stop();
     std::cerr << "dbanon: --schema is for PostgreSQL dumps\n";
     return kExitUsage;
   }
   (*plan)->SetUnqualifiedFallback(*format == DumpFormat::kMySql);
   std::unique_ptr<Framer> framer = MakeFramer(*format, plan->get(), schema);
+  const DumpFormat dump_format = *format;
+  facts.input_format = absl::StrCat(ToAbsl(DumpFormatName(dump_format)), " plain", input_compression);
+  facts.output_format = absl::StrCat(ToAbsl(DumpFormatName(dump_format)), " plain", outer.has_value() ? ", " : "",
+                                     outer.has_value() ? ToAbsl(AlgorithmName(outer->algorithm)) : "");
   PipelineOptions options;
   options.threads = threads;
   absl::Status s = RunPipeline(*in, std::move(head), *out, *framer, options);
@@ -391,14 +449,14 @@ int Main(int argc, char** argv) {
   if (s.ok()) s = out->Commit();
   if (!s.ok()) {
     out->Abort();
-    return Fail(s);
+    return fail(s);
   }
-  for (const std::string& w : framer->TakeWarnings()) std::cerr << in->name() << ":" << w << "\n";
-  for (const std::string& w : (*plan)->Warnings()) std::cerr << w << "\n";
-  if (verbose) {
-    for (const std::string& line : (*plan)->Summary()) std::cerr << "dbanon: " << line << "\n";
+  std::vector<std::string> framer_warnings = framer->TakeWarnings();
+  progress.Stop();  // before the warnings
+  if (!quiet) {
+    for (const std::string& w : framer_warnings) std::cerr << in->name() << ":" << w << "\n";
   }
-  return kExitOk;
+  return finish();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/edit_distance.h"
+#include "src/run_stats.h"
 
 namespace dbanon {
 namespace {
@@ -200,6 +201,7 @@ void RunPlan::SawTable(const TableName& table) {
   if (!seen.data) coverage_checked_ = false;
   seen.data = true;
   ++seen.blocks;
+  SetCurrentTable(seen.display);  // for the status line and progress lines
 }
 
 void RunPlan::SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) {
@@ -368,6 +370,53 @@ std::vector<std::string> RunPlan::Summary() const {
     }
     if (!uncovered.empty()) absl::StrAppend(&line, " (uncovered: ", absl::StrJoin(uncovered, ", "), ")");
     out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::vector<RunPlan::TableReport> RunPlan::Report() const {
+  std::vector<TableReport> out;
+  // Counts are kept per anonymizer (one per config entry column set): a
+  // parent's entry sums the rows of every partition it reaches.
+  auto columns_of = [](const TableEntry& entry, TableReport* t) {
+    for (size_t i = 0; i < entry.anonymizers.size(); ++i) {
+      const Anonymizer& a = *entry.anonymizers[i];
+      std::vector<std::array<int64_t, 2>> counts = ColumnCountTotals(a.id());
+      for (size_t p = 0; p < a.columns().size(); ++p) {
+        ColumnReport c;
+        c.column = a.columns()[p];
+        c.anonymizer = entry.config->rules[i].anonymizer;
+        if (p < counts.size()) {
+          c.values_rewritten = counts[p][0];
+          c.nulls_kept = counts[p][1];
+        }
+        t->columns.push_back(std::move(c));
+      }
+    }
+  };
+  std::set<const TableEntry*> listed;
+  for (const TableCoverage& c : Coverage()) {
+    TableReport t;
+    t.table = c.display;
+    t.rows = c.rows;
+    t.rows_counted = c.rows_counted;
+    const std::string verdict = c.Verdict();
+    t.action = verdict == "uncovered" ? "kept" : verdict;  // its rows go out as they came
+    const TableEntry* entry = Find(c.name);
+    if (entry != nullptr && listed.insert(entry).second) columns_of(*entry, &t);
+    out.push_back(std::move(t));
+  }
+  for (const auto& [name, entry] : tables_) {
+    if (listed.count(&entry) > 0) continue;
+    TableReport t;
+    t.table = (schemaless_ && name.schema == "public" ? TableName{"", name.table} : name).Display();
+    // A parent with no rows of its own whose partitions the dump holds, or
+    // a table the dump creates without data, is in the dump.
+    const bool present = reached_.count(name) > 0 || created_.count(name) > 0;
+    t.action = !present ? "absent" : entry.config->truncate ? "truncated" : entry.config->keep ? "kept" : "anonymized";
+    t.rows_counted = present;
+    columns_of(entry, &t);
+    out.push_back(std::move(t));
   }
   return out;
 }

@@ -123,6 +123,28 @@ class RunPlan : public TableResolver {
   // unqualified config key's table without the `public.` it matches by.
   void SetSchemaless(bool schemaless) { schemaless_ = schemaless; }
 
+  // For --report, after the run (every worker's Scratch destroyed, so that
+  // the cell counts are summed: ColumnCountTotals in anonymizers/anonymizer.h).
+  // Names only, never a value.
+  struct ColumnReport {
+    std::string column;      // the column (a multi-column anonymizer: one entry per column)
+    std::string anonymizer;  // registry name
+    int64_t values_rewritten = 0;
+    int64_t nulls_kept = 0;
+  };
+  struct TableReport {
+    std::string table;          // as the dump spells it, else schema.table
+    int64_t rows = 0;           // rows read (a truncated table: rows dropped)
+    bool rows_counted = false;  // false: the rows went by unread (a table no config reaches)
+    // "anonymized", "truncated", "kept" (no config reaches it, or every
+    // column kept), or "absent" (configured, not in the dump). A partition
+    // or INHERITS child reached by its parent's config takes the parent's
+    // action; its columns' counts are listed under the parent's entry.
+    std::string action;
+    std::vector<ColumnReport> columns;
+  };
+  std::vector<TableReport> Report() const;
+
  private:
   struct TableEntry {
     const TableConfig* config;

@@ -10,11 +10,15 @@ salt's warning). Output: `ok - NAME` / `not ok - NAME: detail`; exit 1 on any
 failure.
 """
 
+import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 BIN = None
 TESTS = []
@@ -311,6 +315,186 @@ def _(d):
         expect(p.stderr.startswith(prefix) and extra in p.stderr, f'{name}: message {prefix!r}...{extra!r}', errs, p)
         expect(b'zqxmarker' not in p.stderr and not os.path.exists(os.path.join(d, 'out.sql')),
                f'{name}: no value quoted, nothing at -o', errs)
+    return errs
+
+# --------------------------------------------------------------------------- --report, progress
+
+@test('--report writes JSON: version, formats, bytes, seconds, rows and action per table, counts per column, a salt id')
+def _(d):
+    errs = []
+    write(d, 'in.sql', DUMP + b'COPY public.other (id) FROM stdin;\n1\n2\n\\.\n\n')
+    write(d, 'c.toml', BODY + '[tables.gone]\nx = "md5"\n')
+    p = run(['-c', 'c.toml', '-o', 'out.sql.gz', '--report', 'r.json', '--allow-missing', 'in.sql'], d,
+            {'DBANON_SALT': SALT})
+    expect(p.returncode == 0, 'exit 0', errs, p)
+    with open(os.path.join(d, 'r.json'), 'rb') as f:
+        raw = f.read()
+    expect(b'zqxmarker' not in raw and SALT.encode() not in raw, 'no value and no salt in the report', errs)
+    r = json.loads(raw)
+    expect(r['dbanon_version'] and r['input']['format'] == 'pg plain' and r['output']['format'] == 'pg plain, gzip',
+           f'formats: {r["input"]} {r["output"]}', errs)
+    expect(r['bytes_in'] == len(DUMP) + 43 and r['bytes_out'] == os.path.getsize(os.path.join(d, 'out.sql.gz')),
+           f'bytes in/out {r["bytes_in"]} {r["bytes_out"]}', errs)
+    expect(r['wall_seconds'] >= 0 and r['cpu_seconds'] >= 0, 'seconds', errs)
+    tables = {t['table']: t for t in r['tables']}
+    expect(tables.get('public.customer', {}).get('rows') == 3 and tables['public.customer']['action'] == 'anonymized',
+           f'customer: 3 rows anonymized ({tables.get("public.customer")})', errs)
+    expect(tables['public.customer']['columns'] == [{'column': 'email', 'anonymizer': 'email', 'values_rewritten': 2,
+                                                     'nulls_kept': 1}], 'email: 2 rewritten, 1 NULL kept', errs)
+    expect(tables.get('public.other', {}).get('action') == 'kept' and tables['public.other']['rows'] == 2,
+           'other: 2 rows kept', errs)
+    expect(tables.get('public.gone', {}).get('action') == 'absent', 'gone: configured, absent', errs)
+    ids = []
+    for salt in (SALT, SALT, 'another salt, long enough'):
+        p = run(['-c', 'c.toml', '-o', 'o.sql', '--report', 'r2.json', '--allow-missing', 'in.sql'], d,
+                {'DBANON_SALT': salt})
+        with open(os.path.join(d, 'r2.json')) as f:
+            ids.append(json.load(f)['salt']['id'])
+    expect(ids[0] == ids[1] and ids[0] != ids[2] and len(ids[0]) == 16, f'salt ids {ids}', errs)
+    return errs
+
+
+MYSQL = b"""-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)
+/*!40101 SET NAMES utf8mb4 */;
+
+CREATE TABLE `customer` (
+  `id` int(11) NOT NULL,
+  `email` varchar(100) DEFAULT NULL,
+  `note` text,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+INSERT INTO `customer` VALUES (1,'zqxmarker1@example.invalid','a'),(2,NULL,'b'),(3,'zqxmarker3@example.invalid','c');
+"""
+SAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), 'samples')
+
+
+@test('--report on every road: a MariaDB INSERT dump, a sqlite3 .dump, pg --inserts and a real pg_dump -Fc archive')
+def _(d):
+    errs = []
+    write(d, 'c.toml', f'salt = "{SALT}"\n' + BODY)
+    sqlite = subprocess.run(['sqlite3', ':memory:'], check=True, capture_output=True, input=(
+        b"CREATE TABLE customer (id integer PRIMARY KEY, email text, note text);\n"
+        b"INSERT INTO customer VALUES (1,'zqxmarker1@example.invalid','a'),(2,NULL,'b'),"
+        b"(3,'zqxmarker3@example.invalid','c');\n.dump\n")).stdout
+    inserts = DUMP.split(b'COPY')[0] + (b"INSERT INTO public.customer VALUES (1, 'zqxmarker1@example.invalid', 'a');\n"
+                                         b"INSERT INTO public.customer VALUES (2, NULL, 'b');\n"
+                                         b"INSERT INTO public.customer VALUES (3, 'zqxmarker3@example.invalid', 'c');\n")
+    for name, dump, fmt, table in (('mysql', MYSQL, 'mysql plain', 'customer'),
+                                   ('sqlite', sqlite, 'sqlite plain', 'customer'),
+                                   ('pg-inserts', inserts, 'pg plain', 'public.customer')):
+        write(d, name + '.sql', dump)
+        p = run(['-c', 'c.toml', '-o', name + '.out', '--report', name + '.json', name + '.sql'], d)
+        if not expect(p.returncode == 0, f'{name}: exit 0', errs, p):
+            continue
+        with open(os.path.join(d, name + '.json'), 'rb') as f:
+            raw = f.read()
+        r = json.loads(raw)
+        t = {x['table']: x for x in r['tables']}.get(table, {})
+        expect(r['input']['format'] == fmt and r['bytes_in'] == len(dump) and t.get('rows') == 3 and
+               t.get('action') == 'anonymized' and t.get('columns') == [
+                   {'column': 'email', 'anonymizer': 'email', 'values_rewritten': 2, 'nulls_kept': 1}],
+               f'{name}: format, bytes in, 3 rows, 2 rewritten and 1 NULL kept ({r})', errs)
+        expect(b'zqxmarker' not in raw, f'{name}: no value in the report', errs)
+    p = run(['-c', os.path.join(SAMPLES, 'dbanon.toml'), '-o', 'shop.dump', '--report', 'fc.json',
+             os.path.join(SAMPLES, 'shop.dump')], d)
+    if expect(p.returncode == 0, 'pg_dump -Fc: exit 0', errs, p):
+        with open(os.path.join(d, 'fc.json')) as f:
+            r = json.load(f)
+        t = {x['table']: x for x in r['tables']}.get('public.customer', {})
+        cols = {c['column']: c for c in t.get('columns', [])}
+        expect(r['input']['format'] == 'pg_dump -Fc' and r['output']['format'] == 'pg_dump -Fc' and
+               r['bytes_in'] == os.path.getsize(os.path.join(SAMPLES, 'shop.dump')) and
+               r['bytes_out'] == os.path.getsize(os.path.join(d, 'shop.dump')) and t.get('action') == 'anonymized' and
+               t.get('rows', 0) > 0 and cols.get('email', {}).get('values_rewritten', 0) > 0,
+               f'pg_dump -Fc: formats, bytes, customer anonymized with counts ({r})', errs)
+    return errs
+
+
+def slow_writer(fd, chunks):
+    """Writes chunks [(bytes, seconds to wait after)] to fd, then closes it."""
+    def go():
+        with os.fdopen(fd, 'wb') as w:
+            for data, wait in chunks:
+                w.write(data)
+                w.flush()
+                time.sleep(wait)
+    t = threading.Thread(target=go)
+    t.start()
+    return t
+
+
+def big_copy(rows):
+    out = [DUMP.split(b'COPY')[0], b'COPY public.customer (id, email, note) FROM stdin;\n']
+    out += [b'%d\tzqxmarker%d@example.invalid\tnote\n' % (i, i) for i in range(rows)]
+    out.append(b'\\.\n\n')
+    return b''.join(out)
+
+
+@test('on a terminal a status line (bytes, MB/s, table) is redrawn at most 10 times a second and erased; --quiet prints nothing')
+def _(d):
+    errs = []
+    write(d, 'c.toml', f'salt = "{SALT}"\n' + BODY)
+    data = big_copy(120000)  # its first half is more than a 2 MiB batch: framed while the writer waits
+    for quiet in (False, True):
+        master, slave = pty.openpty()
+        r, w = os.pipe()
+        writer = slow_writer(w, [(data[:len(data) // 2], 1.0), (data[len(data) // 2:], 0)])
+        e = {k: v for k, v in os.environ.items() if not k.startswith('DBANON_')}
+        p = subprocess.Popen([BIN, '-c', 'c.toml'] + (['--quiet'] if quiet else []), cwd=d, env=e, stdin=r,
+                             stdout=subprocess.PIPE, stderr=slave)
+        os.close(r)
+        os.close(slave)
+        t0 = time.time()
+        out = p.stdout.read()
+        p.wait()
+        elapsed = time.time() - t0
+        writer.join()
+        err = b''
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            err += chunk
+        os.close(master)
+        name = '--quiet' if quiet else 'terminal'
+        expect(p.returncode == 0 and b'zqxmarker' not in out, f'{name}: exit 0, anonymized', errs)
+        if quiet:
+            expect(err == b'', f'--quiet: nothing on the terminal ({err[:200]!r})', errs)
+            continue
+        updates = err.count(b'\r\x1b[K')
+        expect(b'table public.customer' in err and b'MB/s' in err, f'status line with MB/s and the table ({err[:300]!r})',
+               errs)
+        expect(2 <= updates <= 10 * elapsed + 2, f'{updates} redraws in {elapsed:.1f} s', errs)
+        expect(err.endswith(b'\r\x1b[K'), 'the line is erased at the end', errs)
+        expect(b'zqxmarker' not in err, 'no value in the status line', errs)
+    return errs
+
+
+@test('--progress prints a plain line every 10 s and one at the end (a pipe: bytes read, MB/s, table), never a value')
+def _(d):
+    errs = []
+    write(d, 'c.toml', f'salt = "{SALT}"\n' + BODY)
+    data = big_copy(2000)
+    write(d, 'in.sql', data)
+    r, w = os.pipe()
+    writer = slow_writer(w, [(data[:len(data) // 2], 10.5), (data[len(data) // 2:], 0)])
+    e = {k: v for k, v in os.environ.items() if not k.startswith('DBANON_')}
+    p = subprocess.run([BIN, '-c', 'c.toml', '--progress'], cwd=d, env=e, stdin=r, capture_output=True)
+    os.close(r)
+    writer.join()
+    lines = p.stderr.decode().splitlines()
+    expect(p.returncode == 0 and len(lines) == 2, f'one line after 10 s of a 10.5 s run, one at the end ({lines})',
+           errs, p)
+    expect(all(l.startswith('dbanon: ') and 'MB/s' in l for l in lines) and '\r' not in p.stderr.decode(),
+           'plain lines', errs)
+    expect(lines and lines[-1].startswith('dbanon: %.1f KiB, ' % (len(data) / 1024)) and
+           lines[-1].endswith('table public.customer'), f'the last line: every byte read, the last table ({lines})',
+           errs)
+    expect(b'zqxmarker' not in p.stderr, 'no value', errs)
     return errs
 
 
