@@ -29,6 +29,7 @@
 #include "src/archive_job.h"
 #include "src/check_main.h"
 #include "src/compressed_io.h"
+#include "src/build_info.h"
 #include "src/compression.h"
 #include "src/config.h"
 #include "src/io.h"
@@ -87,7 +88,7 @@ constexpr char kUsage[] =
     "                       terminal status line\n"
     "      --report FILE    write a JSON report (formats, bytes, seconds, rows and\n"
     "                       action per table, counts per column, a salt identifier)\n"
-    "      --version        print the version\n"
+    "      --version        print the version and the libraries' versions\n"
     "\n"
     "  list                 every anonymizer with its options and defaults\n"
     "\n"
@@ -221,7 +222,7 @@ int Main(int argc, char** argv) {
       case kStrict: strict = true; break;
       case kAllowMissing: allow_missing = true; break;
       case 'h': std::cout << kUsage; return kExitOk;
-      case kVersion: std::cout << "dbanon " << DBANON_VERSION << "\n"; return kExitOk;
+      case kVersion: std::cout << VersionText(); return kExitOk;
       case kSaltFile: salt_file = optarg; break;
       case kConnection: connection = optarg; break;
       case kReport: report_path = optarg; break;

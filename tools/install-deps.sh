@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what dbanon needs from Debian 12 packages.
 #   tools/install-deps.sh          build dependencies
-#   tools/install-deps.sh --test   also the servers and tools the tests drive, and
+#   tools/install-deps.sh --test   also the servers and tools the tests drive (dpkg-dev and
+#                                  lintian for the package test), and
 #                                  clang for the sanitizer and fuzz stages of .ci/run
 #   tools/install-deps.sh --bench  also the reference tools bench/e2e measures
 # apt-get runs only when a package is missing, so a second call costs nothing.
@@ -10,7 +11,7 @@ set -euo pipefail
 packages=(meson ninja-build pkg-config g++ libre2-dev libxxhash-dev libssl-dev libtomlplusplus-dev libyaml-cpp-dev
           libabsl-dev libbenchmark-dev doctest-dev zlib1g-dev libzstd-dev liblz4-dev libargon2-dev libcrypt-dev python3)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql mariadb-server mariadb-client sqlite3 php-cli clang libclang-rt-14-dev)
+  packages+=(postgresql mariadb-server mariadb-client sqlite3 php-cli clang libclang-rt-14-dev dpkg-dev lintian)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(zstd time)

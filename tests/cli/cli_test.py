@@ -634,6 +634,12 @@ case('help prints usage to stdout and exits 0', args=['--help'],
      checks=[stdout_has('usage', ci=True), stdout_has('-c', '-o', '-j')])
 case('version prints "dbanon VERSION" and exits 0', args=['--version'],
      checks=[stdout_re(r'^dbanon \d+\.\d+')])
+case('version names the version of every library dbanon is built with', args=['--version'],
+     checks=[stdout_re(r'\n  RE2 2\d{7}\n'), stdout_re(r'\n  Abseil 2\d{7}\.\d+\n'),
+             stdout_re(r'\n  OpenSSL 3\.\d+\.\d+\n'), stdout_re(r'\n  zlib \d+\.\d+\.\d+\n'),
+             stdout_re(r'\n  zstd 1\.\d+\.\d+\n'), stdout_re(r'\n  lz4 1\.\d+\.\d+\n'),
+             stdout_re(r'\n  xxHash 0\.\d+\.\d+\n'), stdout_re(r'\n  toml\+\+ 3\.\d+\.\d+\n'),
+             stdout_re(r'\n  yaml-cpp 0\.\d+\.\d+\n')])
 case('unknown flag is a usage error (exit 2)', dump=CUSTOMER, config=CUSTOMER_CFG,
      args=['--frobnicate', '-c', 'cfg.toml', 'in.sql'], rc=2, checks=[stderr_nonempty(), stdout_empty()])
 for bad in (['-j0'], ['-j', 'abc'], ['-j', '-3'], ['-j']):
