@@ -31,6 +31,10 @@ On pagila, `dbanon check` (issue 13) on its -Fp, -Fc and -Fd dumps (report, exit
 only unless --sample), and the config `check --suggest` writes, used with --strict, anonymizes
 pagila and restores. Strict mode on real -Fp/--inserts/-Fc/-Fd dumps of a table that gains a
 column after the config was written: exit 2 naming it, nothing at -o.
+On pagila, the seed recipe of docs/ci/: a pg_dump -Fc -Z5 backup and a DbToolsBundle YAML config
+through tools/anonymize-backup.sh (salt file, --progress, --report): the report's figures, the
+same text as the plain round trip, pg_restore -d with DbToolsBundle's options, and nothing
+written without a salt or from a cut backup.
 Then, on tricky: an archive with an empty config comes out byte for byte (-Fc) or file for
 file (-Fd), restores, and has the source's table data; an archive cut inside a configured
 table's block, or with a corrupt byte there, is refused with exit 3, no output file and no
@@ -471,6 +475,93 @@ def run_strict_new_column(pg, binary, dbanon, work, rep):
                   P + "dbanon check on pg_dump %s names the new column uncovered with its hint, exit 1" % name,
                   "exit %s: %s" % (rc, err))
     pg.dropdb("strictdb")
+# The seed recipe (docs/ci/): DbToolsBundle's backup (pg_dump -Fc -Z5) and its
+# YAML config, as is, through tools/anonymize-backup.sh, the one script both CI
+# jobs call. The same anonymizers as PAGILA_CONFIG, so with the same salt the
+# anonymized backup holds the same text as the plain round trip (leak-checked
+# by the fc variant).
+RECIPE_YAML = """\
+# db_tools.config.yaml, as DbToolsBundle's standalone flavour reads it
+connections: "pgsql://app:secret@db:5432/pagila?version=15.0"
+backup_excluded_tables: []
+anonymization:
+  default:
+    customer:
+      email: email
+      first_name: firstname
+      last_name: lastname
+    staff:
+      email: email
+      password: md5
+      picture: 'null'
+    address:
+      phone:
+        anonymizer: constant
+        options: {value: '555-0100'}
+      address2: 'null'
+"""
+RECIPE_SCRIPT = os.path.join(REPO_ROOT, "tools", "anonymize-backup.sh")
+
+
+def run_recipe(pg, s, binary, rep):
+    P = "%s recipe: " % s.ds.name
+    d = os.path.join(s.d, "recipe")
+    os.mkdir(d)
+    backup = os.path.join(d, "pagila.dump")
+    config = os.path.join(d, "db_tools.config.yaml")
+    salt = os.path.join(d, "salt")
+    rt.write(config, RECIPE_YAML)
+    rt.write(salt, rt.SALT + "\n")
+    pg.run_client("pg_dump", ["-Fc", "-Z5", "--lock-wait-timeout=120", "-f", backup, "-d", s.ds.name])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DBANON")}
+    env["DBANON"] = binary
+
+    def script(args, extra_env):
+        p = subprocess.run(["bash", RECIPE_SCRIPT] + args, env=dict(env, **extra_env), capture_output=True,
+                           timeout=300)
+        return p.returncode, p.stderr.decode("utf-8", "replace")
+
+    seed = os.path.join(d, "seed.dump")
+    report = os.path.join(d, "report.json")
+    rc, err = script([backup, config, seed, report], {"DBANON_SALT_FILE": salt})
+    if not rep.check(rc == 0 and os.path.exists(seed), P + "anonymize-backup.sh exits 0 with the YAML config",
+                     "exit %s: %s" % (rc, err)):
+        return
+    rep.check("dbanon: " in err and "MB/s" in err, P + "--progress lines or the final line in the job log", err)
+    try:
+        r = json.loads(rt.read(report))
+        tables = {t["table"]: t for t in r["tables"]}
+        email = {c["column"]: c for c in tables["public.customer"]["columns"]}["email"]
+        ok = (r["input"]["format"].startswith("pg_dump -Fc") and r["bytes_in"] == os.path.getsize(backup)
+              and r["bytes_out"] == os.path.getsize(seed) and tables["public.customer"]["rows"] == 599
+              and tables["public.customer"]["action"] == "anonymized" and email["anonymizer"] == "email"
+              and email["values_rewritten"] == 599 and tables["public.film"]["action"] == "kept")
+        detail = json.dumps(r)[:600]
+    except (ValueError, KeyError) as e:
+        ok, detail = False, repr(e)
+    rep.check(ok, P + "the report: formats, bytes in and out, customer 599 rows anonymized, 599 e-mails", detail)
+    try:
+        text = restore_script(pg, seed)
+        rep.check(text == s.expected, P + "pg_restore -f - of the seed equals the plain dump through the TOML config",
+                  rt.first_difference(text, s.expected))
+        pg.createdb("pagila_seed")
+        pg.pg_restore(["-d", "pagila_seed"] + DBTOOLS_RESTORE + [seed])
+        dst = rt.Catalog(pg, "pagila_seed")
+        rt.compare_databases(pg, s.ds, s.src, dst, s.src_rows, s.configured, "pagila_seed", rep, P)
+        pg.dropdb("pagila_seed")
+    except (pg_harness.PgError, subprocess.TimeoutExpired) as e:
+        rep.check(False, P + "the seed restores with pg_restore -d (DbToolsBundle's options)", e)
+
+    # Failures publish nothing: no salt, a cut backup.
+    out = os.path.join(d, "none.dump")
+    rc, err = script([backup, config, out, out + ".json"], {})
+    rep.check(rc != 0 and not os.path.exists(out) and not os.path.exists(out + ".json"),
+              P + "without a salt secret: non-zero, nothing written", "exit %s: %s" % (rc, err))
+    cut = os.path.join(d, "cut.dump")
+    rt.write(cut, rt.read(backup)[: os.path.getsize(backup) * 2 // 3])
+    rc, err = script([cut, config, out, out + ".json"], {"DBANON_SALT_FILE": salt})
+    rep.check(rc == 3 and not os.path.exists(out) and not os.path.exists(out + ".json"),
+              P + "a cut backup: exit 3, nothing written", "exit %s: %s" % (rc, err))
 
 
 def main(argv):
@@ -511,6 +602,7 @@ def main(argv):
                     run_unconfigured_and_errors(pg, s, binary, dbanon, rep)
                 if ds.name == "pagila":
                     run_check_and_suggest(pg, s, binary, dbanon, rep)
+                    run_recipe(pg, s, binary, rep)
             run_strict_new_column(pg, binary, dbanon, work, rep)
     except pg_harness.PgError as e:
         rep.check(False, "test ran to the end", e)
