@@ -114,8 +114,8 @@ ArchiveEngine::~ArchiveEngine() {
 }
 
 ArchiveEngine::Item* ArchiveEngine::TakeFree() {
-  absl::MutexLock lock(&mu_);
-  while (free_.empty()) free_cv_.Wait(&mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  free_cv_.wait(lock, [this] { return !free_.empty(); });
   Item* item = free_.front();
   free_.pop_front();
   return item;
@@ -123,16 +123,16 @@ ArchiveEngine::Item* ArchiveEngine::TakeFree() {
 
 void ArchiveEngine::Publish(Item* item) {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     order_.push_back(item);
     if (item->needs_work && !cancelled_.load()) {
       work_.push_back(item);
     } else {
       item->done = true;
     }
-    work_cv_.Signal();
-    done_cv_.SignalAll();
   }
+  work_cv_.notify_one();
+  done_cv_.notify_all();
 }
 
 void ArchiveEngine::FlushRaw() {
@@ -195,14 +195,14 @@ absl::Status ArchiveEngine::Finish() {
   Publish(item);
   writer_.join();
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     shutdown_ = true;
-    work_cv_.SignalAll();
   }
+  work_cv_.notify_all();
   {
-    absl::MutexLock lock(&seq_mu_);
-    seq_cv_.SignalAll();
+    std::lock_guard<std::mutex> lock(seq_mu_);
   }
+  seq_cv_.notify_all();
   for (std::thread& w : workers_) w.join();
   return result_;
 }
@@ -212,18 +212,18 @@ void ArchiveEngine::WorkerLoop() {
   while (true) {
     Item* item;
     {
-      absl::MutexLock lock(&mu_);
-      while (!shutdown_ && work_.empty()) work_cv_.Wait(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [this] { return shutdown_ || !work_.empty(); });
       if (work_.empty()) return;
       item = work_.front();
       work_.pop_front();
     }
     ProcessPiece(item, scratch);
     {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       item->done = true;
-      done_cv_.SignalAll();
     }
+    done_cv_.notify_all();
   }
 }
 
@@ -249,20 +249,18 @@ void ArchiveEngine::ProcessPiece(Item* item, Scratch& scratch) {
   if (s.sequential != nullptr) {
     // One compressor per stream, fed in piece order. A worker waits only
     // for pieces queued before its own, which other workers already hold.
-    {
-      absl::MutexLock lock(&seq_mu_);
-      while (s.next_piece != item->index && !cancelled_.load()) seq_cv_.Wait(&seq_mu_);
-      if (s.next_piece != item->index) return;  // cancelled
-    }
+    std::unique_lock<std::mutex> lock(seq_mu_);
+    seq_cv_.wait(lock, [&] { return s.next_piece == item->index || cancelled_.load(); });
+    if (s.next_piece != item->index) return;  // cancelled
+    lock.unlock();
     if (item->status.ok() && !cancelled_.load()) {
       absl::Status st = s.sequential->Compress(data, item->last_piece, &compressed);
       if (!st.ok()) item->status = st;
     }
-    {
-      absl::MutexLock lock(&seq_mu_);
-      ++s.next_piece;
-      seq_cv_.SignalAll();
-    }
+    lock.lock();
+    ++s.next_piece;
+    lock.unlock();
+    seq_cv_.notify_all();
   } else if (item->status.ok() && !cancelled_.load()) {
     if (IndependentPieces(s)) {
       if (item->index == 0) compressed = DeflateHeader(s.container, s.codec.level);
@@ -332,8 +330,8 @@ void ArchiveEngine::WriterLoop() {
   while (true) {
     Item* item;
     {
-      absl::MutexLock lock(&mu_);
-      while (order_.empty() || !order_.front()->done) done_cv_.Wait(&mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      done_cv_.wait(lock, [this] { return !order_.empty() && order_.front()->done; });
       item = order_.front();
       order_.pop_front();
     }
@@ -349,16 +347,18 @@ void ArchiveEngine::WriterLoop() {
     }
     if (failed && !cancelled_.load()) {
       cancelled_.store(true);
-      absl::MutexLock lock(&seq_mu_);
-      seq_cv_.SignalAll();
+      {
+        std::lock_guard<std::mutex> lock(seq_mu_);
+      }
+      seq_cv_.notify_all();
     }
     bool end = item->end;
     item->Reset();
     {
-      absl::MutexLock lock(&mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       free_.push_back(item);
-      free_cv_.Signal();
     }
+    free_cv_.notify_one();
     if (end) return;
   }
 }

@@ -29,19 +29,19 @@
 #include <sys/uio.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "parsers/framer.h"
 #include "src/compression.h"
 
@@ -75,7 +75,7 @@ struct ArchiveStream {
   TableResolver* resolver = nullptr;  // for CountRows; must be thread-safe
   // lz4/zstd: used by the workers in piece order.
   std::unique_ptr<StreamCompressor> sequential;
-  int64_t next_piece = 0;  // guarded by the engine's seq_mu_
+  int64_t next_piece = 0;  // guarded by the engine's sequence mutex
   // Writer thread only.
   uint32_t check = 0;
   uint64_t length = 0;
@@ -123,18 +123,17 @@ class ArchiveEngine {
   std::thread writer_;
   bool finished_ = false;
 
-  // mu_ also guards Item::done of the items in order_.
-  absl::Mutex mu_;
-  absl::CondVar free_cv_, work_cv_, done_cv_;
+  std::mutex mu_;
+  std::condition_variable free_cv_, work_cv_, done_cv_;
   std::vector<std::unique_ptr<Item>> pool_;
-  std::deque<Item*> free_ ABSL_GUARDED_BY(mu_);
-  std::deque<Item*> work_ ABSL_GUARDED_BY(mu_);
-  std::deque<Item*> order_ ABSL_GUARDED_BY(mu_);
-  bool shutdown_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<Item*> free_;   // guarded by mu_
+  std::deque<Item*> work_;   // guarded by mu_
+  std::deque<Item*> order_;  // guarded by mu_
+  bool shutdown_ = false;    // guarded by mu_
   std::atomic<bool> cancelled_{false};
 
-  absl::Mutex seq_mu_;  // guards ArchiveStream::next_piece of every stream
-  absl::CondVar seq_cv_;
+  std::mutex seq_mu_;  // ArchiveStream::next_piece
+  std::condition_variable seq_cv_;
 
   Item* raw_ = nullptr;  // reader thread: the raw item being filled
   absl::Status result_;  // writer thread, read after join

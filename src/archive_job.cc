@@ -13,11 +13,10 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <set>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "base/errno_status.h"
 #include "base/exit_class.h"
 #include "base/string_view_compat.h"
@@ -44,55 +43,55 @@ absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
 // reader resolves tables while the writer counts rows.
 class LockedResolver : public TableResolver {
  public:
-  explicit LockedResolver(TableResolver& inner) : inner_(&inner) {}
+  explicit LockedResolver(TableResolver& inner) : inner_(inner) {}
   absl::StatusOr<const RowPlan*> Resolve(const TableName& table, const std::vector<std::string>& columns) override {
-    absl::MutexLock lock(&mu_);
-    return inner_->Resolve(table, columns);
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.Resolve(table, columns);
   }
   bool IsConfigured(const TableName& table) const override {
-    absl::MutexLock lock(&mu_);
-    return inner_->IsConfigured(table);
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.IsConfigured(table);
   }
   void CountRows(const TableName& table, int64_t rows) override {
-    absl::MutexLock lock(&mu_);
-    inner_->CountRows(table, rows);
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.CountRows(table, rows);
   }
   void SawTable(const TableName& table) override {
-    absl::MutexLock lock(&mu_);
-    inner_->SawTable(table);
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.SawTable(table);
   }
   void NoteParent(const TableName& child, const TableName& parent) override {
-    absl::MutexLock lock(&mu_);
-    inner_->NoteParent(child, parent);
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.NoteParent(child, parent);
   }
   void NoteCreated(const TableName& table) override {
-    absl::MutexLock lock(&mu_);
-    inner_->NoteCreated(table);
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.NoteCreated(table);
   }
   void NoteData(const TableName& table) override {
-    absl::MutexLock lock(&mu_);
-    inner_->NoteData(table);
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.NoteData(table);
   }
   absl::Status Finish() const override {
-    absl::MutexLock lock(&mu_);
-    return inner_->Finish();
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.Finish();
   }
   void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override {
-    absl::MutexLock lock(&mu_);
-    inner_->SawColumns(table, columns, data);
+    std::lock_guard<std::mutex> lock(mu_);
+    inner_.SawColumns(table, columns, data);
   }
   absl::Status CheckCoverage() override {
-    absl::MutexLock lock(&mu_);
-    return inner_->CheckCoverage();
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.CheckCoverage();
   }
   absl::Status SchemaComplete() override {
-    absl::MutexLock lock(&mu_);
-    return inner_->SchemaComplete();
+    std::lock_guard<std::mutex> lock(mu_);
+    return inner_.SchemaComplete();
   }
 
  private:
-  mutable absl::Mutex mu_;
-  TableResolver* const inner_ ABSL_PT_GUARDED_BY(mu_);
+  mutable std::mutex mu_;
+  TableResolver& inner_;
 };
 
 class OutputSink : public Sink {

@@ -8,15 +8,14 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
 #include "base/exit_class.h"
 #include "base/status_macros.h"
 #include "parsers/pg_archive.h"
@@ -38,9 +37,9 @@ constexpr int64_t kDefaultSample = 1000;
 
 // The value shapes of one column, filled by the worker threads.
 struct ColumnSample {
-  mutable absl::Mutex mu;
-  int64_t seen ABSL_GUARDED_BY(mu) = 0;  // values offered, NULLs included
-  ValueSample sample ABSL_GUARDED_BY(mu);
+  std::mutex mu;
+  int64_t seen = 0;  // values offered, NULLs included
+  ValueSample sample;
 };
 
 // An anonymizer that gives every value back and counts the shapes of the
@@ -52,7 +51,7 @@ class SampleAnonymizer : public Anonymizer {
   }
   void Anonymize(std::span<const Cell> in, Scratch&, std::span<Cell> out) const override {
     out[0] = in[0];
-    absl::MutexLock lock(&sample_->mu);
+    std::lock_guard<std::mutex> lock(sample_->mu);
     if (sample_->seen >= limit_) return;
     ++sample_->seen;
     if (in[0].is_null) {
@@ -565,7 +564,6 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
       f.anonymizer = c.anonymizer;
       f.name_hint = HintFromName(c.name);
       if (const ColumnSample* s = resolver->SampleOf(tables[i].coverage.name, c.name)) {
-        absl::MutexLock lock(&s->mu);  // the workers have joined; the lock is for the analysis
         f.evidence = s->sample.Strongest();
         f.numeric = s->sample.AllNumeric();
         f.sampled = s->seen;

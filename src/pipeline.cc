@@ -1,13 +1,13 @@
 #include "src/pipeline.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "anonymizers/anonymizer.h"
 #include "base/exit_class.h"
 
@@ -43,10 +43,7 @@ class Pipeline {
       : in_(in), out_(out), framer_(framer), options_(options) {}
 
   absl::Status Run(std::string first_bytes) {
-    {
-      absl::MutexLock lock(&read_mu_);
-      pending_ = std::move(first_bytes);
-    }
+    pending_ = std::move(first_bytes);
     std::vector<std::thread> others;
     for (int i = 1; i < options_.threads; ++i) others.emplace_back([this] { Work(); });
     Work();
@@ -59,9 +56,9 @@ class Pipeline {
     return WithMessage(s, absl::StrCat(in_.name(), ":", s.message()));
   }
 
-  // Reads and frames the next batch into `b`, in input order. Sets
-  // input_done_ at the end of the input and on an error.
-  absl::Status TakeBatch(Batch* b) ABSL_EXCLUSIVE_LOCKS_REQUIRED(read_mu_) {
+  // Reads and frames the next batch into `b`. Called with read_mu_ held.
+  // Sets input_done_ at the end of the input and on an error.
+  absl::Status TakeBatch(Batch* b) {
     size_t want = options_.batch_bytes;
     while (true) {
       while (!eof_ && pending_.size() < want) {
@@ -140,7 +137,7 @@ class Pipeline {
     while (true) {
       uint64_t seq;
       {
-        absl::MutexLock lock(&read_mu_);
+        std::lock_guard<std::mutex> lock(read_mu_);
         if (input_done_ || failed_.load()) return;
         seq = next_seq_++;
         b.Reset();
@@ -148,8 +145,8 @@ class Pipeline {
       }
       if (b.status.ok() && !failed_.load()) Rewrite(&b, scratch);
       {
-        absl::MutexLock lock(&write_mu_);
-        while (next_write_ != seq) write_cv_.Wait(&write_mu_);
+        std::unique_lock<std::mutex> lock(write_mu_);
+        write_cv_.wait(lock, [&] { return next_write_ == seq; });
       }
       // This thread's turn: every earlier batch is written (or the run failed).
       if (!failed_.load()) {
@@ -160,29 +157,27 @@ class Pipeline {
         }
       }
       {
-        absl::MutexLock lock(&write_mu_);
+        std::lock_guard<std::mutex> lock(write_mu_);
         ++next_write_;
-        write_cv_.SignalAll();
       }
+      write_cv_.notify_all();
     }
   }
 
-  // The input and the framer are used by the thread holding read_mu_; the
-  // output by the thread whose turn it is (next_write_).
   InputFile& in_;
   OutputFile& out_;
   Framer& framer_;
   const PipelineOptions options_;
 
-  absl::Mutex read_mu_;
-  std::string pending_ ABSL_GUARDED_BY(read_mu_);  // read, not yet framed
-  bool eof_ ABSL_GUARDED_BY(read_mu_) = false;
-  bool input_done_ ABSL_GUARDED_BY(read_mu_) = false;  // no batch left to take
-  uint64_t next_seq_ ABSL_GUARDED_BY(read_mu_) = 0;
+  std::mutex read_mu_;
+  std::string pending_;     // read, not yet framed; guarded by read_mu_
+  bool eof_ = false;        // guarded by read_mu_
+  bool input_done_ = false; // no batch left to take; guarded by read_mu_
+  uint64_t next_seq_ = 0;   // guarded by read_mu_
 
-  absl::Mutex write_mu_;
-  absl::CondVar write_cv_;  // signalled when next_write_ moves on
-  uint64_t next_write_ ABSL_GUARDED_BY(write_mu_) = 0;  // the batch whose turn it is
+  std::mutex write_mu_;
+  std::condition_variable write_cv_;
+  uint64_t next_write_ = 0;  // the batch whose turn it is; guarded by write_mu_
 
   std::atomic<bool> failed_{false};
   absl::Status result_;  // set by the thread whose turn it is; read after join

@@ -25,12 +25,9 @@
 // A child's own config entry wins for the columns it names; a parent's
 // `truncate = true` truncates every child.
 //
-// Thread-safety: RunPlan has no lock. On the plain road every call comes
-// from the framer's thread. On the archive road the reader thread resolves
-// tables while the engine's writer thread calls CountRows, so
-// src/archive_job.cc wraps the plan in a LockedResolver that serializes every
-// call. The RowPlans and anonymizers returned are immutable and read by the
-// worker threads. Summary()/Warnings() after the run.
+// Thread-safety: Resolve, SawTable and CountRows are called by the framer's
+// thread only; the RowPlans and anonymizers they return are immutable and
+// read by the worker threads. Summary()/Warnings() after the run.
 #ifndef DBANON_SRC_PLAN_H_
 #define DBANON_SRC_PLAN_H_
 
