@@ -4,10 +4,17 @@
 //   gen_dump pg SIZE_BYTES      pg_dump -Fp layout, data in one COPY block
 //   gen_dump mysql SIZE_BYTES   mariadb-dump layout, extended INSERTs of ~1 MB
 //   gen_dump mysql-one-line SIZE_BYTES   the same data in ONE INSERT on one line
+//   gen_dump employees-pg ROWS      short rows: pg_dump -Fp layout, one COPY block
+//   gen_dump employees-mysql ROWS   the same rows: mariadb-dump layout,
+//                                   extended INSERTs of 2,000 rows
 //
-// Columns: id, email, first_name, last_name, phone, address, created_at, bio
-// (bio and address carry escapes: tab, newline, backslash, quote). The same
-// seed always gives the same bytes; stops after the row that crosses SIZE.
+// `users` columns: id, email, first_name, last_name, phone, address,
+// created_at, bio (bio and address carry escapes: tab, newline, backslash,
+// quote); stops after the row that crosses SIZE. `employees` is the shape of
+// MySQL's employees sample database (emp_no, birth_date, first_name,
+// last_name, gender, hire_date: about 57 bytes a row in COPY, 70 in an
+// INSERT), with every first name and every last name distinct. The same seed
+// always gives the same bytes.
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
@@ -104,12 +111,116 @@ void MakeRow(uint64_t id, Row* r) {
   r->bio.append(Below(4) == 0 ? "\nIt's a \"quote\" and a back\\slash." : ".");
 }
 
+// 64 syllables, consonant-vowel or consonant-vowel-consonant: a word made of
+// them parses back into its syllables in one way only (a syllable never
+// starts with a vowel), so distinct syllable sequences are distinct words.
+constexpr std::string_view kSyllables[64] = {
+    "ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "be", "da", "fu", "go", "ha", "je", "ki", "la",
+    "ma", "no", "pe", "ri", "so", "ta", "ve", "zo", "bar", "del", "fin", "gor", "han", "jos", "kel", "lin",
+    "mar", "nor", "pen", "ros", "sel", "tan", "vor", "wil", "ber", "dor", "fan", "gil", "hor", "jan", "kor", "len",
+    "mon", "nel", "pas", "ren", "sim", "ton", "val", "wen", "bo", "di", "fe", "gu", "he", "ju", "ko", "le"};
+
+// Appends the `count` syllables of `index` (base 64, capitalized).
+void AppendName(std::string* out, uint64_t index, int count) {
+  size_t start = out->size();
+  for (int i = 0; i < count; ++i) {
+    out->append(kSyllables[index & 63]);
+    index >>= 6;
+  }
+  (*out)[start] = static_cast<char>((*out)[start] - 'a' + 'A');
+}
+
+// A date from 1952-01-01 on, `span_days` long, as YYYY-MM-DD (28-day months
+// keep every date valid).
+void AppendDate(std::string* out, int first_year, int span_years) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", first_year + int(Below(span_years)), int(1 + Below(12)),
+                int(1 + Below(28)));
+  out->append(buf);
+}
+
+// The employees table, `rows` rows from emp_no 10001. First names use 4
+// syllables (2^24 words, at most 12 bytes: varchar(14)) and last names 5
+// (2^30 words, at most 15 bytes: varchar(16)); the word number is the row
+// number times an odd constant modulo the word count, a bijection, so no two
+// rows share a first or a last name.
+int Employees(bool pg, uint64_t rows) {
+  if (rows >= (uint64_t{1} << 24)) {
+    std::fprintf(stderr, "gen_dump: at most 16777215 employees rows\n");
+    return 2;
+  }
+  std::string out;
+  out.reserve(4 << 20);
+  if (pg) {
+    out.append(
+        "--\n-- PostgreSQL database dump\n--\n\n-- Dumped from database version 15.18\n\n"
+        "SET statement_timeout = 0;\nSET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n"
+        "SELECT pg_catalog.set_config('search_path', '', false);\n\n"
+        "CREATE TABLE public.employees (\n    emp_no integer NOT NULL,\n    birth_date date NOT NULL,\n"
+        "    first_name character varying(14) NOT NULL,\n    last_name character varying(16) NOT NULL,\n"
+        "    gender character(1) NOT NULL,\n    hire_date date NOT NULL\n);\n\n"
+        "--\n-- Data for Name: employees; Type: TABLE DATA; Schema: public; Owner: postgres\n--\n\n"
+        "COPY public.employees (emp_no, birth_date, first_name, last_name, gender, hire_date) FROM stdin;\n");
+  } else {
+    out.append(
+        "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)\n--\n-- Host: localhost"
+        "    Database: employees\n-- ------------------------------------------------------\n\n"
+        "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n/*!40101 SET NAMES utf8mb4 */;\n\n"
+        "DROP TABLE IF EXISTS `employees`;\nCREATE TABLE `employees` (\n  `emp_no` int(11) NOT NULL,\n"
+        "  `birth_date` date NOT NULL,\n  `first_name` varchar(14) NOT NULL,\n  `last_name` varchar(16) NOT NULL,\n"
+        "  `gender` enum('M','F') NOT NULL,\n  `hire_date` date NOT NULL,\n  PRIMARY KEY (`emp_no`)\n"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n\n"
+        "--\n-- Dumping data for table `employees`\n--\n\nLOCK TABLES `employees` WRITE;\n"
+        "/*!40000 ALTER TABLE `employees` DISABLE KEYS */;\n");
+  }
+  const char q = pg ? '\0' : '\'';  // names and dates need no escape in either syntax
+  auto field = [&](auto append) {
+    if (q) out.push_back(q);
+    append();
+    if (q) out.push_back(q);
+  };
+  for (uint64_t i = 0; i < rows; ++i) {
+    char num[32];
+    std::snprintf(num, sizeof(num), "%" PRIu64, 10001 + i);
+    const char sep = pg ? '\t' : ',';
+    if (!pg) out.append(i % 2000 == 0 ? "INSERT INTO `employees` VALUES (" : ",(");
+    out.append(num).push_back(sep);
+    field([&] { AppendDate(&out, 1952, 13); });
+    out.push_back(sep);
+    field([&] { AppendName(&out, ((i + 1) * 0x9e3779b1ULL) & ((1 << 24) - 1), 4); });
+    out.push_back(sep);
+    field([&] { AppendName(&out, ((i + 1) * 0x85ebca6bULL) & ((1 << 30) - 1), 5); });
+    out.push_back(sep);
+    field([&] { out.push_back(Below(2) ? 'M' : 'F'); });
+    out.push_back(sep);
+    field([&] { AppendDate(&out, 1985, 15); });
+    if (pg) {
+      out.push_back('\n');
+    } else {
+      out.push_back(')');
+      if (i % 2000 == 1999 || i + 1 == rows) out.append(";\n");
+    }
+    if (out.size() > (1 << 20)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  out.append(pg ? "\\.\n\n\n--\n-- PostgreSQL database dump complete\n--\n\n"
+                : "/*!40000 ALTER TABLE `employees` ENABLE KEYS */;\nUNLOCK TABLES;\n\n-- Dump completed\n");
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 3 && (std::strcmp(argv[1], "employees-pg") == 0 || std::strcmp(argv[1], "employees-mysql") == 0)) {
+    return Employees(std::strcmp(argv[1], "employees-pg") == 0, std::strtoull(argv[2], nullptr, 10));
+  }
   if (argc != 3 || (std::strcmp(argv[1], "pg") != 0 && std::strcmp(argv[1], "mysql") != 0 &&
                     std::strcmp(argv[1], "mysql-one-line") != 0)) {
-    std::fprintf(stderr, "usage: gen_dump pg|mysql|mysql-one-line SIZE_BYTES\n");
+    std::fprintf(stderr, "usage: gen_dump pg|mysql|mysql-one-line SIZE_BYTES\n"
+                         "       gen_dump employees-pg|employees-mysql ROWS\n");
     return 2;
   }
   const bool pg = std::strcmp(argv[1], "pg") == 0;
