@@ -1,46 +1,63 @@
 #!/usr/bin/env bash
-# End-to-end throughput of dbanon on a pg_dump custom-format archive, beside
-# `pg_restore -f - ARCHIVE | gzip`, measured in the same run.
+# End-to-end speed and output size of dbanon on a pg_dump custom-format
+# archive (DbToolsBundle's backup format), beside the references of issue 16,
+# measured in the same run.
 #
-#   bench/archive_e2e.sh                  # a ~1 GiB `pg_dump -Fc -Z5` archive, median of 3 runs
-#   bench/archive_e2e.sh --size 256M --runs 1     # a quicker look
+#   bench/archive_e2e.sh                          # 1,000,000 rows, median of 3 rounds
+#   bench/archive_e2e.sh --rows 200000 --runs 1   # a quicker look
+#   bench/archive_e2e.sh --size 1G                # rows for a ~1 GiB archive instead
 #
 # What it does: builds a release dbanon (or uses $DBANON), starts a throwaway
-# PostgreSQL (initdb in a temporary folder, unix socket only, stopped at the
-# end), fills a `users` table of 8 columns with generate_series until
-# `pg_dump -Fc -Z5` (DbToolsBundle's backup command) writes about --size
-# bytes, then times, each --runs times (median reported, MB/s = archive bytes
-# / wall seconds):
-#   pg_restore -f - | gzip    the reference: what anonymizing through a
-#                             restore-and-redump path costs at the least
-#   pg_restore -f -           decompression alone, for scale
-#   dbanon -o FILE            4 columns anonymized (email, first_name,
-#                             last_name, phone as md5), -j = cores, output
-#                             an archive with patched data offsets
-#   dbanon | cat              the same to a pipe
-# and checks that pg_restore -l reads dbanon's output. Files go to
+# PostgreSQL (initdb in a temporary folder, unix socket only, run as postgres
+# through runuser when root, stopped at the end), fills a `users` table of 8
+# columns with generate_series (--rows rows, or as many as make
+# `pg_dump -Fc -Z5`, DbToolsBundle's backup command, write about --size
+# bytes), dumps it with `pg_dump -Fc -Z5`, then times, in --runs rounds
+# where every command runs once per round (so the drift of a shared
+# machine weighs on all alike; median reported, MB/s = archive bytes / wall
+# seconds):
+#   pg_restore -f - | gzip -5  a floor for any restore-and-redump road
+#   pg_restore -f -            decompression alone, for scale
+#   restore+UPDATE+dump        what DbToolsBundle does: createdb, pg_restore
+#                              -j2 into it, 4 UPDATEs (email, first_name,
+#                              last_name, phone), pg_dump -Fc -Z5, dropdb
+#   dbanon -o FILE             the same 4 columns anonymized (email, firstname,
+#                              lastname, md5), -j = cores, an archive with
+#                              patched data offsets
+#   dbanon | cat               the same to a pipe
+#   dbanon (base) -o FILE      only when $DBANON_BASE names another binary:
+#                              an older build measured in the same rounds
+# Then the output size: dbanon's archive is restored into a fresh database
+# and dumped again with `pg_dump -Fc -Z5`; the ratio of the two sizes is the
+# size target. It checks that pg_restore reads dbanon's output, and prints
+# the targets of issue 16 beside the measured ratios. Files go to
 # $DBANON_BENCH_DIR (default: a temporary folder under /var/tmp), removed at
 # the end unless --keep.
 set -euo pipefail
 
-size=1G
+size=""
+rows=1000000
 runs=3
 keep=0
 while (($#)); do
   case "$1" in
     --size) size=$2; shift 2 ;;
+    --rows) rows=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed 's/^# \{0,1\}//;$d'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-case "$size" in
-  *G) target=$(( ${size%G} << 30 )) ;;
-  *M) target=$(( ${size%M} << 20 )) ;;
-  *) target=$size ;;
-esac
-
+if [[ -n "$size" ]]; then
+  case "$size" in
+    *G) target=$(( ${size%G} << 30 )) ;;
+    *M) target=$(( ${size%M} << 20 )) ;;
+    *) target=$size ;;
+  esac
+  # About 37 bytes of -Z5 archive per row of this table (measured).
+  rows=$(( target / 37 ))
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [[ -z "${DBANON:-}" ]]; then
   bash "$root/tools/install-deps.sh" --test
@@ -82,10 +99,8 @@ EOF
 export PGHOST="$work/sock" PGPORT=5432 PGUSER=postgres
 psql() { "$bindir/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
-# About 37 bytes of -Z5 archive per row of this table (measured); fill in
-# slices of 2M rows until the estimate reaches the target.
-rows=$(( target / 37 ))
-echo "# generating $rows rows for a ~$size archive" >&2
+# Filled in slices of 2M rows.
+echo "# generating $rows rows" >&2
 psql -d postgres -c "CREATE DATABASE bench"
 psql -d bench -c "CREATE TABLE users (id bigint PRIMARY KEY, email text, first_name text, last_name text,
   phone text, city text, created_at timestamptz, note text)"
@@ -111,25 +126,65 @@ last_name = "lastname"
 phone = "md5"
 EOF
 threads=$(nproc)
+cat > "$work/updates.sql" <<'EOF'
+UPDATE users SET email = 'anon-' || md5(email || 'bench salt') || '@example.com';
+UPDATE users SET first_name = (ARRAY['Ada','Alan','Grace','Linus','Barbara','Ken','Dennis','Edsger'])[1 + (random() * 7)::int];
+UPDATE users SET last_name = (ARRAY['Lovelace','Turing','Hopper','Torvalds','Liskov','Thompson','Ritchie'])[1 + (random() * 6)::int];
+UPDATE users SET phone = md5(phone || 'bench salt');
+EOF
+redump="psql -d postgres -c 'DROP DATABASE IF EXISTS scratch' && psql -d postgres -c 'CREATE DATABASE scratch' \
+  && '$bindir/pg_restore' -j2 -d scratch '$archive' && psql -d scratch -f '$work/updates.sql' \
+  && '$bindir/pg_dump' -Fc -Z5 -d scratch -f '$work/redump.dump' && psql -d postgres -c 'DROP DATABASE scratch'"
+export -f psql
+export bindir
 
-# Median wall seconds of `runs` runs of a shell command.
-measure() {
-  local name=$1 cmd=$2 t times=()
-  for ((r = 0; r < runs; r++)); do
-    local start end
+names=("pg_restore -f - | gzip -5" "pg_restore -f -" "restore+UPDATE+dump" "dbanon -j$threads -o FILE"
+       "dbanon -j$threads | cat")
+cmds=("'$bindir/pg_restore' -f - '$archive' | gzip -5 > /dev/null"
+      "'$bindir/pg_restore' -f - '$archive' > /dev/null"
+      "$redump"
+      "'$DBANON' -c '$work/dbanon.toml' -j$threads -o '$work/anon.dump' '$archive'"
+      "'$DBANON' -c '$work/dbanon.toml' -j$threads < '$archive' | cat > /dev/null")
+if [[ -n "${DBANON_BASE:-}" ]]; then
+  names+=("dbanon (base) -j$threads -o FILE")
+  cmds+=("'$DBANON_BASE' -c '$work/dbanon.toml' -j$threads -o '$work/base.dump' '$archive'")
+fi
+
+# Every command once per round; wall seconds kept per command.
+declare -A times
+for ((r = 0; r < runs; r++)); do
+  for i in "${!cmds[@]}"; do
     start=$(date +%s.%N)
-    bash -o pipefail -c "$cmd" >/dev/null 2>"$work/err" || { echo "$name failed: $(cat "$work/err")" >&2; exit 1; }
+    bash -o pipefail -c "${cmds[$i]}" >/dev/null 2>"$work/err" || { echo "${names[$i]} failed: $(cat "$work/err")" >&2; exit 1; }
     end=$(date +%s.%N)
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
+    times[$i]+="$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') "
   done
-  t=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
-  awk -v n="$name" -v t="$t" -v b="$bytes" 'BEGIN { printf "%-28s %8.2f s %9.1f MB/s\n", n, t, b / t / 1e6 }'
-}
+done
+median() { printf '%s\n' ${times[$1]} | sort -g | sed -n "$(( (runs + 1) / 2 ))p"; }
 
-echo "# archive: $bytes bytes (pg_dump -Fc -Z5 of $rows rows), $runs run(s) each, $threads cores"
-measure "pg_restore -f - | gzip" "'$bindir/pg_restore' -f - '$archive' | gzip > /dev/null"
-measure "pg_restore -f -" "'$bindir/pg_restore' -f - '$archive' > /dev/null"
-measure "dbanon -j$threads -o FILE" "'$DBANON' -c '$work/dbanon.toml' -j$threads -o '$work/anon.dump' '$archive'"
-measure "dbanon -j$threads | cat" "'$DBANON' -c '$work/dbanon.toml' -j$threads < '$archive' | cat > /dev/null"
+echo "# archive: $bytes bytes (pg_dump -Fc -Z5 of $rows rows), $runs round(s), $threads cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+declare -a med
+for i in "${!cmds[@]}"; do
+  med[$i]=$(median "$i")
+  awk -v n="${names[$i]}" -v t="${med[$i]}" -v b="$bytes" 'BEGIN { printf "%-30s %8.2f s %9.1f MB/s\n", n, t, b / t / 1e6 }'
+done
+
+# The size target: dbanon's output restored and dumped again the way
+# DbToolsBundle writes its backups.
 "$bindir/pg_restore" -l "$work/anon.dump" > /dev/null
-echo "# pg_restore -l reads dbanon's output ($(stat -c %s "$work/anon.dump") bytes)"
+psql -d postgres -c 'CREATE DATABASE anonsize'
+"$bindir/pg_restore" -j2 -d anonsize "$work/anon.dump"
+"$bindir/pg_dump" -Fc -Z5 -d anonsize -f "$work/anon-redump.dump"
+out_bytes=$(stat -c %s "$work/anon.dump")
+redump_bytes=$(stat -c %s "$work/anon-redump.dump")
+echo "# dbanon's output: $out_bytes bytes; restored and dumped again with pg_dump -Fc -Z5: $redump_bytes bytes"
+
+echo
+printf '%-58s %10s %8s\n' "target (issue 16)" measured target
+awk -v a="${med[0]}" -v d="${med[3]}" 'BEGIN { printf "%-58s %9.2fx %8s\n", "dbanon -o FILE vs pg_restore -f - | gzip -5 (speed)", a / d, ">= 5x" }'
+awk -v a="${med[2]}" -v d="${med[3]}" 'BEGIN { printf "%-58s %9.2fx %8s\n", "dbanon -o FILE vs restore+UPDATE+pg_dump -Fc -Z5 (speed)", a / d, ">= 30x" }'
+awk -v o="$out_bytes" -v r="$redump_bytes" 'BEGIN { printf "%-58s %9.3fx %8s\n", "output size vs pg_dump -Fc -Z5 of the same data", o / r, "<= 1.10x" }'
+if [[ -n "${DBANON_BASE:-}" ]]; then
+  awk -v b="${med[5]}" -v d="${med[3]}" 'BEGIN { printf "%-58s %9.2fx\n", "dbanon -o FILE vs dbanon (base) (speed)", b / d }'
+  echo "# dbanon (base) output: $(stat -c %s "$work/base.dump") bytes"
+fi
