@@ -21,6 +21,7 @@ std::string VersionText() {
   absl::StrAppend(&out, "  Abseil ", ABSL_LTS_RELEASE_VERSION, ".", ABSL_LTS_RELEASE_PATCH_LEVEL, "\n");
   absl::StrAppend(&out, "  OpenSSL ", OpenSSL_version(OPENSSL_VERSION_STRING), "\n");
   absl::StrAppend(&out, "  zlib ", zlibVersion(), "\n");
+  absl::StrAppend(&out, "  ISA-L ", DBANON_ISAL_VERSION, "\n");
   absl::StrAppend(&out, "  zstd ", ZSTD_versionString(), "\n");
   absl::StrAppend(&out, "  lz4 ", LZ4_versionString(), "\n");
   absl::StrAppend(&out, "  xxHash ", xxh / 10000, ".", xxh / 100 % 100, ".", xxh % 100, "\n");

@@ -15,6 +15,13 @@
 //    CombineChecks). Every piece but the last ends with a sync flush (byte
 //    aligned, not final); the last one is finished.
 //
+// Codecs: gzip/zlib streams are inflated with Intel's ISA-L (igzip_lib.h:
+// isal_inflate checks the RFC 1950/1952 wrapper and trailer itself);
+// DeflatePiece uses ISA-L's level 1 for zlib levels 1-3, its level 3 for
+// 4-6 and the default, zlib for 7-9; the piece checks are ISA-L's crc32_gzip_refl and
+// isal_adler32, combined with zlib's crc32_combine64/adler32_combine64.
+// StreamCompressor writes gzip/zlib with zlib (a reference writer for tests).
+//
 // Errors: DataLoss for corrupt or cut-off compressed data (the message names
 // the codec, never any data), Internal for a library failure (out of memory).
 //
@@ -106,6 +113,8 @@ class StreamCompressor {
 std::string DeflateHeader(Container container, int level);
 // Compresses `in` as one piece of a deflate stream (see the header comment),
 // appending raw deflate data to `*out`. Keeps a per-thread deflate state.
+// The bytes depend on `level` and `in` only (not on the thread or on other
+// pieces).
 absl::Status DeflatePiece(std::string_view in, int level, bool last, std::string* out);
 // The check of a piece: adler32 (zlib) or crc32 (gzip) of its bytes.
 uint32_t PieceCheck(Container container, std::string_view data);

@@ -49,7 +49,7 @@ def main(argv):
         fields = subprocess.run(['dpkg-deb', '-f', deb, 'Package', 'Version', 'Depends'], capture_output=True,
                                 text=True, check=True).stdout
         depends = fields.split('Depends:', 1)[-1]
-        libs = ('libre2-', 'libssl3', 'libzstd1', 'liblz4-1', 'zlib1g', 'libyaml-cpp0.7', 'libxxhash0', 'libc6',
+        libs = ('libre2-', 'libssl3', 'libzstd1', 'liblz4-1', 'zlib1g', 'libisal2', 'libyaml-cpp0.7', 'libxxhash0', 'libc6',
                 'libstdc++6')
         check(all(l in depends for l in libs), 'Depends names the shared libraries dbanon links (dpkg-shlibdeps)',
               fields)
@@ -80,7 +80,7 @@ def main(argv):
               'exit %d: %s' % (ran.returncode, ran.stderr[-500:]))
         v = subprocess.run([exe, '--version'], capture_output=True, text=True)
         check(v.returncode == 0 and v.stdout.startswith('dbanon ') and all(
-            n in v.stdout for n in ('RE2', 'Abseil', 'OpenSSL', 'zlib', 'zstd', 'lz4', 'xxHash', 'toml++', 'yaml-cpp')),
+            n in v.stdout for n in ('RE2', 'Abseil', 'OpenSSL', 'zlib', 'ISA-L', 'zstd', 'lz4', 'xxHash', 'toml++', 'yaml-cpp')),
               'the unpacked binary\'s --version names the libraries it was built with', v.stdout)
     return 1 if FAILED else 0
 

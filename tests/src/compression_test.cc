@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "src/compressed_io.h"
 
@@ -140,6 +141,164 @@ TEST_CASE("deflate pieces compressed apart make one valid zlib or gzip stream") 
   auto back = DecompressAll(Algorithm::kGzip, Container::kZlib, empty, false, 100, 100);
   REQUIRE(back.ok());
   CHECK(back->empty());
+}
+
+// Raw zlib output for `text` written with `flushes` (Z_SYNC_FLUSH or
+// Z_FULL_FLUSH) every `every` bytes: the block edges land where the test
+// wants them. windowBits as deflateInit2 takes it (15: zlib, 31: gzip).
+std::string ZlibWithFlushes(std::string_view text, int level, int window_bits, size_t every, int flush) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out;
+  for (size_t pos = 0;; pos += every) {
+    std::string_view part = text.substr(std::min(pos, text.size()), every);
+    bool last = pos + every >= text.size();
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(part.data()));
+    z.avail_in = static_cast<uInt>(part.size());
+    int rc;
+    do {
+      char buf[4096];
+      z.next_out = reinterpret_cast<Bytef*>(buf);
+      z.avail_out = sizeof(buf);
+      rc = deflate(&z, last ? Z_FINISH : flush);
+      out.append(buf, sizeof(buf) - z.avail_out);
+    } while (z.avail_out == 0 || (last && rc != Z_STREAM_END));
+    if (last) break;
+  }
+  deflateEnd(&z);
+  return out;
+}
+
+TEST_CASE("inflate reads block edges, stored blocks and empty blocks at every input split") {
+  std::string text = SampleText(5000);
+  std::string random;
+  uint32_t x = 7;
+  for (int i = 0; i < 3000; ++i) random.push_back(static_cast<char>((x = x * 1103515245u + 12345u) >> 24));
+  struct Case {
+    std::string_view data;
+    int level;
+    size_t every;
+    int flush;
+  };
+  for (Container c : {Container::kZlib, Container::kGzip}) {
+    int bits = c == Container::kGzip ? 31 : 15;
+    for (Case k : {Case{text, 0, 700, Z_SYNC_FLUSH}, Case{text, 6, 1, Z_SYNC_FLUSH}, Case{text, 1, 333, Z_FULL_FLUSH},
+                   Case{random, 9, 1000, Z_SYNC_FLUSH}, Case{"", 6, 1, Z_SYNC_FLUSH}}) {
+      std::string packed = ZlibWithFlushes(k.data, k.level, bits, k.every, k.flush);
+      CAPTURE(k.level);
+      CAPTURE(k.every);
+      // Each split point of the input, in steps of 1 and 7 bytes, with a
+      // small output room so that steps also end inside blocks.
+      for (size_t step : {size_t{1}, size_t{7}, size_t{4096}}) {
+        for (size_t max_out : {size_t{1}, size_t{97}, size_t{1} << 20}) {
+          if (step == 1 && max_out == 1 && k.data.size() > 3000) continue;  // slow, adds nothing
+          auto back = DecompressAll(Algorithm::kGzip, c, packed, false, step, max_out);
+          REQUIRE_MESSAGE(back.ok(), back.status().message());
+          CHECK(*back == k.data);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("concatenated gzip members, empty ones too, are read whatever the input split; bytes after the end are "
+          "refused") {
+  std::string a = SampleText(3000), b = SampleText(70000);
+  std::string ma = ZlibWithFlushes(a, 6, 31, a.size(), Z_NO_FLUSH);
+  std::string mb = ZlibWithFlushes(b, 1, 31, 4000, Z_SYNC_FLUSH);
+  std::string empty = ZlibWithFlushes("", 6, 31, 1, Z_NO_FLUSH);
+  std::string all = ma + empty + mb + empty + ma;
+  std::string expected = a + b + a;
+  for (size_t step : {size_t{1}, size_t{2}, size_t{3}, size_t{5}, size_t{8}, size_t{9}, size_t{13}, all.size()}) {
+    for (size_t max_out : {size_t{3}, size_t{4096}, size_t{1} << 20}) {
+      CAPTURE(step);
+      CAPTURE(max_out);
+      auto back = DecompressAll(Algorithm::kGzip, Container::kGzip, all, true, step, max_out);
+      REQUIRE_MESSAGE(back.ok(), back.status().message());
+      CHECK(*back == expected);
+    }
+  }
+  auto only_empty = DecompressAll(Algorithm::kGzip, Container::kGzip, empty + empty, true, 1, 100);
+  REQUIRE(only_empty.ok());
+  CHECK(only_empty->empty());
+  // A few stray bytes after the last member: less than the 8 bytes ISA-L
+  // reads ahead, and more.
+  for (std::string_view junk : {std::string_view("x"), std::string_view("\x1f\x8b"), std::string_view("0123456789")}) {
+    CAPTURE(junk);
+    for (size_t step : {size_t{1}, size_t{4}, all.size() + junk.size()}) {
+      auto strict = DecompressAll(Algorithm::kGzip, Container::kGzip, ma + std::string(junk), false, step, 1 << 16);
+      CHECK(strict.status().code() == absl::StatusCode::kDataLoss);
+      CHECK(std::string(strict.status().message()).find("after the end") != std::string::npos);
+      auto lenient = DecompressAll(Algorithm::kGzip, Container::kGzip, ma + std::string(junk), true, step, 1 << 16);
+      CHECK(lenient.status().code() == absl::StatusCode::kDataLoss);
+    }
+  }
+  // A zlib stream after a zlib stream in one archive block is refused too.
+  std::string z = ZlibWithFlushes(a, 6, 15, a.size(), Z_NO_FLUSH);
+  auto twice = DecompressAll(Algorithm::kGzip, Container::kZlib, z + z, false, 100, 1 << 16);
+  CHECK(twice.status().code() == absl::StatusCode::kDataLoss);
+}
+
+TEST_CASE("corrupt deflate data and wrong checks are reported as DataLoss naming the codec") {
+  std::string text = SampleText(20000);
+  for (Container c : {Container::kZlib, Container::kGzip}) {
+    std::string packed = ZlibWithFlushes(text, 6, c == Container::kGzip ? 31 : 15, text.size(), Z_NO_FLUSH);
+    std::string bad_check = packed;
+    bad_check[bad_check.size() - (c == Container::kGzip ? 8 : 1)] ^= 1;
+    auto r = DecompressAll(Algorithm::kGzip, c, bad_check, false, 1000, 1 << 16);
+    CHECK(r.status().code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(r.status().message()).find(c == Container::kGzip ? "corrupt gzip data" : "corrupt zlib data") !=
+          std::string::npos);
+    std::string bad_header = packed;
+    bad_header[0] ^= 0x40;
+    r = DecompressAll(Algorithm::kGzip, c, bad_header, false, 1000, 1 << 16);
+    CHECK(r.status().code() == absl::StatusCode::kDataLoss);
+  }
+}
+
+TEST_CASE("piece checks are zlib's crc32 and adler32 at every length") {
+  std::string text = SampleText(100000);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{15}, size_t{16}, size_t{17}, size_t{63}, size_t{64}, size_t{65},
+                   size_t{5551}, size_t{5552}, size_t{5553}, size_t{65536}, text.size()}) {
+    CAPTURE(n);
+    const auto* p = reinterpret_cast<const Bytef*>(text.data());
+    CHECK(PieceCheck(Container::kGzip, std::string_view(text).substr(0, n)) == crc32(crc32(0, nullptr, 0), p, n));
+    CHECK(PieceCheck(Container::kZlib, std::string_view(text).substr(0, n)) == adler32(adler32(0, nullptr, 0), p, n));
+  }
+}
+
+TEST_CASE("deflate pieces, empty ones included, read back with zlib's own inflate at every level") {
+  std::string text = SampleText(200000);
+  for (Container c : {Container::kZlib, Container::kGzip}) {
+    for (int level : {CompressionSpec::kDefaultLevel, 1, 3, 6, 7, 9}) {
+      CAPTURE(level);
+      std::string stream = DeflateHeader(c, level);
+      std::vector<std::string_view> pieces = {std::string_view(text).substr(0, 70000), "",
+                                              std::string_view(text).substr(70000), ""};
+      uint32_t check = InitialCheck(c);
+      for (size_t i = 0; i < pieces.size(); ++i) {
+        REQUIRE(DeflatePiece(pieces[i], level, i + 1 == pieces.size(), &stream).ok());
+        check = CombineChecks(c, check, PieceCheck(c, pieces[i]), pieces[i].size());
+      }
+      stream += DeflateTrailer(c, check, text.size());
+      // zlib's inflate, wrapper and check included (as gzip -t and
+      // pg_restore read them).
+      z_stream z{};
+      REQUIRE(inflateInit2(&z, c == Container::kGzip ? 31 : 15) == Z_OK);
+      std::string out(text.size() + 1, '\0');
+      z.next_in = reinterpret_cast<Bytef*>(stream.data());
+      z.avail_in = static_cast<uInt>(stream.size());
+      z.next_out = reinterpret_cast<Bytef*>(out.data());
+      z.avail_out = static_cast<uInt>(out.size());
+      CHECK(inflate(&z, Z_FINISH) == Z_STREAM_END);
+      CHECK(z.avail_in == 0);
+      out.resize(out.size() - z.avail_out);
+      inflateEnd(&z);
+      CHECK(out == text);
+      // Levels 1-6 compress at least as well as half the text (ISA-L's level 1).
+      CHECK(stream.size() < text.size() / 2);
+    }
+  }
 }
 
 TEST_CASE("--compress specs") {
