@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace dbanon::bench {
 
@@ -31,6 +33,29 @@ inline std::string CopyRows(size_t bytes) {
            std::to_string(next()) + "\n";
   }
   return out;
+}
+
+// `count` distinct inputs that suit the anonymizer `name`: e-mail-like
+// strings with digits for most, so that number, date and card anonymizers
+// still find something to work on.
+inline std::vector<std::string> AnonymizerInputs(std::string_view name, int count) {
+  std::vector<std::string> v;
+  for (int i = 0; i < count; ++i) {
+    if (name == "integer" || name == "float") {
+      v.push_back(std::to_string(i * 37 + 11));
+    } else if (name == "date") {
+      v.push_back("2024-03-" + std::to_string(10 + i % 18) + " 10:11:12+00");
+    } else if (name == "ip") {
+      v.push_back("192.168." + std::to_string(i % 256) + "." + std::to_string(i / 16));
+    } else if (name == "credit_card") {
+      v.push_back("4111 1111 1111 " + std::to_string(1000 + i % 9000));
+    } else if (name == "json") {
+      v.push_back("{\"email\": \"user" + std::to_string(i) + "@example.invalid\", \"n\": 1}");
+    } else {
+      v.push_back("user" + std::to_string(i) + "@example.invalid");
+    }
+  }
+  return v;
 }
 
 }  // namespace dbanon::bench
