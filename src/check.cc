@@ -18,15 +18,13 @@
 #include "absl/strings/str_join.h"
 #include "base/exit_class.h"
 #include "base/status_macros.h"
-#include "parsers/pg_archive.h"
 #include "src/archive_job.h"
-#include "src/compressed_io.h"
-#include "src/compression.h"
 #include "src/config.h"
 #include "src/io.h"
 #include "src/pii_hints.h"
 #include "src/pipeline.h"
 #include "src/plan.h"
+#include "src/run.h"
 #include "src/schema.h"
 #include "src/tar_archive.h"
 
@@ -215,54 +213,28 @@ absl::StatusOr<std::string> ReadDump(const CheckOptions& options, RunPlan& plan,
   *archive_out = true;
   // Archives are sampled only when asked: their data is then decompressed.
   resolver.SetSample(options.sample.value_or(0));
-  if (IsDirectoryPath(options.input)) {  // pg_dump -Fd
+  DBANON_ASSIGN_OR_RETURN(input, OpenInput(options.input, options.format));
+  if (input.kind == InputKind::kDirectoryArchive) {  // pg_dump -Fd
     if (absl::Status st = make_temp(); !st.ok()) return st;
     if (absl::Status st = RunDirectoryArchive(options.input, temp_root + "/out", resolver, archive_options); !st.ok()) return st;
     return std::string("pg_dump directory archive (-Fd)");
   }
-  DBANON_ASSIGN_OR_RETURN(in, InputFile::Open(options.input));
-  std::string head;
-  auto read_head = [&]() -> absl::Status {
-    while (head.size() < 512) {
-      DBANON_ASSIGN_OR_RETURN(n, in.Read(&head, 1 << 16));
-      if (n == 0) break;
-    }
-    return absl::OkStatus();
-  };
-  if (absl::Status st = read_head(); !st.ok()) return st;
-  std::string compressed;
-  if (std::optional<Algorithm> a = DetectCompressedStream(head)) {
-    compressed = " (compressed)";
-    in = DecompressingInput(std::move(in), std::move(head), *a);
-    head.clear();
-    if (absl::Status st = read_head(); !st.ok()) return st;
-  }
-  if (head.empty()) {
-    return absl::DataLossError(
-        absl::StrCat(in.name(), ":1:1: the input is empty (did the command that wrote the dump fail?)"));
-  }
+  InputFile& in = *input.file;
+  const std::string compressed = input.compression.has_value() ? " (compressed)" : "";
   OutputFile out = OutputFile::ForDescriptor(null_fd);
-  if (LooksLikeTar(head)) {
+  if (input.kind == InputKind::kTarArchive) {
     if (absl::Status st = make_temp(); !st.ok()) return st;
-    if (absl::Status st = RunTarArchive(in, std::move(head), out, resolver, archive_options, temp_root); !st.ok()) return st;
+    if (absl::Status st = RunTarArchive(in, std::move(input.head), out, resolver, archive_options, temp_root); !st.ok()) return st;
     return absl::StrCat("pg_dump tar archive (-Ft)", compressed);
   }
-  if (LooksLikeArchive(head)) {
-    if (absl::Status st = RunCustomArchive(in, std::move(head), out, resolver, archive_options); !st.ok()) return st;
+  if (input.kind == InputKind::kCustomArchive) {
+    if (absl::Status st = RunCustomArchive(in, std::move(input.head), out, resolver, archive_options); !st.ok()) return st;
     return absl::StrCat("pg_dump custom archive (-Fc)", compressed);
   }
-  if (DetectCompressedStream(head)) return absl::UnimplementedError(absl::StrCat(in.name(), ": the input is compressed twice"));
   *archive_out = false;
   // A plain dump is read whole anyway: its first rows are sampled.
   resolver.SetSample(options.sample.value_or(kDefaultSample));
-  std::optional<DumpFormat> format = options.format;
-  if (!format.has_value()) {
-    while (head.size() < kDetectBytes) {
-      DBANON_ASSIGN_OR_RETURN(n, in.Read(&head, kDetectBytes - head.size()));
-      if (n == 0) break;
-    }
-    format = DetectDumpFormat(head);
-  }
+  const std::optional<DumpFormat> format = input.format;
   plan.SetSchemaless(*format != DumpFormat::kPostgres);
   *schemaless = *format != DumpFormat::kPostgres;
   if (!options.schema.empty() && *format != DumpFormat::kPostgres) {
@@ -272,7 +244,7 @@ absl::StatusOr<std::string> ReadDump(const CheckOptions& options, RunPlan& plan,
   std::unique_ptr<Framer> framer = MakeFramer(*format, &resolver, schema);
   PipelineOptions pipeline;
   pipeline.threads = options.threads;
-  if (absl::Status st = RunPipeline(in, std::move(head), out, *framer, pipeline); !st.ok()) return st;
+  if (absl::Status st = RunPipeline(in, std::move(input.head), out, *framer, pipeline); !st.ok()) return st;
   if (absl::Status st = resolver.Finish(); !st.ok()) return st;
   if (absl::Status st = resolver.SchemaComplete(); !st.ok()) return st;
   std::string name = *format == DumpFormat::kPostgres ? "PostgreSQL plain dump"

@@ -1,0 +1,218 @@
+#include "src/run.h"
+
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "base/exit_class.h"
+#include "base/status_macros.h"
+#include "base/string_view_compat.h"
+#include "parsers/pg_archive.h"
+#include "src/archive_job.h"
+#include "src/compressed_io.h"
+#include "src/config.h"
+#include "src/pipeline.h"
+#include "src/report.h"
+#include "src/run_stats.h"
+#include "src/schema.h"
+#include "src/tar_archive.h"
+
+namespace dbanon {
+namespace {
+
+// A tar header block: enough to tell every kind of input apart.
+constexpr size_t kSniffBytes = 512;
+
+std::string RandomSalt() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();
+  return std::string(reinterpret_cast<char*>(bytes), sizeof(bytes));
+}
+
+// Reads until `head` holds `bytes` or the input ends; each read asks for
+// `step` bytes, or (step 0) for exactly what is missing.
+absl::Status ReadUpTo(InputFile& in, std::string* head, size_t bytes, size_t step) {
+  while (head->size() < bytes) {
+    DBANON_ASSIGN_OR_RETURN(n, in.Read(head, step != 0 ? step : bytes - head->size()));
+    if (n == 0) break;
+  }
+  return absl::OkStatus();
+}
+
+// The folder for the members of a -Ft archive: beside the output, else
+// TMPDIR, else /tmp.
+std::string TarScratchDir(const std::string& output) {
+  if (output != "-") {
+    size_t slash = output.rfind('/');
+    return slash == std::string::npos ? "." : (slash == 0 ? "/" : output.substr(0, slash));
+  }
+  if (const char* tmp = std::getenv("TMPDIR"); tmp != nullptr && *tmp != '\0') return tmp;
+  return "/tmp";
+}
+
+std::string WithCompression(std::string name, const std::optional<Algorithm>& a) {
+  if (a.has_value()) absl::StrAppend(&name, ", ", ToAbsl(AlgorithmName(*a)));
+  return name;
+}
+
+}  // namespace
+
+absl::StatusOr<PreparedRun> PrepareRun(const RunFlags& flags, std::vector<std::string>* warnings) {
+  auto config = LoadConfig(flags.config_path, flags.connection);
+  // A config file that cannot be read is the user's mistake, not an I/O failure.
+  if (!config.ok()) return WithExitClass(config.status(), ExitClass::kUsage);
+  DBANON_ASSIGN_OR_RETURN(configured_salt, ResolveSalt(*config, flags.salt_file, flags.salt_env));
+  PreparedRun run;
+  std::string salt;
+  if (configured_salt.has_value()) {
+    salt = *std::move(configured_salt);
+    run.salt_configured = true;
+  } else {
+    salt = RandomSalt();  // consistent within this run only, as DbToolsBundle
+    bool rewrites = false;  // a config without column rules (only truncate, or nothing) needs no salt
+    for (const TableConfig& t : config->tables) rewrites = rewrites || !t.rules.empty();
+    if (rewrites) {
+      warnings->push_back(absl::StrCat(
+          "dbanon: warning: no salt (--salt-file, DBANON_SALT, salt_file or salt in ", config->path,
+          "): a random salt is used for this run only, so a value maps to different outputs in separate "
+          "runs (no joins across separately anonymized dumps, no repeatable output)"));
+    }
+  }
+  if (absl::Status st = CheckConfiguresSomething(*config); !st.ok()) return st;
+  DBANON_ASSIGN_OR_RETURN(plan, RunPlan::Create(*config, salt));
+  run.plan = std::move(plan);
+  run.plan->SetAllowMissing(flags.allow_missing);
+  run.plan->SetStrict(flags.strict);
+  if (!flags.schema_path.empty()) {
+    DBANON_ASSIGN_OR_RETURN(schema, LoadSchemaStatements(flags.schema_path));
+    run.schema = std::move(schema);
+  }
+  ResetByteCounts();  // bytes_in counts the input, not the --schema file
+  run.salt_id = SaltIdentifier(salt);
+  return run;
+}
+
+absl::StatusOr<OpenedInput> OpenInput(const std::string& path, std::optional<DumpFormat> format) {
+  OpenedInput input;
+  if (IsDirectoryPath(path)) {  // pg_dump -Fd
+    input.kind = InputKind::kDirectoryArchive;
+    return input;
+  }
+  DBANON_ASSIGN_OR_RETURN(in, InputFile::Open(path));
+  std::string head;
+  if (absl::Status st = ReadUpTo(in, &head, kSniffBytes, 1 << 16); !st.ok()) return st;
+  if (std::optional<Algorithm> a = DetectCompressedStream(head)) {  // .sql.gz, .sql.zst, ...
+    input.compression = a;
+    in = DecompressingInput(std::move(in), std::move(head), *a);
+    head.clear();
+    if (absl::Status st = ReadUpTo(in, &head, kSniffBytes, 1 << 16); !st.ok()) return st;
+  }
+  if (head.empty()) {
+    // A failed `pg_dump | dbanon` gives an empty input: not a valid dump.
+    return absl::DataLossError(
+        absl::StrCat(in.name(), ":1:1: the input is empty (did the command that wrote the dump fail?)"));
+  }
+  if (LooksLikeArchive(head)) {  // pg_dump -Fc
+    input.kind = InputKind::kCustomArchive;
+  } else if (DetectCompressedStream(head)) {
+    // Passing through what was not parsed would leak the data.
+    return absl::UnimplementedError(absl::StrCat(in.name(), ": the input is compressed twice"));
+  } else if (LooksLikeTar(head)) {  // pg_dump -Ft
+    input.kind = InputKind::kTarArchive;
+  } else {
+    input.kind = InputKind::kPlain;
+    if (!format.has_value()) {
+      // The guess reads a fixed prefix, never "what the first read returned".
+      if (absl::Status st = ReadUpTo(in, &head, kDetectBytes, 0); !st.ok()) return st;
+      format = DetectDumpFormat(head);
+    }
+    input.format = format;
+  }
+  input.file = std::move(in);
+  input.head = std::move(head);
+  return input;
+}
+
+absl::StatusOr<RunOutcome> RunDump(const RunFlags& flags, PreparedRun& run) {
+  RunPlan& plan = *run.plan;
+  ArchiveOptions archive_options;
+  if (!flags.schema_path.empty()) archive_options.schema = &run.schema;
+  archive_options.threads = flags.threads;
+  archive_options.compress = flags.compress;
+  RunOutcome outcome;
+  DBANON_ASSIGN_OR_RETURN(input, OpenInput(flags.input, flags.format));
+  if (input.kind == InputKind::kDirectoryArchive) {
+    if (flags.output == "-") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("dbanon: ", flags.input, ": a directory archive needs -o OUTPUT_FOLDER"));
+    }
+    if (absl::Status st = RunDirectoryArchive(flags.input, flags.output, plan, archive_options); !st.ok()) return st;
+    outcome.input_format = "pg_dump -Fd";
+    outcome.output_format = "pg_dump -Fd";
+    outcome.warnings = plan.Warnings();
+    return outcome;
+  }
+  InputFile& in = *input.file;
+  if (input.kind == InputKind::kPlain && !flags.schema_path.empty() && *input.format != DumpFormat::kPostgres) {
+    return absl::InvalidArgumentError("dbanon: --schema is for PostgreSQL dumps");
+  }
+
+  DBANON_ASSIGN_OR_RETURN(out, OutputFile::Open(flags.output));
+  // The whole output is compressed by --compress (plain dumps) or by the -o
+  // suffix; an archive's own compression is --compress.
+  std::optional<CompressionSpec> outer;
+  if (input.kind != InputKind::kCustomArchive && flags.compress.has_value()) {
+    if (flags.compress->algorithm != Algorithm::kNone) outer = flags.compress;
+  } else if (std::optional<Algorithm> a = CompressionForPath(flags.output)) {
+    outer = CompressionSpec{*a, CompressionSpec::kDefaultLevel};
+  }
+  if (outer.has_value()) out = CompressingOutput(std::move(out), *outer, flags.threads);
+  const std::optional<Algorithm> outer_algorithm =
+      outer.has_value() ? std::optional<Algorithm>(outer->algorithm) : std::nullopt;
+
+  std::vector<std::string> framer_warnings;
+  absl::Status s;
+  switch (input.kind) {
+    case InputKind::kTarArchive:
+      outcome.input_format = "pg_dump -Ft";
+      outcome.output_format = "pg_dump -Ft";
+      SetFolderBytesCounted(false);  // the members unpacked beside the output are not the input
+      s = RunTarArchive(in, std::move(input.head), out, plan, archive_options, TarScratchDir(flags.output));
+      break;
+    case InputKind::kCustomArchive:
+      outcome.input_format = WithCompression("pg_dump -Fc", input.compression);
+      outcome.output_format = WithCompression("pg_dump -Fc", outer_algorithm);
+      s = RunCustomArchive(in, std::move(input.head), out, plan, archive_options);
+      break;
+    case InputKind::kPlain:
+    case InputKind::kDirectoryArchive: {
+      const DumpFormat format = *input.format;
+      plan.SetSchemaless(format != DumpFormat::kPostgres);
+      plan.SetUnqualifiedFallback(format == DumpFormat::kMySql);
+      std::unique_ptr<Framer> framer = MakeFramer(format, &plan, run.schema);
+      const std::string plain = absl::StrCat(ToAbsl(DumpFormatName(format)), " plain");
+      outcome.input_format = WithCompression(plain, input.compression);
+      outcome.output_format = WithCompression(plain, outer_algorithm);
+      PipelineOptions options;
+      options.threads = flags.threads;
+      s = RunPipeline(in, std::move(input.head), out, *framer, options);
+      if (s.ok()) s = plan.Finish();
+      if (s.ok()) s = plan.SchemaComplete();
+      for (const std::string& w : framer->TakeWarnings()) framer_warnings.push_back(absl::StrCat(in.name(), ":", w));
+      break;
+    }
+  }
+  if (s.ok()) s = out.Commit();
+  if (!s.ok()) {
+    out.Abort();
+    return s;
+  }
+  outcome.warnings = std::move(framer_warnings);
+  for (std::string& w : plan.Warnings()) outcome.warnings.push_back(std::move(w));
+  return outcome;
+}
+
+}  // namespace dbanon
