@@ -29,6 +29,12 @@
 //
 // Thread-safety: each call owns its threads. `resolver` is used by several
 // threads, behind a lock that these functions hold.
+//
+// The code: src/archive_toc.cc reads the TOC of both formats (which entries
+// are rewritten, pg_dump 18's statistics, the codecs, the header as
+// written), src/archive_custom.cc handles the data of -Fc,
+// src/archive_directory.cc that of -Fd (and of -Ft, src/tar_archive.h);
+// what they share is declared in src/archive_internal.h.
 #ifndef DBANON_SRC_ARCHIVE_JOB_H_
 #define DBANON_SRC_ARCHIVE_JOB_H_
 

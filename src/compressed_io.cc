@@ -9,6 +9,7 @@
 #include "base/exit_class.h"
 #include "base/string_view_compat.h"
 #include "src/archive_engine.h"
+#include "src/output_sink.h"
 
 namespace dbanon {
 namespace {
@@ -136,15 +137,6 @@ class DecompressingFilter : public InputFilter {
   size_t current_pos_ = 0;
 };
 
-class RawSink : public Sink {
- public:
-  explicit RawSink(OutputFile* out) : out_(out) {}
-  absl::Status Write(std::span<const iovec> parts) override { return out_->Write(parts); }
-
- private:
-  OutputFile* out_;
-};
-
 // Compresses through an ArchiveEngine: the written bytes become the pieces
 // of one stream, compressed on the engine's workers, written in order.
 class CompressingFilter : public OutputFilter {
@@ -219,7 +211,7 @@ class CompressingFilter : public OutputFilter {
   }
 
   OutputFile raw_;
-  RawSink sink_;
+  OutputFileSink sink_;
   ArchiveEngine engine_;
   std::shared_ptr<ArchiveStream> stream_;
   absl::Status init_;

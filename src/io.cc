@@ -242,21 +242,15 @@ absl::Status OutputFile::WriteAt(uint64_t offset, std::string_view data) {
 
 OutputFile::~OutputFile() { Abort(); }
 
-absl::Status OutputFile::Write(std::span<const iovec> parts) {
-  if (filter_) return filter_->Write(parts);
+int WriteFully(int fd, std::span<const iovec> parts, void (*count)(uint64_t)) {
   std::vector<iovec> iov(parts.begin(), parts.end());
   size_t first = 0;
   while (first < iov.size()) {
-    int count = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
-    ssize_t n = ::writev(fd_, iov.data() + first, count);
+    int n_iov = static_cast<int>(std::min<size_t>(iov.size() - first, IOV_MAX));
+    ssize_t n = ::writev(fd, iov.data() + first, n_iov);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      if (err == EPIPE) return absl::AbortedError("output pipe closed");
-      std::string name = path_.empty() ? "<stdout>" : path_;
-      return absl::UnavailableError(absl::StrCat(name, ": write error: ", std::strerror(err)));
-    }
-    AddBytesWritten(static_cast<uint64_t>(n));
+    if (n < 0) return errno;
+    count(static_cast<uint64_t>(n));
     size_t left = static_cast<size_t>(n);
     while (first < iov.size() && left >= iov[first].iov_len) {
       left -= iov[first].iov_len;
@@ -267,7 +261,16 @@ absl::Status OutputFile::Write(std::span<const iovec> parts) {
       iov[first].iov_len -= left;
     }
   }
-  return absl::OkStatus();
+  return 0;
+}
+
+absl::Status OutputFile::Write(std::span<const iovec> parts) {
+  if (filter_) return filter_->Write(parts);
+  const int err = WriteFully(fd_, parts, AddBytesWritten);
+  if (err == 0) return absl::OkStatus();
+  if (err == EPIPE) return absl::AbortedError("output pipe closed");
+  std::string name = path_.empty() ? "<stdout>" : path_;
+  return absl::UnavailableError(absl::StrCat(name, ": write error: ", std::strerror(err)));
 }
 
 absl::Status OutputFile::Commit() {

@@ -109,6 +109,13 @@ class OutputFile {
   std::unique_ptr<OutputFilter> filter_;
 };
 
+// Writes all of `parts` to `fd` with writev(2), IOV_MAX buffers at a time,
+// again after EINTR and after a short write; `count` (a counter of
+// src/run_stats.h) gets each write's byte count. Returns 0, or the errno of
+// the write that failed (the caller names the file). Thread-safety: as
+// writev on `fd`.
+int WriteFully(int fd, std::span<const iovec> parts, void (*count)(uint64_t));
+
 // The temporary output file to remove if the process is killed by a signal;
 // set while an OutputFile with a temporary path is open. Async-signal-safe
 // to read.
