@@ -20,7 +20,7 @@ uint64_t BytesRead();
 uint64_t BytesWritten();
 // Sets both byte counters to 0 (after reading a --schema file).
 void ResetByteCounts();
-// The files of a -Fd folder (src/archive_job.cc) count as the input and the
+// The files of a -Fd folder (src/archive_directory.cc) count as the input and the
 // output unless SetFolderBytesCounted(false): a -Ft archive is unpacked
 // into such a folder, and its bytes in and out are those of the tar stream.
 void AddFolderBytesRead(uint64_t n);

@@ -121,7 +121,7 @@ Result RunCustom(const std::string& archive, ArchiveOptions options = {}, const 
       REQUIRE(out.ok());
       r.status = RunCustomArchive(*in, "", *out, *plan, options);
       if (r.status.ok()) r.status = out->Commit();
-      if (!r.status.ok()) out->Abort();  // as main.cc does
+      if (!r.status.ok()) out->Abort();  // as src/run.cc does
     }
     if (r.status.ok()) r.output = ReadFile(tmp / "out.dump");
     CHECK(List(tmp.path()) == (r.status.ok() ? std::vector<std::string>{"in.dump", "out.dump"}
