@@ -4,6 +4,8 @@
 #define DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -58,6 +60,12 @@ inline int64_t UniformInRange(uint64_t bits, int64_t lo, int64_t hi) {
 // A factory of anonymizers that pick one entry of `list` (which must outlive
 // them) by the keyed hash of the value: firstname, lastname and the fr-fr pack.
 AnonymizerFactory ListFactory(std::span<const std::string_view> list);
+
+// email with style = "words": first.last<number>@domain, the names from the
+// built-in lists and the number from 64 keyed bits of `prf` (see
+// name_anonymizers.cc). REQUIRES: prf != nullptr.
+std::unique_ptr<Anonymizer> NewWordsEmailAnonymizer(std::string target, std::string domain,
+                                                    std::shared_ptr<const Prf> prf);
 
 // Registration hooks, one per implementation file, called by registry.cc.
 void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out);

@@ -161,11 +161,21 @@ void AddBasicAnonymizers(std::vector<AnonymizerInfo>* out) {
   out->push_back({"email",
                   "a valid address anon-<32 hex>@<domain> derived from the keyed hash of the value",
                   {"domain (example.com): the domain of every address",
-                   "use_salt (true): false derives the local part from plain MD5 (reversible by guessing)"},
+                   "use_salt (true): false derives the local part from plain MD5 (reversible by guessing)",
+                   "style (hash): words gives first.last<number>@<domain> from 64 keyed bits, shorter once "
+                   "compressed"},
                   [](Options& o, const AnonymizerContext& ctx) -> absl::StatusOr<std::unique_ptr<Anonymizer>> {
                     DBANON_ASSIGN_OR_RETURN(domain, o.GetString("domain", "example.com"));
                     DBANON_ASSIGN_OR_RETURN(use_salt, o.GetBool("use_salt", true));
+                    DBANON_ASSIGN_OR_RETURN(style, o.GetString("style", "hash"));
                     if (absl::Status s = CheckDomain(domain); !s.ok()) return s;
+                    if (style == "words") {
+                      if (!use_salt) {
+                        return absl::InvalidArgumentError("option 'style' = \"words\" needs use_salt = true");
+                      }
+                      return NewWordsEmailAnonymizer(ctx.target, domain, ctx.prf);
+                    }
+                    if (style != "hash") return absl::InvalidArgumentError("option 'style' must be hash or words");
                     return std::make_unique<EmailAnonymizer>(ctx.target, domain, use_salt ? ctx.prf : nullptr);
                   }});
 }

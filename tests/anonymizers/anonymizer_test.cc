@@ -145,6 +145,37 @@ TEST_CASE("email gives a valid address in the configured domain") {
   CHECK(seen.size() == 1000);
 }
 
+TEST_CASE("email with style words gives first.last<number>@domain, keyed, distinct for distinct inputs") {
+  auto a = Make("email", {{"style", Str("words")}, {"domain", Str("test.example.org")}});
+  auto same = Make("email", {{"style", Str("words")}, {"domain", Str("test.example.org")}});
+  auto other_salt = Make("email", {{"style", Str("words")}, {"domain", Str("test.example.org")}}, "another salt");
+  std::regex re("^[a-z]+\\.[a-z]+[0-9]{1,14}@test\\.example\\.org$");
+  std::vector<std::string> outputs;
+  Scratch scratch;
+  int differ = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string input = "user" + std::to_string(i) + "@example.invalid";
+    std::string out(Run(*a, Cell{input, false}, scratch).value);
+    if (i < 2000) {
+      CHECK(std::regex_match(out, re));
+      CHECK(RunText(*same, input) == out);  // deterministic for a salt
+      if (RunText(*other_salt, input) != out) ++differ;
+    }
+    outputs.push_back(std::move(out));
+  }
+  CHECK(differ == 2000);
+  std::sort(outputs.begin(), outputs.end());
+  CHECK(std::adjacent_find(outputs.begin(), outputs.end()) == outputs.end());
+  CHECK(a->output_bits() == 64);
+  CHECK(Run(*a, Cell::Null(), scratch).is_null);
+  // No salt, no keyed bits: refused, as an unknown style is.
+  Prf prf("k");
+  auto r = CreateAnonymizer("email", Options({{"style", Str("words")}, {"use_salt", OptionValue{false}}}), prf, "c");
+  CHECK(r.status().code() == absl::StatusCode::kInvalidArgument);
+  r = CreateAnonymizer("email", Options({{"style", Str("poetry")}}), prf, "c");
+  CHECK(std::string(r.status().message()).find("'style'") != std::string::npos);
+}
+
 TEST_CASE("md5 without salt is the plain MD5 of the value, as in DbToolsBundle") {
   auto a = Make("md5", {{"use_salt", OptionValue{false}}});
   CHECK(RunText(*a, "abc") == "900150983cd24fb0d6963f7d28e17f72");
