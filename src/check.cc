@@ -22,7 +22,6 @@
 #include "src/config.h"
 #include "src/io.h"
 #include "src/pii_hints.h"
-#include "src/pipeline.h"
 #include "src/plan.h"
 #include "src/run.h"
 #include "src/schema.h"
@@ -235,18 +234,10 @@ absl::StatusOr<std::string> ReadDump(const CheckOptions& options, RunPlan& plan,
   // A plain dump is read whole anyway: its first rows are sampled.
   resolver.SetSample(options.sample.value_or(kDefaultSample));
   const std::optional<DumpFormat> format = input.format;
-  plan.SetSchemaless(*format != DumpFormat::kPostgres);
   *schemaless = *format != DumpFormat::kPostgres;
-  if (!options.schema.empty() && *format != DumpFormat::kPostgres) {
-    return absl::InvalidArgumentError("dbanon: --schema is for PostgreSQL dumps");
-  }
-  plan.SetUnqualifiedFallback(*format == DumpFormat::kMySql);
-  std::unique_ptr<Framer> framer = MakeFramer(*format, &resolver, schema);
-  PipelineOptions pipeline;
-  pipeline.threads = options.threads;
-  if (absl::Status st = RunPipeline(in, std::move(input.head), out, *framer, pipeline); !st.ok()) return st;
-  if (absl::Status st = resolver.Finish(); !st.ok()) return st;
-  if (absl::Status st = resolver.SchemaComplete(); !st.ok()) return st;
+  // check prints the plan's warnings (RunCheck), not the framer's.
+  auto read = RunPlainDump(input, out, plan, resolver, options.schema.empty() ? nullptr : &schema, options.threads);
+  if (!read.ok()) return read.status();
   std::string name = *format == DumpFormat::kPostgres ? "PostgreSQL plain dump"
                      : *format == DumpFormat::kMySql  ? "MySQL/MariaDB dump"
                                                       : "SQLite dump";

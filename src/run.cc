@@ -53,9 +53,9 @@ std::string TarScratchDir(const std::string& output) {
   return "/tmp";
 }
 
-std::string WithCompression(std::string name, const std::optional<Algorithm>& a) {
-  if (a.has_value()) absl::StrAppend(&name, ", ", ToAbsl(AlgorithmName(*a)));
-  return name;
+// ", gzip" after a format's name in the report; "" for none.
+std::string FormatSuffix(const std::optional<Algorithm>& a) {
+  return a.has_value() ? absl::StrCat(", ", ToAbsl(AlgorithmName(*a))) : std::string();
 }
 
 }  // namespace
@@ -136,6 +136,27 @@ absl::StatusOr<OpenedInput> OpenInput(const std::string& path, std::optional<Dum
   return input;
 }
 
+absl::StatusOr<std::vector<std::string>> RunPlainDump(OpenedInput& input, OutputFile& out, RunPlan& plan,
+                                                      TableResolver& resolver, const std::vector<std::string>* schema,
+                                                      int threads) {
+  const DumpFormat format = *input.format;
+  if (schema != nullptr && format != DumpFormat::kPostgres) {
+    return absl::InvalidArgumentError("dbanon: --schema is for PostgreSQL dumps");
+  }
+  plan.SetSchemaless(format != DumpFormat::kPostgres);
+  plan.SetUnqualifiedFallback(format == DumpFormat::kMySql);
+  std::unique_ptr<Framer> framer = MakeFramer(format, &resolver, schema != nullptr ? *schema : std::vector<std::string>());
+  PipelineOptions options;
+  options.threads = threads;
+  InputFile& in = *input.file;
+  if (absl::Status s = RunPipeline(in, std::move(input.head), out, *framer, options); !s.ok()) return s;
+  if (absl::Status s = resolver.Finish(); !s.ok()) return s;
+  if (absl::Status s = resolver.SchemaComplete(); !s.ok()) return s;
+  std::vector<std::string> warnings;
+  for (const std::string& w : framer->TakeWarnings()) warnings.push_back(absl::StrCat(in.name(), ":", w));
+  return warnings;
+}
+
 absl::StatusOr<RunOutcome> RunDump(const RunFlags& flags, PreparedRun& run) {
   RunPlan& plan = *run.plan;
   ArchiveOptions archive_options;
@@ -156,9 +177,6 @@ absl::StatusOr<RunOutcome> RunDump(const RunFlags& flags, PreparedRun& run) {
     return outcome;
   }
   InputFile& in = *input.file;
-  if (input.kind == InputKind::kPlain && !flags.schema_path.empty() && *input.format != DumpFormat::kPostgres) {
-    return absl::InvalidArgumentError("dbanon: --schema is for PostgreSQL dumps");
-  }
 
   DBANON_ASSIGN_OR_RETURN(out, OutputFile::Open(flags.output));
   // The whole output is compressed by --compress (plain dumps) or by the -o
@@ -170,8 +188,8 @@ absl::StatusOr<RunOutcome> RunDump(const RunFlags& flags, PreparedRun& run) {
     outer = CompressionSpec{*a, CompressionSpec::kDefaultLevel};
   }
   if (outer.has_value()) out = CompressingOutput(std::move(out), *outer, flags.threads);
-  const std::optional<Algorithm> outer_algorithm =
-      outer.has_value() ? std::optional<Algorithm>(outer->algorithm) : std::nullopt;
+  const std::string in_suffix = FormatSuffix(input.compression);
+  const std::string out_suffix = outer.has_value() ? FormatSuffix(outer->algorithm) : std::string();
 
   std::vector<std::string> framer_warnings;
   absl::Status s;
@@ -183,25 +201,19 @@ absl::StatusOr<RunOutcome> RunDump(const RunFlags& flags, PreparedRun& run) {
       s = RunTarArchive(in, std::move(input.head), out, plan, archive_options, TarScratchDir(flags.output));
       break;
     case InputKind::kCustomArchive:
-      outcome.input_format = WithCompression("pg_dump -Fc", input.compression);
-      outcome.output_format = WithCompression("pg_dump -Fc", outer_algorithm);
+      outcome.input_format = absl::StrCat("pg_dump -Fc", in_suffix);
+      outcome.output_format = absl::StrCat("pg_dump -Fc", out_suffix);
       s = RunCustomArchive(in, std::move(input.head), out, plan, archive_options);
       break;
     case InputKind::kPlain:
     case InputKind::kDirectoryArchive: {
-      const DumpFormat format = *input.format;
-      plan.SetSchemaless(format != DumpFormat::kPostgres);
-      plan.SetUnqualifiedFallback(format == DumpFormat::kMySql);
-      std::unique_ptr<Framer> framer = MakeFramer(format, &plan, run.schema);
-      const std::string plain = absl::StrCat(ToAbsl(DumpFormatName(format)), " plain");
-      outcome.input_format = WithCompression(plain, input.compression);
-      outcome.output_format = WithCompression(plain, outer_algorithm);
-      PipelineOptions options;
-      options.threads = flags.threads;
-      s = RunPipeline(in, std::move(input.head), out, *framer, options);
-      if (s.ok()) s = plan.Finish();
-      if (s.ok()) s = plan.SchemaComplete();
-      for (const std::string& w : framer->TakeWarnings()) framer_warnings.push_back(absl::StrCat(in.name(), ":", w));
+      const std::string plain = absl::StrCat(ToAbsl(DumpFormatName(*input.format)), " plain");
+      outcome.input_format = absl::StrCat(plain, in_suffix);
+      outcome.output_format = absl::StrCat(plain, out_suffix);
+      auto warnings = RunPlainDump(input, out, plan, plan, flags.schema_path.empty() ? nullptr : &run.schema,
+                                   flags.threads);
+      s = warnings.status();
+      if (s.ok()) framer_warnings = *std::move(warnings);
       break;
     }
   }

@@ -90,6 +90,16 @@ struct OpenedInput {
 // `pg_dump | dbanon`); Unimplemented "NAME: the input is compressed twice".
 absl::StatusOr<OpenedInput> OpenInput(const std::string& path, std::optional<DumpFormat> format);
 
+// The plain road, for a kPlain `input`: refuses --schema (`schema` not null)
+// on a MySQL or SQLite dump (InvalidArgument); sets the plan's dialect rules;
+// runs the dialect's framer over `resolver` (the plan, or one wrapping it)
+// through src/pipeline.h into `out`; then resolver.Finish() and
+// SchemaComplete(). Returns the framer's warnings as "NAME:LINE:COL: ...".
+// `out` is not committed.
+absl::StatusOr<std::vector<std::string>> RunPlainDump(OpenedInput& input, OutputFile& out, RunPlan& plan,
+                                                      TableResolver& resolver, const std::vector<std::string>* schema,
+                                                      int threads);
+
 // What the run read and wrote (for --report), and its warnings for standard
 // error: the framer's ("NAME:LINE:COL: ...") then the plan's.
 struct RunOutcome {
