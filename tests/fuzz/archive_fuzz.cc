@@ -21,39 +21,13 @@
 #include "src/archive_job.h"
 #include "src/io.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/src/memory_io.h"
 
 namespace dbanon::fuzz {
 namespace {
 
-class MemoryInput : public InputFilter {
- public:
-  MemoryInput(std::string_view data, size_t step) : data_(data), step_(step) {}
-  absl::StatusOr<size_t> Read(std::string* buf, size_t max_bytes) override {
-    size_t n = std::min({max_bytes, step_, data_.size() - pos_});
-    buf->append(data_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string_view data_;
-  size_t step_;
-  size_t pos_ = 0;
-};
-
-class MemoryOutput : public OutputFilter {
- public:
-  explicit MemoryOutput(std::string* out) : out_(out) {}
-  absl::Status Write(std::span<const iovec> parts) override {
-    for (const iovec& v : parts) out_->append(static_cast<const char*>(v.iov_base), v.iov_len);
-    return absl::OkStatus();
-  }
-  absl::Status Commit() override { return absl::OkStatus(); }
-  void Abort() override {}
-
- private:
-  std::string* out_;
-};
+using ::dbanon::testing::MemoryInput;
+using ::dbanon::testing::MemoryOutput;
 
 struct Run {
   absl::Status status;

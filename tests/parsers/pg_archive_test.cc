@@ -2,14 +2,13 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "tests/parsers/archive_builder.h"
+#include "tests/src/test_files.h"
 
 namespace dbanon {
 namespace {
@@ -308,11 +307,8 @@ TEST_CASE("unknown block types and negative lengths are refused") {
 TEST_CASE("a real pg_dump 15 archive round-trips byte for byte through the reader and the writer") {
   for (const char* name : {"shop.dump", "shop-z0.dump"}) {
     CAPTURE(name);
-    std::ifstream f(std::string(DBANON_SOURCE_DIR) + "/samples/" + name, std::ios::binary);
-    REQUIRE(f.good());
-    std::stringstream ss;
-    ss << f.rdbuf();
-    std::string archive = ss.str();
+    std::string archive = testing::ReadFile(testing::SourcePath(std::string("samples/") + name));
+    REQUIRE(!archive.empty());
     auto parsed = ParseArchiveHead(archive, ArchiveFormat::kCustom);
     REQUIRE(parsed.ok());
     REQUIRE(parsed->has_value());

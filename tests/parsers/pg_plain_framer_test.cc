@@ -2,11 +2,11 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/src/test_files.h"
 
 namespace dbanon {
 namespace {
@@ -509,11 +509,8 @@ TEST_CASE("fail closed: data of an uncreated table one letter away from a config
 }
 
 TEST_CASE("pagila: every COPY block is found, whole input passes through") {
-  std::ifstream in(std::string(DBANON_SOURCE_DIR) + "/tests/data/pagila/pagila-data.sql", std::ios::binary);
-  REQUIRE(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string dump = ss.str();
+  std::string dump = testing::ReadFile(testing::SourcePath("tests/data/pagila/pagila-data.sql"));
+  REQUIRE(!dump.empty());
   FakeResolver* r;
   Framed f = FrameAll(dump, {kCustomer}, &r);
   REQUIRE(f.status.ok());

@@ -12,6 +12,7 @@
 #include "src/config.h"
 #include "src/pipeline.h"
 #include "src/plan.h"
+#include "tests/src/memory_io.h"
 
 namespace dbanon {
 namespace {
@@ -141,36 +142,6 @@ TEST_CASE("the SQL of a STATISTICS DATA entry loses only the chosen calls' value
   CHECK_FALSE(odd.ok());
 }
 
-class StringInput : public InputFilter {
- public:
-  StringInput(std::string data, size_t step) : data_(std::move(data)), step_(step) {}
-  absl::StatusOr<size_t> Read(std::string* buf, size_t max_bytes) override {
-    size_t n = std::min({max_bytes, step_, data_.size() - pos_});
-    buf->append(data_, pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string data_;
-  size_t step_;
-  size_t pos_ = 0;
-};
-
-class StringOutput : public OutputFilter {
- public:
-  explicit StringOutput(std::string* out) : out_(out) {}
-  absl::Status Write(std::span<const iovec> parts) override {
-    for (const iovec& v : parts) out_->append(static_cast<const char*>(v.iov_base), v.iov_len);
-    return absl::OkStatus();
-  }
-  absl::Status Commit() override { return absl::OkStatus(); }
-  void Abort() override {}
-
- private:
-  std::string* out_;
-};
-
 absl::StatusOr<std::string> RunPlain(const std::string& dump, size_t batch) {
   auto config = ParseConfig("salt = \"0123456789abcdef\"\n[tables.users]\nemail = \"email\"\n", "cfg.toml");
   REQUIRE(config.ok());
@@ -178,8 +149,8 @@ absl::StatusOr<std::string> RunPlain(const std::string& dump, size_t batch) {
   REQUIRE(plan.ok());
   PgPlainFramer framer(plan->get());
   std::string output;
-  InputFile in = InputFile::Filtered("in.sql", std::make_unique<StringInput>(dump, batch));
-  OutputFile out = OutputFile::Filtered(std::make_unique<StringOutput>(&output));
+  InputFile in = InputFile::Filtered("in.sql", std::make_unique<testing::MemoryInput>(dump, batch));
+  OutputFile out = OutputFile::Filtered(std::make_unique<testing::MemoryOutput>(&output));
   PipelineOptions options;
   options.threads = 2;
   options.batch_bytes = batch;

@@ -1,9 +1,7 @@
 #include "src/archive_job.h"
 
 #include <doctest/doctest.h>
-#include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +15,7 @@
 #include "src/config.h"
 #include "src/plan.h"
 #include "tests/parsers/archive_builder.h"
+#include "tests/src/test_files.h"
 
 namespace dbanon {
 namespace {
@@ -25,56 +24,16 @@ using testing::BuildCustom;
 using testing::ReadBlocks;
 using testing::TestArchive;
 using testing::TestData;
+using testing::ListFolder;
+using testing::ReadFile;
+using testing::TempFolder;
+using testing::WriteFile;
 
 constexpr char kConfig[] = R"(
 salt = "s"
 [tables."sales.customer"]
 email = { anonymizer = "constant", options = { value = "x@example.com" } }
 )";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const std::string& path, std::string_view data) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-class TempFolder {
- public:
-  TempFolder() {
-    char name[] = "/tmp/dbanon-archive-test-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path_ = name;
-  }
-  ~TempFolder() {
-    ::nftw(
-        path_.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
-        FTW_DEPTH | FTW_PHYS);
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-std::vector<std::string> List(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return names;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 struct Result {
   absl::Status status;
@@ -124,7 +83,7 @@ Result RunCustom(const std::string& archive, ArchiveOptions options = {}, const 
       if (!r.status.ok()) out->Abort();  // as src/run.cc does
     }
     if (r.status.ok()) r.output = ReadFile(tmp / "out.dump");
-    CHECK(List(tmp.path()) == (r.status.ok() ? std::vector<std::string>{"in.dump", "out.dump"}
+    CHECK(ListFolder(tmp.path()) == (r.status.ok() ? std::vector<std::string>{"in.dump", "out.dump"}
                                              : std::vector<std::string>{"in.dump"}));
   }
   r.summary = plan->Summary();
@@ -511,7 +470,7 @@ TEST_CASE("a directory archive comes out with the configured table's file rewrit
     std::string out = tmp / ("out" + std::to_string(threads));
     absl::Status st = RunDir(tmp / "in/", out + "/", kConfig, options);
     REQUIRE_MESSAGE(st.ok(), st.message());
-    CHECK(List(out) == List(tmp / "in"));
+    CHECK(ListFolder(out) == ListFolder(tmp / "in"));
     for (const char* same : {"toc.dat", "3403.dat.gz", "blobs.toc", "blob_16999.dat.gz"}) {
       CHECK(ReadFile(out + "/" + same) == ReadFile(tmp / "in/" + same));
     }
@@ -522,7 +481,7 @@ TEST_CASE("a directory archive comes out with the configured table's file rewrit
     CHECK(error.empty());
   }
   CHECK(ReadFile(tmp / "out1/3404.dat.gz") == ReadFile(tmp / "out3/3404.dat.gz"));
-  CHECK(List(tmp.path()) == std::vector<std::string>{"in", "out1", "out3"});
+  CHECK(ListFolder(tmp.path()) == std::vector<std::string>{"in", "out1", "out3"});
 }
 
 TEST_CASE("directory archives: uncompressed files, truncation, --compress") {
@@ -542,7 +501,7 @@ TEST_CASE("directory archives: uncompressed files, truncation, --compress") {
   zstd.compress = CompressionSpec{Algorithm::kZstd, 3};
   absl::Status st = RunDir(tmp / "in", tmp / "zst", kConfig, zstd);
   REQUIRE_MESSAGE(st.ok(), st.message());
-  CHECK(List(tmp / "zst") == std::vector<std::string>{"3403.dat.zst", "3404.dat.zst", "toc.dat"});
+  CHECK(ListFolder(tmp / "zst") == std::vector<std::string>{"3403.dat.zst", "3404.dat.zst", "toc.dat"});
   CHECK(testing::Decompress(Algorithm::kZstd, Container::kGzip, ReadFile(tmp / "zst/3404.dat.zst")) ==
         Anonymized(300));
   CHECK(testing::Decompress(Algorithm::kZstd, Container::kGzip, ReadFile(tmp / "zst/3403.dat.zst")) ==
@@ -562,14 +521,14 @@ TEST_CASE("a failed directory run leaves neither the output nor a temporary fold
   absl::Status st = RunDir(tmp / "in", tmp / "out");
   CHECK(st.code() == absl::StatusCode::kDataLoss);
   CHECK(std::string(st.message()).find("/in/3404.dat.gz: ") != std::string::npos);
-  CHECK(List(tmp.path()) == std::vector<std::string>{"in"});
+  CHECK(ListFolder(tmp.path()) == std::vector<std::string>{"in"});
 
   ::unlink((tmp / "in/3404.dat.gz").c_str());
   st = RunDir(tmp / "in", tmp / "out");
   CHECK(st.code() == absl::StatusCode::kDataLoss);
   CHECK(std::string(st.message()).find("the data file of TOC entry 3404 (table sales.customer) is missing") !=
         std::string::npos);
-  CHECK(List(tmp.path()) == std::vector<std::string>{"in"});
+  CHECK(ListFolder(tmp.path()) == std::vector<std::string>{"in"});
 
   // A file that cannot be read while it is copied is a read error of the
   // input (issue 15 item 8), not a write error of the output.
@@ -582,7 +541,7 @@ TEST_CASE("a failed directory run leaves neither the output nor a temporary fold
   CHECK_MESSAGE(std::string(st.message()).find("/unreadable/3403.dat.gz: read error") != std::string::npos,
                 st.message());
   CHECK(std::string(st.message()).find("write error") == std::string::npos);
-  CHECK(List(tmp.path()) == std::vector<std::string>{"in", "unreadable"});
+  CHECK(ListFolder(tmp.path()) == std::vector<std::string>{"in", "unreadable"});
 
   REQUIRE(::mkdir((tmp / "busy").c_str(), 0700) == 0);
   WriteFile(tmp / "busy/x", "x");

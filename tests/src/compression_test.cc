@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "src/compressed_io.h"
+#include "tests/src/test_files.h"
 
 namespace dbanon {
 namespace {
@@ -319,14 +320,13 @@ TEST_CASE("--compress specs") {
 }
 
 TEST_CASE("compressed outputs and inputs of plain dumps round-trip through files") {
-  char dir[] = "/tmp/dbanon-compression-test-XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
+  testing::TempFolder dir;
   std::string text = SampleText(3000000);
   for (Algorithm a : {Algorithm::kGzip, Algorithm::kZstd, Algorithm::kLz4}) {
     for (int threads : {1, 3}) {
       CAPTURE(static_cast<int>(a));
       CAPTURE(threads);
-      std::string path = std::string(dir) + "/out" + std::string(CompressionSuffix(a));
+      std::string path = dir / "out" + std::string(CompressionSuffix(a));
       CHECK(CompressionForPath(path) == a);
       {
         auto raw = OutputFile::Open(path);
@@ -358,7 +358,7 @@ TEST_CASE("compressed outputs and inputs of plain dumps round-trip through files
   // A cut-off file is an error, not a short read.
   {
     std::string packed = CompressAll({Algorithm::kGzip, 1}, Container::kGzip, text, 1 << 20);
-    std::string path = std::string(dir) + "/cut.gz";
+    std::string path = dir / "cut.gz";
     std::ofstream(path, std::ios::binary) << packed.substr(0, packed.size() / 2);
     auto raw_in = InputFile::Open(path);
     REQUIRE(raw_in.ok());
@@ -375,9 +375,7 @@ TEST_CASE("compressed outputs and inputs of plain dumps round-trip through files
     }
     CHECK(st.code() == absl::StatusCode::kDataLoss);
     CHECK(std::string(st.message()) == path + ": the gzip stream is cut off");
-    ::unlink(path.c_str());
   }
-  ::rmdir(dir);
 }
 
 }  // namespace

@@ -13,50 +13,14 @@
 #include "parsers/pg_plain_framer.h"
 #include "src/config.h"
 #include "src/plan.h"
+#include "tests/src/memory_io.h"
 #include "base/string_view_compat.h"
 
 namespace dbanon {
 namespace {
 
-// Serves `data` in reads of at most `step` bytes; fails with EIO-like
-// Unavailable once `fail_at` bytes were served.
-class MemoryInput : public InputFilter {
- public:
-  MemoryInput(std::string data, size_t step, size_t fail_at = std::string::npos)
-      : data_(std::move(data)), step_(step), fail_at_(fail_at) {}
-  absl::StatusOr<size_t> Read(std::string* buf, size_t max_bytes) override {
-    if (pos_ >= fail_at_) return absl::UnavailableError("in.sql: read error: Input/output error");
-    size_t n = std::min({max_bytes, step_, data_.size() - pos_});
-    buf->append(data_, pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string data_;
-  size_t step_;
-  size_t fail_at_;
-  size_t pos_ = 0;
-};
-
-// Collects the output; fails once `fail_after` bytes were written.
-class MemoryOutput : public OutputFilter {
- public:
-  MemoryOutput(std::string* out, size_t fail_after) : out_(out), fail_after_(fail_after) {}
-  absl::Status Write(std::span<const iovec> parts) override {
-    for (const iovec& v : parts) {
-      if (out_->size() + v.iov_len > fail_after_) return absl::UnavailableError("out.sql: write error: No space left");
-      out_->append(static_cast<const char*>(v.iov_base), v.iov_len);
-    }
-    return absl::OkStatus();
-  }
-  absl::Status Commit() override { return absl::OkStatus(); }
-  void Abort() override {}
-
- private:
-  std::string* out_;
-  size_t fail_after_;
-};
+using testing::MemoryInput;
+using testing::MemoryOutput;
 
 std::string MakeDump(int rows, int bad_row = -1) {
   std::string d = "SET standard_conforming_strings = on;\n\nCOPY public.customer (id, email, note) FROM stdin;\n";
