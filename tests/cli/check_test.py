@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`dbanon check` and `dbanon check --suggest` (issue 13, parts 3 and 4).
 
-Usage: tests/cli/check_test.py DBANON_BINARY
+Usage: tests/cli/check_test.py DBANON_BINARY [-k SUBSTRING ...]
 check reads a dump, writes nothing and prints per table its rows and each
 column's anonymizer / keep / UNCOVERED with a hint of personal data; exit 0
 when every column is covered, 1 when not, 2/3/4 on config, input or I/O
@@ -17,26 +17,28 @@ import sys
 import tempfile
 import tomllib
 
-BIN = os.path.abspath(sys.argv[1])
+import dbanon_cli as cli
+
+TAP = cli.Tap.from_argv(__doc__)
+BIN = cli.BIN
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 PAGILA = os.path.join(ROOT, 'tests', 'data', 'pagila')
 SAMPLES = os.path.join(ROOT, 'samples')
-FAILS = []
 TMP = tempfile.mkdtemp(prefix='dbanon-check-')
 
 
 def report(name, errs, p=None):
-    print(('ok - ' if not errs else 'not ok - ') + name + ('' if not errs else ': ' + '; '.join(errs)))
-    if errs:
-        if p is not None:
-            print('#   stdout: ' + repr(p.stdout[:800]))
-            print('#   stderr: ' + repr(p.stderr[:600]))
-        FAILS.append(name)
+    """Reports one case (every case runs: later ones read what earlier ones printed;
+    -k only selects what is reported)."""
+    if errs and p is not None:
+        errs = errs + ['stdout: ' + repr(p.stdout[:800]), 'stderr: ' + repr(p.stderr[:600])]
+    if TAP.wanted(name):
+        TAP.report(name, errs)
 
 
 def check(name, args, rc, has=(), lacks=(), stdin=None, cwd=TMP):
     before = sorted(os.listdir(cwd))
-    p = subprocess.run([BIN, 'check'] + list(args), cwd=cwd, capture_output=True, timeout=120, input=stdin)
+    p = cli.run(['check'] + list(args), cwd, stdin=stdin, timeout=120)
     errs = []
     if p.returncode != rc:
         errs.append(f'exit {p.returncode}, expected {rc}')
@@ -123,8 +125,8 @@ except Exception as e:  # noqa: BLE001
     errs.append(f'not TOML: {e}')
 report('the suggested config is valid TOML', errs)
 out = os.path.join(TMP, 'pagila-anon.sql')
-r = subprocess.run([BIN, '-c', suggested, '--strict', '-o', out, pagila], capture_output=True, timeout=300,
-                   env=dict(os.environ, DBANON_SALT='check-test salt 0123456789'))
+r = cli.run(['-c', suggested, '--strict', '-o', out, pagila], TMP, env={'DBANON_SALT': 'check-test salt 0123456789'},
+            timeout=300)
 errs = [] if r.returncode == 0 else [f'exit {r.returncode}: {r.stderr[:400]!r}']
 if r.returncode == 0:
     with open(out, 'rb') as f:
@@ -252,8 +254,7 @@ if shutil.which('sqlite3'):
                'first  UNCOVERED  PII? first name: 100 % of 2 sampled values are (or start with) first names'],
           lacks=['zqxmarker', 'Olivia'])
 else:
-    print('ok - # SKIP sqlite3 not installed')
+    report('check on a sqlite3 .dump', 'SKIP sqlite3 not installed')
 
 shutil.rmtree(TMP)
-print(f'# {len(FAILS)} failed')
-sys.exit(1 if FAILS else 0)
+sys.exit(TAP.finish())

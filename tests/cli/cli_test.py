@@ -10,7 +10,8 @@ files left in the case's scratch folder. Each case runs in its own temporary
 folder (the current directory of the child), with the dump written to `in.sql`
 and the config to `cfg.toml` unless the case says otherwise.
 
-Dumps are written in the notation of /work/shared/cases/CASES.md:
+Dumps are written in the notation of the project's catalogue of cases that broke
+other anonymizers (CASES.md, kept outside this tree; the notation is all here):
     ⇥        one TAB byte (the COPY column separator)
     ␍        one CR byte
     ⟨HH HH⟩  raw bytes given in hex (e.g. invalid UTF-8)
@@ -36,8 +37,6 @@ Output: one `ok - NAME` or `not ok - NAME: detail` line per case; exit status 1 
 any case failed. Runs in well under a minute.
 """
 
-import argparse
-import concurrent.futures
 import hashlib
 import os
 import re
@@ -47,6 +46,8 @@ import sys
 import tempfile
 import textwrap
 import time
+
+import dbanon_cli as cli
 
 BIN = None
 SALT = 'cli-test-salt-0123456789'
@@ -360,28 +361,12 @@ def structure_errors(dump, output, tags, max_errors=6):
 # Running the binary
 # ---------------------------------------------------------------------------
 
-class Result:
-    def __init__(self, cmd, rc, out, err, cwd):
-        self.cmd, self.rc, self.out, self.err, self.cwd = cmd, rc, out, err, cwd
-
-
-def child_env(extra=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith('DBANON_')}
-    env['LC_ALL'] = 'C'
-    if extra:
-        env.update(extra)
-    return env
+Result = cli.Result
+child_env = cli.child_env
 
 
 def run(args, cwd, stdin=None, env=None):
-    cmd = [BIN] + list(args)
-    try:
-        p = subprocess.run(cmd, cwd=cwd, input=stdin,
-                           stdin=None if stdin is not None else subprocess.DEVNULL,
-                           capture_output=True, env=child_env(env), timeout=TIMEOUT)
-        return Result(cmd, p.returncode, p.stdout, p.stderr, cwd)
-    except subprocess.TimeoutExpired as e:
-        return Result(cmd, 'timeout', e.stdout or b'', e.stderr or b'', cwd)
+    return cli.run(args, cwd, stdin=stdin, env=env, timeout=TIMEOUT)
 
 
 def show_cmd(res, stdin_used, env=None):
@@ -1915,43 +1900,9 @@ case('pagila (real pg_dump): pass-through identical, configured run well-formed'
 
 def main():
     global BIN
-    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('binary')
-    ap.add_argument('-k', action='append', default=[], help='run only cases whose name contains this')
-    ap.add_argument('-j', type=int, default=max(2, min(8, os.cpu_count() or 2)), help='cases run in parallel')
-    ap.add_argument('-v', action='store_true', help='print case durations')
-    a = ap.parse_args()
-    BIN = os.path.abspath(a.binary)
-    if not os.access(BIN, os.X_OK):
-        print(f'Bail out! {BIN} is not an executable file')
-        return 2
-    cases = [c for c in CASES if not a.k or any(k in c.name for k in a.k)]
-    names = [c.name for c in CASES]
-    dup = {n for n in names if names.count(n) > 1}
-    assert not dup, f'duplicate case names: {dup}'
-    print(f'1..{len(cases)}')
-    t0 = time.time()
-    failed = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=a.j) as ex:
-        futs = [(c, ex.submit(lambda c=c: (time.time(), execute(c), time.time()))) for c in cases]
-        for c, fut in futs:
-            try:
-                start, errs, end = fut.result()
-            except Exception as e:
-                errs, start, end = [f'runner exception: {e!r}'], 0, 0
-            dur = f' ({end - start:.2f}s)' if a.v else ''
-            if errs == 'SKIP':
-                print(f'ok - {c.name} # SKIP input not available')
-            elif errs:
-                failed += 1
-                print(f'not ok - {c.name}: {errs[0]}{dur}')
-                for e in errs[1:]:
-                    print(f'#     {e}')
-            else:
-                print(f'ok - {c.name}{dur}')
-            sys.stdout.flush()
-    print(f'# {len(cases) - failed}/{len(cases)} passed in {time.time() - t0:.1f}s')
-    return 1 if failed else 0
+    a = cli.parse_args(__doc__, jobs=max(2, min(8, os.cpu_count() or 2)))
+    BIN = cli.BIN
+    return cli.main(CASES, execute, args=a)
 
 
 if __name__ == '__main__':

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How dbanon behaves as the config grows and as it names options.
 
-Usage: tests/cli/config_scale_test.py DBANON_BINARY
+Usage: tests/cli/config_scale_test.py DBANON_BINARY [-k SUBSTRING ...]
 
 - Memory does not grow with the number of configured columns: 4,000
   configured columns (40 tables x 100) at -j2 stay below a bound (the value
@@ -25,14 +25,15 @@ import subprocess
 import sys
 import tempfile
 
+import dbanon_cli as cli
+
 BIN = None
-FAILED = []
+TAP = None
 
 
 def check(name, ok, detail=''):
-    print(('ok - ' if ok else 'not ok - ') + name + ('' if ok else ': ' + detail))
-    if not ok:
-        FAILED.append(name)
+    if TAP.wanted(name):
+        TAP.report(name, [] if ok else [detail or 'failed'])
 
 
 def test_memory_does_not_grow_with_the_number_of_configured_columns(tmp):
@@ -65,8 +66,7 @@ def run(tmp, dump, cfg, *args):
     out = tmp / 'out.sql'
     if out.exists():
         out.unlink()
-    p = subprocess.run([BIN, *args, '-c', str(tmp / 'cfg.toml'), '-o', str(out), str(tmp / 'in.sql')],
-                       capture_output=True, timeout=300)
+    p = cli.run([*args, '-c', tmp / 'cfg.toml', '-o', out, tmp / 'in.sql'], tmp, timeout=300)
     return p, (out.read_text() if out.exists() else None)
 
 
@@ -154,13 +154,14 @@ def test_deterministic_false_with_unique_is_refused(tmp):
 
 
 def main():
-    global BIN
-    BIN = sys.argv[1]
+    global BIN, TAP
+    TAP = cli.Tap.from_argv(__doc__)
+    BIN = cli.BIN
     tests = [v for k, v in sorted(globals().items()) if k.startswith('test_')]
     for t in tests:
         with tempfile.TemporaryDirectory() as d:
             t(pathlib.Path(d))
-    return 1 if FAILED else 0
+    return TAP.finish()
 
 
 if __name__ == '__main__':

@@ -2,7 +2,7 @@
 """Coverage you can trust (issue 13): config/dump mismatches are errors naming
 the closest name the dump holds, strict coverage, and the -v table listing.
 
-Usage: tests/cli/coverage_test.py DBANON_BINARY
+Usage: tests/cli/coverage_test.py DBANON_BINARY [-k SUBSTRING ...]
 Each case writes its dump and config into a temporary folder, runs dbanon
 with -o, and checks the exit code, the message and that nothing is left at
 -o on failure. No value of the dump is ever expected in a message.
@@ -14,8 +14,10 @@ import subprocess
 import sys
 import tempfile
 
-BIN = os.path.abspath(sys.argv[1])
-FAILS = []
+import dbanon_cli as cli
+
+TAP = cli.Tap.from_argv(__doc__)
+BIN = cli.BIN
 
 PG = b"""--
 -- PostgreSQL database dump
@@ -59,6 +61,8 @@ INSERT INTO `users` VALUES
 
 
 def run(name, dump, config, args=(), rc=0, has=(), lacks=(b'zqxmarker',), stdin=None, check_out=True):
+    if not TAP.wanted(name):
+        return
     with tempfile.TemporaryDirectory(prefix='dbanon-cov-') as d:
         if dump is not None:
             with open(os.path.join(d, 'in.sql'), 'wb') as f:
@@ -71,7 +75,7 @@ def run(name, dump, config, args=(), rc=0, has=(), lacks=(b'zqxmarker',), stdin=
             cmd += ['-c', 'cfg.toml']
         if stdin is None:
             cmd += ['-o', 'out.sql', 'in.sql']
-        p = subprocess.run(cmd, cwd=d, capture_output=stdin is None, stdin=stdin, timeout=60,
+        p = subprocess.run(cmd, cwd=d, capture_output=stdin is None, stdin=stdin, timeout=60, env=cli.child_env(),
                            stdout=None if stdin is None else subprocess.PIPE,
                            stderr=None if stdin is None else subprocess.PIPE)
         errs = []
@@ -91,10 +95,7 @@ def run(name, dump, config, args=(), rc=0, has=(), lacks=(b'zqxmarker',), stdin=
                 errs.append(f'stderr holds a value ({l!r})')
             if rc == 0 and check_out and l in out:
                 errs.append(f'output holds {l!r}')
-        print(('ok - ' if not errs else 'not ok - ') + name + ('' if not errs else ': ' + '; '.join(errs)))
-        if errs:
-            print('#   stderr: ' + repr(p.stderr[:600]))
-            FAILS.append(name)
+        TAP.report(name, errs + ['stderr: ' + repr(p.stderr[:600])] if errs else [])
 
 
 # 1. Mismatches are errors naming the closest name the dump holds.
@@ -151,5 +152,4 @@ run('-v lists every table with rows and anonymized, kept, truncated or uncovered
     args=['-v'], has=['app.users: 1 rows, anonymized (uncovered: id)', 'public.customer: 1 rows, uncovered'],
     lacks=())
 
-print(f'# {len(FAILS)} failed')
-sys.exit(1 if FAILS else 0)
+sys.exit(TAP.finish())

@@ -32,7 +32,6 @@ Output: one `ok - NAME` or `not ok - NAME: detail` line per case; exit
 status 1 when any case failed.
 """
 
-import argparse
 import concurrent.futures
 import gzip
 import hashlib
@@ -50,6 +49,8 @@ import threading
 import time
 import zlib
 
+import dbanon_cli as cli
+
 BIN = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'hostile_data')
@@ -59,8 +60,7 @@ SECRET_CFG = b'SECRETMARKERCFG'  # in every value of a configured column
 TIMEOUT = 60
 SANITIZED = False
 FULL = True
-CRASH_WORDS = (b'AddressSanitizer', b'LeakSanitizer', b'ThreadSanitizer', b'runtime error:',
-               b'UndefinedBehaviorSanitizer', b'terminate called', b'Segmentation fault')
+CRASH_WORDS = cli.CRASH_WORDS
 
 CUSTOMER_CFG = f'salt = "{SALT}"\n[tables.customer]\nemail = "email"\n'
 # Configures nothing the dumps hold (run with --allow-missing; an empty config is an error).
@@ -87,12 +87,7 @@ class Result:
         return ' '.join(shlex.quote(a) for a in ['dbanon'] + self.cmd[1:])
 
 
-def child_env(extra=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith('DBANON_')}
-    env['LC_ALL'] = 'C'
-    if extra:
-        env.update(extra)
-    return env
+child_env = cli.child_env
 
 
 def run(args, cwd, stdin=None, env=None, timeout=TIMEOUT, keep=1 << 20, sha=False, prefix=None,
@@ -195,16 +190,9 @@ def run(args, cwd, stdin=None, env=None, timeout=TIMEOUT, keep=1 << 20, sha=Fals
 
 def common_errors(r, cfg_values_secret=True, exits=(0, 2, 3, 4)):
     """What no run may ever do, whatever the input."""
-    errs = []
-    if r.rc == 'timeout':
-        errs.append('hang: no exit before the timeout')
-    elif r.rc < 0:
-        errs.append(f'killed by signal {-r.rc}')
-    elif r.rc not in exits:
-        errs.append(f'exit {r.rc} (expected one of {exits})')
-    for w in CRASH_WORDS:
-        if w in r.err:
-            errs.append(f'stderr reports {w.decode()}')
+    errs = cli.crash_errors(r)
+    if r.rc != 'timeout' and r.rc >= 0 and r.rc not in exits:
+        errs.insert(0, f'exit {r.rc} (expected one of {exits})')
     if SECRET in r.err:
         errs.append('stderr contains a cell value (SECRETMARKER)')
     if cfg_values_secret and r.rc == 0 and (r.cfg_leak or SECRET_CFG in r.out):
@@ -216,20 +204,17 @@ def common_errors(r, cfg_values_secret=True, exits=(0, 2, 3, 4)):
 
 # A clean error: "NAME:LINE:COL: message", "NAME:byte N: message" (archives)
 # or "NAME: message" (compressed data, I/O), one line.
-POSITIONED = re.compile(rb'^[^\n:]+:(?:\d+:\d+|byte \d+): \S.*$', re.M)
+POSITIONED = cli.POSITIONED
 # A position is welcome too: a byte offset, or a line and column (an archive
 # cut inside its first 5 bytes is not recognised as one: it is read as SQL).
 NAMED = re.compile(rb'^[^\n:]+:(?:byte \d+:|\d+:\d+:)? \S.*$', re.M)
 
 
 def write(path, data):
-    with open(path, 'wb' if isinstance(data, (bytes, bytearray)) else 'w') as f:
-        f.write(data)
+    cli.write(os.path.dirname(path), os.path.basename(path), data)
 
 
-def read(path):
-    with open(path, 'rb') as f:
-        return f.read()
+read = cli.read
 
 
 def no_temp_files(d, allowed):
@@ -1150,45 +1135,13 @@ def _warnings():
 
 def main():
     global BIN, SANITIZED, FULL
-    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('binary')
-    ap.add_argument('-k', action='append', default=[], help='run only cases whose name contains this')
-    ap.add_argument('-v', action='store_true', help='print case durations')
-    a = ap.parse_args()
-    BIN = os.path.abspath(a.binary)
-    if not os.access(BIN, os.X_OK):
-        print(f'Bail out! {BIN} is not an executable file')
-        return 2
-    with open(BIN, 'rb') as f:
-        SANITIZED = b'AddressSanitizer' in f.read() or os.environ.get('DBANON_SANITIZED') == '1'
+    a = cli.parse_args(__doc__)
+    BIN = cli.BIN
+    SANITIZED = cli.is_sanitized()
     full = os.environ.get('DBANON_HOSTILE_FULL')
     FULL = (full == '1') if full in ('0', '1') else not SANITIZED
-    cases = [(n, f) for n, f in CASES if not a.k or any(k in n for k in a.k)]
-    names = [n for n, _ in CASES]
-    assert len(names) == len(set(names)), 'duplicate case names'
-    print(f'1..{len(cases)}')
-    print(f'# sanitized build: {SANITIZED}; big inputs: {big_size() >> 20} MiB')
-    t0 = time.time()
-    failed = 0
-    for name, f in cases:
-        start = time.time()
-        try:
-            errs = f()
-        except Exception as e:  # a runner bug must not hide the other cases
-            errs = [f'runner exception: {e!r}']
-        dur = f' ({time.time() - start:.1f}s)' if a.v else ''
-        if isinstance(errs, str) and errs.startswith('SKIP'):
-            print(f'ok - {name} # {errs}{dur}')
-        elif errs:
-            failed += 1
-            print(f'not ok - {name}: {errs[0]}{dur}')
-            for e in errs[1:]:
-                print(f'#     {e}')
-        else:
-            print(f'ok - {name}{dur}')
-        sys.stdout.flush()
-    print(f'# {len(cases) - failed}/{len(cases)} passed in {time.time() - t0:.1f}s')
-    return 1 if failed else 0
+    return cli.main(CASES, lambda c: c[1](), args=a,
+                    header=lambda: f'sanitized build: {SANITIZED}; big inputs: {big_size() >> 20} MiB')
 
 
 if __name__ == '__main__':

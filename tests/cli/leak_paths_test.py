@@ -30,7 +30,6 @@ Output: one `ok - NAME` or `not ok - NAME: detail` line per case; exit status 1 
 any case failed.
 """
 
-import argparse
 import glob
 import gzip
 import importlib.util
@@ -42,10 +41,12 @@ import subprocess
 import sys
 import tempfile
 
+import dbanon_cli as cli
+
 HERE = pathlib.Path(__file__).resolve().parent
 SALT = "leak-paths-test-salt-0123456789"
 TIMEOUT = 120
-POSITIONED = re.compile(rb"^\S+?:(\d+:\d+|byte \d+): ", re.M)
+POSITIONED = cli.POSITIONED
 
 
 def find_pg_restore():
@@ -67,8 +68,7 @@ def load_cases():
     return cases
 
 
-def marker_forms(marker):
-    return {marker, marker.hex().encode(), marker.hex().upper().encode()}
+marker_forms = cli.marker_forms
 
 
 def output_texts(out, pg_restore):
@@ -117,62 +117,50 @@ def run_case(case, binary, pg_restore, verbose):
         cfg = tmp / "cfg.toml"
         cfg.write_text(case["config"])
         out = tmp / case.get("output", "out.sql")
-        cmd = [binary, "-c", str(cfg), *case.get("args", []), str(src), "-o", str(out)]
-        env = dict(os.environ, DBANON_SALT=SALT)
-        r = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env, cwd=tmp)
+        args = ["-c", str(cfg), *case.get("args", []), str(src), "-o", str(out)]
+        r = cli.run(args, cwd=tmp, env={"DBANON_SALT": SALT}, timeout=TIMEOUT, binary=binary)
+        if r.rc == "timeout":
+            return "hang: no exit within %d s" % TIMEOUT
         if verbose:
-            sys.stderr.write("# %s: exit %d\n%s" % (case["name"], r.returncode, r.stderr.decode(errors="replace")))
-        for m in markers:
-            for f in marker_forms(m):
-                if f in r.stderr:
-                    return "stderr holds a marker"
-        if r.returncode == 0:
+            sys.stderr.write("# %s: exit %d\n%s" % (case["name"], r.rc, r.err.decode(errors="replace")))
+        if cli.leaked(r.err, markers):
+            return "stderr holds a marker"
+        if r.rc == 0:
             if expect == "refuse":
                 return "exit 0, expected a refusal"
             for where, text in output_texts(out, pg_restore):
-                for m in markers:
-                    for f in marker_forms(m):
-                        if f in text:
-                            return "a marker reached the output (%s)" % where
+                if cli.leaked(text, markers):
+                    return "a marker reached the output (%s)" % where
             return None
         if expect == "clean":
-            return "exit %d, expected success: %s" % (r.returncode, r.stderr.decode(errors="replace")[-300:])
-        if r.returncode < 0:
-            return "killed by signal %d" % -r.returncode
-        if not POSITIONED.search(r.stderr):
-            return "the refusal has no FILE:LINE:COL or FILE:byte N position: %s" % r.stderr.decode(errors="replace")[-300:]
+            return "exit %d, expected success: %s" % (r.rc, r.err.decode(errors="replace")[-300:])
+        if r.rc < 0:
+            return "killed by signal %d" % -r.rc
+        if not POSITIONED.search(r.err):
+            return "the refusal has no FILE:LINE:COL or FILE:byte N position: %s" % r.err.decode(errors="replace")[-300:]
         if out.exists():
             return "a refusal left something at -o"
         return None
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("binary")
-    ap.add_argument("-k", action="append", default=[])
-    ap.add_argument("-v", action="store_true")
-    args = ap.parse_args()
-    binary = os.path.abspath(args.binary)
+    args = cli.parse_args(__doc__)
     pg_restore = find_pg_restore()
-    cases = [c for c in load_cases() if not args.k or any(k in c["name"] for k in args.k)]
+    cases = load_cases()
     names = [c["name"] for c in cases]
-    dupes = {n for n in names if names.count(n) > 1}
-    failed = 0
-    if dupes:
-        print("not ok - case names are unique: %s" % ", ".join(sorted(dupes)))
-        failed += 1
-    for case in cases:
-        try:
-            problem = run_case(case, binary, pg_restore, args.v)
-        except Exception as e:  # a broken case fails, it does not stop the others
-            problem = "%s: %s" % (type(e).__name__, e)
-        if problem:
-            failed += 1
-            print("not ok - [%s] %s: %s" % (case["module"], case["name"], problem))
-        else:
-            print("ok - [%s] %s" % (case["module"], case["name"]))
-    print("%d passed, %d failed" % (len(cases) + (1 if dupes else 0) - failed, failed))
-    return 1 if failed else 0
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:  # one failing case that names them
+        cases.insert(0, {"name": "case names are unique", "module": "runner", "dupes": dupes})
+    for c in cases:
+        c["tap_name"] = "[%s] %s" % (c["module"], c["name"])
+
+    def run_one(case):
+        if "dupes" in case:
+            return ["two cases are named %s" % ", ".join(case["dupes"])]
+        problem = run_case(case, cli.BIN, pg_restore, args.v)
+        return [problem] if problem else []
+
+    return cli.main([(c["tap_name"], c) for c in cases], lambda pair: run_one(pair[1]), args=args)
 
 
 if __name__ == "__main__":

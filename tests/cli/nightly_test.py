@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A DbToolsBundle user's nightly job (issue 14), end to end through the dbanon binary.
 
-Usage: tests/cli/nightly_test.py DBANON_BINARY [-k SUBSTRING]
+Usage: tests/cli/nightly_test.py DBANON_BINARY [-k SUBSTRING ...] [-v]
 
 Each test is a function registered with @test("behaviour sentence"); it runs in
 its own temporary folder and returns a list of failures (empty: passed).
@@ -19,6 +19,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import dbanon_cli as cli
 
 BIN = None
 TESTS = []
@@ -41,19 +43,10 @@ def test(name):
 
 
 def run(args, cwd, env=None, stdin=None):
-    e = {k: v for k, v in os.environ.items() if not k.startswith('DBANON_')}
-    e['LC_ALL'] = 'C'
-    e.update(env or {})
-    return subprocess.run([BIN] + args, cwd=cwd, env=e, capture_output=True, timeout=60,
-                          input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL)
+    return cli.run(args, cwd, stdin=stdin, env=env)
 
 
-def write(d, name, data):
-    path = os.path.join(d, name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, 'wb' if isinstance(data, bytes) else 'w') as f:
-        f.write(data)
-    return path
+write = cli.write
 
 
 def expect(cond, what, errs, p=None):
@@ -500,29 +493,13 @@ def _(d):
 
 def main():
     global BIN
-    BIN = os.path.abspath(sys.argv[1])
-    only = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == '-k' else None
-    failed = 0
-    for name, f in TESTS:
-        if only and only not in name:
-            continue
-        with tempfile.TemporaryDirectory(prefix='dbanon-nightly-') as d:
-            try:
-                errs = f(d)
-            except Exception as e:  # a runner bug must not hide the other tests
-                errs = [f'runner exception: {e!r}']
-        if errs == 'SKIP':
-            print(f'ok - {name} # SKIP')
-        elif errs:
-            failed += 1
-            print(f'not ok - {name}: {errs[0]}')
-            for e in errs[1:]:
-                print(f'#     {e}')
-        else:
-            print(f'ok - {name}')
-        sys.stdout.flush()
-    print(f'# {len(TESTS) - failed}/{len(TESTS)} passed')
-    return 1 if failed else 0
+    a = cli.parse_args(__doc__)
+    BIN = cli.BIN
+
+    def run_one(t):
+        with cli.scratch('dbanon-nightly-') as d:
+            return t[1](d)
+    return cli.main(TESTS, run_one, args=a)
 
 
 if __name__ == '__main__':

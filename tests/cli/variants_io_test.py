@@ -5,7 +5,6 @@ behaviour it checks; run alone with
     python3 tests/cli/variants_io_test.py build/src/dbanon [-k WORD]
 Prints TAP; exit 1 when a test fails."""
 
-import argparse
 import os
 import signal
 import stat
@@ -13,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import dbanon_cli as cli
 
 BIN = None
 TIMEOUT = 60
@@ -32,21 +33,15 @@ def test(fn):
 
 
 def env():
-    e = dict(os.environ)
-    e['LC_ALL'] = 'C'
-    e['DBANON_SALT'] = 'variants-io-test-salt'
-    return e
+    return cli.child_env({'DBANON_SALT': 'variants-io-test-salt'})
 
 
 def run(args, cwd, stdin=None):
-    return subprocess.run([BIN] + list(args), cwd=cwd, input=stdin,
-                          stdin=None if stdin is not None else subprocess.DEVNULL,
-                          capture_output=True, env=env(), timeout=TIMEOUT)
+    return cli.run(args, cwd, stdin=stdin, env={'DBANON_SALT': 'variants-io-test-salt'}, timeout=TIMEOUT)
 
 
 def write(d, name, data):
-    with open(os.path.join(d, name), 'wb') as f:
-        f.write(data.encode() if isinstance(data, str) else data)
+    cli.write(d, name, data.encode() if isinstance(data, str) else data)
 
 
 # ---------------------------------------------------------------------------
@@ -362,30 +357,13 @@ def a_tar_that_is_not_a_pg_dump_archive_is_refused_as_such(d):
 
 def main():
     global BIN
-    ap = argparse.ArgumentParser()
-    ap.add_argument('binary')
-    ap.add_argument('-k', action='append', default=[])
-    a = ap.parse_args()
-    BIN = os.path.abspath(a.binary)
-    tests = [t for t in TESTS if not a.k or any(k in t.__name__ for k in a.k)]
-    print(f'1..{len(tests)}')
-    failed = 0
-    for t in tests:
-        name = t.__doc__.split('\n')[0].strip()
-        with tempfile.TemporaryDirectory(prefix='dbanon-vio-') as d:
-            try:
-                errs = t(d)
-            except Exception as e:  # a broken test is a failure, not a crash of the runner
-                errs = [f'exception: {e!r}']
-        if errs:
-            failed += 1
-            print(f'not ok - {name}: {errs[0]}')
-            for e in errs[1:]:
-                print(f'#     {e}')
-        else:
-            print(f'ok - {name}')
-        sys.stdout.flush()
-    return 1 if failed else 0
+    a = cli.parse_args(__doc__)
+    BIN = cli.BIN
+
+    def run_one(t):
+        with cli.scratch('dbanon-vio-') as d:
+            return t(d)
+    return cli.main(TESTS, run_one, args=a)
 
 
 if __name__ == '__main__':
