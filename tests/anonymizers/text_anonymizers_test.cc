@@ -51,7 +51,8 @@ TEST_CASE("lorem picks one of sample_count texts") {
   CHECK(seen.size() == 3);
   auto many = Make("lorem", {});
   seen.clear();
-  for (int i = 0; i < 2000; ++i) seen.insert(RunText(*many, std::to_string(i)));
+  Scratch scratch;
+  for (int i = 0; i < 2000; ++i) seen.insert(RunText(*many, std::to_string(i), scratch));
   CHECK(seen.size() > 90);
   CHECK(seen.size() <= 100);
 }
