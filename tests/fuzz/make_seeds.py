@@ -30,6 +30,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(HERE, 'corpus')
+# The CLI suites import their shared runner (tests/cli/dbanon_cli.py) from their folder.
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'cli'))
 MAX_SEED = 64 << 10  # larger seeds slow every execution down
 
 
