@@ -5,38 +5,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "base/exit_class.h"
 #include "src/compression.h"
+#include "tests/src/test_files.h"
 
 namespace dbanon {
 namespace {
 
-// A folder of its own for each test case, removed at the end.
-class TempFolder {
- public:
-  TempFolder() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "dbanon-run-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string Write(const std::string& name, const std::string& bytes) const {
-    std::string path = path_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempFolder;  // a folder of its own for each test case, removed at the end
 
 std::string Gzip(const std::string& data) {
   std::string out = DeflateHeader(Container::kGzip, CompressionSpec::kDefaultLevel);

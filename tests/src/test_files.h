@@ -67,6 +67,11 @@ class TempFolder {
 
   const std::string& path() const { return path_; }
   std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `bytes` to the file `name` in this folder; returns its path.
+  std::string Write(const std::string& name, std::string_view bytes) const {
+    WriteFile(*this / name, bytes);
+    return *this / name;
+  }
 
  private:
   std::string path_;
