@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/char_class.h"
+#include "parsers/sql_lexer.h"
 #include "base/exit_class.h"
 #include "base/string_view_compat.h"
 
@@ -31,9 +32,11 @@ struct Tok {
   bool IsName() const { return kind == kWord || kind == kName; }
 };
 
-// Tokens of SQL text, dialect-aware: comments are skipped (PostgreSQL's
-// nest; MySQL's `-- ` needs a space; `#` in MySQL), MySQL versioned comments
-// /*!NNNNN ... */ are read as the code they hold, quoted names are unquoted.
+// Tokens of SQL text, whole in memory: the SQL lexer (parsers/sql_lexer.h)
+// finds literals, quoted names and comments (skipped) by the dialect's
+// rules; MySQL versioned comments /*!NNNNN ... */ are read as the code they
+// hold (each token carries its VersionedCommentTag), quoted names are
+// unquoted, strings decoded.
 class Tokenizer {
  public:
   Tokenizer(const SqlDialect& d, std::string_view s) : d_(d), s_(s) {}
@@ -54,145 +57,121 @@ class Tokenizer {
   }
 
  private:
-  void Skip() {
-    while (i_ < s_.size()) {
-      unsigned char c = s_[i_];
-      if (IsSqlSpace(c)) {
-        ++i_;
-      } else if (c == '-' && i_ + 1 < s_.size() && s_[i_ + 1] == '-' &&
-                 (!d_.mysql() || i_ + 2 >= s_.size() || static_cast<unsigned char>(s_[i_ + 2]) <= ' ')) {
-        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
-      } else if (c == '#' && d_.mysql()) {
-        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
-      } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
-        if (d_.mysql() && i_ + 2 < s_.size() &&
-            (s_[i_ + 2] == '!' || (s_[i_ + 2] == 'M' && i_ + 3 < s_.size() && s_[i_ + 3] == '!'))) {
-          const size_t marker = s_[i_ + 2] == '!' ? 3 : 4;
-          size_t k = i_ + marker;
-          while (k < s_.size() && s_[k] >= '0' && s_[k] <= '9') ++k;
-          if (versioned_++ == 0) version_ = VersionedCommentTag(marker == 4, s_.substr(i_ + marker, k - i_ - marker));
-          i_ = k;
-          continue;
-        }
-        int depth = 1;
-        i_ += 2;
-        while (i_ < s_.size() && depth > 0) {
-          if (s_[i_] == '*' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
-            --depth;
-            i_ += 2;
-          } else if (d_.postgres() && s_[i_] == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
-            ++depth;
-            i_ += 2;
-          } else {
-            ++i_;
-          }
-        }
-      } else if (c == '*' && versioned_ > 0 && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
-        if (--versioned_ == 0) version_ = 0;
-        i_ += 2;
-      } else {
-        break;
-      }
+  unsigned char Before(size_t i, size_t back) const {
+    return i >= back ? static_cast<unsigned char>(s_[i - back]) : ' ';
+  }
+
+  // The end of the literal or comment the lexer just opened at `from`;
+  // npos when it does not end in the text.
+  size_t SkipOpened(size_t from) {
+    bool more = false;
+    const size_t e = lex_.Skip(s_, from, true, &more);
+    if (lex_.state() != SqlLexer::State::kCode) {
+      lex_.Reset();
+      return std::string_view::npos;
     }
+    return e;
+  }
+
+  // A string literal opened at s_[i_] (its quote): decoded into `t`.
+  void String(Tok& t, size_t open_end) {
+    const size_t close = SkipOpened(open_end);
+    if (close == std::string_view::npos) {
+      i_ = s_.size();
+      t.kind = Tok::kEnd;  // unterminated
+      return;
+    }
+    DecodeQuotedLiteral(d_, s_.substr(0, close), i_, lex_escapes_, &t.text);
+    t.kind = Tok::kString;
+    i_ = close;
   }
 
   Tok Read() {
-    Skip();
     Tok t;
-    if (i_ >= s_.size()) return t;
-    t.version = version_;
-    unsigned char c = s_[i_];
-    auto quoted_name = [&](char close) {
-      t.kind = Tok::kName;
-      ++i_;
-      while (i_ < s_.size()) {
-        if (s_[i_] == close) {
-          if (close != ']' && i_ + 1 < s_.size() && s_[i_ + 1] == close) {
-            t.text.push_back(close);
-            i_ += 2;
-            continue;
+    while (true) {
+      while (i_ < s_.size() && IsSqlSpace(static_cast<unsigned char>(s_[i_]))) ++i_;
+      if (i_ >= s_.size()) return t;
+      size_t end = i_;
+      const SqlLexer::Token token = lex_.Open(d_, s_, i_, true, Before(i_, 1), Before(i_, 2), &end);
+      if (token == SqlLexer::Token::kLineComment || token == SqlLexer::Token::kBlockComment) {
+        const size_t close = SkipOpened(end);
+        i_ = close == std::string_view::npos ? s_.size() : close;
+        continue;
+      }
+      if (token == SqlLexer::Token::kVersionedOpen || token == SqlLexer::Token::kVersionedClose) {
+        i_ = end;
+        continue;
+      }
+      t.version = lex_.version();
+      const unsigned char c = s_[i_];
+      switch (token) {
+        case SqlLexer::Token::kString:
+          lex_escapes_ = lex_.escapes();
+          String(t, end);
+          return t;
+        case SqlLexer::Token::kQuotedName: {
+          const char close_quote = lex_.quote();
+          const size_t close = SkipOpened(end);
+          if (close == std::string_view::npos) {
+            i_ = s_.size();
+            return t;  // unterminated: kEnd
           }
-          ++i_;
-          return;
+          t.kind = Tok::kName;
+          for (size_t k = end; k + 1 < close; ++k) {
+            t.text.push_back(s_[k]);
+            if (s_[k] == close_quote && close_quote != ']') ++k;  // a doubled quote
+          }
+          i_ = close;
+          return t;
         }
-        t.text.push_back(s_[i_++]);
+        case SqlLexer::Token::kDollarQuote: {
+          // $tag$ ... $tag$ (PostgreSQL docs, "Dollar-Quoted String Constants").
+          const size_t tag = end - i_;
+          const size_t close = SkipOpened(end);
+          if (close == std::string_view::npos) {
+            i_ = s_.size();
+            return t;  // unterminated: kEnd
+          }
+          t.kind = Tok::kString;
+          t.text.assign(s_.data() + end, close - tag - end);
+          i_ = close;
+          return t;
+        }
+        default:
+          break;
       }
-      t.kind = Tok::kEnd;  // unterminated
-    };
-    auto string = [&](bool escapes) {
-      size_t end = DecodeQuotedLiteral(d_, s_, i_, escapes, &t.text);
-      if (end == std::string_view::npos) {
-        i_ = s_.size();
-        t.kind = Tok::kEnd;
-        return;
-      }
-      t.kind = Tok::kString;
-      i_ = end;
-    };
-    if (c == '\'') {
-      string(d_.backslash_strings);
-    } else if (c == '"') {
-      if (d_.double_quoted_strings()) {
-        string(true);
+      if (IsSqlIdentStart(c)) {
+        size_t b = i_;
+        while (i_ < s_.size() && IsSqlIdentChar(s_[i_])) ++i_;
+        if (d_.e_strings && i_ - b == 1 && (c == 'E' || c == 'e') && i_ < s_.size() && s_[i_] == '\'') {
+          // E'...' is one string token.
+          size_t open_end = i_;
+          lex_.Open(d_, s_, i_, true, c, Before(b, 1), &open_end);
+          lex_escapes_ = lex_.escapes();
+          String(t, open_end);
+          return t;
+        }
+        t.kind = Tok::kWord;
+        t.text.assign(s_.data() + b, i_ - b);
+      } else if (c >= '0' && c <= '9') {
+        size_t b = i_;
+        while (i_ < s_.size() && (IsSqlIdentChar(s_[i_]) || s_[i_] == '.')) ++i_;
+        t.kind = Tok::kNumber;
+        t.text.assign(s_.data() + b, i_ - b);
       } else {
-        quoted_name('"');
+        t.kind = Tok::kPunct;
+        t.text.assign(1, static_cast<char>(c));
+        ++i_;
       }
-    } else if (c == '`' && !d_.postgres()) {
-      quoted_name('`');
-    } else if (c == '[' && d_.sqlite()) {
-      quoted_name(']');
-    } else if (c == '$' && d_.postgres() && DollarQuote(&t)) {
-      // $tag$ ... $tag$ (PostgreSQL docs, "Dollar-Quoted String Constants").
-    } else if (IsSqlIdentStart(c)) {
-      size_t b = i_;
-      while (i_ < s_.size() && IsSqlIdentChar(s_[i_])) ++i_;
-      if (d_.postgres() && i_ - b == 1 && (c == 'E' || c == 'e') && i_ < s_.size() && s_[i_] == '\'') {
-        string(true);
-        return t;
-      }
-      t.kind = Tok::kWord;
-      t.text.assign(s_.data() + b, i_ - b);
-    } else if (c >= '0' && c <= '9') {
-      size_t b = i_;
-      while (i_ < s_.size() && (IsSqlIdentChar(s_[i_]) || s_[i_] == '.')) ++i_;
-      t.kind = Tok::kNumber;
-      t.text.assign(s_.data() + b, i_ - b);
-    } else {
-      t.kind = Tok::kPunct;
-      t.text.assign(1, static_cast<char>(c));
-      ++i_;
+      return t;
     }
-    return t;
-  }
-
-  // A dollar-quoted string at i_ (its tag: empty or an identifier that does
-  // not start with a digit): read into `t` as a kString. False when the '$'
-  // opens no dollar quote (`$1`, an operator); an unterminated one reads as
-  // the end of the text.
-  bool DollarQuote(Tok* t) {
-    size_t e = i_ + 1;
-    if (e < s_.size() && IsSqlIdentStart(s_[e])) {
-      while (e < s_.size() && IsSqlIdentChar(s_[e]) && s_[e] != '$') ++e;
-    }
-    if (e >= s_.size() || s_[e] != '$') return false;
-    std::string_view tag = s_.substr(i_, e + 1 - i_);
-    size_t close = s_.find(tag, e + 1);
-    if (close == std::string_view::npos) {
-      i_ = s_.size();
-      t->kind = Tok::kEnd;
-      return true;
-    }
-    t->kind = Tok::kString;
-    t->text.assign(s_.data() + e + 1, close - e - 1);
-    i_ = close + tag.size();
-    return true;
   }
 
   const SqlDialect& d_;
   std::string_view s_;
   size_t i_ = 0;
-  int versioned_ = 0;
-  int version_ = 0;  // VersionedCommentTag of the outermost open versioned comment
+  SqlLexer lex_;
+  bool lex_escapes_ = false;
   bool has_peek_ = false;
   Tok peek_;
 };
@@ -1270,10 +1249,10 @@ absl::Status InsertValuesFramer::Error(SegmentSink* sink, size_t pos, std::strin
 
 absl::Status InsertValuesFramer::EndOfInputError(SegmentSink* sink, size_t pos) {
   const char* where = "a tuple";
-  switch (scan_.lex) {
-    case TupleScanState::Lex::kQuoted: where = scan_.quote == '\'' ? "a string literal" : "a quoted name"; break;
-    case TupleScanState::Lex::kBlockComment: where = "a comment"; break;
-    case TupleScanState::Lex::kDollar: where = "a dollar-quoted string"; break;
+  switch (scan_.lex.state()) {
+    case SqlLexer::State::kQuoted: where = scan_.lex.quote() == '\'' ? "a string literal" : "a quoted name"; break;
+    case SqlLexer::State::kBlockComment: where = "a comment"; break;
+    case SqlLexer::State::kDollar: where = "a dollar-quoted string"; break;
     default:
       if (scan_.depth == 0) where = "the VALUES list (a tuple is missing)";
   }
@@ -1326,7 +1305,7 @@ absl::Status InsertValuesFramer::FramePassThrough(std::string_view input, size_t
         sink->Emit(kind, from, p);
         *pos = p;
         if (ev == TupleEvent::kEnd && eof) {
-          if (expect_tuple_ || scan_.depth > 0 || scan_.lex != TupleScanState::Lex::kCode) {
+          if (expect_tuple_ || scan_.depth > 0 || scan_.lex.state() != SqlLexer::State::kCode) {
             return EndOfInputError(sink, p);
           }
           *done = true;
@@ -1429,7 +1408,7 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
       if (ev == TupleEvent::kComma || ev == TupleEvent::kClose) {
         const size_t end = p - 1;
         if (value_index_ < plan_->column_info.size()) {
-          const int got = scan_.versioned > 0 ? scan_.version : 0;
+          const int got = scan_.lex.version();
           const int want = plan_->column_info[value_index_].version;
           if (got != want) {
             auto [line, col] = sink->lines().At(end);
@@ -1489,7 +1468,7 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
           sink->Emit(Segment::Kind::kRaw, raw_from, p - 1);
           return Error(sink, p - 1, "expected ',' or the end of the statement after a tuple");
         }
-        if (scan_.versioned > 0) {
+        if (scan_.lex.versioned() > 0) {
           // MySQL runs /*!50705 (...),*/, MariaDB skips it: a row for some
           // servers only. Its values are read as code (VersionedCommentTag),
           // but a row that only some servers load is not a dump to guess at.
@@ -1562,7 +1541,7 @@ absl::Status InsertValuesFramer::FrameConfigured(std::string_view input, size_t*
           sink->Emit(Segment::Kind::kRaw, raw_from, p);
           *pos = p;
           if (ev == TupleEvent::kEnd && eof) {
-            if (expect_tuple_ || scan_.lex != TupleScanState::Lex::kCode) return EndOfInputError(sink, p);
+            if (expect_tuple_ || scan_.lex.state() != SqlLexer::State::kCode) return EndOfInputError(sink, p);
             *done = true;
           }
           return absl::OkStatus();

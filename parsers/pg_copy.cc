@@ -8,6 +8,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/char_class.h"
+#include "parsers/sql_dialect.h"
+#include "parsers/sql_lexer.h"
 
 namespace dbanon {
 namespace {
@@ -172,8 +175,9 @@ TableName CopyHeader::Table() const {
 
 namespace {
 
-// A minimal tokenizer for the COPY statement (PostgreSQL docs, "Lexical
-// Structure"): names, quoted names, punctuation; anything else is kOther.
+// A minimal tokenizer for the COPY statement: names, quoted names,
+// punctuation; anything else is kOther. The SQL lexer (parsers/sql_lexer.h)
+// finds quoted names, literals and comments with psql's rules.
 struct Token {
   enum Kind { kName, kQuotedName, kPunct, kOther, kEnd } kind;
   std::string text;  // names: unquoted (bare names folded to lower case)
@@ -184,77 +188,53 @@ class Tokenizer {
   explicit Tokenizer(std::string_view s) : s_(s) {}
 
   absl::StatusOr<Token> Next() {
-    SkipSpaceAndComments();
-    if (i_ >= s_.size()) return Token{Token::kEnd, ""};
-    unsigned char c = s_[i_];
-    if (c == '"') {
-      std::string text;
-      ++i_;
-      while (true) {
-        if (i_ >= s_.size()) return absl::InvalidArgumentError("unterminated quoted identifier in COPY statement");
-        if (s_[i_] == '"') {
-          if (i_ + 1 < s_.size() && s_[i_ + 1] == '"') {
-            text.push_back('"');
-            i_ += 2;
-            continue;
+    const SqlDialect& d = PostgresDialect(true);
+    while (true) {
+      while (i_ < s_.size() && IsSqlSpace(static_cast<unsigned char>(s_[i_]))) ++i_;
+      if (i_ >= s_.size()) return Token{Token::kEnd, ""};
+      const unsigned char c = s_[i_];
+      size_t end = i_;
+      const SqlLexer::Token token =
+          lex_.Open(d, s_, i_, true, i_ > 0 ? s_[i_ - 1] : ' ', i_ > 1 ? s_[i_ - 2] : ' ', &end);
+      if (token == SqlLexer::Token::kNone) {
+        if (IsSqlIdentStart(c)) {
+          std::string text;
+          while (i_ < s_.size() && IsSqlIdentChar(static_cast<unsigned char>(s_[i_]))) {
+            text.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(s_[i_]))));
+            ++i_;
           }
-          ++i_;
-          break;
+          // U&"..." identifiers and E'...' strings are not names.
+          if (i_ < s_.size() && (s_[i_] == '\'' || (s_[i_] == '&'))) return Token{Token::kOther, text};
+          return Token{Token::kName, std::move(text)};
         }
-        text.push_back(s_[i_++]);
-      }
-      return Token{Token::kQuotedName, std::move(text)};
-    }
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80) {
-      std::string text;
-      while (i_ < s_.size()) {
-        unsigned char d = s_[i_];
-        if (!((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || d == '_' || d >= 0x80 || (d >= '0' && d <= '9') ||
-              d == '$')) {
-          break;
-        }
-        text.push_back(static_cast<char>(absl::ascii_tolower(d)));
         ++i_;
+        if (c == '.' || c == ',' || c == '(' || c == ')' || c == ';') return Token{Token::kPunct, std::string(1, c)};
+        return Token{Token::kOther, std::string(1, c)};
       }
-      // U&"..." identifiers and E'...' strings are not names.
-      if (i_ < s_.size() && (s_[i_] == '\'' || (s_[i_] == '&'))) return Token{Token::kOther, text};
-      return Token{Token::kName, std::move(text)};
+      bool more = false;
+      const size_t close = lex_.Skip(s_, end, true, &more);
+      const bool closed = lex_.state() == SqlLexer::State::kCode;
+      lex_.Reset();
+      if (token == SqlLexer::Token::kQuotedName) {
+        if (!closed) return absl::InvalidArgumentError("unterminated quoted identifier in COPY statement");
+        std::string text;
+        for (size_t k = end; k + 1 < close; ++k) {
+          text.push_back(s_[k]);
+          if (s_[k] == '"') ++k;  // "" stands for "
+        }
+        i_ = close;
+        return Token{Token::kQuotedName, std::move(text)};
+      }
+      i_ = close;
+      if (token == SqlLexer::Token::kLineComment || token == SqlLexer::Token::kBlockComment) continue;
+      return Token{Token::kOther, std::string(1, c)};  // a string literal, a dollar quote
     }
-    ++i_;
-    if (c == '.' || c == ',' || c == '(' || c == ')' || c == ';') return Token{Token::kPunct, std::string(1, c)};
-    return Token{Token::kOther, std::string(1, c)};
   }
 
  private:
-  void SkipSpaceAndComments() {
-    while (i_ < s_.size()) {
-      char c = s_[i_];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-        ++i_;
-      } else if (c == '-' && i_ + 1 < s_.size() && s_[i_ + 1] == '-') {
-        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
-      } else if (c == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
-        int depth = 1;
-        i_ += 2;
-        while (i_ < s_.size() && depth > 0) {
-          if (s_[i_] == '/' && i_ + 1 < s_.size() && s_[i_ + 1] == '*') {
-            ++depth;
-            i_ += 2;
-          } else if (s_[i_] == '*' && i_ + 1 < s_.size() && s_[i_ + 1] == '/') {
-            --depth;
-            i_ += 2;
-          } else {
-            ++i_;
-          }
-        }
-      } else {
-        break;
-      }
-    }
-  }
-
   std::string_view s_;
   size_t i_ = 0;
+  SqlLexer lex_;
 };
 
 bool IsName(const Token& t) { return t.kind == Token::kName || t.kind == Token::kQuotedName; }

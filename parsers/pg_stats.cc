@@ -295,36 +295,22 @@ absl::StatusOr<AttributeStatsCall> ParseAttributeStatsCall(std::string_view text
 }
 
 std::vector<std::string_view> SplitPgStatements(std::string_view sql, bool standard_strings) {
+  const SqlDialect& d = PostgresDialect(standard_strings);
+  SqlLexer lex;
   std::vector<std::string_view> out;
   size_t from = 0, i = 0;
   while (i < sql.size()) {
-    unsigned char c = static_cast<unsigned char>(sql[i]);
-    bool escapes = false;
-    size_t quote = 0;
-    if ((c == '\'' || c == 'E' || c == 'e') && (i == 0 || !IsSqlIdentChar(static_cast<unsigned char>(sql[i - 1]))) &&
-        LiteralAt(sql, i, standard_strings, &escapes, &quote)) {
-      std::string ignored;
-      size_t e = DecodeQuotedLiteral(PostgresDialect(standard_strings), sql, quote, escapes, &ignored);
-      i = e == std::string_view::npos ? sql.size() : e;
+    size_t end = i;
+    const unsigned char prev = i > 0 ? static_cast<unsigned char>(sql[i - 1]) : ' ';
+    const unsigned char prev2 = i > 1 ? static_cast<unsigned char>(sql[i - 2]) : ' ';
+    if (lex.Open(d, sql, i, true, prev, prev2, &end) != SqlLexer::Token::kNone) {
+      // A literal, a quoted name, a comment: to its end (or the text's).
+      bool more = false;
+      i = lex.Skip(sql, end, true, &more);
+      if (lex.state() != SqlLexer::State::kCode) lex.Reset();
       continue;
     }
-    if (c == '"') {
-      size_t e = sql.find('"', i + 1);
-      while (e != std::string_view::npos && e + 1 < sql.size() && sql[e + 1] == '"') e = sql.find('"', e + 2);
-      i = e == std::string_view::npos ? sql.size() : e + 1;
-      continue;
-    }
-    if ((c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') || (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*')) {
-      i = SkipSpace(sql, i);
-      continue;
-    }
-    if (size_t tag = DollarTagAt(sql, i); tag != 0 && (i == 0 || !IsSqlIdentChar(static_cast<unsigned char>(sql[i - 1])))) {
-      size_t e = sql.find(sql.substr(i, tag), i + tag);
-      i = e == std::string_view::npos ? sql.size() : e + tag;
-      continue;
-    }
-    ++i;
-    if (c == ';') {
+    if (sql[i++] == ';') {
       out.push_back(sql.substr(from, i - from));
       from = i;
     }

@@ -12,12 +12,11 @@
 #include "base/char_class.h"
 #include "base/string_view_compat.h"
 #include "parsers/sql_commands.h"
+#include "parsers/sql_lexer.h"
 #include "parsers/text_encoding.h"
 
 namespace dbanon {
 namespace {
-
-bool IsWordStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80; }
 
 // sqlite3_complete's tokens and state machine (SQLite src/complete.c): a
 // statement is complete at a ';' that brings the state back to START; inside
@@ -97,7 +96,8 @@ void SqlScriptFramer::StartStatement(size_t i) {
   kind_ = Kind::kUndecided;
   stmt_begin_ = i;
   std::tie(stmt_line_, stmt_col_) = sink_.lines().At(i);
-  stmt_versioned_ = versioned_;
+  stmt_versioned_ = lex_.versioned();
+  stmt_version_ = lex_.version();
   paren_depth_ = 0;
   words_ = 0;
   set_names_ = 0;
@@ -173,15 +173,15 @@ absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
                            "writable_schema=OFF after them, where dbanon rebuilds their index: not in the shape "
                            "of sqlite3's .dump");
   }
-  if (lex_ == Lex::kQuoted || lex_ == Lex::kBlockComment || versioned_ > 0) {
-    const char* what = lex_ == Lex::kBlockComment ? "a comment"
-                       : lex_ == Lex::kQuoted     ? (quote_ == '\'' || (quote_ == '"' && d_->double_quoted_strings()) ? "a string literal"
-                                                                                                       : "a quoted name")
-                                                  : "a versioned comment /*! ... */";
+  const SqlLexer::State state = lex_.state();
+  if (state == SqlLexer::State::kQuoted || state == SqlLexer::State::kBlockComment || lex_.versioned() > 0) {
+    const char* what = state == SqlLexer::State::kBlockComment ? "a comment"
+                       : state == SqlLexer::State::kQuoted     ? (lex_.is_string() ? "a string literal" : "a quoted name")
+                                                               : "a versioned comment /*! ... */";
     auto [line, col] = sink_.lines().At(input.size());
     return PositionedError(absl::StatusCode::kDataLoss, line, col,
                            absl::StrCat("unexpected end of input inside ", what, " (started at line ",
-                                        lex_ == Lex::kCode ? stmt_line_ : lit_line_, ")"));
+                                        state == SqlLexer::State::kCode ? stmt_line_ : lit_line_, ")"));
   }
   if (kind_ != Kind::kNone) {
     // Text after the last delimiter: a cut-off or damaged dump (the client
@@ -208,10 +208,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     if (Holding()) {
       Flush(stmt_begin_);
       ResetStatement();
-      lex_ = Lex::kCode;
-      backslash_ = false;
-      closes_versioned_ = false;
-      versioned_ = stmt_versioned_;
+      lex_.ResetTo(stmt_versioned_, stmt_version_);
       sqlite_state_ = 1;
       *pos = stmt_begin_;
     } else {
@@ -251,68 +248,12 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         kind_ = Kind::kOther;  // pass it through without reading it
       }
     }
-    switch (lex_) {
-      case Lex::kLineComment: {
-        const void* nl = std::memchr(data + i, '\n', n - i);
-        if (nl == nullptr) {
-          i = n;
-        } else {
-          i = static_cast<size_t>(static_cast<const char*>(nl) - data) + 1;
-          lex_ = Lex::kCode;
-        }
-        continue;
-      }
-      case Lex::kBlockComment: {
-        const void* star = std::memchr(data + i, '*', n - i);
-        if (star == nullptr) {
-          i = n;
-          continue;
-        }
-        size_t k = static_cast<size_t>(static_cast<const char*>(star) - data);
-        if (k + 1 >= n) {
-          if (!eof) return need_more(k);
-          i = n;
-          continue;
-        }
-        if (data[k + 1] == '/') {
-          i = k + 2;
-          lex_ = Lex::kCode;
-          if (closes_versioned_) {
-            closes_versioned_ = false;
-            --versioned_;
-          }
-        } else {
-          i = k + 1;
-        }
-        continue;
-      }
-      case Lex::kQuoted: {
-        if (backslash_) {
-          backslash_ = false;
-          ++i;
-          continue;
-        }
-        const char* q = static_cast<const char*>(std::memchr(data + i, quote_, n - i));
-        size_t qe = q == nullptr ? n : static_cast<size_t>(q - data);
-        if (escapes_) {
-          const char* b = static_cast<const char*>(std::memchr(data + i, '\\', qe - i));
-          if (b != nullptr) {
-            i = static_cast<size_t>(b - data) + 1;
-            backslash_ = true;
-            continue;
-          }
-        }
-        if (q == nullptr) {
-          i = n;
-          continue;
-        }
-        // A doubled quote closes and reopens the literal: same bytes consumed.
-        i = qe + 1;
-        lex_ = Lex::kCode;
-        continue;
-      }
-      case Lex::kCode:
-        break;
+    if (lex_.state() != SqlLexer::State::kCode) {
+      bool more = false;
+      const size_t k = lex_.Skip(input, i, eof, &more);
+      if (more) return need_more(k);
+      i = k;
+      continue;
     }
 
     const unsigned char c = static_cast<unsigned char>(data[i]);
@@ -371,78 +312,39 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       ++i;
       continue;
     }
-    if (c == '#' && d_->mysql()) {
-      lex_ = Lex::kLineComment;
-      ++i;
-      continue;
-    }
-    if (c == '-') {
-      if (i + 1 >= n) {
-        if (!eof) return need_more(i);
-      } else if (data[i + 1] == '-') {
-        bool comment = true;
-        if (d_->mysql()) {  // MySQL: "-- " needs whitespace or a control byte after it
-          if (i + 2 >= n) {
-            if (!eof) return need_more(i);
-          } else {
-            comment = static_cast<unsigned char>(data[i + 2]) <= ' ';
-          }
-        }
-        if (comment) {
-          lex_ = Lex::kLineComment;
-          i += 2;
-          continue;
-        }
-      }
-    }
-    if (c == '/') {
-      if (i + 1 >= n) {
-        if (!eof) return need_more(i);
-      } else if (data[i + 1] == '*') {
-        size_t marker = 0;  // /*! and /*M! open a versioned comment, whose text is code
-        if (d_->mysql()) {
-          if (i + 2 >= n) {
-            if (!eof) return need_more(i);
-          } else if (data[i + 2] == '!') {
-            marker = 3;
-          } else if (data[i + 2] == 'M') {
-            if (i + 3 >= n) {
-              if (!eof) return need_more(i);
-            } else if (data[i + 3] == '!') {
-              marker = 4;
-            }
-          }
-        }
-        if (marker == 0) {
-          lex_ = Lex::kBlockComment;
-          lit_line_ = sink_.lines().At(i).first;
-          i += 2;
-          continue;
-        }
-        size_t k = i + marker;  // the version number
-        while (k < n && data[k] >= '0' && data[k] <= '9') ++k;
-        if (k == n && !eof) return need_more(i);
-        if (kind_ == Kind::kNone) StartStatement(i);
-        ++versioned_;
-        i = k;
+    // Literals, comments and versioned comments: the SQL lexer decides.
+    const int versioned_before = lex_.versioned(), version_before = lex_.version();
+    size_t open_end = i;
+    const SqlLexer::Token token = lex_.Open(*d_, input, i, eof, ' ', ' ', &open_end);
+    switch (token) {
+      case SqlLexer::Token::kNeedMore:
+        return need_more(i);
+      case SqlLexer::Token::kLineComment:
+        i = open_end;
         continue;
-      }
-    }
-    if (c == '*' && versioned_ > 0) {
-      if (i + 1 >= n) {
-        if (!eof) return need_more(i);
-      } else if (data[i + 1] == '/') {
-        --versioned_;
-        i += 2;
+      case SqlLexer::Token::kBlockComment:
+        lit_line_ = sink_.lines().At(i).first;
+        i = open_end;
         continue;
-      }
+      case SqlLexer::Token::kVersionedOpen:
+        if (kind_ == Kind::kNone) {
+          StartStatement(i);
+          stmt_versioned_ = versioned_before;
+          stmt_version_ = version_before;
+        }
+        i = open_end;
+        continue;
+      case SqlLexer::Token::kVersionedClose:
+        i = open_end;
+        continue;
+      default:  // kNone: a byte of code; kString, kQuotedName: below
+        break;
     }
-    if (c == '\\' && versioned_ > 0 && d_->mysql()) {
-      // A client command in a versioned comment (`/*M!999999\- enable the
+    if (c == '\\' && lex_.versioned() > 0 && d_->mysql()) {
+      // A client command in a versioned comment (`/*M!999999\\- enable the
       // sandbox mode */`): the client runs it; the rest of the comment is
       // not SQL.
-      lex_ = Lex::kBlockComment;
-      closes_versioned_ = true;
+      lex_.SkipRestOfVersioned();
       lit_line_ = sink_.lines().At(i).first;
       ++i;
       continue;
@@ -459,7 +361,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       auto [line, col] = sink_.lines().At(i);
       return PositionedError(absl::StatusCode::kDataLoss, line, col, UnknownCommandMessage("", -1));
     };
-    if (IsWordStart(c)) {
+    if (IsSqlIdentStart(c)) {
       in_word_ = true;
       word_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
       if (leading) {
@@ -479,16 +381,12 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
       ++i;
       continue;
     }
-    if (c == '\'' || c == '"' || c == '`' || (c == '[' && d_->sqlite())) {
-      lex_ = Lex::kQuoted;
-      quote_ = c == '[' ? ']' : static_cast<char>(c);
-      escapes_ = d_->mysql() && d_->backslash_strings && (c == '\'' || (c == '"' && d_->double_quoted_strings()));
-      backslash_ = false;
+    if (token == SqlLexer::Token::kString || token == SqlLexer::Token::kQuotedName) {
       lit_line_ = sink_.lines().At(i).first;
       // After CREATE a quoted name may be a view's DEFINER (`root`@`host`).
       if (kind_ == Kind::kUndecided && words_ == 0) kind_ = Kind::kOther;
       if (d_->sqlite()) SqliteToken(kOther);
-      ++i;
+      i = open_end;
       continue;
     }
     if (c == '(') ++paren_depth_;
@@ -563,7 +461,7 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     // DELIMITER is the mysql client's.
     first_word_done_ = true;
     const bool paren = paren_depth_ > 0;
-    const bool client = d_->mysql() && w == "delimiter" && versioned_ == 0 && !paren;
+    const bool client = d_->mysql() && w == "delimiter" && lex_.versioned() == 0 && !paren;
     const bool known =
         client || (first_len_ <= 32 && (paren ? IsParenthesizedQueryWord(first_raw_) : IsSqlCommandWord(first_raw_)));
     if (!known) {
@@ -614,7 +512,7 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
         kind_ = Kind::kWrite;
       } else if (w == "create" && paren_depth_ == 0) {
         // decided by the next words
-      } else if (d_->mysql() && w == "delimiter" && versioned_ == 0 && paren_depth_ == 0) {
+      } else if (d_->mysql() && w == "delimiter" && lex_.versioned() == 0 && paren_depth_ == 0) {
         kind_ = Kind::kDelimiter;
       } else if (d_->mysql() && w == "use" && paren_depth_ == 0) {
         kind_ = Kind::kUse;

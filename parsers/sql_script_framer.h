@@ -53,6 +53,7 @@
 
 #include "parsers/framer.h"
 #include "parsers/insert_framer.h"
+#include "parsers/sql_lexer.h"
 #include "parsers/sql_values.h"
 
 namespace dbanon {
@@ -74,7 +75,6 @@ class SqlScriptFramer : public Framer {
   std::vector<std::string> TakeWarnings() override;
 
  private:
-  enum class Lex : uint8_t { kCode, kQuoted, kLineComment, kBlockComment };
   enum class Kind : uint8_t {
     kNone,         // between statements
     kUndecided,    // the first words are not read yet (held)
@@ -116,13 +116,8 @@ class SqlScriptFramer : public Framer {
   size_t emitted_ = 0;  // bytes of this call's input covered by segments
   bool in_values_ = false;
 
-  // Lexer state.
-  Lex lex_ = Lex::kCode;
-  char quote_ = 0;
-  bool escapes_ = false;
-  bool backslash_ = false;
-  int versioned_ = 0;          // inside /*! ... */: its text is code
-  bool closes_versioned_ = false;  // the comment being skipped is the rest of a /*! ... */
+  // Where literals and comments begin and end (parsers/sql_lexer.h).
+  SqlLexer lex_;
   int64_t lit_line_ = 0;       // where the current literal or comment began
   std::string delimiter_ = ";";
   std::map<std::string, const SqlDialect*> saved_modes_;  // @OLD_SQL_MODE=@@SQL_MODE
@@ -131,7 +126,8 @@ class SqlScriptFramer : public Framer {
   Kind kind_ = Kind::kNone;
   size_t stmt_begin_ = 0;      // offset in this call's input (while held)
   int64_t stmt_line_ = 0, stmt_col_ = 0;
-  int stmt_versioned_ = 0;     // versioned_ when the statement began
+  int stmt_versioned_ = 0;     // lex_.versioned() and lex_.version() when the statement began
+  int stmt_version_ = 0;
   int paren_depth_ = 0;
   int words_ = 0;              // words read in the statement (capped)
   int set_names_ = 0;          // SET NAMES x: 1 after SET, 2 after NAMES, 3 done

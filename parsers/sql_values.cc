@@ -43,50 +43,7 @@ constexpr std::array<bool, 256> MakeSpecial() {
 }
 constexpr std::array<bool, 256> kSpecial = MakeSpecial();
 
-// The first `quote` or backslash in [p, end), or end. Strings in dumps are
-// short (names, e-mails) and MySQL's take backslash escapes, so one pass for
-// both bytes, 16 at a time, beats two memchr calls (bench: ScanTuples and
-// memchr were the top of the profile of a 1 GiB mysqldump).
-const char* FindQuoteOrBackslash(const char* p, const char* end, char quote) {
-#if defined(__SSE2__)
-  const __m128i q = _mm_set1_epi8(quote);
-  const __m128i bs = _mm_set1_epi8('\\');
-  while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  while (p < end && *p != quote && *p != '\\') ++p;
-  return p;
-}
-
 }  // namespace
-
-const SqlDialect& MySqlDialect(bool ansi_quotes, bool backslash_escapes) {
-  static const SqlDialect d[2][2] = {
-      {{SqlDialect::Kind::kMySql, false, false}, {SqlDialect::Kind::kMySql, true, false}},
-      {{SqlDialect::Kind::kMySql, false, true}, {SqlDialect::Kind::kMySql, true, true}},
-  };
-  return d[ansi_quotes][backslash_escapes];
-}
-const SqlDialect& SqliteDialect() {
-  static const SqlDialect d{SqlDialect::Kind::kSqlite, false};
-  return d;
-}
-const SqlDialect& PostgresDialect(bool standard_conforming_strings) {
-  static const SqlDialect on{SqlDialect::Kind::kPostgres, false};
-  static const SqlDialect off{SqlDialect::Kind::kPostgres, true};
-  return standard_conforming_strings ? on : off;
-}
-
-int VersionedCommentTag(bool mariadb_only, std::string_view digits) {
-  int n = 0;
-  for (size_t i = 0; i < digits.size() && i < 9; ++i) n = n * 10 + (digits[i] - '0');
-  if (mariadb_only) return 1000000 + n;
-  return n;
-}
 
 bool IsPlainNumber(std::string_view s) {
   size_t i = 0;
@@ -109,7 +66,8 @@ bool IsPlainNumber(std::string_view s) {
 }
 
 TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view input, size_t* pos, bool eof) {
-  using Lex = TupleScanState::Lex;
+  using State = SqlLexer::State;
+  using Token = SqlLexer::Token;
   const char* data = input.data();
   const size_t n = input.size();
   const size_t start = *pos;
@@ -132,113 +90,14 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
   };
 
   while (p < n) {
-    switch (s->lex) {
-      case Lex::kQuoted: {
-        if (s->backslash) {
-          s->backslash = false;
-          ++p;
-          continue;
-        }
-        size_t qe;
-        if (s->escapes) {
-          const char* f = FindQuoteOrBackslash(data + p, data + n, s->quote);
-          if (f == data + n) {
-            p = n;
-            continue;
-          }
-          if (*f == '\\') {
-            p = static_cast<size_t>(f - data) + 1;
-            s->backslash = true;
-            continue;
-          }
-          qe = static_cast<size_t>(f - data);
-        } else {
-          const char* q = static_cast<const char*>(std::memchr(data + p, s->quote, n - p));
-          if (q == nullptr) {
-            p = n;
-            continue;
-          }
-          qe = static_cast<size_t>(q - data);
-        }
-        p = qe + 1;
-        s->lex = Lex::kCode;
-        // '' (and "" and ``) inside a literal is the quote itself: the same
-        // literal goes on if the very next byte is that quote again.
-        if (s->quote != ']') {
-          s->reopen_quote = s->quote;
-          s->reopen_escapes = s->escapes;
-        }
-        continue;
-      }
-      case Lex::kLineComment: {
-        const char* nl = static_cast<const char*>(std::memchr(data + p, '\n', n - p));
-        if (nl == nullptr) {
-          p = n;
-          continue;
-        }
-        p = static_cast<size_t>(nl - data) + 1;
-        s->lex = Lex::kCode;
-        continue;
-      }
-      case Lex::kBlockComment: {
-        unsigned char c = static_cast<unsigned char>(data[p]);
-        if (c == '*' || (c == '/' && d.postgres())) {
-          if (p + 1 >= n) {
-            if (!eof) return finish(TupleEvent::kNeedMore);
-            ++p;
-            continue;
-          }
-          if (c == '*' && data[p + 1] == '/') {
-            p += 2;
-            if (--s->comment_depth == 0) s->lex = Lex::kCode;
-            continue;
-          }
-          if (c == '/' && data[p + 1] == '*') {  // PostgreSQL comments nest
-            p += 2;
-            ++s->comment_depth;
-            continue;
-          }
-        }
-        ++p;
-        continue;
-      }
-      case Lex::kDollar: {
-        const char* dl = static_cast<const char*>(std::memchr(data + p, '$', n - p));
-        if (dl == nullptr) {
-          p = n;
-          continue;
-        }
-        p = static_cast<size_t>(dl - data);
-        const size_t len = s->dollar_tag.size();
-        if (n - p < len) {
-          if (!eof) return finish(TupleEvent::kNeedMore);
-          p = n;
-          continue;
-        }
-        if (std::memcmp(data + p, s->dollar_tag.data(), len) == 0) {
-          p += len;
-          s->lex = Lex::kCode;
-        } else {
-          ++p;
-        }
-        continue;
-      }
-      case Lex::kCode:
-        break;
+    if (s->lex.state() != State::kCode) {
+      bool need_more = false;
+      p = s->lex.Skip(input, p, eof, &need_more);
+      if (need_more) return finish(TupleEvent::kNeedMore);
+      continue;
     }
 
     unsigned char c = static_cast<unsigned char>(data[p]);
-    if (s->reopen_quote != 0) {
-      char rq = s->reopen_quote;
-      s->reopen_quote = 0;
-      if (c == static_cast<unsigned char>(rq)) {
-        s->lex = Lex::kQuoted;
-        s->quote = rq;
-        s->escapes = s->reopen_escapes;
-        ++p;
-        continue;
-      }
-    }
     if (s->depth > 0 && !kSpecial[c]) {
       ++p;
       while (p + 8 <= n && !kSpecial[static_cast<unsigned char>(data[p])] &&
@@ -261,154 +120,37 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
         ++p;
         return finish(TupleEvent::kOpen);
       }
-      if (c != '-' && c != '/' && !(c == '#' && d.mysql()) && !(c == '*' && s->versioned > 0)) {
+      // Between tuples only a comment may come before the next significant byte.
+      if (c != '-' && c != '/' && !(c == '#' && d.hash_comments) && !(c == '*' && s->lex.versioned() > 0)) {
         return finish(TupleEvent::kOuter);
       }
-    }
-    // Not a comment after all: an ordinary significant byte.
-    auto plain = [&]() -> bool {
-      if (s->depth == 0) return true;
+    } else if (c == '(') {
+      ++s->depth;
       ++p;
-      return false;
-    };
-    switch (c) {
-      case '\'': {
-        bool escapes = d.backslash_strings;
-        if (d.postgres() && !escapes) {
-          unsigned char p1 = byte_at(static_cast<ptrdiff_t>(p) - 1);
-          unsigned char p2 = byte_at(static_cast<ptrdiff_t>(p) - 2);
-          if ((p1 == 'E' || p1 == 'e') && !IsSqlIdentChar(p2)) escapes = true;
-        }
-        s->lex = Lex::kQuoted;
-        s->quote = '\'';
-        s->escapes = escapes;
-        ++p;
-        continue;
-      }
-      case '"':
-        s->lex = Lex::kQuoted;
-        s->quote = '"';
-        s->escapes = d.double_quoted_strings() && d.backslash_strings;  // a string in MySQL, a name elsewhere
-        ++p;
-        continue;
-      case '`':
-        if (d.postgres()) break;
-        s->lex = Lex::kQuoted;
-        s->quote = '`';
-        s->escapes = false;
-        ++p;
-        continue;
-      case '[':
-        if (!d.sqlite()) break;
-        s->lex = Lex::kQuoted;
-        s->quote = ']';
-        s->escapes = false;
-        ++p;
-        continue;
-      case '(':
-        ++s->depth;
-        ++p;
-        continue;
-      case ')':
-        ++p;
-        if (--s->depth == 0) return finish(TupleEvent::kClose);
-        continue;
-      case ',':
-        ++p;
-        if (s->depth == 1 && s->commas) return finish(TupleEvent::kComma);
-        continue;
-      case '-': {
-        if (p + 1 >= n) {
-          if (!eof) return finish(TupleEvent::kNeedMore);
-          if (plain()) return finish(TupleEvent::kOuter);
-          continue;
-        }
-        bool comment = data[p + 1] == '-';
-        if (comment && d.mysql()) {
-          // MySQL: "--" starts a comment only before whitespace or a control byte.
-          if (p + 2 >= n) {
-            if (!eof) return finish(TupleEvent::kNeedMore);
-          } else {
-            comment = static_cast<unsigned char>(data[p + 2]) <= ' ';
-          }
-        }
-        if (comment) {
-          s->lex = Lex::kLineComment;
-          p += 2;
-          continue;
-        }
-        if (plain()) return finish(TupleEvent::kOuter);
-        continue;
-      }
-      case '/':
-        if (p + 1 >= n) {
-          if (!eof) return finish(TupleEvent::kNeedMore);
-        } else if (data[p + 1] == '*') {
-          if (d.mysql()) {
-            // /*!NNNNN and /*M!NNNNNN open a versioned comment: its text is code.
-            size_t marker = 0;
-            if (p + 3 >= n && !eof) return finish(TupleEvent::kNeedMore);
-            if (p + 2 < n && data[p + 2] == '!') marker = 3;
-            if (p + 3 < n && data[p + 2] == 'M' && data[p + 3] == '!') marker = 4;
-            if (marker != 0) {
-              size_t k = p + marker;
-              while (k < n && IsDigit(data[k])) ++k;
-              if (k == n && !eof) return finish(TupleEvent::kNeedMore);
-              if (s->versioned++ == 0) {
-                s->version = VersionedCommentTag(marker == 4, input.substr(p + marker, k - p - marker));
-              }
-              p = k;
-              continue;
-            }
-          }
-          s->lex = Lex::kBlockComment;
-          s->comment_depth = 1;
-          p += 2;
-          continue;
-        }
-        if (plain()) return finish(TupleEvent::kOuter);
-        continue;
-      case '*':
-        if (!d.mysql() || s->versioned == 0) break;
-        if (p + 1 >= n) {
-          if (!eof) return finish(TupleEvent::kNeedMore);
-          break;
-        }
-        if (data[p + 1] != '/') break;
-        p += 2;  // the end of a versioned comment
-        if (--s->versioned == 0) s->version = 0;
-        continue;
-      case '#':
-        if (d.mysql()) {
-          s->lex = Lex::kLineComment;
-          ++p;
-          continue;
-        }
-        break;
-      case '$': {
-        if (!d.postgres() || IsSqlIdentChar(byte_at(static_cast<ptrdiff_t>(p) - 1))) break;
-        // $tag$ opens a dollar-quoted string (tag: letters, digits, _ ; not first a digit).
-        size_t q = p + 1;
-        while (q < n && q - p <= 64 &&
-               (IsSqlIdentStart(static_cast<unsigned char>(data[q])) || (q > p + 1 && IsDigit(data[q])))) {
-          ++q;
-        }
-        if (q == n && q - p <= 64) {
-          if (!eof) return finish(TupleEvent::kNeedMore);
-          break;
-        }
-        if (q < n && data[q] == '$') {
-          s->dollar_tag.assign(data + p, q - p + 1);
-          s->lex = Lex::kDollar;
-          p = q + 1;
-          continue;
-        }
-        break;
-      }
-      default:
-        break;
+      continue;
+    } else if (c == ')') {
+      ++p;
+      if (--s->depth == 0) return finish(TupleEvent::kClose);
+      continue;
+    } else if (c == ',') {
+      ++p;
+      if (s->depth == 1 && s->commas) return finish(TupleEvent::kComma);
+      continue;
     }
-    if (plain()) return finish(TupleEvent::kOuter);
+    size_t end = p;
+    switch (s->lex.Open(d, input, p, eof, byte_at(static_cast<ptrdiff_t>(p) - 1),
+                        byte_at(static_cast<ptrdiff_t>(p) - 2), &end)) {
+      case Token::kNeedMore:
+        return finish(TupleEvent::kNeedMore);
+      case Token::kNone:
+        // An ordinary significant byte: the end of the VALUES list at depth 0.
+        if (s->depth == 0) return finish(TupleEvent::kOuter);
+        ++p;
+        continue;
+      default:  // a literal, a comment, a versioned comment's marker
+        p = end;
+        continue;
+    }
   }
   return finish(TupleEvent::kEnd);
 }
@@ -1111,7 +853,7 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
         // (ColumnInfo::version), or servers that skip the comment would read
         // the values into other columns.
         const int want = count < plan.column_info.size() ? plan.column_info[count].version : 0;
-        const int got = st.versioned > 0 ? st.version : 0;
+        const int got = st.lex.version();
         if (want != got) {
           return error_at(absl::StatusCode::kDataLoss, b, VersionedMismatchMessage(plan, count, got, want));
         }

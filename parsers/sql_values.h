@@ -3,12 +3,12 @@
 // --column-inserts, --rows-per-insert) and SQLite (the sqlite3 CLI's .dump).
 //
 // Offers:
-//  * SqlDialect: the lexical rules that differ between the three.
+//  * SqlDialect (parsers/sql_dialect.h): the lexical rules that differ
+//    between the three, read by the SQL lexer (parsers/sql_lexer.h).
 //  * ScanTuples: a resumable scanner of a VALUES list that finds tuples and
-//    the commas between their values, aware of string literals, quoted
-//    identifiers, comments and (PostgreSQL) dollar quotes, over input that
-//    arrives in pieces. Framers and rewriters both use it, so they agree on
-//    every boundary.
+//    the commas between their values over input that arrives in pieces; the
+//    SQL lexer tells it where literals, quoted names and comments are.
+//    Framers and rewriters both use it, so they agree on every boundary.
 //  * DecodeValue / EncodeValue: one value's literal to its bytes, and a
 //    replacement back to a literal of the dialect, keeping the original's
 //    form (bare number, quoted string with its introducer, hex literal).
@@ -35,67 +35,19 @@
 #include "absl/status/status.h"
 #include "anonymizers/anonymizer.h"
 #include "parsers/framer.h"
+#include "parsers/sql_dialect.h"
+#include "parsers/sql_lexer.h"
 
 namespace dbanon {
-
-struct SqlDialect {
-  enum class Kind : uint8_t { kPostgres, kMySql, kSqlite };
-  Kind kind = Kind::kPostgres;
-  // '...' literals take backslash escapes: in MySQL unless the dump's
-  // sql_mode has NO_BACKSLASH_ESCAPES (mysqldump never sets it), in
-  // PostgreSQL when standard_conforming_strings is off (E'...' always does),
-  // never in SQLite.
-  bool backslash_strings = false;
-  // MySQL with ANSI_QUOTES in the dump's sql_mode (mysqldump/mariadb-dump
-  // --compatible=ansi write `SQL_MODE='NO_AUTO_VALUE_ON_ZERO,ANSI'`): "..."
-  // is a name, not a string (MariaDB docs, "SQL_MODE").
-  bool ansi_quotes = false;
-
-  bool mysql() const { return kind == Kind::kMySql; }
-  // "..." is a string literal (MySQL without ANSI_QUOTES), else a name.
-  bool double_quoted_strings() const { return kind == Kind::kMySql && !ansi_quotes; }
-  bool postgres() const { return kind == Kind::kPostgres; }
-  bool sqlite() const { return kind == Kind::kSqlite; }
-};
-
-// MySQL as mysqldump writes it (backslash escapes, "..." strings); the
-// other sql_modes a dump may set: ANSI_QUOTES, NO_BACKSLASH_ESCAPES.
-const SqlDialect& MySqlDialect(bool ansi_quotes = false, bool backslash_escapes = true);
-
-// MySQL versioned comments (MySQL docs, "Comments"; MariaDB docs, "Comment
-// Syntax"): `/*!NNNNN ... */` is code for MySQL NNNNN and later; MariaDB
-// 10.11 runs it when NNNNN < 50700 or NNNNN <= its own version 101100+ and
-// skips /*!50700 to /*!99999 (MySQL 5.7 and later features; checked with the
-// 10.11 client); `/*M!NNNNNN ... */` is code for MariaDB only. Servers
-// disagree, so dbanon reads the text of every versioned comment as code
-// (anything a server may run is rewritten) and tags what it reads there, so
-// that the values of a tuple and the columns of a CREATE TABLE are matched
-// only when they sit in the same comments: the tag is 0 outside a versioned
-// comment and in `/*!` without a number (every server runs it), NNNNN in
-// /*!NNNNN, 1000000 + NNNNNN in /*M!NNNNNN (M alone: 1000000). `digits` is
-// the number as written (at most 9 digits count).
-int VersionedCommentTag(bool mariadb_only, std::string_view digits);
-const SqlDialect& SqliteDialect();
-const SqlDialect& PostgresDialect(bool standard_conforming_strings);
 
 // The state of ScanTuples between calls. Start from a default-constructed
 // state at the first byte after the VALUES keyword.
 struct TupleScanState {
-  enum class Lex : uint8_t { kCode, kQuoted, kLineComment, kBlockComment, kDollar };
-  Lex lex = Lex::kCode;
-  char quote = 0;             // kQuoted: the closing quote (' " ` ])
-  bool escapes = false;       // kQuoted: a backslash escapes the next byte
-  bool backslash = false;     // kQuoted: the previous byte was an escaping backslash
-  char reopen_quote = 0;      // a literal closed on the previous byte; this quote
-  bool reopen_escapes = false;  // right after it continues it ('' doubling)
+  SqlLexer lex;               // literals, comments, versioned comments (parsers/sql_lexer.h)
   int depth = 0;              // parenthesis depth: 1 inside a tuple
   bool commas = true;         // report kComma (a framer that only needs tuples turns it off)
-  int comment_depth = 0;      // kBlockComment nesting (PostgreSQL nests)
   unsigned char prev = ' ';   // the two bytes before the scan position, for
-  unsigned char prev2 = ' ';  // PostgreSQL's E'...' prefix
-  std::string dollar_tag;     // kDollar: "$tag$"
-  int versioned = 0;          // MySQL: open versioned comments (/*!NNNNN ... */), read as code
-  int version = 0;            // ... the VersionedCommentTag of the outermost, 0 when none
+  unsigned char prev2 = ' ';  // PostgreSQL's E'...' prefix and `$`
 };
 
 enum class TupleEvent : uint8_t {
@@ -112,8 +64,10 @@ enum class TupleEvent : uint8_t {
 // Advances *pos over `input` from state `s` to the next event. Whitespace and
 // comments between tuples are skipped silently. MySQL versioned comments are
 // code: their opening `/*!NNNNN` and closing `*/` are skipped like whitespace
-// (at any depth) and tracked in s->versioned / s->version, so a comma inside
-// one is a comma (at kComma and kClose, s->version tags the value just read).
+// (at any depth) and tracked in s->lex (versioned(), version()), so a comma
+// inside one is a comma (at kComma and kClose, s->lex.version() tags the
+// value just read). kNeedMore also comes at a quote that may be doubled or a
+// backslash at the end of a piece (SqlLexer::Skip).
 TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view input, size_t* pos, bool eof);
 
 // What a value's text is.

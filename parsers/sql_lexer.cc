@@ -1,0 +1,257 @@
+#include "parsers/sql_lexer.h"
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "base/char_class.h"
+
+namespace dbanon {
+
+// Strings in dumps are short (names, e-mails) and MySQL's take backslash
+// escapes, so one pass for both bytes, 16 at a time, beats two memchr calls
+// (bench: the tuple scanner and memchr were the top of the profile of a
+// 1 GiB mysqldump).
+const char* FindQuoteOrBackslash(const char* p, const char* end, char quote) {
+#if defined(__SSE2__)
+  const __m128i q = _mm_set1_epi8(quote);
+  const __m128i bs = _mm_set1_epi8('\\');
+  while (end - p >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && *p != quote && *p != '\\') ++p;
+  return p;
+}
+
+SqlLexer::Token SqlLexer::OpenSpecial(const SqlDialect& d, std::string_view in, size_t p, bool eof,
+                                      unsigned char prev, unsigned char prev2, size_t* end) {
+  const char* data = in.data();
+  const size_t n = in.size();
+  const unsigned char c = static_cast<unsigned char>(data[p]);
+  *end = p;
+  auto quoted = [&](char close, bool is_string, bool escapes) {
+    state_ = State::kQuoted;
+    quote_ = close;
+    is_string_ = is_string;
+    escapes_ = escapes;
+    *end = p + 1;
+    return is_string ? Token::kString : Token::kQuotedName;
+  };
+  switch (c) {
+    case '\'': {
+      // E'...' (PostgreSQL docs 4.1.2.2): the E is a word of its own.
+      const bool e_prefix = d.e_strings && (prev == 'E' || prev == 'e') && !IsSqlIdentChar(prev2);
+      return quoted('\'', true, d.backslash_strings || e_prefix);
+    }
+    case '"':
+      if (d.double_quoted_strings_rule) return quoted('"', true, d.backslash_strings);
+      return quoted('"', false, false);
+    case '`':
+      if (!d.backquoted_names) return Token::kNone;
+      return quoted('`', false, false);
+    case '[':
+      if (!d.bracketed_names) return Token::kNone;
+      return quoted(']', false, false);
+    case '#':
+      if (!d.hash_comments) return Token::kNone;
+      state_ = State::kLineComment;
+      *end = p + 1;
+      return Token::kLineComment;
+    case '-': {
+      if (p + 1 >= n) return eof ? Token::kNone : Token::kNeedMore;
+      if (data[p + 1] != '-') return Token::kNone;
+      if (d.dash_comment_needs_space && p + 2 < n && static_cast<unsigned char>(data[p + 2]) > ' ') {
+        return Token::kNone;
+      }
+      if (d.dash_comment_needs_space && p + 2 >= n && !eof) return Token::kNeedMore;
+      state_ = State::kLineComment;
+      *end = p + 2;
+      return Token::kLineComment;
+    }
+    case '/': {
+      if (p + 1 >= n) return eof ? Token::kNone : Token::kNeedMore;
+      if (data[p + 1] != '*') return Token::kNone;
+      if (d.versioned_comments) {
+        // /*!NNNNN and /*M!NNNNNN: the comment's text is code.
+        if (p + 2 >= n && !eof) return Token::kNeedMore;
+        size_t marker = 0;
+        if (p + 2 < n && data[p + 2] == '!') {
+          marker = 3;
+        } else if (p + 2 < n && data[p + 2] == 'M') {
+          if (p + 3 >= n && !eof) return Token::kNeedMore;
+          if (p + 3 < n && data[p + 3] == '!') marker = 4;
+        }
+        if (marker != 0) {
+          size_t k = p + marker;
+          while (k < n && IsAsciiDigit(static_cast<unsigned char>(data[k]))) ++k;
+          if (k == n && !eof) return Token::kNeedMore;
+          if (versioned_++ == 0) version_ = VersionedCommentTag(marker == 4, in.substr(p + marker, k - p - marker));
+          *end = k;
+          return Token::kVersionedOpen;
+        }
+      }
+      state_ = State::kBlockComment;
+      comment_depth_ = 1;
+      nested_ = d.nested_comments;
+      closes_versioned_ = false;
+      *end = p + 2;
+      return Token::kBlockComment;
+    }
+    case '*':
+      if (versioned_ == 0) return Token::kNone;
+      if (p + 1 >= n) return eof ? Token::kNone : Token::kNeedMore;
+      if (data[p + 1] != '/') return Token::kNone;
+      if (--versioned_ == 0) version_ = 0;
+      *end = p + 2;
+      return Token::kVersionedClose;
+    case '$': {
+      if (!d.dollar_quotes || IsSqlIdentChar(prev)) return Token::kNone;
+      size_t q = p + 1;
+      while (q < n && q - p < kMaxDollarTag - 1 &&
+             (IsSqlIdentStart(static_cast<unsigned char>(data[q])) ||
+              (q > p + 1 && IsAsciiDigit(static_cast<unsigned char>(data[q]))))) {
+        ++q;
+      }
+      if (q == n) return eof || q - p >= kMaxDollarTag - 1 ? Token::kNone : Token::kNeedMore;
+      if (data[q] != '$') return Token::kNone;
+      state_ = State::kDollar;
+      dollar_tag_.assign(data + p, q - p + 1);
+      *end = q + 1;
+      return Token::kDollarQuote;
+    }
+    default:
+      return Token::kNone;
+  }
+}
+
+size_t SqlLexer::Skip(std::string_view in, size_t p, bool eof, bool* need_more) {
+  *need_more = false;
+  switch (state_) {
+    case State::kQuoted:
+      return SkipQuoted(in, p, eof, need_more);
+    case State::kLineComment: {
+      const void* nl = p < in.size() ? std::memchr(in.data() + p, '\n', in.size() - p) : nullptr;
+      if (nl == nullptr) return in.size();
+      state_ = State::kCode;
+      return static_cast<size_t>(static_cast<const char*>(nl) - in.data()) + 1;
+    }
+    case State::kBlockComment:
+      return SkipBlockComment(in, p, eof, need_more);
+    case State::kDollar:
+      return SkipDollar(in, p, eof, need_more);
+    case State::kCode:
+      break;
+  }
+  return p;
+}
+
+size_t SqlLexer::SkipQuoted(std::string_view in, size_t p, bool eof, bool* need_more) {
+  const char* data = in.data();
+  const size_t n = in.size();
+  while (p < n) {
+    size_t q;
+    if (escapes_) {
+      const char* f = FindQuoteOrBackslash(data + p, data + n, quote_);
+      if (f == data + n) return n;
+      q = static_cast<size_t>(f - data);
+      if (*f == '\\') {
+        if (q + 1 >= n) {
+          if (eof) return n;
+          *need_more = true;
+          return q;
+        }
+        p = q + 2;
+        continue;
+      }
+    } else {
+      const void* f = std::memchr(data + p, quote_, n - p);
+      if (f == nullptr) return n;
+      q = static_cast<size_t>(static_cast<const char*>(f) - data);
+    }
+    // A doubled quote stands for the quote: the literal goes on.
+    if (q + 1 >= n) {
+      if (!eof && quote_ != ']') {
+        *need_more = true;
+        return q;
+      }
+    } else if (data[q + 1] == quote_ && quote_ != ']') {
+      p = q + 2;
+      continue;
+    }
+    state_ = State::kCode;
+    return q + 1;
+  }
+  return n;
+}
+
+size_t SqlLexer::SkipBlockComment(std::string_view in, size_t p, bool eof, bool* need_more) {
+  const char* data = in.data();
+  const size_t n = in.size();
+  while (p < n) {
+    const unsigned char c = static_cast<unsigned char>(data[p]);
+    if (c != '*' && !(nested_ && c == '/')) {
+      const void* star = std::memchr(data + p, '*', n - p);
+      size_t k = star == nullptr ? n : static_cast<size_t>(static_cast<const char*>(star) - data);
+      if (nested_) {
+        const void* slash = std::memchr(data + p, '/', k - p);
+        if (slash != nullptr) k = static_cast<size_t>(static_cast<const char*>(slash) - data);
+      }
+      p = k;
+      continue;
+    }
+    if (p + 1 >= n) {
+      if (eof) return n;
+      *need_more = true;
+      return p;
+    }
+    if (c == '*' && data[p + 1] == '/') {
+      p += 2;
+      if (--comment_depth_ == 0) {
+        state_ = State::kCode;
+        if (closes_versioned_) {
+          closes_versioned_ = false;
+          if (versioned_ > 0 && --versioned_ == 0) version_ = 0;
+        }
+        return p;
+      }
+      continue;
+    }
+    if (c == '/' && data[p + 1] == '*') {  // PostgreSQL comments nest
+      p += 2;
+      ++comment_depth_;
+      continue;
+    }
+    ++p;
+  }
+  return n;
+}
+
+size_t SqlLexer::SkipDollar(std::string_view in, size_t p, bool eof, bool* need_more) {
+  const char* data = in.data();
+  const size_t n = in.size();
+  const size_t len = dollar_tag_.size();
+  while (p < n) {
+    const void* dl = std::memchr(data + p, '$', n - p);
+    if (dl == nullptr) return n;
+    p = static_cast<size_t>(static_cast<const char*>(dl) - data);
+    if (n - p < len) {
+      if (eof) return n;
+      *need_more = true;
+      return p;
+    }
+    if (std::memcmp(data + p, dollar_tag_.data(), len) == 0) {
+      state_ = State::kCode;
+      return p + len;
+    }
+    ++p;
+  }
+  return n;
+}
+
+}  // namespace dbanon
