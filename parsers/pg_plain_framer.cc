@@ -10,6 +10,7 @@
 #include "base/string_view_compat.h"
 #include "parsers/pg_stats.h"
 #include "parsers/sql_commands.h"
+#include "parsers/sql_lexer.h"
 #include "parsers/text_encoding.h"
 
 namespace dbanon {
@@ -99,8 +100,8 @@ absl::StatusOr<size_t> PgPlainFramer::Frame(std::string_view input, bool eof, st
       if (!done) break;  // the rest (maybe a partial tuple from pos) needs more input
       resolver_->CountRows(values_.table(), values_.rows());
       mode_ = Mode::kSql;
-      lex_ = Lex::kNormal;
-      reopen_ = Lex::kNormal;
+      lex_.Reset();
+      meta_ = false;
       in_ident_ = false;
       prev_ = ')';
       prev2_ = ' ';
@@ -125,13 +126,10 @@ absl::Status PgPlainFramer::EndOfInput() {
                                         copy_table_.Display(), " (started at line ", copy_line_, ")"));
   }
   const char* what = nullptr;
-  switch (lex_) {
-    case Lex::kString:
-    case Lex::kEscapeString:
-    case Lex::kEscapeStringBackslash: what = "a string literal"; break;
-    case Lex::kQuotedIdent: what = "a quoted identifier"; break;
-    case Lex::kDollar: what = "a dollar-quoted string"; break;
-    case Lex::kBlockComment: what = "a comment"; break;
+  switch (lex_.state()) {
+    case SqlLexer::State::kQuoted: what = lex_.is_string() ? "a string literal" : "a quoted identifier"; break;
+    case SqlLexer::State::kDollar: what = "a dollar-quoted string"; break;
+    case SqlLexer::State::kBlockComment: what = "a comment"; break;
     default: break;
   }
   if (what != nullptr) {
@@ -164,8 +162,8 @@ void PgPlainFramer::RestoreStatementStart() {
   prev_ = stmt_prev_;
   prev2_ = stmt_prev2_;
   last_was_significant_ = stmt_last_significant_;
-  lex_ = Lex::kNormal;
-  reopen_ = Lex::kNormal;
+  lex_.Reset();
+  meta_ = false;
   in_statement_ = false;
   keep_text_ = false;
   decided_ = false;
@@ -282,6 +280,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     }
     i = to;
   };
+  bool stopped = false;  // input[i] needs the bytes after the input (SqlLexer)
   auto find = [&](char c) -> size_t {
     const void* p = std::memchr(input.data() + i, c, n - i);
     return p == nullptr ? n : static_cast<size_t>(static_cast<const char*>(p) - input.data());
@@ -304,7 +303,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       } else {
         end_marker_ = 0;
       }
-      if (end_marker_ != 0 && lex_ == Lex::kMeta) {
+      if (end_marker_ != 0 && meta_) {
         jump(i + 1, false);
         continue;
       }
@@ -326,98 +325,40 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       jump(i + 1, false);
       continue;
     }
-    switch (lex_) {
-      case Lex::kLineComment:
-      case Lex::kMeta: {
-        size_t nl = find('\n');
-        if (nl == n) {
-          jump(n, false);
-        } else {
-          jump(nl + 1, false);
-          lex_ = Lex::kNormal;
-          keep(nl, nl + 1);
-        }
-        continue;
+    if (meta_) {  // a psql meta-command, to the end of its line
+      size_t nl = find('\n');
+      if (nl == n) {
+        jump(n, false);
+      } else {
+        jump(nl + 1, false);
+        meta_ = false;
+        keep(nl, nl + 1);
       }
-      case Lex::kString:
-      case Lex::kQuotedIdent: {
-        size_t q = find(lex_ == Lex::kString ? '\'' : '"');
-        if (q == n) {
-          jump(n, true);
-        } else {
-          jump(q + 1, true);
-          reopen_ = lex_;
-          lex_ = Lex::kNormal;
-        }
-        continue;
-      }
-      case Lex::kEscapeString:
-        if (c == '\\') {
-          lex_ = Lex::kEscapeStringBackslash;
-        } else if (c == '\'') {
-          reopen_ = Lex::kEscapeString;
-          lex_ = Lex::kNormal;
-          jump(i + 1, true);
-          continue;
-        }
-        jump(i + 1, true);
-        continue;
-      case Lex::kEscapeStringBackslash:
-        lex_ = Lex::kEscapeString;
-        jump(i + 1, true);
-        continue;
-      case Lex::kBlockComment:
-        if (c == '*' && prev_ == '/') {
-          ++block_depth_;
-          jump(i + 1, false);
-          prev_ = ' ';
-        } else if (c == '/' && prev_ == '*') {
-          jump(i + 1, false);
-          prev_ = ' ';
-          if (--block_depth_ == 0) {
-            lex_ = Lex::kNormal;
-            if (keep_text_) statement_.push_back(' ');
-          }
-        } else {
-          jump(i + 1, false);
-        }
-        continue;
-      case Lex::kDollarOpen:
-        if (c == '$') {
-          dollar_tag_.push_back('$');
-          lex_ = Lex::kDollar;
-          dollar_match_ = 0;
-          jump(i + 1, true);
-        } else if (IsSqlIdentStart(c) || (c >= '0' && c <= '9' && dollar_tag_.size() > 1)) {
-          dollar_tag_.push_back(static_cast<char>(c));
-          jump(i + 1, true);
-        } else {
-          lex_ = Lex::kNormal;  // `$1` or an operator: not a dollar quote; rescan this byte
-        }
-        continue;
-      case Lex::kDollar: {
-        if (dollar_match_ == 0) {
-          size_t d = find('$');
-          if (d > i) {
-            jump(d, true);
-            continue;
-          }
-          if (d == n) continue;
-        }
-        if (c == static_cast<unsigned char>(dollar_tag_[dollar_match_])) {
-          ++dollar_match_;
-        } else {
-          dollar_match_ = c == '$' ? 1 : 0;
-        }
-        jump(i + 1, true);
-        if (dollar_match_ == dollar_tag_.size()) {
-          lex_ = Lex::kNormal;
-          prev_ = ' ';
-        }
-        continue;
-      }
-      case Lex::kNormal:
+      continue;
+    }
+    if (lex_.state() != SqlLexer::State::kCode) {
+      // Inside a literal or comment: the SQL lexer finds its end. Literals
+      // are kept with the statement; a comment is not (its line end is, a
+      // block comment becomes a space).
+      const SqlLexer::State state = lex_.state();
+      bool more = false;
+      const size_t k = lex_.Skip(input, i, eof, &more);
+      jump(k, state == SqlLexer::State::kQuoted || state == SqlLexer::State::kDollar);
+      if (more) {
+        stopped = true;
         break;
+      }
+      if (lex_.state() == SqlLexer::State::kCode) {
+        if (state == SqlLexer::State::kLineComment) {
+          keep(k - 1, k);
+        } else if (state == SqlLexer::State::kBlockComment) {
+          prev_ = ' ';
+          if (keep_text_) statement_.push_back(' ');
+        } else if (state == SqlLexer::State::kDollar) {
+          prev_ = ' ';
+        }
+      }
+      continue;
     }
 
     // Normal SQL text.
@@ -457,8 +398,6 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                              "INSERT statement longer than 1 MiB before its VALUES");
     }
-    Lex reopen = reopen_;
-    reopen_ = Lex::kNormal;
     if (in_ident_) {
       if (ident_.size() < 32) ident_.push_back(static_cast<char>(absl::ascii_tolower(c)));
       if (ident_count_ == 0 && first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
@@ -477,25 +416,27 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       jump(i + 1, in_statement_);
       continue;
     }
-    if (c == '-' && prev_ == '-' && prev_significant) {
-      // The first '-' was counted as the start of the statement: take it back.
-      UnkeepLast();
-      lex_ = Lex::kLineComment;
-      jump(i + 1, false);
+    // Literals and comments: the SQL lexer decides (psql's rules,
+    // parsers/pg_dialect.cc).
+    size_t open_end = i;
+    const SqlLexer::Token token = lex_.Open(PostgresDialect(standard_strings_), input, i, eof, prev_, prev2_, &open_end);
+    if (token == SqlLexer::Token::kNeedMore) {
+      stopped = true;
+      break;
+    }
+    if (token == SqlLexer::Token::kLineComment) {
+      jump(open_end, false);
       continue;
     }
-    if (c == '*' && prev_ == '/' && prev_significant) {
-      UnkeepLast();
-      lex_ = Lex::kBlockComment;
-      block_depth_ = 1;
+    if (token == SqlLexer::Token::kBlockComment) {
       lex_start_line_ = line_;
-      jump(i + 1, false);
+      jump(open_end, false);
       prev_ = ' ';
       continue;
     }
     if (c == '\\' && col_ == 1) end_marker_ = 1;
     if (c == '\\' && !in_statement_) {
-      lex_ = Lex::kMeta;
+      meta_ = true;
       jump(i + 1, false);
       continue;
     }
@@ -534,35 +475,20 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
         return PositionedError(absl::StatusCode::kDataLoss, line_, col_, UnknownCommandMessage("", -1));
       }
     }
-    if (c == '\'') {
+    if (token != SqlLexer::Token::kNone) {  // a literal opened: its quote (or $tag$) is kept
       lex_start_line_ = line_;
-      if (reopen != Lex::kNormal && prev_ == '\'') {
-        lex_ = reopen;  // '' inside a literal: same kind of literal goes on
-      } else if ((prev_ == 'E' || prev_ == 'e') && !IsSqlIdentChar(prev2_)) {
-        lex_ = Lex::kEscapeString;
-      } else {
-        lex_ = standard_strings_ ? Lex::kString : Lex::kEscapeString;
-      }
-    } else if (c == '"') {
-      lex_start_line_ = line_;
-      lex_ = Lex::kQuotedIdent;
-    } else if (c == '$' && !IsSqlIdentChar(prev_)) {
-      lex_start_line_ = line_;
-      lex_ = Lex::kDollarOpen;
-      dollar_tag_.clear();
-      dollar_tag_.push_back('$');
     } else if (c == '(') {
       ++paren_depth_;
     } else if (c == ')') {
       if (paren_depth_ > 0) --paren_depth_;
     }
-    jump(i + 1, true);
+    jump(token != SqlLexer::Token::kNone ? open_end : i + 1, true);
     last_was_significant_ = true;
     if (keep_text_ && !decided_ && statement_.size() >= 8) {
       decided_ = true;
       keep_text_ = WorthKeeping(statement_, false);
     }
-    if (c == ';' && paren_depth_ == 0 && begin_depth_ == 0 && lex_ == Lex::kNormal) {
+    if (c == ';' && paren_depth_ == 0 && begin_depth_ == 0 && lex_.state() == SqlLexer::State::kCode) {
       *pos = i;
       stmt_end_ = i;
       absl::Status s = EndStatement(input);
@@ -608,6 +534,9 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     // statement (or literal).
   }
   FlushSql(i, drop_tail_ ? Segment::Kind::kDrop : Segment::Kind::kRaw, line_);
+  // The lexer needs the bytes after the input to read input[i]: they come
+  // with the next call, from i.
+  if (stopped) need_more_ = true;
   return absl::OkStatus();
 }
 
@@ -671,15 +600,6 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
 absl::Status PgPlainFramer::EndMarkerError(int64_t line) const {
   return PositionedError(absl::StatusCode::kDataLoss, line, 1,
                          "end-of-data marker \\. outside COPY data (a damaged COPY statement?)");
-}
-
-void PgPlainFramer::UnkeepLast() {
-  if (keep_text_ && !statement_.empty()) statement_.pop_back();
-  if (--significant_ <= 0) {
-    significant_ = 0;
-    in_statement_ = false;
-    keep_text_ = false;
-  }
 }
 
 absl::Status PgPlainFramer::EndStatement(std::string_view input) {
@@ -926,7 +846,8 @@ absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bo
   auto end_block = [&] {
     resolver_->CountRows(copy_table_, copy_rows_);
     mode_ = Mode::kSql;
-    lex_ = Lex::kNormal;
+    lex_.Reset();
+    meta_ = false;
     prev_ = prev2_ = '\n';
     copy_plan_ = nullptr;
     copy_drop_ = false;

@@ -66,6 +66,7 @@
 #include "parsers/insert_framer.h"
 #include "parsers/pg_copy.h"
 #include "parsers/pg_stats.h"
+#include "parsers/sql_lexer.h"
 
 namespace dbanon {
 
@@ -92,18 +93,6 @@ class PgPlainFramer : public Framer {
 
  private:
   enum class Mode { kSql, kAfterCopy, kCopyData, kInsertValues };
-  enum class Lex {
-    kNormal,
-    kLineComment,
-    kBlockComment,
-    kString,          // '...' with '' as the only escape
-    kEscapeString,    // E'...' (and '...' when standard_conforming_strings is off)
-    kEscapeStringBackslash,
-    kQuotedIdent,
-    kDollarOpen,      // after '$', reading a possible dollar-quote tag
-    kDollar,          // inside $tag$...$tag$
-    kMeta,            // a psql meta-command, up to the end of the line
-  };
 
   // Scans SQL from input[pos], stopping after a COPY FROM stdin statement's
   // line ends (mode_ becomes kCopyData) or at the end of input.
@@ -124,7 +113,6 @@ class PgPlainFramer : public Framer {
   // Forgets the held statement: scanning restarts at its first byte.
   void RestoreStatementStart();
   void Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan);
-  void UnkeepLast();  // the last significant byte turned out to open a comment
   // An identifier ended before the byte `next` (-1: end of input). Errors:
   // the statement's first word is not an SQL command (sql_commands.h).
   absl::Status FinishIdentifier(int next);
@@ -134,15 +122,12 @@ class PgPlainFramer : public Framer {
   std::vector<Segment>* out_ = nullptr;
 
   Mode mode_ = Mode::kSql;
-  Lex lex_ = Lex::kNormal;
-  int block_depth_ = 0;
+  SqlLexer lex_;              // literals and comments (parsers/sql_lexer.h)
+  bool meta_ = false;         // inside a psql meta-command line
   int paren_depth_ = 0;
-  std::string dollar_tag_;   // "$tag$"
-  size_t dollar_match_ = 0;  // bytes of dollar_tag_ matched so far
   unsigned char prev_ = '\n';
   unsigned char prev2_ = '\n';
   bool standard_strings_ = true;
-  Lex reopen_ = Lex::kNormal;        // the literal kind that closed on the previous byte
   bool last_was_significant_ = false;
   int64_t significant_ = 0;          // significant bytes in the current statement
   bool decided_ = false;             // whether to keep the statement's text is settled
