@@ -6,7 +6,7 @@
 
 #include "parsers/pg_plain_framer.h"
 #include "parsers/sql_script_framer.h"
-#include "parsers/sql_values.h"
+#include "parsers/sql_tuples.h"
 
 namespace dbanon {
 

@@ -58,7 +58,7 @@ struct RowPlan {
     bool write_default = false;
     std::vector<std::string> enum_labels;  // MySQL ENUM('a','b'): the only values allowed
     // MySQL: the versioned comment (/*!NNNNN ... */, VersionedCommentTag in
-    // parsers/sql_values.h) that holds the ',' or ')' after the column in
+    // parsers/sql_dialect.h) that holds the ',' or ')' after the column in
     // the CREATE TABLE or column list, 0 when none: each value of a tuple
     // must sit in the same comment, or the row is refused.
     int version = 0;
@@ -88,7 +88,7 @@ class TableResolver {
   // Called once per data block (COPY block or INSERT statement) seen.
   virtual void SawTable(const TableName& table) = 0;
   // The dump's DDL (or the --schema dump) declares `child` a partition or an
-  // INHERITS child of `parent` (parsers/insert_framer.h PgParentLinks). In
+  // INHERITS child of `parent` (parsers/sql_statements.h PgParentLinks). In
   // the database an UPDATE of `parent` reaches `child`'s rows: so does a
   // config on `parent`, from the next Resolve/IsConfigured on.
   virtual void NoteParent(const TableName& child, const TableName& parent) {

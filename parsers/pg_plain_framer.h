@@ -27,7 +27,7 @@
 //    an INSERT whose head cannot be read;
 //  * data (COPY, INSERT) of a table that the dump does not create, one letter
 //    or schema away from a configured table it creates (a damaged name:
-//    InsertTables::CheckDataTarget);
+//    TableCatalog::CheckDataTarget);
 //  * the end of input inside a statement (text after the last ';', an open
 //    parenthesis), a literal, a quoted name or a comment;
 //  * a statement that carries values into a configured table by another
@@ -150,7 +150,7 @@ class PgPlainFramer : public Framer {
   int64_t lex_start_line_ = 0;  // where the current literal/comment began
 
   // INSERT statements (see StartValues).
-  InsertTables tables_;
+  TableCatalog tables_;
   InsertValuesFramer values_;
   SegmentSink sink_;
   size_t sql_from_ = 0;           // this call's SQL bytes before this are emitted

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
 #include "base/string_view_compat.h"
-#include "parsers/sql_values.h"
+#include "parsers/sql_tuples.h"
 
 namespace dbanon {
 
@@ -391,7 +391,7 @@ std::optional<TableName> PgIndexTables::TableOf(const TableName& index) const {
   return it->second;
 }
 
-bool StatsValuesMustGo(const AttributeStatsCall& call, TableResolver& resolver, InsertTables& tables,
+bool StatsValuesMustGo(const AttributeStatsCall& call, TableResolver& resolver, TableCatalog& tables,
                        const PgIndexTables& indexes) {
   if (!call.relation_known) return true;
   const TableName& rel = call.relation;

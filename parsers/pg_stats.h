@@ -37,7 +37,7 @@
 
 #include "absl/status/statusor.h"
 #include "parsers/framer.h"
-#include "parsers/insert_framer.h"
+#include "parsers/table_catalog.h"
 #include "parsers/pg_identifier.h"
 
 namespace dbanon {
@@ -107,7 +107,7 @@ class PgIndexTables {
 // columns are unknown, an attnum of the table), an index of a configured
 // table, or a relation the dump does not create as a table or index of an
 // unconfigured table (a materialized view, a data-only dump).
-bool StatsValuesMustGo(const AttributeStatsCall& call, TableResolver& resolver, InsertTables& tables,
+bool StatsValuesMustGo(const AttributeStatsCall& call, TableResolver& resolver, TableCatalog& tables,
                        const PgIndexTables& indexes);
 
 // Rewrites the SQL of a "STATISTICS DATA" TOC entry (a sequence of

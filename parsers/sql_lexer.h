@@ -3,7 +3,7 @@
 // dialect (the rules are data: parsers/sql_dialect.h). Every reader of SQL
 // text uses it: the statement scanners of the framers (sql_script_framer,
 // pg_plain_framer), the tuple scanner of VALUES lists (ScanTuples in
-// sql_values.h) and the tokenizers of INSERT heads and DDL. A quoting fix
+// sql_tuples.h) and the tokenizers of INSERT heads and DDL. A quoting fix
 // lands here, once, in every format.
 //
 // The lexer is resumable and zero-copy: it holds only the state between two

@@ -34,7 +34,7 @@
 // starts with a byte that cannot start one; an INSERT head that cannot be
 // read; an INSERT into a table that the dump does not create, one letter or
 // schema away from a configured table it creates (a damaged name:
-// InsertTables::CheckDataTarget); the end of input inside a statement (text after the last
+// TableCatalog::CheckDataTarget); the end of input inside a statement (text after the last
 // delimiter), a literal, a quoted name or a comment. A mysql client command
 // inside a versioned comment (mariadb-dump's `/*M!999999\- enable the
 // sandbox mode */`) ends that comment's SQL, as in the client.
@@ -54,7 +54,7 @@
 #include "parsers/framer.h"
 #include "parsers/insert_framer.h"
 #include "parsers/sql_lexer.h"
-#include "parsers/sql_values.h"
+#include "parsers/sql_tuples.h"
 
 namespace dbanon {
 
@@ -110,7 +110,7 @@ class SqlScriptFramer : public Framer {
 
   const SqlDialect* d_;  // MySQL: follows the dump's SET sql_mode (ANSI_QUOTES, NO_BACKSLASH_ESCAPES)
   TableResolver* resolver_;
-  InsertTables tables_;
+  TableCatalog tables_;
   InsertValuesFramer values_;
   SegmentSink sink_;
   size_t emitted_ = 0;  // bytes of this call's input covered by segments
@@ -150,7 +150,7 @@ class SqlScriptFramer : public Framer {
   std::string last_head_;      // the previous INSERT head's text and its target
   InsertTarget last_target_;
 
-  // SQLite FTS tables whose index is rebuilt (InsertTables::AddFts): the
+  // SQLite FTS tables whose index is rebuilt (TableCatalog::AddFts): the
   // statements of FtsRebuild() are written after the `;` of `PRAGMA
   // writable_schema=OFF`, which .dump writes after the schema and data.
   class AppendRewriter : public RowRewriter {

@@ -257,7 +257,7 @@ class CustomArchiveJob {
   Codecs codecs_;
   bool transcode_ = false;
   int int_size_ = 4;
-  InsertTables ddl_{&resolver_};  // owns the plans in plans_
+  TableCatalog ddl_{&resolver_};  // owns the plans in plans_
   std::map<int64_t, EntryPlan> plans_;
   std::map<int64_t, std::string> descs_;  // TOC entry types
   std::set<int64_t> blocks_seen_;

@@ -326,7 +326,7 @@ absl::Status RunDirectory(const std::string& input_dir_arg, const std::string& o
   const ArchiveHead& head = **parsed;
   auto codecs = ChooseCodecs(head.header, options.compress, toc_path);
   if (!codecs.ok()) return codecs.status();
-  InsertTables ddl(&locked);
+  TableCatalog ddl(&locked);
   auto plans = PlanEntries(head, locked, ddl, toc_path, options);
   if (!plans.ok()) return plans.status();
   auto stats = RewriteStatisticsEntries(head, *toc, locked, ddl, toc_path, options);

@@ -29,7 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/exit_class.h"
 #include "base/string_view_compat.h"
-#include "parsers/insert_framer.h"
+#include "parsers/table_catalog.h"
 #include "parsers/pg_archive.h"
 #include "parsers/pg_copy.h"
 #include "src/archive_engine.h"
@@ -126,7 +126,7 @@ struct Codecs {
 // `ddl` (over `resolver`) learns each TABLE entry's CREATE TABLE, so the
 // plans carry the columns' lengths and ranges; it owns the plans returned.
 absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head, TableResolver& resolver,
-                                                         InsertTables& ddl, std::string_view where,
+                                                         TableCatalog& ddl, std::string_view where,
                                                          const ArchiveOptions& options);
 
 // pg_dump 18's "STATISTICS DATA" entries hold, in their defn, the
@@ -139,7 +139,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
 // no entry changes. Errors: DataLoss naming the entry for a call dbanon
 // cannot read.
 absl::StatusOr<std::optional<std::string>> RewriteStatisticsEntries(const ArchiveHead& head, std::string_view data,
-                                                                    TableResolver& resolver, InsertTables& ddl,
+                                                                    TableResolver& resolver, TableCatalog& ddl,
                                                                     std::string_view where,
                                                                     const ArchiveOptions& options);
 

@@ -16,7 +16,7 @@ namespace archive_internal {
 // `ddl` (over `resolver`) learns each TABLE entry's CREATE TABLE, so the
 // plans carry the columns' lengths and ranges; it owns the plans returned.
 absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head, TableResolver& resolver,
-                                                         InsertTables& ddl, std::string_view where,
+                                                         TableCatalog& ddl, std::string_view where,
                                                          const ArchiveOptions& options) {
   std::map<int64_t, EntryPlan> plans;
   // --schema: the DDL of a data-only archive, from its schema-only dump.
@@ -112,7 +112,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
 // no entry changes. Errors: DataLoss naming the entry for a call dbanon
 // cannot read.
 absl::StatusOr<std::optional<std::string>> RewriteStatisticsEntries(const ArchiveHead& head, std::string_view data,
-                                                                    TableResolver& resolver, InsertTables& ddl,
+                                                                    TableResolver& resolver, TableCatalog& ddl,
                                                                     std::string_view where,
                                                                     const ArchiveOptions& options) {
   PgIndexTables indexes;

@@ -4,7 +4,7 @@
 // exist, their columns and types, and their partition and INHERITS links
 // (CREATE TABLE, ALTER TABLE; in archives the defn of the TABLE and
 // "TABLE ATTACH" TOC entries, pg_dump.c dumpTableSchema and dumpTableAttach).
-// The framers read them before the data (InsertTables::AddCreateTable), so a
+// The framers read them before the data (TableCatalog::AddCreateTable), so a
 // config on a partitioned table reaches the partitions of a data-only dump.
 //
 // Errors: NotFound/Unavailable and friends when the file cannot be read

@@ -1,4 +1,4 @@
-// Fuzz target for the INSERT value lexer (parsers/sql_values.h): one value's
+// Fuzz target for the INSERT value lexer (parsers/sql_literals.h): one value's
 // literal in and out, in the three dialects. The first input byte picks the
 // dialect (PostgreSQL with and without standard_conforming_strings, MySQL,
 // SQLite) and whether the column is numeric; the rest is split, at a point
@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "parsers/sql_values.h"
+#include "parsers/sql_tuples.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace dbanon::fuzz {

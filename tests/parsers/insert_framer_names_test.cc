@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "parsers/insert_framer.h"
-#include "parsers/sql_values.h"
+#include "parsers/sql_tuples.h"
 
 namespace dbanon {
 namespace {

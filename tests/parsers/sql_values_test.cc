@@ -1,4 +1,4 @@
-#include "parsers/sql_values.h"
+#include "parsers/sql_tuples.h"
 
 #include <doctest/doctest.h>
 
@@ -101,12 +101,12 @@ TEST_CASE("MySQL versioned comments in and between tuples are code: their commas
   const std::string row = "(1,/*!50705 0x00,*/'a')";
   CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kOpen);
   CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kComma);
-  CHECK(st.versioned == 0);
+  CHECK(st.lex.versioned() == 0);
   CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kComma);
-  CHECK(st.version == 50705);
+  CHECK(st.lex.version() == 50705);
   CHECK(ScanTuples(MySqlDialect(), &st, row, &pos, true) == TupleEvent::kClose);
-  CHECK(st.versioned == 0);
-  CHECK(st.version == 0);
+  CHECK(st.lex.versioned() == 0);
+  CHECK(st.lex.version() == 0);
   // An unversioned `*/` is not code outside a comment, and other dialects keep /*! as a comment.
   CHECK(Events(MySqlDialect(), "(1)*/", 5) == "open@1 close@3 outer@3");
   CHECK(Events(SqliteDialect(), "(1,/*!50705 2,*/3)", 18) == "open@1 comma@3 close@18 end");

@@ -1,0 +1,779 @@
+#include "parsers/sql_statements.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/char_class.h"
+#include "base/string_view_compat.h"
+#include "parsers/sql_lexer.h"
+#include "parsers/sql_literals.h"
+
+namespace dbanon {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  return out;
+}
+
+// A token of DDL or of an INSERT head.
+struct Tok {
+  enum Kind { kWord, kName, kString, kNumber, kPunct, kEnd } kind = kEnd;
+  std::string text;  // kWord: as written; kName: unquoted; kString: decoded; kPunct: the byte
+  int version = 0;   // MySQL: the versioned comment the token is in (VersionedCommentTag), else 0
+  bool Is(std::string_view lower_word) const { return kind == kWord && Lower(text) == lower_word; }
+  bool IsPunct(char c) const { return kind == kPunct && text.size() == 1 && text[0] == c; }
+  bool IsName() const { return kind == kWord || kind == kName; }
+};
+
+// Tokens of SQL text, whole in memory: the SQL lexer (parsers/sql_lexer.h)
+// finds literals, quoted names and comments (skipped) by the dialect's
+// rules; MySQL versioned comments /*!NNNNN ... */ are read as the code they
+// hold (each token carries its VersionedCommentTag), quoted names are
+// unquoted, strings decoded.
+class Tokenizer {
+ public:
+  Tokenizer(const SqlDialect& d, std::string_view s) : d_(d), s_(s) {}
+
+  Tok Next() {
+    if (has_peek_) {
+      has_peek_ = false;
+      return std::move(peek_);
+    }
+    return Read();
+  }
+  const Tok& Peek() {
+    if (!has_peek_) {
+      peek_ = Read();
+      has_peek_ = true;
+    }
+    return peek_;
+  }
+
+ private:
+  unsigned char Before(size_t i, size_t back) const {
+    return i >= back ? static_cast<unsigned char>(s_[i - back]) : ' ';
+  }
+
+  // The end of the literal or comment the lexer just opened at `from`;
+  // npos when it does not end in the text.
+  size_t SkipOpened(size_t from) {
+    bool more = false;
+    const size_t e = lex_.Skip(s_, from, true, &more);
+    if (lex_.state() != SqlLexer::State::kCode) {
+      lex_.Reset();
+      return std::string_view::npos;
+    }
+    return e;
+  }
+
+  // A string literal opened at s_[i_] (its quote): decoded into `t`.
+  void String(Tok& t, size_t open_end) {
+    const size_t close = SkipOpened(open_end);
+    if (close == std::string_view::npos) {
+      i_ = s_.size();
+      t.kind = Tok::kEnd;  // unterminated
+      return;
+    }
+    DecodeQuotedLiteral(d_, s_.substr(0, close), i_, lex_escapes_, &t.text);
+    t.kind = Tok::kString;
+    i_ = close;
+  }
+
+  Tok Read() {
+    Tok t;
+    while (true) {
+      while (i_ < s_.size() && IsSqlSpace(static_cast<unsigned char>(s_[i_]))) ++i_;
+      if (i_ >= s_.size()) return t;
+      size_t end = i_;
+      const SqlLexer::Token token = lex_.Open(d_, s_, i_, true, Before(i_, 1), Before(i_, 2), &end);
+      if (token == SqlLexer::Token::kLineComment || token == SqlLexer::Token::kBlockComment) {
+        const size_t close = SkipOpened(end);
+        i_ = close == std::string_view::npos ? s_.size() : close;
+        continue;
+      }
+      if (token == SqlLexer::Token::kVersionedOpen || token == SqlLexer::Token::kVersionedClose) {
+        i_ = end;
+        continue;
+      }
+      t.version = lex_.version();
+      const unsigned char c = s_[i_];
+      switch (token) {
+        case SqlLexer::Token::kString:
+          lex_escapes_ = lex_.escapes();
+          String(t, end);
+          return t;
+        case SqlLexer::Token::kQuotedName: {
+          const char close_quote = lex_.quote();
+          const size_t close = SkipOpened(end);
+          if (close == std::string_view::npos) {
+            i_ = s_.size();
+            return t;  // unterminated: kEnd
+          }
+          t.kind = Tok::kName;
+          for (size_t k = end; k + 1 < close; ++k) {
+            t.text.push_back(s_[k]);
+            if (s_[k] == close_quote && close_quote != ']') ++k;  // a doubled quote
+          }
+          i_ = close;
+          return t;
+        }
+        case SqlLexer::Token::kDollarQuote: {
+          // $tag$ ... $tag$ (PostgreSQL docs, "Dollar-Quoted String Constants").
+          const size_t tag = end - i_;
+          const size_t close = SkipOpened(end);
+          if (close == std::string_view::npos) {
+            i_ = s_.size();
+            return t;  // unterminated: kEnd
+          }
+          t.kind = Tok::kString;
+          t.text.assign(s_.data() + end, close - tag - end);
+          i_ = close;
+          return t;
+        }
+        default:
+          break;
+      }
+      if (IsSqlIdentStart(c)) {
+        size_t b = i_;
+        while (i_ < s_.size() && IsSqlIdentChar(s_[i_])) ++i_;
+        if (d_.e_strings && i_ - b == 1 && (c == 'E' || c == 'e') && i_ < s_.size() && s_[i_] == '\'') {
+          // E'...' is one string token.
+          size_t open_end = i_;
+          lex_.Open(d_, s_, i_, true, c, Before(b, 1), &open_end);
+          lex_escapes_ = lex_.escapes();
+          String(t, open_end);
+          return t;
+        }
+        t.kind = Tok::kWord;
+        t.text.assign(s_.data() + b, i_ - b);
+      } else if (c >= '0' && c <= '9') {
+        size_t b = i_;
+        while (i_ < s_.size() && (IsSqlIdentChar(s_[i_]) || s_[i_] == '.')) ++i_;
+        t.kind = Tok::kNumber;
+        t.text.assign(s_.data() + b, i_ - b);
+      } else {
+        t.kind = Tok::kPunct;
+        t.text.assign(1, static_cast<char>(c));
+        ++i_;
+      }
+      return t;
+    }
+  }
+
+  const SqlDialect& d_;
+  std::string_view s_;
+  size_t i_ = 0;
+  SqlLexer lex_;
+  bool lex_escapes_ = false;
+  bool has_peek_ = false;
+  Tok peek_;
+};
+
+// True when `t` may be a name here. SQLite also reads a string literal where
+// only a name may stand ("SQLite Keywords": `CREATE TABLE 'u3' ('id' int)`),
+// and the sqlite3 shell's .dump writes such a CREATE TABLE as it was typed.
+bool IsNameTok(const SqlDialect& d, const Tok& t) { return t.IsName() || (d.sqlite() && t.kind == Tok::kString); }
+
+// The name a token stands for: PostgreSQL folds bare names to lower case.
+std::string NameOf(const SqlDialect& d, const Tok& t) { return t.kind == Tok::kWord && d.postgres() ? Lower(t.text) : t.text; }
+
+// Reads `name[.name...]` starting with `t`.
+bool ReadQualifiedName(const SqlDialect& d, Tokenizer& tz, Tok t, std::vector<std::string>* parts) {
+  while (true) {
+    if (!IsNameTok(d, t)) return false;
+    parts->push_back(NameOf(d, t));
+    // PostgreSQL: [catalog.]schema.name; MySQL db.name; SQLite schema.name.
+    if (!tz.Peek().IsPunct('.')) return parts->size() <= (d.postgres() ? 3u : 2u);
+    tz.Next();
+    t = tz.Next();
+  }
+}
+
+// Skips a parenthesised group whose '(' was just read.
+bool SkipParens(Tokenizer& tz) {
+  int depth = 1;
+  while (depth > 0) {
+    Tok t = tz.Next();
+    if (t.kind == Tok::kEnd) return false;
+    if (t.IsPunct('(')) ++depth;
+    if (t.IsPunct(')')) --depth;
+  }
+  return true;
+}
+
+bool NumericType(const SqlDialect& d, const std::string& type) {
+  static const std::set<std::string> kMySql = {"tinyint", "smallint", "mediumint", "int",   "integer", "bigint",
+                                               "decimal", "dec",      "numeric",   "fixed", "float",   "double",
+                                               "real",    "year",     "bool",      "boolean", "serial"};
+  static const std::set<std::string> kPostgres = {"smallint", "integer", "int",         "int2",   "int4",
+                                                  "int8",     "bigint",  "numeric",     "decimal", "real",
+                                                  "double",   "float",   "float4",      "float8", "smallserial",
+                                                  "serial",   "serial2", "serial4",     "serial8", "bigserial", "oid"};
+  if (d.mysql()) return kMySql.count(type) > 0;
+  if (d.postgres()) return kPostgres.count(type) > 0;
+  // SQLite's type affinity rules ("Datatypes In SQLite", 3.1): INTEGER, REAL
+  // and NUMERIC affinities read numbers; TEXT and BLOB (or no type) do not.
+  if (type.empty() || type.find("blob") != std::string::npos) return false;
+  if (type.find("int") != std::string::npos) return true;
+  if (type.find("char") != std::string::npos || type.find("clob") != std::string::npos ||
+      type.find("text") != std::string::npos) {
+    return false;
+  }
+  return true;
+}
+
+bool IsConstraintWord(const SqlDialect& d, const Tok& t) {
+  if (t.kind != Tok::kWord) return false;
+  std::string w = Lower(t.text);
+  if (w == "constraint" || w == "primary" || w == "unique" || w == "check" || w == "foreign") return true;
+  if (d.postgres()) return w == "exclude";
+  if (d.mysql()) return w == "key" || w == "index" || w == "fulltext" || w == "spatial" || w == "period";
+  return false;
+}
+
+// Reads `CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED|FOREIGN]
+// TABLE [IF NOT EXISTS] name` from `tz` into `parts` (FOREIGN only when
+// `foreign` is true); false when the text is something else.
+bool ReadCreateTableHead(const SqlDialect& d, Tokenizer& tz, bool foreign, std::vector<std::string>* parts) {
+  if (!tz.Next().Is("create")) return false;
+  Tok t;
+  while (true) {
+    t = tz.Next();
+    if (t.Is("table")) break;
+    if (!(t.Is("or") || t.Is("replace") || t.Is("global") || t.Is("local") || t.Is("temporary") || t.Is("temp") ||
+          t.Is("unlogged") || (foreign && t.Is("foreign")))) {
+      return false;
+    }
+  }
+  t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("not")) {
+    tz.Next();
+    tz.Next();  // EXISTS
+    t = tz.Next();
+  }
+  return ReadQualifiedName(d, tz, t, parts);
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  std::vector<std::string> parts;
+  if (!ReadCreateTableHead(d, tz, true, &parts)) return std::nullopt;
+  return parts;
+}
+
+std::optional<ViewDef> ParseCreateView(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("create")) return std::nullopt;
+  Tok t = tz.Next();
+  // CREATE [OR REPLACE] [TEMP] [RECURSIVE] VIEW (PostgreSQL, SQLite);
+  // CREATE [OR REPLACE] [ALGORITHM = ...] [DEFINER = ...] [SQL SECURITY ...]
+  // VIEW (MariaDB docs, "CREATE VIEW"; mysqldump wraps it in versioned
+  // comments).
+  for (int words = 0; t.kind != Tok::kEnd && !t.Is("view"); t = tz.Next()) {
+    if (t.Is("as") || t.Is("table") || t.IsPunct('(') || ++words > 16) return std::nullopt;
+  }
+  if (t.kind == Tok::kEnd) return std::nullopt;
+  t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("not")) {
+    tz.Next();
+    tz.Next();  // EXISTS
+    t = tz.Next();
+  }
+  ViewDef view;
+  if (!ReadQualifiedName(d, tz, t, &view.name_parts)) return std::nullopt;
+  // Every name in the definition.
+  for (t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (!IsNameTok(d, t) || t.kind == Tok::kString) continue;
+    std::vector<std::string> name;
+    if (!ReadQualifiedName(d, tz, t, &name)) continue;
+    view.names.push_back(std::move(name));
+  }
+  return view;
+}
+
+bool SameColumnName(std::string_view a, std::string_view b) {
+  // MySQL column names are case-insensitive; for PostgreSQL a false match
+  // only makes a generated column DEFAULT, which the server recomputes.
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) != absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts) {
+  const size_t n = parts.size();
+  if (d.postgres()) {
+    return n >= 2 ? TableName{parts[n - 2], parts[n - 1]} : TableName{"public", parts[n - 1]};
+  }
+  if (n >= 2) {
+    std::string schema = parts[n - 2];
+    if (d.sqlite() && (Lower(schema) == "main" || Lower(schema) == "temp")) schema.clear();
+    return TableName{schema, parts[n - 1]};
+  }
+  return TableName{"", parts[0]};
+}
+
+std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view statement) {
+  std::vector<WrittenTable> out;
+  Tokenizer tz(d, statement);
+  std::string prev;  // the previous word, lower case ("" after punctuation)
+  auto read_target = [&](std::string kind, Tok t) {
+    WrittenTable w{std::move(kind), {}};
+    if (ReadQualifiedName(d, tz, std::move(t), &w.name_parts)) out.push_back(std::move(w));
+  };
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (t.kind != Tok::kWord) {
+      prev.clear();
+      continue;
+    }
+    const std::string w = Lower(t.text);
+    // ON DUPLICATE KEY UPDATE, ON CONFLICT DO UPDATE, FOR UPDATE, ON UPDATE
+    // CASCADE, BEFORE/AFTER UPDATE (a trigger), OF: not a target.
+    const bool after_keyword = prev == "key" || prev == "do" || prev == "for" || prev == "on" || prev == "before" ||
+                               prev == "after" || prev == "of" || prev == "instead" || prev == "or";
+    prev = w;
+    if (w == "update" && !after_keyword) {
+      // MySQL: UPDATE [LOW_PRIORITY] [IGNORE] t [, t2 | JOIN t2 ...] SET;
+      // PostgreSQL: UPDATE [ONLY] t [*]; SQLite: UPDATE [OR IGNORE|...] t.
+      Tok n = tz.Next();
+      while (n.Is("low_priority") || n.Is("ignore") || n.Is("only") || n.Is("or") || n.Is("rollback") ||
+             n.Is("abort") || n.Is("replace") || n.Is("fail")) {
+        n = tz.Next();
+      }
+      read_target("UPDATE", std::move(n));
+      // MySQL's multiple-table UPDATE: every table before SET may be written.
+      while (d.mysql()) {
+        Tok m = tz.Next();
+        if (m.kind == Tok::kEnd || m.Is("set")) break;
+        if (m.IsPunct(',') || m.Is("join")) read_target("UPDATE", tz.Next());
+      }
+      prev = "set";
+    } else if (w == "load" && d.mysql() && (tz.Peek().Is("data") || tz.Peek().Is("xml"))) {
+      // LOAD DATA|XML ... INFILE 'file' [REPLACE|IGNORE] INTO TABLE t
+      // (MariaDB docs, "LOAD DATA INFILE", "LOAD XML").
+      Tok n = tz.Next();
+      while (n.kind != Tok::kEnd && !n.Is("into")) n = tz.Next();
+      if (tz.Peek().Is("table")) tz.Next();
+      read_target("LOAD", tz.Next());
+    } else if (w == "copy" && d.postgres() && !after_keyword) {
+      // COPY t [(columns)] FROM 'file' | PROGRAM | STDIN (PostgreSQL docs,
+      // "COPY"); COPY ... TO writes nothing into t.
+      WrittenTable c{"COPY", {}};
+      if (!ReadQualifiedName(d, tz, tz.Next(), &c.name_parts)) continue;
+      Tok n = tz.Next();
+      if (n.IsPunct('(') && SkipParens(tz)) n = tz.Next();
+      if (n.Is("from")) out.push_back(std::move(c));
+    } else if (w == "merge" && tz.Peek().Is("into")) {
+      tz.Next();
+      read_target("MERGE", tz.Next());
+    } else if ((w == "insert" || w == "replace") && prev != "or") {
+      Tok n = tz.Next();
+      while (n.Is("low_priority") || n.Is("delayed") || n.Is("high_priority") || n.Is("ignore") || n.Is("or") ||
+             n.Is("rollback") || n.Is("abort") || n.Is("replace") || n.Is("fail")) {
+        n = tz.Next();
+      }
+      if (n.Is("into")) n = tz.Next();
+      read_target(w == "insert" ? "INSERT" : "REPLACE", std::move(n));
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> UnrewrittenUpdateColumn(const SqlDialect& d, std::string_view tail, const RowPlan& plan) {
+  auto same = [&](std::string_view a, std::string_view b) { return d.postgres() ? a == b : SameColumnName(a, b); };
+  // Configured, or not among the statement's columns (it may be configured).
+  auto guarded = [&](std::string_view col) {
+    for (size_t i = 0; i < plan.num_columns && i < plan.configured.size(); ++i) {
+      if (same(plan.column_names[i], col)) return static_cast<bool>(plan.configured[i]);
+    }
+    return true;
+  };
+  // `col`, `x.col`, MySQL `VALUES(col)`, NULL, DEFAULT: no value of its own.
+  auto from_incoming_row = [&](const std::vector<Tok>& e, std::string_view col) {
+    if (e.size() == 1) {
+      return (IsNameTok(d, e[0]) && e[0].kind != Tok::kString && same(NameOf(d, e[0]), col)) || e[0].Is("null") ||
+             e[0].Is("default");
+    }
+    if (e.size() == 3) return e[0].IsName() && e[1].IsPunct('.') && e[2].IsName() && same(NameOf(d, e[2]), col);
+    return d.mysql() && e.size() == 4 && e[0].Is("values") && e[1].IsPunct('(') && e[2].IsName() &&
+           same(NameOf(d, e[2]), col) && e[3].IsPunct(')');
+  };
+  auto ends_list = [](const Tok& t) {
+    return t.kind == Tok::kEnd || t.IsPunct(';') || t.Is("where") || t.Is("returning") || t.Is("on");
+  };
+  Tokenizer tz(d, tail);
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (!t.Is("update")) continue;
+    if (tz.Peek().Is("set")) tz.Next();
+    // The assignments: target = expression, separated by commas.
+    while (true) {
+      Tok target = tz.Next();
+      if (ends_list(target)) break;
+      std::vector<std::string> columns;  // the assigned columns
+      if (target.IsPunct('(')) {  // PostgreSQL (a, b) = (...): a row of columns
+        for (Tok c = tz.Next(); !c.IsPunct(')'); c = tz.Next()) {
+          if (c.kind == Tok::kEnd) return std::string();
+          if (IsNameTok(d, c)) columns.push_back(NameOf(d, c));
+        }
+      } else {
+        std::vector<std::string> parts;
+        if (!ReadQualifiedName(d, tz, target, &parts)) return std::string();
+        // MySQL qualifies a column with its table (`t.col`); PostgreSQL's
+        // `col.field` is a field of the column.
+        columns.push_back(d.mysql() ? parts.back() : parts.front());
+      }
+      // Subscripts up to '='.
+      Tok eq = tz.Next();
+      while (!eq.IsPunct('=')) {
+        if (eq.kind == Tok::kEnd) return columns.front();
+        eq = tz.Next();
+      }
+      std::vector<Tok> expr;
+      int depth = 0;
+      while (true) {
+        const Tok& p = tz.Peek();
+        if (depth == 0 && (p.IsPunct(',') || ends_list(p))) break;
+        if (p.IsPunct('(')) ++depth;
+        if (p.IsPunct(')')) --depth;
+        expr.push_back(tz.Next());
+      }
+      for (const std::string& col : columns) {
+        if (guarded(col) && (columns.size() > 1 || !from_incoming_row(expr, col))) return col;
+      }
+      if (!tz.Peek().IsPunct(',')) break;
+      tz.Next();
+    }
+  }
+  return std::nullopt;
+}
+
+std::string UpdateClauseMessage(const TableName& table, std::string_view column) {
+  const std::string what = column.empty() ? std::string("a column that dbanon cannot read")
+                                          : absl::StrCat("column ", ToAbsl(column));
+  return absl::StrCat("INSERT ... UPDATE (ON DUPLICATE KEY UPDATE or ON CONFLICT DO UPDATE) assigns ", what,
+                      " of configured table ", table.Display(),
+                      " a value of its own, which dbanon does not rewrite: assign it from the incoming row "
+                      "(VALUES(col), excluded.col) or remove the clause");
+}
+
+std::optional<DoBlockWrites> PgDoBlockWrites(const SqlDialect& d, std::string_view statement) {
+  Tokenizer tz(d, statement);
+  if (!tz.Next().Is("do")) return std::nullopt;
+  std::optional<std::string> code;
+  std::string language = "plpgsql";
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (t.Is("language")) {
+      Tok l = tz.Next();
+      language = l.kind == Tok::kString || l.kind == Tok::kName ? l.text : Lower(l.text);
+    } else if (t.kind == Tok::kString && !code.has_value()) {
+      code = std::move(t.text);
+    }
+  }
+  if (!code.has_value()) return std::nullopt;
+  DoBlockWrites out;
+  if (language != "plpgsql" && language != "sql") {
+    out.unreadable = true;
+    return out;
+  }
+  out.tables = WrittenTables(d, *code);
+  Tokenizer body(d, *code);
+  for (Tok t = body.Next(); t.kind != Tok::kEnd; t = body.Next()) {
+    if (t.Is("execute")) out.unreadable = true;
+  }
+  return out;
+}
+
+std::optional<FtsTable> ParseSqliteSchemaFts(std::string_view statement) {
+  const SqlDialect& d = SqliteDialect();
+  Tokenizer tz(d, statement);
+  Tok t = tz.Next();
+  while (t.kind != Tok::kEnd && !t.Is("values")) t = tz.Next();
+  if (t.kind == Tok::kEnd || !tz.Next().IsPunct('(')) return std::nullopt;
+  // (type, name, tbl_name, rootpage, sql): the sql is the fifth value.
+  std::string sql;
+  for (int i = 0; i < 5; ++i) {
+    t = tz.Next();
+    if (i == 4 && t.kind == Tok::kString) sql = std::move(t.text);
+    if (i < 4 && !tz.Next().IsPunct(',')) return std::nullopt;
+  }
+  Tokenizer v(d, sql);
+  if (!v.Next().Is("create") || !v.Next().Is("virtual") || !v.Next().Is("table")) return std::nullopt;
+  t = v.Next();
+  if (t.Is("if") && v.Peek().Is("not")) {
+    v.Next();
+    v.Next();
+    t = v.Next();
+  }
+  std::vector<std::string> parts;
+  if (!ReadQualifiedName(d, v, t, &parts) || !v.Next().Is("using")) return std::nullopt;
+  FtsTable fts;
+  fts.name = TableNameFor(d, parts);
+  const std::string module = Lower(v.Next().text);
+  if (module == "fts3") {
+    fts.version = 3;
+  } else if (module == "fts4") {
+    fts.version = 4;
+  } else if (module == "fts5") {
+    fts.version = 5;
+  } else {
+    return std::nullopt;
+  }
+  if (!v.Next().IsPunct('(')) return fts;
+  // Arguments: `name [UNINDEXED | type ...]` or `option = value`.
+  while (true) {
+    std::vector<Tok> arg;
+    int depth = 0;
+    for (t = v.Next(); t.kind != Tok::kEnd; t = v.Next()) {
+      if (depth == 0 && (t.IsPunct(',') || t.IsPunct(')'))) break;
+      if (t.IsPunct('(')) ++depth;
+      if (t.IsPunct(')')) --depth;
+      arg.push_back(std::move(t));
+    }
+    if (arg.size() >= 2 && arg[1].IsPunct('=')) {
+      const std::string key = Lower(arg[0].text);
+      if (key == "content") {
+        std::vector<std::string> table;
+        if (arg.size() >= 3 && !arg[2].text.empty()) {
+          for (size_t k = 2; k < arg.size(); ++k) {
+            if (!arg[k].IsPunct('.')) table.push_back(arg[k].text);
+          }
+        }
+        fts.content = table.empty() ? FtsTable::Content::kNone : FtsTable::Content::kExternal;
+        fts.content_table = std::move(table);
+      }
+    } else if (!arg.empty() && IsNameTok(d, arg[0])) {
+      fts.columns.push_back(arg[0].text);
+    }
+    if (t.kind == Tok::kEnd || t.IsPunct(')')) break;
+  }
+  return fts;
+}
+
+std::optional<int64_t> FirstTupleInteger(const SqlDialect& d, std::string_view statement) {
+  Tokenizer tz(d, statement);
+  Tok t = tz.Next();
+  while (t.kind != Tok::kEnd && !t.Is("values")) t = tz.Next();
+  if (t.kind == Tok::kEnd || !tz.Next().IsPunct('(')) return std::nullopt;
+  t = tz.Next();
+  bool negative = false;
+  if (t.IsPunct('-')) {
+    negative = true;
+    t = tz.Next();
+  }
+  if (t.kind != Tok::kNumber || t.text.size() > 18) return std::nullopt;
+  int64_t n = 0;
+  for (char c : t.text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  if (!tz.Next().IsPunct(',')) return std::nullopt;
+  return negative ? -n : n;
+}
+
+std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  Tok t = tz.Next();
+  if (!t.Is("insert") && !t.Is("replace")) return std::nullopt;
+  // MySQL: [LOW_PRIORITY | DELAYED | HIGH_PRIORITY] [IGNORE] [INTO];
+  // SQLite: [OR {ROLLBACK|ABORT|REPLACE|FAIL|IGNORE}] INTO; PostgreSQL: INTO.
+  bool into = false;
+  while (true) {
+    t = tz.Next();
+    if (t.Is("into")) {
+      if (into) return std::nullopt;
+      into = true;
+      continue;
+    }
+    if (into) break;
+    if (d.mysql() && (t.Is("low_priority") || t.Is("delayed") || t.Is("high_priority") || t.Is("ignore"))) continue;
+    if (d.sqlite() && (t.Is("or") || t.Is("rollback") || t.Is("abort") || t.Is("replace") || t.Is("fail") ||
+                       t.Is("ignore"))) {
+      continue;
+    }
+    break;
+  }
+  if (!into && !d.mysql()) return std::nullopt;  // INTO is optional in MySQL only
+  InsertHead head;
+  if (!ReadQualifiedName(d, tz, t, &head.name_parts)) return std::nullopt;
+  t = tz.Next();
+  if (d.mysql() && t.Is("partition") && tz.Peek().IsPunct('(')) {
+    tz.Next();
+    if (!SkipParens(tz)) return std::nullopt;
+    t = tz.Next();
+  }
+  if (!d.mysql() && t.Is("as")) {
+    tz.Next();  // alias
+    t = tz.Next();
+  }
+  if (t.IsPunct('(')) {
+    head.has_column_list = true;
+    while (true) {
+      t = tz.Next();
+      if (!IsNameTok(d, t)) return std::nullopt;
+      head.columns.push_back(NameOf(d, t));
+      t = tz.Next();
+      head.column_versions.push_back(t.version);
+      if (t.IsPunct(')')) break;
+      if (!t.IsPunct(',')) return std::nullopt;
+    }
+    t = tz.Next();
+  }
+  if (d.postgres() && t.Is("overriding")) {  // OVERRIDING {SYSTEM | USER} VALUE
+    tz.Next();
+    tz.Next();
+    t = tz.Next();
+  }
+  if (t.Is("values") || (d.mysql() && t.Is("value"))) {
+    head.values = true;
+  } else if (t.Is("default") && tz.Peek().Is("values")) {
+    head.default_values = true;
+  } else if (t.Is("select") || t.Is("with") || t.IsPunct('(') || (d.postgres() && t.Is("table")) ||
+             (d.mysql() && t.Is("set"))) {
+    head.query = true;
+  }
+  return head;
+}
+
+std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  TableDef def;
+  if (!ReadCreateTableHead(d, tz, false, &def.name_parts)) return std::nullopt;
+  if (!tz.Next().IsPunct('(')) return std::nullopt;
+  // The elements of the list, split at top-level commas.
+  bool closed = false;
+  while (!closed) {
+    std::vector<Tok> e;
+    int depth = 0;
+    int end_version = 0;
+    while (true) {
+      Tok x = tz.Next();
+      if (x.kind == Tok::kEnd) return std::nullopt;
+      if (depth == 0 && (x.IsPunct(',') || x.IsPunct(')'))) {
+        closed = x.IsPunct(')');
+        end_version = x.version;
+        break;
+      }
+      if (x.IsPunct('(')) ++depth;
+      if (x.IsPunct(')')) --depth;
+      e.push_back(std::move(x));
+    }
+    if (e.empty()) continue;
+    if (e[0].Is("like")) return std::nullopt;  // the columns come from another table
+    if (IsConstraintWord(d, e[0]) || !IsNameTok(d, e[0])) continue;
+    ColumnDef col;
+    col.name = NameOf(d, e[0]);
+    col.version = end_version;
+    std::string type = e.size() > 1 && e[1].kind == Tok::kWord ? Lower(e[1].text) : "";
+    col.numeric = NumericType(d, type);
+    // The type's text for its limit: "character varying(45)", "varchar(45)",
+    // "int(11) unsigned", "character(2)[]".
+    if (e.size() > 1 && e[1].kind == Tok::kWord) {
+      std::string type_text = e[1].text;
+      size_t k = 2;
+      if (k < e.size() && (e[k].Is("varying") || e[k].Is("precision"))) type_text += " " + e[k++].text;
+      if (k < e.size() && e[k].IsPunct('(')) {
+        for (; k < e.size(); ++k) {
+          type_text += e[k].text;
+          if (e[k].IsPunct(')')) {
+            ++k;
+            break;
+          }
+        }
+      }
+      if (k < e.size() && (e[k].IsPunct('[') || e[k].Is("array"))) type_text += "[]";
+      if (k < e.size() && e[k].Is("unsigned")) type_text += " unsigned";
+      col.limit = LimitOfType(col.name, type_text);
+    }
+    if (d.mysql() && type == "enum" && e.size() > 2 && e[2].IsPunct('(')) {
+      for (size_t k = 3; k < e.size() && !e[k].IsPunct(')'); ++k) {
+        if (e[k].kind == Tok::kString) col.enum_labels.push_back(e[k].text);
+      }
+    }
+    for (size_t k = 1; k + 1 < e.size(); ++k) {
+      // GENERATED ALWAYS AS (expr) [STORED|VIRTUAL], and MySQL's and SQLite's
+      // short form AS (expr). `AS IDENTITY` is not a generated value.
+      if (!e[k].Is("as") || !e[k + 1].IsPunct('(')) continue;
+      if (d.postgres() && !(k >= 2 && e[k - 1].Is("always") && e[k - 2].Is("generated"))) continue;
+      col.generated = true;
+      int depth = 0;
+      for (size_t j = k + 1; j < e.size(); ++j) {
+        if (e[j].IsPunct('(')) ++depth;
+        if (e[j].IsPunct(')') && --depth == 0) break;
+        if (e[j].IsName()) col.expression_names.push_back(NameOf(d, e[j]));
+      }
+      break;
+    }
+    def.columns.push_back(std::move(col));
+  }
+  if (d.postgres() && tz.Next().Is("inherits") && tz.Next().IsPunct('(')) {
+    while (true) {
+      std::vector<std::string> parent;
+      if (!ReadQualifiedName(d, tz, tz.Next(), &parent)) break;
+      def.inherits.push_back(std::move(parent));
+      if (!tz.Next().IsPunct(',')) break;
+    }
+  }
+  return def;
+}
+
+std::vector<ParentLink> PgParentLinks(std::string_view statement) {
+  const SqlDialect& d = PostgresDialect(true);
+  std::vector<ParentLink> links;
+  Tokenizer tz(d, statement);
+  const Tok& first = tz.Peek();
+  if (first.Is("create")) {
+    std::vector<std::string> child;
+    if (!ReadCreateTableHead(d, tz, true, &child)) return links;
+    const TableName child_name = TableNameFor(d, child);
+    // CREATE TABLE child PARTITION OF parent ...
+    if (tz.Peek().Is("partition")) {
+      tz.Next();
+      if (!tz.Next().Is("of")) return links;
+      std::vector<std::string> parent;
+      if (ReadQualifiedName(d, tz, tz.Next(), &parent)) links.push_back({child_name, TableNameFor(d, parent)});
+      return links;
+    }
+    // CREATE TABLE child (...) INHERITS (parent [, ...]) ...
+    if (!tz.Next().IsPunct('(') || !SkipParens(tz)) return links;
+    if (!tz.Next().Is("inherits") || !tz.Next().IsPunct('(')) return links;
+    while (true) {
+      std::vector<std::string> parent;
+      if (!ReadQualifiedName(d, tz, tz.Next(), &parent)) break;
+      links.push_back({child_name, TableNameFor(d, parent)});
+      if (!tz.Next().IsPunct(',')) break;
+    }
+    return links;
+  }
+  // ALTER TABLE [IF EXISTS] [ONLY] parent [*] ATTACH PARTITION child ...
+  // ALTER TABLE [IF EXISTS] [ONLY] child [*] INHERIT parent
+  if (!tz.Next().Is("alter") || !tz.Next().Is("table")) return links;
+  Tok t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("exists")) {
+    tz.Next();
+    t = tz.Next();
+  }
+  if (t.Is("only") && !tz.Peek().IsPunct('.')) t = tz.Next();
+  std::vector<std::string> table;
+  if (!ReadQualifiedName(d, tz, t, &table)) return links;
+  if (tz.Peek().IsPunct('*')) tz.Next();
+  t = tz.Next();
+  if (t.Is("attach") && tz.Next().Is("partition")) {
+    std::vector<std::string> child;
+    if (ReadQualifiedName(d, tz, tz.Next(), &child)) links.push_back({TableNameFor(d, child), TableNameFor(d, table)});
+  } else if (t.Is("inherit")) {
+    std::vector<std::string> parent;
+    if (ReadQualifiedName(d, tz, tz.Next(), &parent)) links.push_back({TableNameFor(d, table), TableNameFor(d, parent)});
+  }
+  return links;
+}
+
+}  // namespace dbanon

@@ -1,0 +1,181 @@
+// What the statements of a dump say, read from their whole text with a
+// dialect-aware tokenizer over the SQL lexer (parsers/sql_lexer.h): the
+// target and columns of an INSERT head, the columns a CREATE TABLE declares
+// (index, key, constraint and check lines are not columns; generated columns
+// are marked), the tables an UPDATE, MERGE, WITH or DO statement writes, the
+// UPDATE clause of an INSERT, views, SQLite FTS declarations, PostgreSQL
+// partition and inheritance links.
+//
+// Thread-safety: pure functions.
+#ifndef DBANON_PARSERS_SQL_STATEMENTS_H_
+#define DBANON_PARSERS_SQL_STATEMENTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/column_types.h"
+#include "parsers/framer.h"
+#include "parsers/pg_identifier.h"
+#include "parsers/sql_dialect.h"
+
+namespace dbanon {
+
+// The head of an `INSERT ... VALUES` (or REPLACE) statement.
+struct InsertHead {
+  std::vector<std::string> name_parts;  // unquoted; PostgreSQL folds bare names to lower case
+  bool has_column_list = false;
+  std::vector<std::string> columns;
+  std::vector<int> column_versions;  // per column: VersionedCommentTag of the ',' or ')' after it
+  bool values = false;          // the text ends with the VALUES keyword: tuples follow
+  bool default_values = false;  // INSERT ... DEFAULT VALUES (one row, no tuple)
+  bool query = false;           // INSERT ... SELECT / WITH / (query) / TABLE (PostgreSQL) / SET (MySQL)
+};
+
+// Parses an INSERT or REPLACE statement from its start to its VALUES keyword
+// (or, for a statement without one, its whole text). Comments, MySQL
+// versioned comments and quoted names are understood. nullopt when the text
+// is not an INSERT, lacks INTO (required but in MySQL) or its table name
+// cannot be read. What follows the table and column list is one of `values`,
+// `default_values` or `query`; none of them set means the statement is not
+// understood (a caller must not pass it through).
+std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view text);
+
+// A table that a statement writes rows into, outside the VALUES tuples the
+// framers rewrite: `kind` is "UPDATE", "MERGE", "INSERT", "REPLACE", "LOAD"
+// or "COPY".
+struct WrittenTable {
+  std::string kind;
+  std::vector<std::string> name_parts;  // as in InsertHead
+};
+
+// The tables that `statement` (the whole text of one UPDATE, MERGE or WITH
+// statement) writes into: the targets of UPDATE (MySQL: every table of a
+// multiple-table UPDATE before SET), MERGE INTO, and INSERT/REPLACE INTO in
+// a WITH query, at any depth, MySQL LOAD DATA/XML ... INTO TABLE (kind
+// "LOAD") and PostgreSQL COPY t FROM (kind "COPY") (PostgreSQL docs,
+// "UPDATE", "MERGE", "WITH Queries", "COPY"; MySQL docs, "UPDATE Statement",
+// "LOAD DATA"; SQLite docs, "UPDATE"). Words that
+// follow ON DUPLICATE KEY, DO, FOR, ON, BEFORE/AFTER are not targets. A name
+// that cannot be read is skipped: callers refuse what they cannot place.
+std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view statement);
+
+// The UPDATE clause of an INSERT (`tail`: its text after the VALUES list):
+// MySQL `ON DUPLICATE KEY UPDATE`, PostgreSQL and SQLite `ON CONFLICT ... DO
+// UPDATE SET` (MariaDB docs, "INSERT ON DUPLICATE KEY UPDATE"; PostgreSQL
+// docs, "INSERT"; SQLite docs, "UPSERT"). Returns the first column that is
+// configured in `plan` (or not among `plan`'s columns, so possibly
+// configured) and is assigned anything but a reference to the incoming row
+// or itself: `col = excluded.col`, `col = new.col`, `col = t.col`, `col =
+// VALUES(col)`, `col = col`, NULL or DEFAULT pass; a literal, a bare number
+// (a phone number, a birth year) or any other expression would reach the
+// table unrewritten. A row assignment `(a, b) = ...` naming such a column,
+// or text that cannot be read, returns it too (empty when the column cannot
+// be named). nullopt: nothing configured is assigned a value of its own.
+std::optional<std::string> UnrewrittenUpdateColumn(const SqlDialect& d, std::string_view tail, const RowPlan& plan);
+
+// The message for UnrewrittenUpdateColumn's `column` of `table` (no value).
+std::string UpdateClauseMessage(const TableName& table, std::string_view column);
+
+// What the code of a PostgreSQL `DO [LANGUAGE lang] code [LANGUAGE lang]`
+// statement writes when it runs at restore time (PostgreSQL docs, "DO"; the
+// code is a string constant, usually dollar-quoted).
+struct DoBlockWrites {
+  // The tables its PL/pgSQL code writes: WrittenTables of the code, and the
+  // table of a COPY in it (kind "COPY").
+  std::vector<WrittenTable> tables;
+  // The code runs SQL that dbanon cannot read: PL/pgSQL EXECUTE (SQL built
+  // at run time), or a language other than plpgsql and sql.
+  bool unreadable = false;
+};
+// nullopt when `statement` has no code string to read.
+std::optional<DoBlockWrites> PgDoBlockWrites(const SqlDialect& d, std::string_view statement);
+
+// An SQLite full-text table (FTS3, FTS4, FTS5) as the sqlite3 shell's .dump
+// declares it: `INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)
+// VALUES('table','ft','ft',0,'CREATE VIRTUAL TABLE ft USING fts5(a, b)')`
+// under `PRAGMA writable_schema=ON` (shell.c, dump_callback), its shadow
+// tables' rows as plain INSERTs (SQLite docs, "SQLite FTS5 Extension" 5 and
+// "SQLite FTS3 and FTS4 Extensions" 9.1: `ft_content` holds the text with
+// columns (id|docid, c0, c1, ...); `ft_data`/`ft_idx` (FTS5) and
+// `ft_segments`/`ft_segdir` (FTS3/4) the index, whose blobs hold every term).
+struct FtsTable {
+  TableName name;
+  int version = 5;                   // 3, 4 or 5
+  std::vector<std::string> columns;  // the indexed columns, in order (options left out)
+  enum class Content { kOwn, kNone, kExternal } content = Content::kOwn;  // content='' / content=tbl
+  std::vector<std::string> content_table;  // kExternal: its name parts
+};
+// The FTS table that `statement`, an INSERT into sqlite_schema or
+// sqlite_master, declares; nullopt for any other statement (a view, an
+// R*Tree, a table of another module).
+std::optional<FtsTable> ParseSqliteSchemaFts(std::string_view statement);
+// The first value of the first tuple of an INSERT ... VALUES statement when
+// it is a bare integer (`INSERT INTO ft_data VALUES(10,X'..')`).
+std::optional<int64_t> FirstTupleInteger(const SqlDialect& d, std::string_view statement);
+
+struct ColumnDef {
+  std::string name;
+  bool numeric = false;
+  bool generated = false;
+  int version = 0;  // VersionedCommentTag of the ',' or ')' that ends the column's definition
+  std::vector<std::string> enum_labels;
+  std::vector<std::string> expression_names;  // names a generated column's expression uses
+  ColumnLimit limit;                          // varchar(n)/char(n) length, integer range
+};
+
+struct TableDef {
+  std::vector<std::string> name_parts;
+  std::vector<ColumnDef> columns;
+  std::vector<std::vector<std::string>> inherits;  // PostgreSQL INHERITS (parents, in order)
+};
+
+// Parses `CREATE [...] TABLE name (...)`. nullopt when the text is not a
+// CREATE TABLE with a column list (CREATE TABLE ... AS, LIKE, OF, PARTITION OF).
+std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text);
+
+// True when `a` and `b` name the same column up to ASCII case (MySQL
+// compares column names so; for PostgreSQL callers that need exact names
+// compare bytes).
+bool SameColumnName(std::string_view a, std::string_view b);
+
+// The table a dump names with `parts`: PostgreSQL puts unqualified names in
+// schema public; MySQL and SQLite names are unqualified (schema "", which the
+// config's unqualified keys match).
+TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts);
+
+// The name of any CREATE TABLE statement (`text` from CREATE to its end),
+// FOREIGN included, whatever follows the name (a column list, PARTITION OF,
+// OF type, AS, LIKE); nullopt for any other statement.
+std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, std::string_view text);
+
+// `CREATE ... VIEW name AS query` (PostgreSQL, SQLite; MariaDB's ALGORITHM,
+// DEFINER and SQL SECURITY clauses): the view's name and every name its
+// definition holds, in order (qualified names as their parts); nullopt for
+// any other statement.
+struct ViewDef {
+  std::vector<std::string> name_parts;
+  std::vector<std::vector<std::string>> names;
+};
+std::optional<ViewDef> ParseCreateView(const SqlDialect& d, std::string_view text);
+
+// A partition or inheritance link that PostgreSQL DDL declares: `child`'s
+// rows are rows of `parent` too (an UPDATE of the parent reaches them).
+struct ParentLink {
+  TableName child;
+  TableName parent;
+};
+// The links one PostgreSQL statement declares, as pg_dump writes them
+// (pg_dump.c dumpTableSchema, dumpTableAttach): `CREATE TABLE c (...)
+// INHERITS (p1, p2)`, `CREATE TABLE c PARTITION OF p ...` (pg_dump 13 and
+// earlier), `ALTER TABLE [IF EXISTS] [ONLY] p ATTACH PARTITION c ...` (pg_dump
+// 14 and later, plain text and the "TABLE ATTACH" TOC entry) and `ALTER TABLE
+// [ONLY] c INHERIT p` (binary-upgrade mode). Empty for any other statement.
+// PostgreSQL docs, "CREATE TABLE" and "ALTER TABLE".
+std::vector<ParentLink> PgParentLinks(std::string_view statement);
+
+}  // namespace dbanon
+
+#endif  // DBANON_PARSERS_SQL_STATEMENTS_H_

@@ -1,0 +1,382 @@
+#include "parsers/sql_tuples.h"
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/char_class.h"
+#include "base/string_view_compat.h"
+#include "base/utf8.h"
+
+namespace dbanon {
+namespace {
+
+// Bytes that stop the fast skip inside a tuple: quotes, parentheses, commas
+// and the bytes that may start a comment or a dollar quote. Plain bytes of
+// numbers, keywords and whitespace are skipped eight at a time by the loop.
+constexpr std::array<bool, 256> MakeSpecial() {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'\'', '"', '`', '[', '(', ')', ',', '-', '/', '#', '$', '*'}) t[c] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSpecial = MakeSpecial();
+
+}  // namespace
+
+TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view input, size_t* pos, bool eof) {
+  using State = SqlLexer::State;
+  using Token = SqlLexer::Token;
+  const char* data = input.data();
+  const size_t n = input.size();
+  const size_t start = *pos;
+  size_t p = start;
+  // The byte at index j, which may lie before this input (j < 0): the state
+  // remembers the two bytes before `start`.
+  auto byte_at = [&](ptrdiff_t j) -> unsigned char {
+    if (j >= 0) return static_cast<unsigned char>(data[j]);
+    return j == static_cast<ptrdiff_t>(start) - 1 ? s->prev : s->prev2;
+  };
+  auto finish = [&](TupleEvent ev) {
+    if (p != start) {
+      unsigned char p1 = byte_at(static_cast<ptrdiff_t>(p) - 1);
+      unsigned char p2 = byte_at(static_cast<ptrdiff_t>(p) - 2);
+      s->prev = p1;
+      s->prev2 = p2;
+    }
+    *pos = p;
+    return ev;
+  };
+
+  while (p < n) {
+    if (s->lex.state() != State::kCode) {
+      bool need_more = false;
+      p = s->lex.Skip(input, p, eof, &need_more);
+      if (need_more) return finish(TupleEvent::kNeedMore);
+      continue;
+    }
+
+    unsigned char c = static_cast<unsigned char>(data[p]);
+    if (s->depth > 0 && !kSpecial[c]) {
+      ++p;
+      while (p + 8 <= n && !kSpecial[static_cast<unsigned char>(data[p])] &&
+             !kSpecial[static_cast<unsigned char>(data[p + 1])] && !kSpecial[static_cast<unsigned char>(data[p + 2])] &&
+             !kSpecial[static_cast<unsigned char>(data[p + 3])] && !kSpecial[static_cast<unsigned char>(data[p + 4])] &&
+             !kSpecial[static_cast<unsigned char>(data[p + 5])] && !kSpecial[static_cast<unsigned char>(data[p + 6])] &&
+             !kSpecial[static_cast<unsigned char>(data[p + 7])]) {
+        p += 8;
+      }
+      while (p < n && !kSpecial[static_cast<unsigned char>(data[p])]) ++p;
+      continue;
+    }
+    if (s->depth == 0) {
+      if (IsSqlSpace(c)) {
+        ++p;
+        continue;
+      }
+      if (c == '(') {
+        s->depth = 1;
+        ++p;
+        return finish(TupleEvent::kOpen);
+      }
+      // Between tuples only a comment may come before the next significant byte.
+      if (c != '-' && c != '/' && !(c == '#' && d.hash_comments) && !(c == '*' && s->lex.versioned() > 0)) {
+        return finish(TupleEvent::kOuter);
+      }
+    } else if (c == '(') {
+      ++s->depth;
+      ++p;
+      continue;
+    } else if (c == ')') {
+      ++p;
+      if (--s->depth == 0) return finish(TupleEvent::kClose);
+      continue;
+    } else if (c == ',') {
+      ++p;
+      if (s->depth == 1 && s->commas) return finish(TupleEvent::kComma);
+      continue;
+    }
+    size_t end = p;
+    switch (s->lex.Open(d, input, p, eof, byte_at(static_cast<ptrdiff_t>(p) - 1),
+                        byte_at(static_cast<ptrdiff_t>(p) - 2), &end)) {
+      case Token::kNeedMore:
+        return finish(TupleEvent::kNeedMore);
+      case Token::kNone:
+        // An ordinary significant byte: the end of the VALUES list at depth 0.
+        if (s->depth == 0) return finish(TupleEvent::kOuter);
+        ++p;
+        continue;
+      default:  // a literal, a comment, a versioned comment's marker
+        p = end;
+        continue;
+    }
+  }
+  return finish(TupleEvent::kEnd);
+}
+
+namespace {
+
+// Narrows [*b, *e) to the value: without the whitespace around it and the
+// comments before it. False when nothing is left.
+bool Trim(const SqlDialect& d, std::string_view all, size_t* b, size_t* e) {
+  while (true) {
+    while (*b < *e && IsSqlSpace(static_cast<unsigned char>(all[*b]))) ++*b;
+    std::string_view rest = all.substr(*b, *e - *b);
+    if (d.mysql() && (rest.substr(0, 3) == "/*!" || rest.substr(0, 4) == "/*M!")) {
+      // A versioned comment opens: its text is code (VersionedCommentTag).
+      size_t k = rest[2] == '!' ? 3 : 4;
+      while (k < rest.size() && IsAsciiDigit(rest[k])) ++k;
+      *b += k;
+    } else if (d.mysql() && rest.substr(0, 2) == "*/") {
+      *b += 2;  // a versioned comment closes (ScanTuples reads no other `*/` as code)
+    } else if (rest.substr(0, 2) == "/*") {
+      size_t close = rest.find("*/", 2);
+      if (close == std::string_view::npos) break;
+      *b += close + 2;
+    } else if ((rest.substr(0, 2) == "--" && (!d.mysql() || rest.size() < 3 || static_cast<unsigned char>(rest[2]) <= ' ')) ||
+               (d.mysql() && !rest.empty() && rest[0] == '#')) {
+      size_t nl = rest.find('\n');
+      if (nl == std::string_view::npos) break;
+      *b += nl + 1;
+    } else {
+      break;
+    }
+  }
+  while (true) {
+    while (*e > *b && IsSqlSpace(static_cast<unsigned char>(all[*e - 1]))) --*e;
+    if (!d.mysql() || *e - *b < 2 || all.substr(*e - 2, 2) != "*/") break;
+    *e -= 2;  // a versioned comment closes after the value
+  }
+  return *b < *e;
+}
+
+std::string VersionTagText(int tag) {
+  if (tag == 0) return "outside any versioned comment";
+  if (tag >= 1000000) return absl::StrCat("inside a versioned comment /*M!", tag - 1000000, " ... */");
+  return absl::StrCat("inside a versioned comment /*!", tag, " ... */");
+}
+
+}  // namespace
+
+std::string VersionedMismatchMessage(const RowPlan& plan, size_t column, int got, int want) {
+  return absl::StrCat("value ", column + 1, " of a tuple of table ", plan.table.Display(), " is ", VersionTagText(got),
+                      " but its column ", column < plan.column_names.size() ? plan.column_names[column] : "?",
+                      " is declared ", VersionTagText(want),
+                      ": servers that skip the comment would read the values into other columns");
+}
+
+namespace {
+
+class TupleRewriter : public RowRewriter {
+ public:
+  TupleRewriter(const SqlDialect* d, bool bare) : d_(d), bare_(bare) {}
+
+  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
+                       Scratch& scratch) const override {
+    return RewriteAt(plan, rows, first_line, 1, out, scratch);
+  }
+
+  absl::Status RewriteAt(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
+                         std::string* out, Scratch& scratch) const override;
+
+ private:
+  const SqlDialect* d_;
+  bool bare_;
+};
+
+absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows, int64_t first_line,
+                                      int64_t first_col, std::string* out, Scratch& scratch) const {
+  const SqlDialect& d = *d_;
+  const size_t ncols = plan.num_columns;
+  // Where messages point: line and column of a byte of `rows`.
+  auto error_at = [&](absl::StatusCode code, size_t off, std::string_view message) {
+    int64_t line = first_line, col = first_col;
+    size_t line_start = 0;
+    for (size_t k = 0; k < off && k < rows.size(); ++k) {
+      if (rows[k] == '\n') {
+        ++line;
+        line_start = k + 1;
+        col = 1;
+      }
+    }
+    col = line == first_line ? first_col + static_cast<int64_t>(off) : static_cast<int64_t>(off - line_start) + 1;
+    return PositionedError(code, line, col, message);
+  };
+
+  std::vector<size_t> positions;  // configured positions, ascending
+  for (size_t i = 0; i < ncols; ++i) {
+    if (plan.configured[i]) positions.push_back(i);
+  }
+  std::vector<std::pair<size_t, size_t>> spans(ncols);
+  std::vector<SqlValue> values(ncols);
+  std::vector<std::string> decoded(ncols);
+  std::vector<std::string> replacement(ncols);
+  std::vector<bool> keep_original(ncols);
+  std::vector<Cell> in, res;
+  std::string fitted;  // a replacement cut to its column's length or range
+  out->reserve(out->size() + rows.size() + rows.size() / 4);
+
+  TupleScanState st;
+  if (bare_) st.depth = 1;
+  size_t p = 0, copied = 0;
+  while (p < rows.size() || bare_) {
+    if (!bare_) {
+      TupleEvent ev = ScanTuples(d, &st, rows, &p, true);
+      if (ev == TupleEvent::kEnd) break;
+      if (ev == TupleEvent::kOuter) {
+        if (rows[p] == ',') {
+          ++p;
+          continue;
+        }
+        return error_at(absl::StatusCode::kDataLoss, p,
+                        absl::StrCat("unexpected text between the tuples of table ", plan.table.Display()));
+      }
+    }
+    const size_t tuple_begin = bare_ ? 0 : p - 1;
+    size_t value_begin = p;
+    size_t count = 0;
+    bool empty_tuple = false;
+    while (true) {
+      TupleEvent ev = ScanTuples(d, &st, rows, &p, true);
+      size_t value_end;
+      if (ev == TupleEvent::kComma || ev == TupleEvent::kClose) {
+        value_end = p - 1;
+      } else if (ev == TupleEvent::kEnd && bare_) {
+        value_end = p;
+      } else {
+        return error_at(absl::StatusCode::kDataLoss, tuple_begin,
+                        absl::StrCat("unterminated tuple of table ", plan.table.Display()));
+      }
+      if (ev == TupleEvent::kClose && bare_) {
+        return error_at(absl::StatusCode::kDataLoss, value_end,
+                        absl::StrCat("unbalanced ')' in a tuple of table ", plan.table.Display()));
+      }
+      size_t b = value_begin, e = value_end;
+      bool nonempty = Trim(d, rows, &b, &e);
+      if (ev == TupleEvent::kClose && count == 0 && !nonempty) {
+        empty_tuple = true;  // ()
+        break;
+      }
+      if (!nonempty) {
+        return error_at(absl::StatusCode::kDataLoss, value_begin,
+                        absl::StrCat("empty value in a tuple of table ", plan.table.Display()));
+      }
+      if (!bare_ && count < ncols) {
+        // The value must sit in the same versioned comment as its column
+        // (ColumnInfo::version), or servers that skip the comment would read
+        // the values into other columns.
+        const int want = count < plan.column_info.size() ? plan.column_info[count].version : 0;
+        const int got = st.lex.version();
+        if (want != got) {
+          return error_at(absl::StatusCode::kDataLoss, b, VersionedMismatchMessage(plan, count, got, want));
+        }
+      }
+      if (count < ncols) spans[count] = {b, e};
+      ++count;
+      value_begin = p;
+      if (ev != TupleEvent::kComma) break;
+    }
+    if (empty_tuple ? ncols != 0 : count != ncols) {
+      return error_at(absl::StatusCode::kDataLoss, tuple_begin,
+                      absl::StrCat("tuple of table ", plan.table.Display(), " has ", empty_tuple ? 0 : count,
+                                   " values, expected ", ncols));
+    }
+    for (const RowPlan::Step& step : plan.steps) {
+      const size_t k = step.columns.size();
+      in.resize(k);
+      res.resize(k);
+      for (size_t j = 0; j < k; ++j) {
+        const size_t col = step.columns[j];
+        auto [b, e] = spans[col];
+        decoded[col].clear();
+        absl::Status s = DecodeValue(d, rows.substr(b, e - b), &values[col], &decoded[col]);
+        if (!s.ok()) {
+          return error_at(absl::StatusCode::kDataLoss, b,
+                          absl::StrCat("column ", plan.column_names[col], " of table ", plan.table.Display(), ": ",
+                                       s.message()));
+        }
+        SqlValue::Kind kind = values[col].kind;
+        in[j] = kind == SqlValue::Kind::kNull || kind == SqlValue::Kind::kDefault ? Cell::Null()
+                                                                                   : Cell{decoded[col], false};
+      }
+      step.anonymizer->Anonymize(in, scratch, res);
+      for (size_t j = 0; j < k; ++j) {
+        scratch.CountCell(step.anonymizer->id(), j, in[j].is_null && res[j].is_null);
+        const size_t col = step.columns[j];
+        auto [b, e] = spans[col];
+        const RowPlan::ColumnInfo* info = col < plan.column_info.size() ? &plan.column_info[col] : nullptr;
+        Cell r = res[j];
+        if (info != nullptr && !r.is_null) r.value = FitView(info->limit, r.value, &fitted);
+        if (info != nullptr && !info->enum_labels.empty() && !r.is_null &&
+            values[col].kind != SqlValue::Kind::kDefault) {
+          bool member = false;
+          for (const std::string& label : info->enum_labels) member = member || label == r.value;
+          if (!member) {
+            return error_at(absl::StatusCode::kInvalidArgument, b,
+                            absl::StrCat("the anonymizer of column ", plan.column_names[col], " of table ",
+                                         plan.table.Display(),
+                                         " wrote a value that is not one of the column's ENUM labels (use the "
+                                         "'string' anonymizer with a sample of labels)"));
+          }
+        }
+        // A value that comes back unchanged keeps its exact original text.
+        keep_original[col] = !r.is_null && !in[j].is_null && r.value == in[j].value;
+        replacement[col].clear();
+        if (!keep_original[col]) {
+          EncodeValue(d, rows.substr(b, e - b), values[col], info != nullptr && info->numeric, r,
+                      &replacement[col]);
+        }
+      }
+    }
+    for (size_t col : positions) {
+      if (col < plan.column_info.size() && plan.column_info[col].write_default) {
+        // A generated column computed from a configured one: the server
+        // recomputes it from the anonymized values (RowPlan::ColumnInfo).
+        keep_original[col] = false;
+        replacement[col].assign("DEFAULT");
+      }
+      if (keep_original[col]) continue;
+      auto [b, e] = spans[col];
+      out->append(rows.data() + copied, b - copied);
+      out->append(replacement[col]);
+      copied = e;
+    }
+    if (bare_) break;
+  }
+  out->append(rows.data() + copied, rows.size() - copied);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const RowRewriter* InsertTupleRewriter(const SqlDialect& d) {
+  static const TupleRewriter mysql[2][2] = {
+      {TupleRewriter(&MySqlDialect(false, false), false), TupleRewriter(&MySqlDialect(false, true), false)},
+      {TupleRewriter(&MySqlDialect(true, false), false), TupleRewriter(&MySqlDialect(true, true), false)}};
+  static const TupleRewriter sqlite(&SqliteDialect(), false);
+  static const TupleRewriter pg_on(&PostgresDialect(true), false);
+  static const TupleRewriter pg_off(&PostgresDialect(false), false);
+  if (d.mysql()) return &mysql[d.ansi_quotes][d.backslash_strings];
+  if (d.sqlite()) return &sqlite;
+  return d.backslash_strings ? &pg_off : &pg_on;
+}
+
+const RowRewriter* InsertValuesRewriter(const SqlDialect& d) {
+  static const TupleRewriter mysql[2][2] = {
+      {TupleRewriter(&MySqlDialect(false, false), true), TupleRewriter(&MySqlDialect(false, true), true)},
+      {TupleRewriter(&MySqlDialect(true, false), true), TupleRewriter(&MySqlDialect(true, true), true)}};
+  static const TupleRewriter sqlite(&SqliteDialect(), true);
+  static const TupleRewriter pg_on(&PostgresDialect(true), true);
+  static const TupleRewriter pg_off(&PostgresDialect(false), true);
+  if (d.mysql()) return &mysql[d.ansi_quotes][d.backslash_strings];
+  if (d.sqlite()) return &sqlite;
+  return d.backslash_strings ? &pg_off : &pg_on;
+}
+
+}  // namespace dbanon

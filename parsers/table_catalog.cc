@@ -1,0 +1,406 @@
+#include "parsers/table_catalog.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/exit_class.h"
+#include "base/string_view_compat.h"
+#include "parsers/pg_stats.h"
+#include "parsers/sql_literals.h"
+
+namespace dbanon {
+namespace {
+
+// True when `b` is `a` with exactly one byte replaced, inserted or removed.
+bool OneEditApart(std::string_view a, std::string_view b) {
+  if (a == b || a.size() > b.size() + 1 || b.size() > a.size() + 1) return false;
+  const size_t n = a.size(), m = b.size();
+  size_t i = 0;
+  while (i < n && i < m && a[i] == b[i]) ++i;
+  size_t j = 0;
+  while (j < n - i && j < m - i && a[n - 1 - j] == b[m - 1 - j]) ++j;
+  return n - i - j <= 1 && m - i - j <= 1;
+}
+
+
+
+// Marks the generated columns of `plan` whose expression reads a configured
+// column, directly or through another generated column (issue 11, part 2):
+// mariadb-dump writes their values, computed from the original data.
+void MarkDerivedGeneratedColumns(const std::vector<const ColumnDef*>& ddl, RowPlan* plan) {
+  std::vector<std::string> tainted;
+  for (size_t i = 0; i < plan->num_columns; ++i) {
+    if (plan->configured[i] && !plan->truncate) tainted.push_back(plan->column_names[i]);
+  }
+  if (tainted.empty()) return;
+  std::vector<bool> derived(ddl.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t k = 0; k < ddl.size(); ++k) {
+      const ColumnDef* c = ddl[k];
+      if (!c->generated || derived[k]) continue;
+      bool reads = false;
+      for (const std::string& name : c->expression_names) {
+        for (const std::string& t : tainted) reads = reads || SameColumnName(name, t);
+      }
+      if (!reads) continue;
+      derived[k] = true;
+      tainted.push_back(c->name);
+      changed = true;
+    }
+  }
+  for (size_t k = 0; k < ddl.size(); ++k) {
+    if (!derived[k]) continue;
+    for (size_t i = 0; i < plan->num_columns; ++i) {
+      if (plan->column_names[i] != ddl[k]->name || plan->configured[i]) continue;
+      plan->configured[i] = true;
+      plan->column_info[i].write_default = true;
+    }
+  }
+}
+
+}  // namespace
+
+TableName TableCatalog::NameFor(const SqlDialect& d, const std::vector<std::string>& parts) const {
+  TableName name = TableNameFor(d, parts);
+  if (d.mysql() && name.schema.empty()) name.schema = database_;
+  return name;
+}
+
+void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
+  std::optional<TableName> created;
+  if (auto parts = CreatedTableName(d, text)) {
+    created = NameFor(d, *parts);
+    created_.insert(*created);
+    resolver_->NoteCreated(*created);
+  }
+  if (d.postgres()) AddAlterTable(text);
+  std::optional<TableDef> def = ParseCreateTable(d, text);
+  if (!def.has_value()) {
+    if (created.has_value()) resolver_->SawColumns(*created, {}, false);
+    return;
+  }
+  TableName name = NameFor(d, def->name_parts);
+  ddl_[name] = *std::move(def);
+  ++ddl_generation_;  // a parent's columns count for its children: every plan may change
+  std::vector<const ColumnDef*> ddl;
+  std::vector<std::string> columns;
+  if (DdlColumns(name, &ddl)) {
+    for (const ColumnDef* c : ddl) columns.push_back(c->name);
+  }
+  resolver_->SawColumns(name, columns, false);
+}
+
+void TableCatalog::AddAlterTable(std::string_view text) {
+  std::vector<ParentLink> links = PgParentLinks(text);
+  if (links.empty()) return;
+  for (const ParentLink& l : links) resolver_->NoteParent(l.child, l.parent);
+  ++ddl_generation_;  // a parent's config now reaches the child: plans may change
+}
+
+bool TableCatalog::DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth) const {
+  auto it = ddl_.find(table);
+  if (it == ddl_.end() || depth > 16) return false;
+  // PostgreSQL: a child's inherited columns come first, parent by parent,
+  // then its own; pg_dump's CREATE TABLE lists only the child's own columns.
+  for (const std::vector<std::string>& parent : it->second.inherits) {
+    if (!DdlColumns(TableNameFor(PostgresDialect(true), parent), out, depth + 1)) return false;
+  }
+  for (const ColumnDef& c : it->second.columns) {
+    bool seen = false;
+    for (const ColumnDef* o : *out) seen = seen || o->name == c.name;
+    if (!seen) out->push_back(&c);
+  }
+  return true;
+}
+
+absl::StatusOr<const RowPlan*> TableCatalog::PlanFor(const TableName& table,
+                                                     const std::vector<std::string>& columns,
+                                                     const std::vector<int>& versions) {
+  std::vector<Cached>& cached = plans_[table];
+  for (const Cached& c : cached) {
+    if (c.columns == columns && c.versions == versions && c.ddl_generation == ddl_generation_) return c.plan.get();
+  }
+  auto resolved = resolver_->Resolve(table, columns);
+  if (!resolved.ok()) return resolved.status();
+  if (*resolved == nullptr) return static_cast<const RowPlan*>(nullptr);
+  auto plan = std::make_unique<RowPlan>(**resolved);
+  plan->column_info.assign(columns.size(), RowPlan::ColumnInfo{});
+  for (RowPlan::ColumnInfo& info : plan->column_info) info.limit.encoding = encoding_;
+  for (size_t i = 0; i < versions.size() && i < columns.size(); ++i) {
+    plan->column_info[i].version = versions[i];
+    if (versions[i] != 0 && i < plan->configured.size() && plan->configured[i]) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column ", columns[i], " of table ", table.Display(),
+          " is declared inside a MySQL versioned comment (/*!NNNNN ... */): servers disagree whether it exists "
+          "(MariaDB skips /*!50700 and later, MySQL runs them), so dbanon does not rewrite it; remove the comment "
+          "around it, or its configuration"));
+    }
+  }
+  std::vector<const ColumnDef*> ddl;
+  if (DdlColumns(table, &ddl)) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      for (const ColumnDef* c : ddl) {
+        if (c->name != columns[i]) continue;
+        plan->column_info[i].numeric = c->numeric;
+        plan->column_info[i].generated = c->generated;
+        plan->column_info[i].enum_labels = c->enum_labels;
+        plan->column_info[i].limit = c->limit;
+        plan->column_info[i].limit.encoding = encoding_;
+      }
+    }
+    MarkDerivedGeneratedColumns(ddl, plan.get());
+    // An ENUM column only takes its labels (case P11): try the anonymizer
+    // on the labels now rather than fail on the first row.
+    Scratch scratch;
+    for (const RowPlan::Step& step : plan->steps) {
+      if (step.columns.size() != 1) continue;
+      const std::vector<std::string>& labels = plan->column_info[step.columns[0]].enum_labels;
+      for (const std::string& label : labels) {
+        Cell in{label, false};
+        Cell out;
+        step.anonymizer->Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
+        if (!out.is_null && std::find(labels.begin(), labels.end(), out.value) == labels.end()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "column ", columns[step.columns[0]], " of table ", table.Display(),
+              " is an ENUM but its anonymizer writes values that are not among its labels (use 'string' with a "
+              "sample of labels, 'constant' with a label, 'keep' or 'null')"));
+        }
+      }
+    }
+  }
+  cached.push_back(Cached{columns, versions, ddl_generation_, std::move(plan)});
+  return cached.back().plan.get();
+}
+
+bool TableCatalog::ColumnConfigured(const TableName& table, const std::string& column) {
+  if (!resolver_->IsConfigured(table)) return false;
+  std::vector<const ColumnDef*> ddl;
+  if (!DdlColumns(table, &ddl)) return true;
+  std::vector<std::string> names;
+  names.reserve(ddl.size());
+  for (const ColumnDef* c : ddl) names.push_back(c->name);
+  absl::StatusOr<const RowPlan*> plan = PlanFor(table, names);
+  if (!plan.ok()) return true;
+  if (*plan == nullptr) return false;
+  if ((*plan)->truncate) return true;
+  for (size_t i = 0; i < names.size() && i < (*plan)->configured.size(); ++i) {
+    if (names[i] == column) return (*plan)->configured[i];
+  }
+  return true;
+}
+
+void TableCatalog::AddCreateView(const SqlDialect& d, std::string_view text) {
+  std::optional<ViewDef> def = ParseCreateView(d, text);
+  if (!def.has_value()) return;
+  const TableName view = NameFor(d, def->name_parts);
+  // Any name in the definition that is a configured table (or such a view).
+  for (const std::vector<std::string>& name : def->names) {
+    const TableName table = NameFor(d, name);
+    if (resolver_->IsConfigured(table)) {
+      views_[view] = table;
+      return;
+    }
+    if (auto it = views_.find(table); it != views_.end()) {
+      views_[view] = it->second;
+      return;
+    }
+  }
+}
+
+std::optional<TableName> TableCatalog::ConfiguredUnder(const TableName& view) const {
+  auto it = views_.find(view);
+  if (it == views_.end()) return std::nullopt;
+  return it->second;
+}
+
+absl::Status TableCatalog::AddFts(const FtsTable& fts) {
+  resolver_->NoteCreated(fts.name);
+  resolver_->SawColumns(fts.name, fts.columns, false);
+  created_.insert(fts.name);
+  const bool configured = resolver_->IsConfigured(fts.name);
+  const char* module = fts.version == 5 ? "FTS5" : fts.version == 4 ? "FTS4" : "FTS3";
+  if (configured && fts.content == FtsTable::Content::kExternal) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "table ", fts.name.Display(), " is an external-content ", module, " table: configure its content table ",
+        TableNameFor(SqliteDialect(), fts.content_table).Display(), " instead (its index is then rebuilt)"));
+  }
+  if (configured && fts.content == FtsTable::Content::kNone && fts.version != 5) {
+    return absl::InvalidArgumentError(absl::StrCat("table ", fts.name.Display(), " is a contentless ", module,
+                                                   " table: its index holds the only copy of its text, which dbanon "
+                                                   "can neither rewrite nor drop"));
+  }
+  const bool rebuild = fts.content == FtsTable::Content::kExternal
+                           ? resolver_->IsConfigured(TableNameFor(SqliteDialect(), fts.content_table))
+                           : configured;
+  if (!rebuild) return absl::OkStatus();
+  auto shadow = [&](const char* suffix, const char* role) {
+    TableName t = fts.name;
+    t.table += suffix;
+    fts_shadows_[t] = FtsShadow{fts, role};
+  };
+  if (fts.content == FtsTable::Content::kOwn) shadow("_content", "content");
+  if (fts.version == 5) {
+    shadow("_data", "data");
+    shadow("_idx", "drop");
+  } else {
+    shadow("_segments", "drop");
+    shadow("_segdir", "drop");
+  }
+  std::string name = "\"";
+  for (char c : fts.name.table) name += c == '"' ? std::string("\"\"") : std::string(1, c);
+  name += "\"";
+  absl::StrAppend(&fts_rebuild_, "INSERT INTO ", name, "(", name, ") VALUES('",
+                  fts.content == FtsTable::Content::kNone ? "delete-all" : "rebuild", "');\n");
+  ++ddl_generation_;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<InsertTarget> TableCatalog::ResolveFtsShadow(const FtsShadow& shadow, InsertTarget target) {
+  if (shadow.role == "drop") {
+    target.drop = true;
+    return target;
+  }
+  if (shadow.role == "data") {
+    target.fts_data = true;
+    return target;
+  }
+  // `_content`: (id|docid, c0, c1, ...), cN the FTS table's N-th column.
+  std::vector<const ColumnDef*> ddl;
+  if (DdlColumns(target.table, &ddl) && ddl.size() != shadow.fts.columns.size() + 1) {
+    return absl::DataLossError(absl::StrCat("table ", target.table.Display(), " has ", ddl.size(),
+                                            " columns, but FTS table ", shadow.fts.name.Display(), " has ",
+                                            shadow.fts.columns.size(), ": dbanon cannot map them"));
+  }
+  std::vector<std::string> columns = {"rowid"};
+  columns.insert(columns.end(), shadow.fts.columns.begin(), shadow.fts.columns.end());
+  resolver_->SawTable(shadow.fts.name);
+  auto plan = PlanFor(shadow.fts.name, columns);
+  if (!plan.ok()) return plan.status();
+  target.plan = *plan;
+  if (*plan != nullptr && (*plan)->truncate) {
+    target.plan = nullptr;
+    target.drop = true;
+  }
+  return target;
+}
+
+absl::Status TableCatalog::CheckDataTarget(const TableName& table) {
+  if (created_.empty() || created_.count(table) > 0) return absl::OkStatus();
+  auto [it, added] = checked_.emplace(table, absl::OkStatus());
+  if (!added) return it->second;
+  for (const TableName& c : created_) {
+    const bool near = c.table == table.table || (c.schema == table.schema && OneEditApart(c.table, table.table));
+    if (near && resolver_->IsConfigured(c)) {
+      it->second = absl::DataLossError(absl::StrCat(
+          "the dump has data for table ", table.Display(), ", which it does not create, but creates configured table ",
+          c.Display(), " whose name differs by one letter or schema: a damaged table name?"));
+      break;
+    }
+  }
+  return it->second;
+}
+
+absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const InsertHead& head) {
+  InsertTarget target;
+  target.table = NameFor(d, head.name_parts);
+  resolver_->SawTable(target.table);
+  {
+    std::vector<std::string> seen_columns = head.columns;
+    if (!head.has_column_list) {
+      std::vector<const ColumnDef*> defs;
+      if (DdlColumns(target.table, &defs)) {
+        for (const ColumnDef* c : defs) seen_columns.push_back(c->name);
+      }
+    }
+    resolver_->SawColumns(target.table, seen_columns, true);
+    absl::Status covered = resolver_->CheckCoverage();
+    if (!covered.ok()) return covered;
+  }
+  if (auto shadow = fts_shadows_.find(target.table); shadow != fts_shadows_.end()) {
+    return ResolveFtsShadow(shadow->second, std::move(target));
+  }
+  if (!resolver_->IsConfigured(target.table)) {
+    if (std::optional<TableName> under = ConfiguredUnder(target.table)) {
+      return absl::DataLossError(absl::StrCat("INSERT into view ", target.table.Display(),
+                                              ", which reads configured table ", under->Display(),
+                                              ": its rows would reach that table unrewritten (insert into the table)"));
+    }
+    absl::Status s = CheckDataTarget(target.table);
+    if (!s.ok()) return s;
+    return target;
+  }
+  std::vector<const ColumnDef*> ddl;
+  const bool have_ddl = DdlColumns(target.table, &ddl);
+  std::vector<std::string> all, plain;
+  std::vector<int> all_versions, plain_versions;
+  for (const ColumnDef* c : ddl) {
+    all.push_back(c->name);
+    all_versions.push_back(c->version);
+    if (!c->generated) {
+      plain.push_back(c->name);
+      plain_versions.push_back(c->version);
+    }
+  }
+  if (!head.has_column_list && !have_ddl) {
+    auto p = resolver_->Resolve(target.table, {});
+    if (p.ok() && *p != nullptr && ((*p)->truncate || (*p)->steps.empty())) {
+      target.drop = (*p)->truncate;
+      return target;
+    }
+    return WithExitClass(absl::FailedPreconditionError(absl::StrCat(
+        "table ", target.table.Display(),
+        " is configured but its INSERT statement has no column list and the dump has no CREATE TABLE for it; "
+        "dump it with column names (mysqldump --complete-insert, pg_dump --column-inserts) or with its schema")),
+                         ExitClass::kInput);
+  }
+  if (have_ddl) {
+    // Configuring a generated column would do nothing: the server computes it.
+    auto full = PlanFor(target.table, all, all_versions);
+    if (full.ok() && *full != nullptr) {
+      const RowPlan& f = **full;
+      if (f.truncate) {
+        target.drop = true;
+        return target;
+      }
+      for (size_t i = 0; i < f.num_columns; ++i) {
+        if (f.configured[i] && f.column_info[i].generated && !f.column_info[i].write_default) {
+          return absl::InvalidArgumentError(absl::StrCat("column ", f.column_names[i], " of table ",
+                                                         target.table.Display(),
+                                                         " is a generated column: configure the columns it is "
+                                                         "computed from instead"));
+        }
+      }
+    }
+  }
+  std::vector<std::string> columns;
+  std::vector<int> versions;
+  if (head.has_column_list) {
+    columns = head.columns;
+    versions = head.column_versions;
+  } else {
+    columns = d.sqlite() ? plain : all;  // sqlite3 .dump leaves generated columns out
+    versions = d.sqlite() ? plain_versions : all_versions;
+  }
+  auto plan = PlanFor(target.table, columns, versions);
+  if (!plan.ok()) return plan.status();
+  if (*plan == nullptr) return target;
+  if ((*plan)->truncate) {
+    target.drop = true;
+    return target;
+  }
+  target.plan = *plan;
+  if (!head.has_column_list && !d.sqlite() && plain.size() != all.size()) {
+    auto alt = PlanFor(target.table, plain, plain_versions);
+    if (alt.ok()) target.alt_plan = *alt;
+    // MariaDB dumps the values of generated columns (docs/formats.md C.3);
+    // those computed from configured columns are written DEFAULT (PlanFor).
+  }
+  return target;
+}
+
+}  // namespace dbanon

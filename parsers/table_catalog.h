@@ -1,0 +1,176 @@
+// The table catalog of a dump (TableCatalog): what its DDL declares, and
+// the RowPlans of its data blocks, whatever the format (pg_dump plain and
+// archives, mysqldump, sqlite3 .dump).
+//
+// Thread-safety: one thread (a framer's, or the archive road's TOC reader).
+#ifndef DBANON_PARSERS_TABLE_CATALOG_H_
+#define DBANON_PARSERS_TABLE_CATALOG_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "parsers/framer.h"
+#include "parsers/sql_dialect.h"
+#include "parsers/sql_statements.h"
+#include "parsers/text_encoding.h"
+
+namespace dbanon {
+
+// Where the data of one INSERT statement goes.
+struct InsertTarget {
+  TableName table;
+  const RowPlan* plan = nullptr;      // nullptr: not configured, pass through
+  const RowPlan* alt_plan = nullptr;  // the columns without the generated ones, if the tuples turn out to lack them
+  bool drop = false;                  // a truncated table: drop the statement
+  bool fts_data = false;              // an FTS5 `_data` row of a rebuilt index: kept only for ids 1 and 10
+};
+
+// The catalog of the tables a dump (or --schema) declares, for every
+// format: the columns of each CREATE TABLE (ColumnInfo of RowPlans: types,
+// limits, generated columns, ENUM labels), the tables created, views over
+// configured tables, SQLite FTS tables, the encoding of the text, and the
+// RowPlans of data blocks built from them (COPY headers, INSERT heads,
+// archive TABLE entries), cached per table.
+class TableCatalog {
+ public:
+  // `resolver` must outlive this object.
+  explicit TableCatalog(TableResolver* resolver) : resolver_(resolver) {}
+
+  // Records the columns of a CREATE TABLE statement (`text` from CREATE to
+  // its end); text that is not a plain CREATE TABLE is ignored, but for the
+  // table's name (CheckDataTarget).
+  // PostgreSQL: also tells the resolver the table's INHERITS and PARTITION OF
+  // parents (PgParentLinks) and that the dump creates it.
+  void AddCreateTable(const SqlDialect& d, std::string_view text);
+  // A PostgreSQL statement that may link tables (`ALTER TABLE p ATTACH
+  // PARTITION c`, see PgParentLinks): tells the resolver; others are ignored.
+  void AddAlterTable(std::string_view text);
+
+  // Records `CREATE ... VIEW name AS query` (any dialect; other text is
+  // ignored) when the query names a configured table or a view recorded
+  // here: an INSERT or UPDATE through the view (an updatable view, an
+  // INSTEAD OF trigger, a rule) writes into that table (Resolve refuses it).
+  void AddCreateView(const SqlDialect& d, std::string_view text);
+  // The configured table under `view` (AddCreateView), or nullopt.
+  std::optional<TableName> ConfiguredUnder(const TableName& view) const;
+
+  // A SQLite FTS table (ParseSqliteSchemaFts). When its index may hold
+  // configured values (a config on the table, or on the content table of an
+  // external-content table), its shadow tables are handled from here on:
+  // `_content` rows are rewritten with the table's config (cN is its N-th
+  // column), the index rows are dropped (`_idx`, `_segments`, `_segdir`;
+  // `_data` but its structure rows, ids 1 and 10, which hold no term) and
+  // FtsRebuild() names the table. Errors (InvalidArgument, no position): a
+  // config on an external-content table (configure its content table), on
+  // a contentless FTS3/FTS4 table (it cannot be rebuilt or emptied).
+  absl::Status AddFts(const FtsTable& fts);
+  // The statements that rebuild the indexes of those tables from their
+  // anonymized content (`INSERT INTO ft(ft) VALUES('rebuild')`), or empty a
+  // contentless FTS5 one (`'delete-all'`), after `PRAGMA
+  // writable_schema=RESET` so that the restoring connection sees the tables
+  // (SQLite docs, "PRAGMA writable_schema"); empty when there are none.
+  const std::string& FtsRebuild() const { return fts_rebuild_; }
+
+  // MySQL `USE db;` (mysqldump --databases, --all-databases): names without
+  // a database are in `db` from here on (MariaDB docs, "USE"). Empty: none.
+  void SetDatabase(std::string db) { database_ = std::move(db); }
+  // TableNameFor, with the database of the last USE for unqualified MySQL
+  // names.
+  TableName NameFor(const SqlDialect& d, const std::vector<std::string>& parts) const;
+
+  // The target of an INSERT whose head is `head`: calls SawTable, resolves
+  // the plan (from the column list, else from the CREATE TABLE), and caches
+  // it. Errors, without a position (the caller adds it): InvalidArgument for
+  // a configured column that is missing or generated, or an ENUM column whose
+  // anonymizer writes values that are not labels; FailedPrecondition with the
+  // input's exit class (base/exit_class.h) when the table is configured but
+  // its columns are unknown (no column list, no CREATE TABLE in the dump); DataLoss from CheckDataTarget for a table that
+  // is not configured.
+  absl::StatusOr<InsertTarget> Resolve(const SqlDialect& d, const InsertHead& head);
+
+  // Warnings (no values in them), once per table.
+  std::vector<std::string> TakeWarnings() { return std::move(warnings_); }
+
+  // For data (INSERT, COPY) of `table`, which is not configured: DataLoss
+  // when the dump creates tables but not this one, and creates a configured
+  // table with the same name in another schema or whose name is one byte
+  // replaced, added or removed away ("custome\xff", "pub1ic.customer"). A
+  // flipped byte in the table name of one INSERT among many would otherwise
+  // let its values through in clear, with no "does not appear in the dump"
+  // warning (the other statements name the table). Decided once per table;
+  // without CREATE TABLE statements (a data-only dump) it never fails.
+  absl::Status CheckDataTarget(const TableName& table);
+
+  // The dump's text encoding from here on (SET client_encoding, SET NAMES):
+  // plans made after this call write replacements in it (ColumnLimit).
+  void SetEncoding(TextEncoding encoding) {
+    if (encoding == encoding_) return;
+    encoding_ = encoding;
+    ++ddl_generation_;
+  }
+
+  // The framer's own copy of the resolver's plan for the data of `table`
+  // with `columns` in this order (a COPY's column list, an INSERT's), with
+  // the facts of the table's CREATE TABLE (ColumnInfo) when it was added;
+  // nullptr when nothing of the table is configured. The plan has one
+  // ColumnInfo per column (default facts where no CREATE TABLE says more).
+  // Cached until the next CREATE TABLE (rows may come before their table's
+  // CREATE TABLE in a damaged dump, or a table be created twice); every plan
+  // returned lives as long as this object. Errors: those of TableResolver::Resolve, and
+  // InvalidArgument for an ENUM column whose anonymizer writes non-labels.
+  // `versions`: the VersionedCommentTag of each column's place in the rows
+  // (ColumnInfo::version; empty: all 0). A configured column with a tag
+  // other than 0 is InvalidArgument: servers disagree whether it exists.
+  absl::StatusOr<const RowPlan*> PlanFor(const TableName& table, const std::vector<std::string>& columns,
+                                         const std::vector<int>& versions = {});
+
+  // True when the dump (or --schema) creates `table` (CREATE TABLE in any form).
+  bool Creates(const TableName& table) const { return created_.count(table) > 0; }
+  // True when the config reaches `column` of `table` (its own entry, a
+  // parent's, a generated column computed from a configured one, a truncated
+  // table), or when dbanon cannot tell: the table is configured but its
+  // columns are unknown (no CREATE TABLE) or do not include `column`. For
+  // pg_dump 18 statistics (parsers/pg_stats.h).
+  bool ColumnConfigured(const TableName& table, const std::string& column);
+
+ private:
+  std::string database_;  // of the last MySQL USE
+  struct Cached {
+    std::vector<std::string> columns;
+    std::vector<int> versions;
+    uint64_t ddl_generation;  // ddl_generation_ when the plan was made
+    std::unique_ptr<RowPlan> plan;
+  };
+  // Columns of `table` from its CREATE TABLE, with PostgreSQL parents first.
+  bool DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth = 0) const;
+
+  TableResolver* resolver_;
+  std::map<TableName, TableDef> ddl_;
+  uint64_t ddl_generation_ = 0;                 // CREATE TABLE statements added to ddl_ (and encodings set)
+  TextEncoding encoding_ = TextEncoding::kUtf8;
+  std::set<TableName> created_;                 // every CREATE TABLE's name, whatever its form
+  std::map<TableName, absl::Status> checked_;   // CheckDataTarget's decisions
+  std::map<TableName, std::vector<Cached>> plans_;
+  std::map<TableName, bool> warned_;
+  std::map<TableName, TableName> views_;        // view -> a configured table it reads
+  struct FtsShadow {
+    FtsTable fts;
+    std::string role;  // "content", "data", "drop"
+  };
+  std::map<TableName, FtsShadow> fts_shadows_;  // the shadow tables of FTS tables that are rebuilt
+  std::string fts_rebuild_;
+  // The target of an INSERT into an FTS shadow table (fts_shadows_).
+  absl::StatusOr<InsertTarget> ResolveFtsShadow(const FtsShadow& shadow, InsertTarget target);
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace dbanon
+
+#endif  // DBANON_PARSERS_TABLE_CATALOG_H_
