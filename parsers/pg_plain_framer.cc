@@ -281,6 +281,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     i = to;
   };
   bool stopped = false;  // input[i] needs the bytes after the input (SqlLexer)
+  const SqlDialect* dialect = &PostgresDialect(standard_strings_);  // a SET may change it (EndStatement)
   auto find = [&](char c) -> size_t {
     const void* p = std::memchr(input.data() + i, c, n - i);
     return p == nullptr ? n : static_cast<size_t>(static_cast<const char*>(p) - input.data());
@@ -418,8 +419,10 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     }
     // Literals and comments: the SQL lexer decides (psql's rules,
     // parsers/pg_dialect.cc).
+    // A byte of a word opens nothing.
     size_t open_end = i;
-    const SqlLexer::Token token = lex_.Open(PostgresDialect(standard_strings_), input, i, eof, prev_, prev2_, &open_end);
+    const SqlLexer::Token token =
+        in_ident_ ? SqlLexer::Token::kNone : lex_.Open(*dialect, input, i, eof, prev_, prev2_, &open_end);
     if (token == SqlLexer::Token::kNeedMore) {
       stopped = true;
       break;
@@ -493,6 +496,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       stmt_end_ = i;
       absl::Status s = EndStatement(input);
       if (!s.ok()) return s;
+      dialect = &PostgresDialect(standard_strings_);
       if (mode_ == Mode::kAfterCopy) continue;
     }
     continue;
