@@ -5,16 +5,15 @@
 #include <limits>
 
 #include "absl/strings/ascii.h"
+#include "base/char_class.h"
 #include "parsers/pg_identifier.h"
 
 namespace dbanon {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  while (!s.empty() && IsSqlSpace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && IsSqlSpace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
 }
 
