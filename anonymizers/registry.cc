@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/mutex.h"
 #include "base/string_view_compat.h"
 #include "anonymizers/anonymizer.h"
 #include "anonymizers/anonymizer_internal.h"
@@ -61,20 +62,23 @@ Anonymizer::Anonymizer() : id_(next_anonymizer_id.fetch_add(1)) {}
 
 Scratch::Scratch() = default;
 namespace {
-std::mutex& CountsMutex() {
-  static std::mutex mu;
-  return mu;
-}
-std::vector<std::vector<std::array<int64_t, 2>>>& CountTotals() {
-  static std::vector<std::vector<std::array<int64_t, 2>>> totals;
-  return totals;
+// Per anonymizer id and column: the counts of every Scratch destroyed so
+// far. Never destroyed: a static Scratch may go after it at exit.
+struct CountTotals {
+  Mutex mu;
+  std::vector<std::vector<std::array<int64_t, 2>>> totals ABSL_GUARDED_BY(mu);
+};
+CountTotals& Counts() {
+  static CountTotals* counts = new CountTotals;
+  return *counts;
 }
 }  // namespace
 
 Scratch::~Scratch() {
   if (counts_.empty()) return;
-  std::lock_guard<std::mutex> lock(CountsMutex());
-  auto& totals = CountTotals();
+  CountTotals& counts = Counts();
+  MutexLock lock(&counts.mu);
+  auto& totals = counts.totals;
   if (totals.size() < counts_.size()) totals.resize(counts_.size());
   for (size_t id = 0; id < counts_.size(); ++id) {
     if (totals[id].size() < counts_[id].size()) totals[id].resize(counts_[id].size());
@@ -86,9 +90,10 @@ Scratch::~Scratch() {
 }
 
 std::vector<std::array<int64_t, 2>> ColumnCountTotals(size_t id) {
-  std::lock_guard<std::mutex> lock(CountsMutex());
-  const auto& totals = CountTotals();
-  return id < totals.size() ? totals[id] : std::vector<std::array<int64_t, 2>>();
+  CountTotals& counts = Counts();
+  MutexLock lock(&counts.mu);
+  if (id >= counts.totals.size()) return {};
+  return counts.totals[id];
 }
 
 ValueCache& Scratch::Cache() {

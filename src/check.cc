@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <utility>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/exit_class.h"
+#include "base/mutex.h"
 #include "base/status_macros.h"
 #include "src/archive_job.h"
 #include "src/config.h"
@@ -34,9 +34,9 @@ constexpr int64_t kDefaultSample = 1000;
 
 // The value shapes of one column, filled by the worker threads.
 struct ColumnSample {
-  std::mutex mu;
-  int64_t seen = 0;  // values offered, NULLs included
-  ValueSample sample;
+  mutable Mutex mu;
+  int64_t seen ABSL_GUARDED_BY(mu) = 0;  // values offered, NULLs included
+  ValueSample sample ABSL_GUARDED_BY(mu);
 };
 
 // An anonymizer that gives every value back and counts the shapes of the
@@ -48,7 +48,7 @@ class SampleAnonymizer : public Anonymizer {
   }
   void Anonymize(std::span<const Cell> in, Scratch&, std::span<Cell> out) const override {
     out[0] = in[0];
-    std::lock_guard<std::mutex> lock(sample_->mu);
+    MutexLock lock(&sample_->mu);
     if (sample_->seen >= limit_) return;
     ++sample_->seen;
     if (in[0].is_null) {
@@ -527,6 +527,7 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
       f.anonymizer = c.anonymizer;
       f.name_hint = HintFromName(c.name);
       if (const ColumnSample* s = resolver->SampleOf(tables[i].coverage.name, c.name)) {
+        MutexLock lock(&s->mu);  // the run is over; the lock is for the analysis
         f.evidence = s->sample.Strongest();
         f.numeric = s->sample.AllNumeric();
         f.sampled = s->seen;

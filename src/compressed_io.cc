@@ -1,12 +1,12 @@
 #include "src/compressed_io.h"
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/base/thread_annotations.h"
 #include "base/exit_class.h"
+#include "base/mutex.h"
 #include "base/string_view_compat.h"
 #include "src/archive_engine.h"
 #include "src/output_sink.h"
@@ -25,32 +25,37 @@ struct DecompressState {
   std::unique_ptr<Decompressor> decompressor;
   std::string name;
 
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::string> full;  // guarded by mu
-  bool ended = false;            // guarded by mu: no more buffers will come
-  absl::Status status;           // guarded by mu
-  bool stop = false;             // guarded by mu
-  bool finished = false;         // guarded by mu: the thread returned
+  Mutex mu;
+  CondVar cv;  // any of the members below changed
+  std::deque<std::string> full ABSL_GUARDED_BY(mu);
+  bool ended ABSL_GUARDED_BY(mu) = false;  // no more buffers will come
+  absl::Status status ABSL_GUARDED_BY(mu);
+  bool stop ABSL_GUARDED_BY(mu) = false;
+  bool finished ABSL_GUARDED_BY(mu) = false;  // the thread returned
 
   explicit DecompressState(InputFile f) : raw(std::move(f)) {}
 
   // Returns false when the reader went away.
   bool Push(std::string* buf) {
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return stop || full.size() < kQueueDepth; });
+    MutexLock lock(&mu);
+    while (!stop && full.size() >= kQueueDepth) cv.Wait(&mu);
     if (stop) return false;
     full.push_back(std::move(*buf));
     buf->clear();
-    cv.notify_all();
+    cv.SignalAll();
     return true;
   }
 
+  absl::Status Status() {
+    MutexLock lock(&mu);
+    return status;
+  }
+
   void End(absl::Status s) {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     ended = true;
     status = std::move(s);
-    cv.notify_all();
+    cv.SignalAll();
   }
 
   void Run() {
@@ -89,17 +94,17 @@ class DecompressingFilter : public InputFilter {
   explicit DecompressingFilter(std::shared_ptr<DecompressState> state) : state_(std::move(state)) {
     thread_ = std::thread([s = state_] {
       s->Run();
-      std::lock_guard<std::mutex> lock(s->mu);
+      MutexLock lock(&s->mu);
       s->finished = true;
     });
   }
   ~DecompressingFilter() override {
     bool finished;
     {
-      std::lock_guard<std::mutex> lock(state_->mu);
+      MutexLock lock(&state_->mu);
       state_->stop = true;
       finished = state_->finished;
-      state_->cv.notify_all();
+      state_->cv.SignalAll();
     }
     // A thread blocked reading a quiet pipe may never return: let it go; it
     // holds the state it uses.
@@ -114,15 +119,15 @@ class DecompressingFilter : public InputFilter {
     if (current_pos_ == current_.size()) {
       current_.clear();
       current_pos_ = 0;
-      std::unique_lock<std::mutex> lock(state_->mu);
-      state_->cv.wait(lock, [&] { return !state_->full.empty() || state_->ended; });
+      MutexLock lock(&state_->mu);
+      while (state_->full.empty() && !state_->ended) state_->cv.Wait(&state_->mu);
       if (state_->full.empty()) {
         if (!state_->status.ok()) return state_->status;
         return size_t{0};
       }
       current_ = std::move(state_->full.front());
       state_->full.pop_front();
-      state_->cv.notify_all();
+      state_->cv.SignalAll();
     }
     size_t n = std::min(max_bytes, current_.size() - current_pos_);
     buf->append(current_, current_pos_, n);
@@ -244,7 +249,7 @@ InputFile DecompressingInput(InputFile raw, std::string head, Algorithm algorith
      private:
       absl::Status s_;
     };
-    return InputFile::Filtered(name, std::make_unique<Failed>(state->status));
+    return InputFile::Filtered(name, std::make_unique<Failed>(state->Status()));
   }
   return InputFile::Filtered(name, std::make_unique<DecompressingFilter>(std::move(state)));
 }

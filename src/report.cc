@@ -57,10 +57,10 @@ Progress::Progress(Mode mode, uint64_t total_bytes) : mode_(mode), total_(total_
 void Progress::Stop() {
   if (mode_ == Mode::kOff) return;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   thread_.join();
   if (mode_ == Mode::kLines) Print();  // the last figures, for the CI log
   if (mode_ == Mode::kTerminal && printed_) std::fputs("\r\033[K", stderr);
@@ -102,8 +102,17 @@ void Progress::Print() {
 
 void Progress::Loop() {
   const auto period = mode_ == Mode::kTerminal ? std::chrono::milliseconds(100) : std::chrono::milliseconds(10000);
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!cv_.wait_for(lock, period, [this] { return stop_; })) Print();
+  MutexLock lock(&mu_);
+  while (true) {
+    const Clock::time_point deadline = Clock::now() + period;
+    while (!stop_) {
+      const Clock::time_point now = Clock::now();
+      if (now >= deadline) break;
+      cv_.WaitWithTimeout(&mu_, deadline - now);
+    }
+    if (stop_) return;
+    Print();
+  }
 }
 
 uint64_t InputSize(const std::string& path) {

@@ -10,14 +10,14 @@
 #define DBANON_SRC_REPORT_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "base/mutex.h"
 #include "src/plan.h"
 
 namespace dbanon {
@@ -45,9 +45,9 @@ class Progress {
   uint64_t total_;
   Clock::time_point start_;
   std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  Mutex mu_;
+  CondVar cv_;  // stop_ became true
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool printed_ = false;
 };
 

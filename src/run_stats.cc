@@ -1,7 +1,10 @@
 #include "src/run_stats.h"
 
 #include <atomic>
-#include <mutex>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "base/mutex.h"
 
 namespace dbanon {
 namespace {
@@ -10,14 +13,8 @@ std::atomic<uint64_t> bytes_read{0};
 std::atomic<uint64_t> bytes_written{0};
 std::atomic<bool> folder_counted{true};
 
-std::mutex& TableMutex() {
-  static std::mutex mu;
-  return mu;
-}
-std::string& Table() {
-  static std::string table;
-  return table;
-}
+Mutex table_mu;
+std::string table ABSL_GUARDED_BY(table_mu);
 
 }  // namespace
 
@@ -38,13 +35,13 @@ void ResetByteCounts() {
 }
 
 void SetCurrentTable(std::string display) {
-  std::lock_guard<std::mutex> lock(TableMutex());
-  Table() = std::move(display);
+  MutexLock lock(&table_mu);
+  table = std::move(display);
 }
 
 std::string CurrentTable() {
-  std::lock_guard<std::mutex> lock(TableMutex());
-  return Table();
+  MutexLock lock(&table_mu);
+  return table;
 }
 
 }  // namespace dbanon
