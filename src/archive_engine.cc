@@ -61,7 +61,7 @@ absl::Status StreamError(const ArchiveStream& s, const absl::Status& st, int64_t
 
 }  // namespace
 
-struct ArchiveEngine::Item {
+struct ArchiveEngine::Item : public PieceEngine::Piece {
   Sink* sink = nullptr;
   std::string input;
   std::vector<std::pair<size_t, int64_t>> marks;  // (offset in input, dump id)
@@ -74,10 +74,7 @@ struct ArchiveEngine::Item {
   uint32_t check = 0;
   uint64_t plain_length = 0;
   int64_t rows = 0;
-  absl::Status status;
-  bool needs_work = false;
-  bool done = false;
-  bool end = false;  // the last item of the run
+  absl::Status status;  // a rewrite error, or the reader's Fail
 
   void Reset() {
     sink = nullptr;
@@ -92,18 +89,134 @@ struct ArchiveEngine::Item {
     plain_length = 0;
     rows = 0;
     status = absl::OkStatus();
-    needs_work = done = end = false;
   }
 };
 
-ArchiveEngine::ArchiveEngine(int threads, size_t batch_bytes) : batch_bytes_(batch_bytes) {
-  size_t count = 2 * static_cast<size_t>(threads) + 2;
-  for (size_t i = 0; i < count; ++i) {
-    pool_.push_back(std::make_unique<Item>());
-    free_.push_back(pool_.back().get());
+// What the piece engine does with the items: Transform rewrites and
+// compresses a piece of a stream; Write puts an item's bytes in its sink and
+// keeps the per-stream state (checks, lengths, row counts).
+class ArchiveEngine::Road : public PieceEngine::Road {
+ public:
+  void set_engine(const PieceEngine* engine) { engine_ = engine; }
+
+  std::unique_ptr<PieceEngine::Piece> NewPiece() override { return std::make_unique<Item>(); }
+
+  void Transform(PieceEngine::Piece& piece, Scratch& scratch) override {
+    Item* item = static_cast<Item*>(&piece);
+    ArchiveStream& s = *item->stream;
+    thread_local std::string plain;
+    thread_local std::string compressed;
+    plain.clear();
+    compressed.clear();
+    std::string_view data = item->input;
+    if (!engine_->stopping() && s.plan != nullptr && item->rows_end > 0) {
+      std::string_view rows = data.substr(0, item->rows_end);
+      absl::Status st = s.rewriter->Rewrite(*s.plan, rows, 1, &plain, scratch);
+      if (!st.ok()) {
+        item->status = st;  // Write adds the stream's name and line offset
+      } else {
+        item->rows = CountLines(rows);
+        plain.append(data.substr(item->rows_end));
+        data = plain;
+      }
+    }
+    item->plain_length = data.size();
+    if (s.sequential != nullptr) {
+      // One compressor per stream, fed in piece order. A worker waits only
+      // for pieces queued before its own, which other workers already hold;
+      // every piece takes its turn, even after an error (the engine calls
+      // Transform for every piece), so no one waits for ever.
+      MutexLock lock(&s.seq_mu);
+      while (s.next_piece != item->index) s.seq_cv.Wait(&s.seq_mu);
+      if (item->status.ok() && !engine_->stopping()) {
+        absl::Status st = s.sequential->Compress(data, item->last_piece, &compressed);
+        if (!st.ok()) item->status = st;
+      }
+      ++s.next_piece;
+      s.seq_cv.SignalAll();
+    } else if (item->status.ok() && !engine_->stopping()) {
+      if (IndependentPieces(s)) {
+        if (item->index == 0) compressed = DeflateHeader(s.container, s.codec.level);
+        absl::Status st = DeflatePiece(data, s.codec.level, item->last_piece, &compressed);
+        if (!st.ok()) item->status = st;
+        item->check = PieceCheck(s.container, data);
+      } else {
+        compressed.assign(data);  // stored
+      }
+    }
+    if (!item->status.ok()) return;
+    if (s.chunked) {
+      AppendChunks(compressed, s.int_size, &item->output);
+    } else {
+      item->output.swap(compressed);
+    }
   }
-  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
-  writer_ = std::thread([this] { WriterLoop(); });
+
+  absl::Status Write(PieceEngine::Piece& piece) override {
+    Item* item = static_cast<Item*>(&piece);
+    if (!item->status.ok()) {
+      return item->stream != nullptr ? StreamError(*item->stream, item->status, item->stream->rows) : item->status;
+    }
+    iov_.clear();
+    tail_.clear();
+    Sink* sink = item->sink;
+    if (item->stream == nullptr) {
+      for (const auto& [offset, id] : item->marks) positions_[id] = sink->written + offset;
+      if (!item->input.empty()) iov_.push_back(iovec{item->input.data(), item->input.size()});
+    } else {
+      ArchiveStream& s = *item->stream;
+      if (IndependentPieces(s)) {
+        s.check = item->index == 0 ? item->check : CombineChecks(s.container, s.check, item->check, item->plain_length);
+      }
+      s.length += item->plain_length;
+      s.rows += item->rows;
+      if (!item->output.empty()) iov_.push_back(iovec{item->output.data(), item->output.size()});
+      if (item->last_piece) {
+        if (IndependentPieces(s)) {
+          std::string trailer = DeflateTrailer(s.container, s.check, s.length);
+          if (s.chunked) {
+            AppendChunks(trailer, s.int_size, &tail_);
+          } else {
+            tail_.append(trailer);
+          }
+        }
+        if (s.chunked) AppendArchiveInt(0, s.int_size, &tail_);
+        if (!tail_.empty()) iov_.push_back(iovec{tail_.data(), tail_.size()});
+      }
+    }
+    if (!iov_.empty()) {
+      absl::Status st = sink->Write(iov_);
+      if (!st.ok()) return st;
+      for (const iovec& v : iov_) sink->written += v.iov_len;
+    }
+    if (item->stream != nullptr && item->last_piece) {
+      ArchiveStream& s = *item->stream;
+      if (s.close_sink) {
+        absl::Status st = sink->Close();
+        if (!st.ok()) return st;
+      }
+      if (s.count_table.has_value() && s.resolver != nullptr) s.resolver->CountRows(*s.count_table, s.rows);
+    }
+    return absl::OkStatus();
+  }
+
+  void Recycle(PieceEngine::Piece& piece) override { static_cast<Item*>(&piece)->Reset(); }
+
+  // Filled by Write; read by the reader after Finish.
+  std::map<int64_t, uint64_t> positions_;
+
+ private:
+  const PieceEngine* engine_ = nullptr;
+  // Write's (one call at a time).
+  std::vector<iovec> iov_;
+  std::string tail_;
+};
+
+ArchiveEngine::ArchiveEngine(int threads, size_t batch_bytes)
+    : batch_bytes_(batch_bytes), road_(std::make_unique<Road>()) {
+  size_t workers = static_cast<size_t>(std::max(threads, 1));
+  engine_ = std::make_unique<PieceEngine>(road_.get(), static_cast<int>(workers), 2 * workers + 2);
+  road_->set_engine(engine_.get());
 }
 
 ArchiveEngine::~ArchiveEngine() {
@@ -113,42 +226,25 @@ ArchiveEngine::~ArchiveEngine() {
   }
 }
 
-ArchiveEngine::Item* ArchiveEngine::TakeFree() {
-  std::unique_lock<std::mutex> lock(mu_);
-  free_cv_.wait(lock, [this] { return !free_.empty(); });
-  Item* item = free_.front();
-  free_.pop_front();
-  return item;
-}
+const std::map<int64_t, uint64_t>& ArchiveEngine::BlockPositions() const { return road_->positions_; }
 
-void ArchiveEngine::Publish(Item* item) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    order_.push_back(item);
-    if (item->needs_work && !cancelled_.load()) {
-      work_.push_back(item);
-    } else {
-      item->done = true;
-    }
-  }
-  work_cv_.notify_one();
-  done_cv_.notify_all();
+ArchiveEngine::Item* ArchiveEngine::TakeItem(Sink* sink) {
+  Item* item = static_cast<Item*>(engine_->Acquire());
+  item->sink = sink;
+  return item;
 }
 
 void ArchiveEngine::FlushRaw() {
   if (raw_ == nullptr) return;
   Item* item = raw_;
   raw_ = nullptr;
-  Publish(item);
+  engine_->Submit(item, /*transform=*/false);
 }
 
 void ArchiveEngine::Raw(Sink* sink, std::string_view bytes) {
   while (!bytes.empty()) {
     if (raw_ != nullptr && (raw_->sink != sink || raw_->input.size() >= batch_bytes_)) FlushRaw();
-    if (raw_ == nullptr) {
-      raw_ = TakeFree();
-      raw_->sink = sink;
-    }
+    if (raw_ == nullptr) raw_ = TakeItem(sink);
     size_t n = std::min(bytes.size(), std::max<size_t>(batch_bytes_ - std::min(batch_bytes_, raw_->input.size()), 1));
     raw_->input.append(bytes.data(), n);
     bytes.remove_prefix(n);
@@ -157,210 +253,36 @@ void ArchiveEngine::Raw(Sink* sink, std::string_view bytes) {
 
 void ArchiveEngine::Mark(Sink* sink, int64_t dump_id) {
   if (raw_ != nullptr && (raw_->sink != sink || raw_->input.size() >= batch_bytes_)) FlushRaw();
-  if (raw_ == nullptr) {
-    raw_ = TakeFree();
-    raw_->sink = sink;
-  }
+  if (raw_ == nullptr) raw_ = TakeItem(sink);
   raw_->marks.emplace_back(raw_->input.size(), dump_id);
 }
 
 void ArchiveEngine::Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, size_t rows_end,
                           int64_t index, bool last) {
   FlushRaw();
-  Item* item = TakeFree();
-  item->sink = stream->sink;
+  Item* item = TakeItem(stream->sink);
   item->input.swap(*input);
   input->clear();
   item->stream = stream;
   item->rows_end = rows_end;
   item->index = index;
   item->last_piece = last;
-  item->needs_work = true;
-  Publish(item);
+  engine_->Submit(item, /*transform=*/true);
 }
 
 void ArchiveEngine::Fail(absl::Status status) {
   FlushRaw();
-  Item* item = TakeFree();
+  Item* item = TakeItem(nullptr);
   item->status = std::move(status);
-  Publish(item);
+  engine_->Submit(item, /*transform=*/false);
 }
 
 absl::Status ArchiveEngine::Finish() {
   if (finished_) return result_;
   finished_ = true;
   FlushRaw();
-  Item* item = TakeFree();
-  item->end = true;
-  Publish(item);
-  writer_.join();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    shutdown_ = true;
-  }
-  work_cv_.notify_all();
-  {
-    std::lock_guard<std::mutex> lock(seq_mu_);
-  }
-  seq_cv_.notify_all();
-  for (std::thread& w : workers_) w.join();
+  result_ = engine_->Finish();
   return result_;
-}
-
-void ArchiveEngine::WorkerLoop() {
-  Scratch scratch;
-  while (true) {
-    Item* item;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [this] { return shutdown_ || !work_.empty(); });
-      if (work_.empty()) return;
-      item = work_.front();
-      work_.pop_front();
-    }
-    ProcessPiece(item, scratch);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      item->done = true;
-    }
-    done_cv_.notify_all();
-  }
-}
-
-void ArchiveEngine::ProcessPiece(Item* item, Scratch& scratch) {
-  ArchiveStream& s = *item->stream;
-  thread_local std::string plain;
-  thread_local std::string compressed;
-  plain.clear();
-  compressed.clear();
-  std::string_view data = item->input;
-  if (!cancelled_.load() && s.plan != nullptr && item->rows_end > 0) {
-    std::string_view rows = data.substr(0, item->rows_end);
-    absl::Status st = s.rewriter->Rewrite(*s.plan, rows, 1, &plain, scratch);
-    if (!st.ok()) {
-      item->status = st;  // the writer adds the stream's name and line offset
-    } else {
-      item->rows = CountLines(rows);
-      plain.append(data.substr(item->rows_end));
-      data = plain;
-    }
-  }
-  item->plain_length = data.size();
-  if (s.sequential != nullptr) {
-    // One compressor per stream, fed in piece order. A worker waits only
-    // for pieces queued before its own, which other workers already hold.
-    std::unique_lock<std::mutex> lock(seq_mu_);
-    seq_cv_.wait(lock, [&] { return s.next_piece == item->index || cancelled_.load(); });
-    if (s.next_piece != item->index) return;  // cancelled
-    lock.unlock();
-    if (item->status.ok() && !cancelled_.load()) {
-      absl::Status st = s.sequential->Compress(data, item->last_piece, &compressed);
-      if (!st.ok()) item->status = st;
-    }
-    lock.lock();
-    ++s.next_piece;
-    lock.unlock();
-    seq_cv_.notify_all();
-  } else if (item->status.ok() && !cancelled_.load()) {
-    if (IndependentPieces(s)) {
-      if (item->index == 0) compressed = DeflateHeader(s.container, s.codec.level);
-      absl::Status st = DeflatePiece(data, s.codec.level, item->last_piece, &compressed);
-      if (!st.ok()) item->status = st;
-      item->check = PieceCheck(s.container, data);
-    } else {
-      compressed.assign(data);  // stored
-    }
-  }
-  if (!item->status.ok()) return;
-  if (s.chunked) {
-    AppendChunks(compressed, s.int_size, &item->output);
-  } else {
-    item->output.swap(compressed);
-  }
-}
-
-absl::Status ArchiveEngine::WriteItem(Item* item, std::vector<iovec>* iov, std::string* tail) {
-  iov->clear();
-  tail->clear();
-  Sink* sink = item->sink;
-  if (item->stream == nullptr) {
-    for (const auto& [offset, id] : item->marks) positions_[id] = sink->written + offset;
-    if (!item->input.empty()) iov->push_back(iovec{item->input.data(), item->input.size()});
-  } else {
-    ArchiveStream& s = *item->stream;
-    if (IndependentPieces(s)) {
-      s.check = item->index == 0 ? item->check : CombineChecks(s.container, s.check, item->check, item->plain_length);
-    }
-    s.length += item->plain_length;
-    s.rows += item->rows;
-    if (!item->output.empty()) iov->push_back(iovec{item->output.data(), item->output.size()});
-    if (item->last_piece) {
-      if (IndependentPieces(s)) {
-        std::string trailer = DeflateTrailer(s.container, s.check, s.length);
-        if (s.chunked) {
-          AppendChunks(trailer, s.int_size, tail);
-        } else {
-          tail->append(trailer);
-        }
-      }
-      if (s.chunked) AppendArchiveInt(0, s.int_size, tail);
-      if (!tail->empty()) iov->push_back(iovec{tail->data(), tail->size()});
-    }
-  }
-  if (!iov->empty()) {
-    absl::Status st = sink->Write(*iov);
-    if (!st.ok()) return st;
-    for (const iovec& v : *iov) sink->written += v.iov_len;
-  }
-  if (item->stream != nullptr && item->last_piece) {
-    ArchiveStream& s = *item->stream;
-    if (s.close_sink) {
-      absl::Status st = sink->Close();
-      if (!st.ok()) return st;
-    }
-    if (s.count_table.has_value() && s.resolver != nullptr) s.resolver->CountRows(*s.count_table, s.rows);
-  }
-  return absl::OkStatus();
-}
-
-void ArchiveEngine::WriterLoop() {
-  std::vector<iovec> iov;
-  std::string tail;
-  bool failed = false;
-  while (true) {
-    Item* item;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      done_cv_.wait(lock, [this] { return !order_.empty() && order_.front()->done; });
-      item = order_.front();
-      order_.pop_front();
-    }
-    if (!failed && !item->status.ok()) {
-      result_ = item->stream != nullptr ? StreamError(*item->stream, item->status, item->stream->rows) : item->status;
-      failed = true;
-    } else if (!failed && !item->end) {
-      absl::Status st = WriteItem(item, &iov, &tail);
-      if (!st.ok()) {
-        result_ = st;
-        failed = true;
-      }
-    }
-    if (failed && !cancelled_.load()) {
-      cancelled_.store(true);
-      {
-        std::lock_guard<std::mutex> lock(seq_mu_);
-      }
-      seq_cv_.notify_all();
-    }
-    bool end = item->end;
-    item->Reset();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      free_.push_back(item);
-    }
-    free_cv_.notify_one();
-    if (end) return;
-  }
 }
 
 StreamFeeder::StreamFeeder(ArchiveEngine* engine, std::shared_ptr<ArchiveStream> stream,

@@ -1,16 +1,18 @@
-// The machinery under src/archive_job.h: an ordered, bounded pipeline that
-// rewrites the compressed data streams of an archive on worker threads.
+// The archive road's use of the piece engine (src/piece_engine.h), under
+// src/archive_job.h: it rewrites the compressed data streams of an archive
+// on worker threads, ordered and in bounded memory.
 //
-// The calling thread (the reader) walks the archive in order and hands the
-// engine a sequence of items:
+// The calling thread (the reader, the engine's producer) walks the archive
+// in order and hands the engine a sequence of items:
 //   * raw bytes for a Sink (header, TOC, blocks that are copied), and
 //   * pieces of a Stream: a run of decompressed payload, about batch_bytes
 //     long, whose COPY rows (if the stream has a RowPlan) are rewritten and
 //     whose result is compressed as part of the stream's output.
-// N worker threads process pieces in any order; one writer thread writes
-// items to their sinks in the order they were given. Pieces of different
-// streams (different tables) are processed at the same time whenever they
-// are among the 2N+2 items in flight, and so are the pieces of one stream:
+// N worker threads process pieces in any order; items are written to their
+// sinks in the order they were given, by whichever worker finishes the item
+// next in line. Pieces of different streams (different tables) are
+// processed at the same time whenever they are among the 2N+2 items in
+// flight, and so are the pieces of one stream:
 //   * gzip/zlib pieces are deflated independently (pigz's method: each
 //     piece ends with a sync flush, the checks are combined by the writer),
 //     giving one valid stream;
@@ -19,31 +21,33 @@
 // At most 2N+2 items exist at once, each holding a few MiB, so memory stays
 // bounded whatever the size of a block. Output does not depend on N.
 //
-// Errors: the first error in item order wins; it is returned by Finish().
+// Errors: the first error in item order wins (a rewrite error, a failed
+// write, or the reader's Fail); nothing after it is written, cancelled()
+// becomes true and Finish() returns it.
 //
-// Thread-safety: the reader API (Raw, Mark, Piece, Fail, Finish) is called by
-// one thread.
+// Thread-safety: the reader API (Raw, Mark, Piece, Fail, Finish) is called
+// by one thread at a time (the same thread, or threads handing over through
+// a lock: src/compressed_io.cc calls it from the plain road's writer).
+// Sinks are written by one thread at a time.
 #ifndef DBANON_SRC_ARCHIVE_ENGINE_H_
 #define DBANON_SRC_ARCHIVE_ENGINE_H_
 
 #include <sys/uio.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "base/mutex.h"
 #include "parsers/framer.h"
 #include "src/compression.h"
+#include "src/piece_engine.h"
 
 namespace dbanon {
 
@@ -54,7 +58,7 @@ class Sink {
   virtual absl::Status Write(std::span<const iovec> parts) = 0;
   // After the last byte of a stream with close_sink.
   virtual absl::Status Close() { return absl::OkStatus(); }
-  uint64_t written = 0;  // bytes written so far; writer thread only
+  uint64_t written = 0;  // bytes written so far; by the engine's writes only
 };
 
 // One compressed data stream of the output: a custom-format data item (or a
@@ -72,11 +76,16 @@ struct ArchiveStream {
   std::string where;  // message prefix: "prod.dump:byte 10527: TOC entry 3403", "dir/3403.dat.gz"
   bool file_positions = false;  // rows errors as "WHERE:LINE:COL: ..." (the stream is a file)
   std::optional<TableName> count_table;
-  TableResolver* resolver = nullptr;  // for CountRows; must be thread-safe
+  // For CountRows, called by the engine's writes (a worker thread) while the
+  // reader resolves tables: it must be thread-safe (archive_job.cc wraps the
+  // RunPlan in a LockedResolver).
+  TableResolver* resolver = nullptr;
   // lz4/zstd: used by the workers in piece order.
   std::unique_ptr<StreamCompressor> sequential;
-  int64_t next_piece = 0;  // guarded by the engine's sequence mutex
-  // Writer thread only.
+  Mutex seq_mu;
+  CondVar seq_cv;  // next_piece grew
+  int64_t next_piece ABSL_GUARDED_BY(seq_mu) = 0;
+  // The engine's writes only (one at a time, in item order).
   uint32_t check = 0;
   uint64_t length = 0;
   int64_t rows = 0;
@@ -101,43 +110,25 @@ class ArchiveEngine {
   // Ends the run with an error, after the items queued so far.
   void Fail(absl::Status status);
   // True once an error has been met: stop reading.
-  bool cancelled() const { return cancelled_.load(); }
+  bool cancelled() const { return engine_->stopping(); }
   // Waits for every item to be written; returns the first error.
   absl::Status Finish();
   // Absolute positions in their sink of the blocks marked with Mark.
-  const std::map<int64_t, uint64_t>& BlockPositions() const { return positions_; }
+  const std::map<int64_t, uint64_t>& BlockPositions() const;
 
  private:
   struct Item;
+  class Road;
 
-  Item* TakeFree();
-  void Publish(Item* item);
+  Item* TakeItem(Sink* sink);
   void FlushRaw();
-  void WorkerLoop();
-  void ProcessPiece(Item* item, Scratch& scratch);
-  void WriterLoop();
-  absl::Status WriteItem(Item* item, std::vector<iovec>* iov, std::string* tail);
 
   size_t batch_bytes_;
-  std::vector<std::thread> workers_;
-  std::thread writer_;
+  std::unique_ptr<Road> road_;
+  std::unique_ptr<PieceEngine> engine_;
+  Item* raw_ = nullptr;  // reader: the raw item being filled
   bool finished_ = false;
-
-  std::mutex mu_;
-  std::condition_variable free_cv_, work_cv_, done_cv_;
-  std::vector<std::unique_ptr<Item>> pool_;
-  std::deque<Item*> free_;   // guarded by mu_
-  std::deque<Item*> work_;   // guarded by mu_
-  std::deque<Item*> order_;  // guarded by mu_
-  bool shutdown_ = false;    // guarded by mu_
-  std::atomic<bool> cancelled_{false};
-
-  std::mutex seq_mu_;  // ArchiveStream::next_piece
-  std::condition_variable seq_cv_;
-
-  Item* raw_ = nullptr;  // reader thread: the raw item being filled
-  absl::Status result_;  // writer thread, read after join
-  std::map<int64_t, uint64_t> positions_;  // writer thread, read after join
+  absl::Status result_;
 };
 
 // Feeds one stream: takes its compressed input as it comes, decompresses

@@ -18,16 +18,17 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "base/exit_class.h"
+#include "base/mutex.h"
 #include "base/string_view_compat.h"
 #include "parsers/table_catalog.h"
 #include "parsers/pg_archive.h"
@@ -50,58 +51,60 @@ inline absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
 }
 
 // The plan and the worker threads use the resolver at the same time: the
-// reader resolves tables while the writer counts rows.
+// reader resolves tables while the engine's writes (on a worker thread)
+// count rows. A RunPlan is not thread-safe (src/plan.h): every call goes
+// through one lock.
 class LockedResolver : public TableResolver {
  public:
-  explicit LockedResolver(TableResolver& inner) : inner_(inner) {}
+  explicit LockedResolver(TableResolver& inner) : inner_(&inner) {}
   absl::StatusOr<const RowPlan*> Resolve(const TableName& table, const std::vector<std::string>& columns) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.Resolve(table, columns);
+    MutexLock lock(&mu_);
+    return inner_->Resolve(table, columns);
   }
   bool IsConfigured(const TableName& table) const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.IsConfigured(table);
+    MutexLock lock(&mu_);
+    return inner_->IsConfigured(table);
   }
   void CountRows(const TableName& table, int64_t rows) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.CountRows(table, rows);
+    MutexLock lock(&mu_);
+    inner_->CountRows(table, rows);
   }
   void SawTable(const TableName& table) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.SawTable(table);
+    MutexLock lock(&mu_);
+    inner_->SawTable(table);
   }
   void NoteParent(const TableName& child, const TableName& parent) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.NoteParent(child, parent);
+    MutexLock lock(&mu_);
+    inner_->NoteParent(child, parent);
   }
   void NoteCreated(const TableName& table) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.NoteCreated(table);
+    MutexLock lock(&mu_);
+    inner_->NoteCreated(table);
   }
   void NoteData(const TableName& table) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.NoteData(table);
+    MutexLock lock(&mu_);
+    inner_->NoteData(table);
   }
   absl::Status Finish() const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.Finish();
+    MutexLock lock(&mu_);
+    return inner_->Finish();
   }
   void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    inner_.SawColumns(table, columns, data);
+    MutexLock lock(&mu_);
+    inner_->SawColumns(table, columns, data);
   }
   absl::Status CheckCoverage() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.CheckCoverage();
+    MutexLock lock(&mu_);
+    return inner_->CheckCoverage();
   }
   absl::Status SchemaComplete() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    return inner_.SchemaComplete();
+    MutexLock lock(&mu_);
+    return inner_->SchemaComplete();
   }
 
  private:
-  mutable std::mutex mu_;
-  TableResolver& inner_;
+  mutable Mutex mu_;
+  TableResolver* const inner_ ABSL_PT_GUARDED_BY(mu_);
 };
 
 // What to do with the data of one TOC entry of a configured table.
