@@ -22,9 +22,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -96,19 +98,77 @@ class Anonymizer {
   // A process-wide number identifying this instance (per-thread caches).
   size_t id() const { return id_; }
 
+  // --- Fitting to the column (parsers/column_fit.h) ---------------------
+  // `part` is a position in columns(). Characters are counted as bytes: the
+  // outputs these functions describe are ASCII.
+  //
+  // True when a non-NULL input can give a NULL output (`null`): refused on
+  // a NOT NULL column.
+  bool writes_null() const { return writes_null_; }
+  // `unique = true` was asked (CreateAnonymizer).
+  bool unique() const { return unique_; }
+  // The longest output, in characters; 0 when unknown or unbounded.
+  virtual size_t MaxChars(size_t part) const {
+    (void)part;
+    return 0;
+  }
+  // The shortest output that keeps a valid format (an e-mail address, a
+  // phone number); 0 when any prefix of an output is acceptable (hex, free
+  // text). A varchar(n)/char(n) column with n below it is refused.
+  virtual size_t MinChars(size_t part) const {
+    (void)part;
+    return 0;
+  }
+  // log2 of the number of distinct outputs once narrowed to `chars`
+  // characters (Narrow, then cut to `chars`); output_bits() when every
+  // output fits; 0 when unknown.
+  virtual double BitsAt(size_t part, size_t chars) const {
+    (void)part;
+    (void)chars;
+    return 0;
+  }
+  // `value` (an output of this anonymizer) when it has at most `max_chars`
+  // characters; else a shorter form of the same kind written into `*buf`
+  // (digits without separators, an e-mail address with a shorter local part
+  // and domain) that keeps as many keyed bits as the width allows. The
+  // caller cuts what is still too long. The result views `value` or `*buf`.
+  virtual std::string_view Narrow(size_t part, std::string_view value, size_t max_chars, std::string* buf) const {
+    (void)part;
+    (void)max_chars;
+    (void)buf;
+    return value;
+  }
+  // [lo, hi] of the numeric outputs, when fixed by the options (integer and
+  // float with min and max); nullopt when unbounded or unknown (delta and
+  // percent modes follow the input, whose column held it).
+  virtual std::optional<std::pair<double, double>> OutputRange(size_t part) const {
+    (void)part;
+    return std::nullopt;
+  }
+
  protected:
   Anonymizer();
   std::vector<std::string> columns_;
   double output_bits_ = 0;
+  bool writes_null_ = false;
 
  private:
+  friend absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view name, Options options,
+                                                                      const Prf& salt_prf, std::string_view target);
   size_t id_;
+  bool unique_ = false;
 };
 
 // The output space `unique = true` asks for: with 2^96 equally likely
 // outputs, n distinct inputs collide with probability below n^2 / 2^97
 // (under 10^-11 for a billion distinct values).
 inline constexpr double kUniqueBits = 96;
+
+// What a unique value must keep once fitted to a narrow column
+// (varchar(n)): 64 keyed bits. n distinct inputs then collide with
+// probability below n^2 / 2^65 (about 10^-13 for 2,000 values, 3 * 10^-8
+// for a million); a column too narrow to hold them is refused.
+inline constexpr double kFittedUniqueBits = 64;
 
 // What a factory receives.
 struct AnonymizerContext {

@@ -2,6 +2,7 @@
 // with the same names and option names (shared/docs/dbtoolsbundle.md, part 1).
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -15,7 +16,10 @@ namespace {
 
 class NullAnonymizer : public Anonymizer {
  public:
-  explicit NullAnonymizer(std::string target) { columns_.push_back(std::move(target)); }
+  explicit NullAnonymizer(std::string target) {
+    columns_.push_back(std::move(target));
+    writes_null_ = true;
+  }
   void Anonymize(std::span<const Cell>, Scratch&, std::span<Cell> out) const override { out[0] = Cell::Null(); }
 };
 
@@ -81,10 +85,22 @@ class Md5Anonymizer : public SingleColumnAnonymizer {
     AppendHexLower(h, 16, &out);
     return out;
   }
+  // 32 hex digits: a cut keeps 4 bits a character.
+  size_t MaxChars(size_t) const override { return 32; }
+  double BitsAt(size_t, size_t chars) const override { return 4.0 * static_cast<double>(std::min<size_t>(chars, 32)); }
 
  private:
   std::shared_ptr<const Prf> prf_;  // null when use_salt = false
 };
+
+// The domain of an address narrowed below its configured domain's room:
+// under .test, reserved for testing (RFC 2606, RFC 6761).
+constexpr std::string_view kShortDomain = "a.test";
+// Base 36 digits (a-z, 0-9: the same under a case-insensitive collation,
+// as MySQL's default one) hold log2(36) bits each.
+const double kBase36Bits = std::log2(36.0);
+// Local parts of at least this many base-36 characters keep 64 bits.
+constexpr size_t kLocalFor64Bits = 13;
 
 class EmailAnonymizer : public SingleColumnAnonymizer {
  public:
@@ -103,7 +119,49 @@ class EmailAnonymizer : public SingleColumnAnonymizer {
     return out;
   }
 
+  // Narrowing (a varchar(n) column shorter than anon-<32 hex>@domain): the
+  // local part becomes the keyed hash in base 36 (up to 25 characters, 128
+  // bits), as long as the width allows; the configured domain stays while
+  // the local part keeps 13 characters (64 bits), else the domain becomes
+  // a.test when that gives a longer local part.
+  size_t MaxChars(size_t) const override { return 5 + 32 + 1 + domain_.size(); }
+  size_t MinChars(size_t) const override { return std::min(domain_.size(), kShortDomain.size()) + 2; }
+  double BitsAt(size_t, size_t chars) const override {
+    if (chars >= MaxChars(0)) return output_bits_;
+    std::string_view domain = DomainFor(chars);
+    if (chars < domain.size() + 2) return 0;
+    return std::min(128.0, kBase36Bits * static_cast<double>(chars - domain.size() - 1));
+  }
+  std::string_view Narrow(size_t, std::string_view value, size_t max_chars, std::string* buf) const override {
+    if (value.size() <= max_chars) return value;
+    std::string_view domain = DomainFor(max_chars);
+    size_t at = value.rfind('@');
+    if (max_chars < domain.size() + 2 || at == std::string_view::npos || at < 5 + 32) return value;
+    // The 128 bits of the local part's hex digits, in base 36.
+    unsigned __int128 bits = 0;
+    for (char c : value.substr(at - 32, 32)) {
+      int d = c >= 'a' ? c - 'a' + 10 : c - '0';
+      bits = (bits << 4) | static_cast<unsigned>(d & 15);
+    }
+    char digits[25];
+    for (int i = 24; i >= 0; --i) {
+      digits[i] = "0123456789abcdefghijklmnopqrstuvwxyz"[static_cast<int>(bits % 36)];
+      bits /= 36;
+    }
+    size_t local = std::min<size_t>(25, max_chars - domain.size() - 1);
+    // The low-order digits vary most: keep the last ones.
+    buf->assign(digits + 25 - local, local);
+    buf->push_back('@');
+    buf->append(domain);
+    return *buf;
+  }
+
  private:
+  std::string_view DomainFor(size_t chars) const {
+    if (chars >= domain_.size() + 1 + kLocalFor64Bits || domain_.size() <= kShortDomain.size()) return domain_;
+    return kShortDomain;
+  }
+
   std::string domain_;
   std::shared_ptr<const Prf> prf_;  // null when use_salt = false
 };

@@ -153,6 +153,10 @@ class IntegerAnonymizer : public SingleColumnAnonymizer {
     }
     return {};
   }
+  std::optional<std::pair<double, double>> OutputRange(size_t) const override {
+    if (mode_ != Mode::kRange) return std::nullopt;
+    return std::make_pair(static_cast<double>(a_), static_cast<double>(b_));
+  }
 
  private:
   Mode mode_;
@@ -233,6 +237,10 @@ class FloatAnonymizer : public SingleColumnAnonymizer {
       }
     }
     return {};
+  }
+  std::optional<std::pair<double, double>> OutputRange(size_t) const override {
+    if (mode_ != Mode::kRange) return std::nullopt;
+    return std::make_pair(a_, b_);
   }
 
  private:

@@ -161,6 +161,57 @@ class PhoneAnonymizer : public SingleColumnAnonymizer {
     return formatted;
   }
 
+  // Narrowing, each form tried in turn until one fits: the digits without
+  // separators (E.164 keeps its '+'); the national number (trunk 0 and
+  // national significant number, the US's 10 digits); for en-us the 7-digit
+  // local number, 555-01XX then 55501XX (NANP numbers are dialled without
+  // their area code locally). No form of fewer characters is a valid number.
+  size_t MaxChars(size_t) const override { return 0; }
+  size_t MinChars(size_t) const override {
+    if (locale_.country_code == "1") return 7;
+    size_t shortest = SIZE_MAX;
+    for (auto formats : {locale_.mobile, locale_.fixed}) {
+      for (std::string_view f : formats) {
+        size_t n = 0;
+        for (char c : f) n += c == 'N' ? 3 : (c == '#' || IsDigit(c)) ? 1 : 0;
+        shortest = std::min(shortest, n);
+      }
+    }
+    return shortest;
+  }
+  std::string_view Narrow(size_t, std::string_view value, size_t max_chars, std::string* buf) const override {
+    if (value.size() <= max_chars) return value;
+    const bool plus = !value.empty() && value.front() == '+';
+    std::string digits;
+    for (char c : value) {
+      if (IsDigit(c)) digits.push_back(c);
+    }
+    if (digits.size() + (plus ? 1 : 0) <= max_chars) {
+      buf->assign(plus ? "+" : "");
+      buf->append(digits);
+      return *buf;
+    }
+    const std::string_view cc = locale_.country_code;
+    std::string_view nsn = digits;
+    if (plus && nsn.substr(0, cc.size()) == cc) nsn.remove_prefix(cc.size());
+    if (!plus && locale_.trunk_zero && !nsn.empty() && nsn.front() == '0') nsn.remove_prefix(1);
+    if (!plus && !locale_.trunk_zero && nsn.size() == 11 && nsn.front() == '1') nsn.remove_prefix(1);
+    std::string national = locale_.trunk_zero ? "0" : "";
+    national.append(nsn);
+    if (national.size() <= max_chars) {
+      *buf = national;
+      return *buf;
+    }
+    if (!locale_.trunk_zero && nsn.size() == 10) {
+      std::string_view local = nsn.substr(3);  // 555-01XX
+      buf->assign(local.substr(0, 3));
+      if (max_chars >= 8) buf->push_back('-');
+      buf->append(local.substr(3));
+      if (buf->size() <= max_chars) return *buf;
+    }
+    return value;
+  }
+
  private:
   const PhoneLocale& locale_;
   std::shared_ptr<const Prf> prf_;
@@ -178,6 +229,9 @@ class FrPhoneAnonymizer : public SingleColumnAnonymizer {
     AppendPadded(Uniform(prf_->Mac64(value), 10000), 4, &out);
     return out;
   }
+  // 10 digits without separators: no narrower form is a French number.
+  size_t MaxChars(size_t) const override { return 10; }
+  size_t MinChars(size_t) const override { return 10; }
 
  private:
   bool mobile_;

@@ -28,6 +28,16 @@ class FreshAnonymizer : public Anonymizer {
   explicit FreshAnonymizer(std::unique_ptr<Anonymizer> inner) : inner_(std::move(inner)) {
     columns_ = inner_->columns();
     output_bits_ = inner_->output_bits();
+    writes_null_ = inner_->writes_null();
+  }
+  size_t MaxChars(size_t part) const override { return inner_->MaxChars(part); }
+  size_t MinChars(size_t part) const override { return inner_->MinChars(part); }
+  double BitsAt(size_t part, size_t chars) const override { return inner_->BitsAt(part, chars); }
+  std::string_view Narrow(size_t part, std::string_view value, size_t max_chars, std::string* buf) const override {
+    return inner_->Narrow(part, value, max_chars, buf);
+  }
+  std::optional<std::pair<double, double>> OutputRange(size_t part) const override {
+    return inner_->OutputRange(part);
   }
   void Anonymize(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const override {
     thread_local const uint64_t thread_number = next_thread_number.fetch_add(1);
@@ -187,8 +197,10 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view na
         " values) is too small to keep different values distinct; unique needs at least 2^",
         static_cast<int>(kUniqueBits), " (use email, md5, hash or uuid)"));
   }
-  if (!deterministic) return std::unique_ptr<Anonymizer>(std::make_unique<FreshAnonymizer>(*std::move(made)));
-  return made;
+  std::unique_ptr<Anonymizer> result = *std::move(made);
+  if (!deterministic) result = std::make_unique<FreshAnonymizer>(std::move(result));
+  result->unique_ = unique;
+  return result;
 }
 
 }  // namespace dbanon

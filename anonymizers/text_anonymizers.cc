@@ -1,5 +1,6 @@
 // lorem (DbToolsBundle's, shared/docs/dbtoolsbundle.md part 1), and hash,
 // mask, regex, uuid (dbanon's own): anonymizers that produce or rewrite text.
+#include <algorithm>
 #include <re2/re2.h>
 
 #include <cstring>
@@ -154,6 +155,8 @@ class HashAnonymizer : public SingleColumnAnonymizer {
     out.resize(length_);
     return out;
   }
+  size_t MaxChars(size_t) const override { return length_; }
+  double BitsAt(size_t, size_t chars) const override { return 4.0 * static_cast<double>(std::min(chars, length_)); }
 
  private:
   size_t length_;
@@ -317,6 +320,19 @@ class UuidAnonymizer : public SingleColumnAnonymizer {
     absl::StrAppend(&out, hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-", hex.substr(16, 4),
                     "-", hex.substr(20, 12));
     return out;
+  }
+  // Narrower than 36 characters: the 32 hex digits without hyphens (a form
+  // PostgreSQL's uuid input accepts too); below 32 no UUID fits.
+  size_t MaxChars(size_t) const override { return 36; }
+  size_t MinChars(size_t) const override { return 32; }
+  double BitsAt(size_t, size_t chars) const override { return chars >= 32 ? output_bits_ : 0; }
+  std::string_view Narrow(size_t, std::string_view value, size_t max_chars, std::string* buf) const override {
+    if (value.size() <= max_chars || max_chars < 32) return value;
+    buf->clear();
+    for (char c : value) {
+      if (c != '-') buf->push_back(c);
+    }
+    return *buf;
   }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <limits>
 
 #include "absl/strings/ascii.h"
@@ -57,6 +58,23 @@ ColumnLimit LimitOfType(std::string name, std::string_view type) {
       return limit;
     }
   }
+  for (std::string_view prefix : {"numeric(", "decimal(", "dec(", "fixed("}) {
+    if (t.rfind(prefix, 0) == 0 && paren_end != std::string::npos) {
+      std::string_view args = std::string_view(t).substr(prefix.size(), paren_end - prefix.size());
+      size_t comma = args.find(',');
+      std::string_view ps = Trim(args.substr(0, comma));
+      std::string_view ss = comma == std::string_view::npos ? std::string_view("0") : Trim(args.substr(comma + 1));
+      int p = 0, sc = 0;
+      auto r1 = std::from_chars(ps.data(), ps.data() + ps.size(), p);
+      auto r2 = std::from_chars(ss.data(), ss.data() + ss.size(), sc);
+      if (r1.ec == std::errc() && r1.ptr == ps.data() + ps.size() && r2.ec == std::errc() &&
+          r2.ptr == ss.data() + ss.size() && p > 0 && p <= 1000 && sc >= 0 && sc <= p) {
+        limit.numeric_precision = p;
+        limit.numeric_scale = sc;
+      }
+      return limit;
+    }
+  }
   std::string_view word(t);
   size_t end = word.find_first_of(" \t\n(");
   word = word.substr(0, end);
@@ -71,7 +89,71 @@ ColumnLimit LimitOfType(std::string name, std::string_view type) {
   return limit;
 }
 
+double ColumnLimit::NumericMax() const {
+  if (integer_bits > 0) return std::ldexp(1.0, integer_bits - 1) - 1;
+  if (numeric_precision > 0) return std::pow(10.0, numeric_precision - numeric_scale) - std::pow(10.0, -numeric_scale);
+  return 0;
+}
+
+namespace {
+
+// numeric(p,s): `value` rounded to s decimals and clamped to p-s integer
+// digits. False when it is not a plain decimal number (left as it is).
+bool FitNumeric(int precision, int scale, std::string* value) {
+  std::string_view v(*value);
+  const bool negative = !v.empty() && v[0] == '-';
+  if (!v.empty() && (v[0] == '-' || v[0] == '+')) v.remove_prefix(1);
+  size_t dot = v.find('.');
+  std::string_view int_part = v.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view() : v.substr(dot + 1);
+  if (int_part.empty() && frac.empty()) return false;
+  for (char c : int_part) {
+    if (c < '0' || c > '9') return false;
+  }
+  for (char c : frac) {
+    if (c < '0' || c > '9') return false;
+  }
+  // Digits of the value at scale s, rounded half away from zero.
+  std::string digits(int_part);
+  std::string f(frac.substr(0, std::min<size_t>(frac.size(), static_cast<size_t>(scale))));
+  f.resize(static_cast<size_t>(scale), '0');
+  digits += f;
+  if (frac.size() > static_cast<size_t>(scale) && frac[static_cast<size_t>(scale)] >= '5') {
+    size_t i = digits.size();
+    while (i > 0 && digits[i - 1] == '9') digits[--i] = '0';
+    if (i == 0) {
+      digits.insert(digits.begin(), '1');
+    } else {
+      ++digits[i - 1];
+    }
+  }
+  size_t first = digits.find_first_not_of('0');
+  const size_t int_digits = first == std::string::npos || digits.size() - first <= static_cast<size_t>(scale)
+                                ? 0
+                                : digits.size() - first - static_cast<size_t>(scale);
+  const bool rounded = frac.size() > static_cast<size_t>(scale);
+  if (int_digits <= static_cast<size_t>(precision - scale) && !rounded) return false;
+  if (int_digits > static_cast<size_t>(precision - scale)) {
+    digits.assign(static_cast<size_t>(precision), '9');
+  } else {
+    digits = first == std::string::npos ? std::string(static_cast<size_t>(scale) + 1, '0') : digits.substr(first);
+    if (digits.size() < static_cast<size_t>(scale) + 1) digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
+  }
+  std::string out = negative && digits.find_first_not_of('0') != std::string::npos ? "-" : "";
+  out.append(digits, 0, digits.size() - static_cast<size_t>(scale));
+  if (out.empty() || out == "-") out += "0";
+  if (scale > 0) {
+    out.push_back('.');
+    out.append(digits, digits.size() - static_cast<size_t>(scale), std::string::npos);
+  }
+  *value = std::move(out);
+  return true;
+}
+
+}  // namespace
+
 bool FitToColumn(const ColumnLimit& limit, std::string* value) {
+  if (limit.numeric_precision > 0) return FitNumeric(limit.numeric_precision, limit.numeric_scale, value);
   if (limit.max_chars > 0) {
     const bool bytes = OneBytePerChar(limit.encoding);
     auto chars = [&](std::string_view s) { return bytes ? s.size() : Utf8Chars(s); };

@@ -9,7 +9,9 @@
 // column with FitToColumn.
 //
 // Sources: PostgreSQL docs, "Character Types" and "Numeric Types" (varchar(n)
-// and char(n) count characters, smallint/integer/bigint are 2/4/8 bytes);
+// and char(n) count characters, smallint/integer/bigint are 2/4/8 bytes,
+// numeric(p,s) rounds to s decimals and refuses p-s integer digits or more:
+// "numeric field overflow"); MySQL docs, "Fixed-Point Types" (DECIMAL(M,D));
 // pg_dump writes types with format_type ("character varying(45)",
 // "character(2)", "integer").
 //
@@ -34,7 +36,14 @@ struct ColumnLimit {
   // The dump's text encoding (parsers/text_encoding.h): FitView writes text
   // replacements in it and counts max_chars in its characters.
   TextEncoding encoding = TextEncoding::kUtf8;
-  bool IsLimited() const { return max_chars > 0 || integer_bits > 0; }
+  // numeric(p,s)/decimal(p,s): p digits in all, s of them after the point;
+  // 0 when not limited (numeric without a precision).
+  int numeric_precision = 0;
+  int numeric_scale = 0;
+  bool IsLimited() const { return max_chars > 0 || integer_bits > 0 || numeric_precision > 0; }
+  // The largest magnitude the column holds: 2^(bits-1) - 1 for integers,
+  // 10^(p-s) - 10^-s for numeric(p,s); 0 when the type sets none.
+  double NumericMax() const;
 };
 
 // The limit a type text ("character varying(45)", "char(2)", "bigint",
@@ -45,7 +54,9 @@ ColumnLimit LimitOfType(std::string name, std::string_view type);
 // cut at a character boundary, except that when it contains '@' and the part
 // from the last '@' fits, the part before it is shortened instead, so an
 // e-mail address stays an address; an integer outside the type's range is
-// clamped to it. Returns true when the value was changed.
+// clamped to it; a number in a numeric(p,s) column is rounded to s decimals
+// (half away from zero, as PostgreSQL and MySQL round on input) and clamped
+// to +-(10^(p-s) - 10^-s). Returns true when the value was changed.
 bool FitToColumn(const ColumnLimit& limit, std::string* value);
 
 // The same for a value held elsewhere: returns `value` itself when it fits

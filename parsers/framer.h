@@ -65,6 +65,12 @@ struct RowPlan {
     // varchar(n)/char(n) length or integer range: the rewriters fit every
     // replacement to it (FitView), so the dump loads back.
     ColumnLimit limit;
+    // NOT NULL (or PRIMARY KEY), directly or through a domain.
+    bool not_null = false;
+    // UNIQUE or PRIMARY KEY on this column alone, when the CREATE TABLE says
+    // so (MySQL's UNIQUE KEY lines; pg_dump adds its constraints after the
+    // data, so a plain pg_dump leaves this false).
+    bool unique_key = false;
   };
   std::vector<ColumnInfo> column_info;
 };

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
+#include "parsers/column_fit.h"
 #include "parsers/sql_dialect.h"
 #include "parsers/sql_lexer.h"
 
@@ -305,7 +306,8 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
   fields.reserve(plan.num_columns + 1);
   std::vector<std::string> replacement(plan.num_columns);
   std::vector<std::string> decoded;
-  std::string fitted;  // a replacement cut to its column's length or range
+  std::string fitted;    // a replacement cut to its column's length or range
+  std::string narrowed;  // a replacement in a narrower valid form (FitCell)
   std::vector<Cell> in, res;
   std::vector<size_t> positions;  // configured positions, ascending
   for (size_t i = 0; i < plan.num_columns; ++i) {
@@ -371,7 +373,7 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
         } else {
           std::string_view v = res[j].value;
           if (step.columns[j] < plan.column_info.size()) {
-            v = FitView(plan.column_info[step.columns[j]].limit, v, &fitted);
+            v = FitCell(*step.anonymizer, j, plan.column_info[step.columns[j]].limit, v, &narrowed, &fitted);
           }
           CopyEscape(v, &r);
         }

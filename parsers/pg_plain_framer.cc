@@ -66,6 +66,7 @@ std::vector<std::string> PgPlainFramer::TakeWarnings() { return std::move(warnin
 void PgPlainFramer::AddSchema(std::string_view statement) {
   tables_.AddCreateTable(PostgresDialect(true), statement);  // ALTER TABLE ... ATTACH PARTITION too
   indexes_.Add(statement);                                   // CREATE INDEX
+  tables_.AddDomain(statement);
 }
 
 void PgPlainFramer::Emit(Segment::Kind kind, size_t begin, size_t end, int64_t first_line, const RowPlan* plan) {
@@ -177,7 +178,7 @@ void PgPlainFramer::RestoreStatementStart() {
   ident_.clear();
   first_word_.clear();
   prev_word_.clear();
-  insert_head_ = values_found_ = create_table_ = create_index_ = create_view_ = false;
+  insert_head_ = values_found_ = create_table_ = create_index_ = create_view_ = create_domain_ = false;
   saw_stdin_ = false;
   end_marker_ = 0;
   pending_start_ = 0;
@@ -459,7 +460,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       stmt_last_significant_ = prev_significant;
       first_word_.clear();
       prev_word_.clear();
-      insert_head_ = create_table_ = create_index_ = create_view_ = insert_values_done_ = drop_tail_ = false;
+      insert_head_ = create_table_ = create_index_ = create_view_ = create_domain_ = insert_values_done_ = drop_tail_ = false;
       drop_newline_ = false;
       saw_stdin_ = false;
     }
@@ -566,11 +567,13 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
     insert_head_ = ident_ == "insert" && paren_depth_ == 0 && significant_ == 6;
   } else if (insert_head_ && paren_depth_ == 0 && ident_ == "values" && prev_word_ != "default") {
     values_found_ = true;
-  } else if (first_word_ == "create" && ident_count_ <= 4 && !create_table_ && !create_index_) {
+  } else if (first_word_ == "create" && ident_count_ <= 4 && !create_table_ && !create_index_ && !create_domain_) {
     if (ident_ == "table") {
       create_table_ = true;
     } else if (ident_ == "index") {
       create_index_ = true;  // its table: for the statistics of an expression index
+    } else if (ident_ == "domain" && ident_count_ == 1) {
+      create_domain_ = true;  // its limits and NOT NULL reach the columns it types
     } else if (ident_ == "view") {
       create_view_ = true;
       first_word_ = "create view";
@@ -721,11 +724,15 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     tables_.SetEncoding(*encoding);
     return absl::OkStatus();
   }
-  if (ddl_sink_ != nullptr && (create_table_ || create_index_ || first_word_ == "alter")) {
+  if (ddl_sink_ != nullptr && (create_table_ || create_index_ || create_domain_ || first_word_ == "alter")) {
     ddl_sink_->push_back(statement);
   }
   if (create_index_) {
     indexes_.Add(statement);
+    return absl::OkStatus();
+  }
+  if (create_domain_) {
+    tables_.AddDomain(statement);
     return absl::OkStatus();
   }
   if (create_view_) {
@@ -736,6 +743,11 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (create_table_) {
     // Column names for INSERTs without a column list (pg_dump --inserts).
     tables_.AddCreateTable(PostgresDialect(standard_strings_), statement);
+    // A config that does not fit the table's columns is refused here, at
+    // its DDL, before any row (parsers/column_fit.h).
+    if (absl::Status fit = tables_.CheckNewTables(); !fit.ok()) {
+      return PositionedError(fit.code(), statement_line_, statement_col_, ToStd(fit.message()));
+    }
     return absl::OkStatus();
   }
   if (first_word_ == "alter") {

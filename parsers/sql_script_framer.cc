@@ -592,10 +592,16 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
     word_.clear();
   }
   switch (kind_) {
-    case Kind::kCreateTable:
+    case Kind::kCreateTable: {
       tables_.AddCreateTable(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
+      // A config that does not fit the table's columns is refused here, at
+      // its DDL, before any row (parsers/column_fit.h).
+      if (absl::Status fit = tables_.CheckNewTables(); !fit.ok()) {
+        return StatementError(fit.code(), ToStd(fit.message()));
+      }
       break;
+    }
     case Kind::kCreateView:
       tables_.AddCreateView(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();

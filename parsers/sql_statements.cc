@@ -643,9 +643,57 @@ std::optional<InsertHead> ParseInsertHead(const SqlDialect& d, std::string_view 
   return head;
 }
 
+namespace {
+
+// The text of a type that starts at e[k] ("character varying(45)",
+// "varchar(45)", "int(11) unsigned", "character(2)[]", "numeric(5,2)") for
+// LimitOfType; k is left past it.
+std::string TypeText(const std::vector<Tok>& e, size_t& k) {
+  std::string type_text = e[k++].text;
+  if (k < e.size() && (e[k].Is("varying") || e[k].Is("precision"))) type_text += " " + e[k++].text;
+  if (k < e.size() && e[k].IsPunct('(')) {
+    for (; k < e.size(); ++k) {
+      type_text += e[k].text;
+      if (e[k].IsPunct(')')) {
+        ++k;
+        break;
+      }
+    }
+  }
+  if (k < e.size() && (e[k].IsPunct('[') || e[k].Is("array"))) type_text += "[]";
+  if (k < e.size() && e[k].Is("unsigned")) type_text += " unsigned";
+  return type_text;
+}
+
+}  // namespace
+
+std::optional<DomainDef> ParseCreateDomain(std::string_view text) {
+  const SqlDialect& d = PostgresDialect(true);
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("create") || !tz.Next().Is("domain")) return std::nullopt;
+  DomainDef def;
+  if (!ReadQualifiedName(d, tz, tz.Next(), &def.name_parts)) return std::nullopt;
+  std::vector<Tok> e;
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd && !t.IsPunct(';'); t = tz.Next()) e.push_back(std::move(t));
+  size_t k = !e.empty() && e[0].Is("as") ? 1 : 0;
+  if (k >= e.size() || e[k].kind != Tok::kWord) return std::nullopt;
+  def.numeric = NumericType(d, Lower(e[k].text));
+  def.limit = LimitOfType("", TypeText(e, k));
+  for (size_t depth = 0; k < e.size(); ++k) {
+    if (e[k].IsPunct('(')) ++depth;
+    if (e[k].IsPunct(')') && depth > 0) --depth;
+    if (depth == 0 && e[k].Is("not") && k + 1 < e.size() && e[k + 1].Is("null") && !e[k - 1].Is("is")) {
+      def.not_null = true;
+    }
+  }
+  return def;
+}
+
 std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text) {
   Tokenizer tz(d, text);
   TableDef def;
+  def.types_enforced = !d.sqlite();
+  std::vector<std::pair<std::string, bool>> keys;  // one-column keys: (column, primary)
   if (!ReadCreateTableHead(d, tz, false, &def.name_parts)) return std::nullopt;
   if (!tz.Next().IsPunct('(')) return std::nullopt;
   // The elements of the list, split at top-level commas.
@@ -668,30 +716,50 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
     }
     if (e.empty()) continue;
     if (e[0].Is("like")) return std::nullopt;  // the columns come from another table
-    if (IsConstraintWord(d, e[0]) || !IsNameTok(d, e[0])) continue;
+    if (IsConstraintWord(d, e[0])) {
+      // [CONSTRAINT name] PRIMARY KEY (c) / UNIQUE [KEY|INDEX] [name] (c):
+      // a key on one column makes that column's values distinct.
+      size_t k = 0;
+      if (e[k].Is("constraint")) k += 2;
+      const bool primary = k < e.size() && e[k].Is("primary");
+      const bool unique = k < e.size() && e[k].Is("unique");
+      if (!primary && !unique) continue;
+      while (k < e.size() && !e[k].IsPunct('(')) ++k;
+      std::vector<std::string> names;
+      int depth = 0;
+      for (; k < e.size(); ++k) {
+        if (e[k].IsPunct('(')) ++depth;
+        if (e[k].IsPunct(')') && --depth == 0) break;
+        if (depth == 1 && IsNameTok(d, e[k]) && !e[k].Is("asc") && !e[k].Is("desc")) names.push_back(NameOf(d, e[k]));
+      }
+      if (names.size() == 1) keys.emplace_back(names[0], primary);
+      continue;
+    }
+    if (!IsNameTok(d, e[0])) continue;
     ColumnDef col;
     col.name = NameOf(d, e[0]);
     col.version = end_version;
+    // NOT NULL, PRIMARY KEY and UNIQUE among the column's own words (not in
+    // a CHECK or DEFAULT expression's parentheses; `IS NOT NULL` is a test).
+    for (size_t k = 1, depth = 0; k < e.size(); ++k) {
+      if (e[k].IsPunct('(')) ++depth;
+      if (e[k].IsPunct(')') && depth > 0) --depth;
+      if (depth > 0) continue;
+      if (e[k].Is("not") && k + 1 < e.size() && e[k + 1].Is("null") && !e[k - 1].Is("is")) col.not_null = true;
+      if (e[k].Is("primary") && k + 1 < e.size() && e[k + 1].Is("key")) col.not_null = col.unique_key = true;
+      if (e[k].Is("unique")) col.unique_key = true;
+    }
+    if (d.postgres() && e.size() > 1 && e[1].IsName()) {
+      col.type_parts.push_back(NameOf(d, e[1]));
+      if (e.size() > 3 && e[2].IsPunct('.') && e[3].IsName()) col.type_parts.push_back(NameOf(d, e[3]));
+    }
     std::string type = e.size() > 1 && e[1].kind == Tok::kWord ? Lower(e[1].text) : "";
     col.numeric = NumericType(d, type);
     // The type's text for its limit: "character varying(45)", "varchar(45)",
     // "int(11) unsigned", "character(2)[]".
     if (e.size() > 1 && e[1].kind == Tok::kWord) {
-      std::string type_text = e[1].text;
-      size_t k = 2;
-      if (k < e.size() && (e[k].Is("varying") || e[k].Is("precision"))) type_text += " " + e[k++].text;
-      if (k < e.size() && e[k].IsPunct('(')) {
-        for (; k < e.size(); ++k) {
-          type_text += e[k].text;
-          if (e[k].IsPunct(')')) {
-            ++k;
-            break;
-          }
-        }
-      }
-      if (k < e.size() && (e[k].IsPunct('[') || e[k].Is("array"))) type_text += "[]";
-      if (k < e.size() && e[k].Is("unsigned")) type_text += " unsigned";
-      col.limit = LimitOfType(col.name, type_text);
+      size_t k = 1;
+      col.limit = LimitOfType(col.name, TypeText(e, k));
     }
     if (d.mysql() && type == "enum" && e.size() > 2 && e[2].IsPunct('(')) {
       for (size_t k = 3; k < e.size() && !e[k].IsPunct(')'); ++k) {
@@ -713,6 +781,13 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
       break;
     }
     def.columns.push_back(std::move(col));
+  }
+  for (const auto& [name, primary] : keys) {
+    for (ColumnDef& c : def.columns) {
+      if (c.name != name) continue;
+      c.unique_key = true;
+      c.not_null = c.not_null || primary;
+    }
   }
   if (d.postgres() && tz.Next().Is("inherits") && tz.Next().IsPunct('(')) {
     while (true) {

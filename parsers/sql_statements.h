@@ -124,12 +124,29 @@ struct ColumnDef {
   std::vector<std::string> enum_labels;
   std::vector<std::string> expression_names;  // names a generated column's expression uses
   ColumnLimit limit;                          // varchar(n)/char(n) length, integer range
+  bool not_null = false;                      // NOT NULL or PRIMARY KEY
+  bool unique_key = false;                    // UNIQUE or PRIMARY KEY on this column alone
+  // The type's name when it may be a domain (PostgreSQL: a name that is not
+  // a built-in type, e.g. {"public", "us_postal_code"}); empty otherwise.
+  std::vector<std::string> type_parts;
 };
+
+// `CREATE DOMAIN name [AS] type [constraints]` (PostgreSQL docs, "CREATE
+// DOMAIN"; pg_dump.c dumpDomain writes it before the tables): the limit of
+// its type and its NOT NULL. A column typed by the domain gets both.
+struct DomainDef {
+  std::vector<std::string> name_parts;
+  ColumnLimit limit;
+  bool numeric = false;
+  bool not_null = false;
+};
+std::optional<DomainDef> ParseCreateDomain(std::string_view text);
 
 struct TableDef {
   std::vector<std::string> name_parts;
   std::vector<ColumnDef> columns;
   std::vector<std::vector<std::string>> inherits;  // PostgreSQL INHERITS (parents, in order)
+  bool types_enforced = true;  // false for SQLite, which does not enforce declared types
 };
 
 // Parses `CREATE [...] TABLE name (...)`. nullopt when the text is not a

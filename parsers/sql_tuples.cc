@@ -14,6 +14,7 @@
 #include "base/char_class.h"
 #include "base/string_view_compat.h"
 #include "base/utf8.h"
+#include "parsers/column_fit.h"
 
 namespace dbanon {
 namespace {
@@ -220,6 +221,7 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
   std::vector<bool> keep_original(ncols);
   std::vector<Cell> in, res;
   std::string fitted;  // a replacement cut to its column's length or range
+  std::string narrowed;  // a replacement in a narrower valid form (FitCell)
   out->reserve(out->size() + rows.size() + rows.size() / 4);
 
   TupleScanState st;
@@ -312,7 +314,7 @@ absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows
         auto [b, e] = spans[col];
         const RowPlan::ColumnInfo* info = col < plan.column_info.size() ? &plan.column_info[col] : nullptr;
         Cell r = res[j];
-        if (info != nullptr && !r.is_null) r.value = FitView(info->limit, r.value, &fitted);
+        if (info != nullptr && !r.is_null) r.value = FitCell(*step.anonymizer, j, info->limit, r.value, &narrowed, &fitted);
         if (info != nullptr && !info->enum_labels.empty() && !r.is_null &&
             values[col].kind != SqlValue::Kind::kDefault) {
           bool member = false;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "base/exit_class.h"
 #include "base/string_view_compat.h"
+#include "parsers/column_fit.h"
 #include "parsers/pg_stats.h"
 #include "parsers/sql_literals.h"
 
@@ -86,6 +87,7 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
   }
   TableName name = NameFor(d, def->name_parts);
   ddl_[name] = *std::move(def);
+  new_tables_.push_back(name);
   ++ddl_generation_;  // a parent's columns count for its children: every plan may change
   std::vector<const ColumnDef*> ddl;
   std::vector<std::string> columns;
@@ -93,6 +95,33 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
     for (const ColumnDef* c : ddl) columns.push_back(c->name);
   }
   resolver_->SawColumns(name, columns, false);
+}
+
+void TableCatalog::AddDomain(std::string_view text) {
+  std::optional<DomainDef> def = ParseCreateDomain(text);
+  if (!def.has_value()) return;
+  domains_[TableNameFor(PostgresDialect(true), def->name_parts)] = *std::move(def);
+  ++ddl_generation_;
+}
+
+absl::Status TableCatalog::CheckNewTables() {
+  std::vector<TableName> tables = std::move(new_tables_);
+  new_tables_.clear();
+  for (const TableName& table : tables) {
+    if (!resolver_->IsConfigured(table)) continue;
+    std::vector<const ColumnDef*> ddl;
+    if (!DdlColumns(table, &ddl)) continue;
+    std::vector<std::string> columns;
+    for (const ColumnDef* c : ddl) {
+      if (!c->generated) columns.push_back(c->name);
+    }
+    // A configured column the DDL lacks is reported at the data, as before
+    // (it may be a partial config with --allow-missing).
+    if (!resolver_->Resolve(table, columns).ok()) continue;
+    auto plan = PlanFor(table, columns);
+    if (!plan.ok()) return plan.status();
+  }
+  return absl::OkStatus();
 }
 
 void TableCatalog::AddAlterTable(std::string_view text) {
@@ -150,6 +179,18 @@ absl::StatusOr<const RowPlan*> TableCatalog::PlanFor(const TableName& table,
         plan->column_info[i].generated = c->generated;
         plan->column_info[i].enum_labels = c->enum_labels;
         plan->column_info[i].limit = c->limit;
+        plan->column_info[i].not_null = c->not_null;
+        plan->column_info[i].unique_key = c->unique_key;
+        if (!c->type_parts.empty()) {
+          // A column typed by a domain: the domain's limit and NOT NULL.
+          auto domain = domains_.find(TableNameFor(PostgresDialect(true), c->type_parts));
+          if (domain != domains_.end()) {
+            plan->column_info[i].limit = domain->second.limit;
+            plan->column_info[i].limit.name = c->name;
+            plan->column_info[i].numeric = plan->column_info[i].numeric || domain->second.numeric;
+            plan->column_info[i].not_null = plan->column_info[i].not_null || domain->second.not_null;
+          }
+        }
         plan->column_info[i].limit.encoding = encoding_;
       }
     }
@@ -173,6 +214,9 @@ absl::StatusOr<const RowPlan*> TableCatalog::PlanFor(const TableName& table,
       }
     }
   }
+  auto def = ddl_.find(table);
+  const bool enforced = def == ddl_.end() || def->second.types_enforced;
+  if (absl::Status fits = CheckColumnFit(*plan, enforced); !fits.ok()) return fits;
   cached.push_back(Cached{columns, versions, ddl_generation_, std::move(plan)});
   return cached.back().plan.get();
 }

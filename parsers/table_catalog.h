@@ -52,6 +52,17 @@ class TableCatalog {
   // A PostgreSQL statement that may link tables (`ALTER TABLE p ATTACH
   // PARTITION c`, see PgParentLinks): tells the resolver; others are ignored.
   void AddAlterTable(std::string_view text);
+  // A PostgreSQL `CREATE DOMAIN` statement (ParseCreateDomain); other text
+  // is ignored. Columns of that type get its limit and NOT NULL.
+  void AddDomain(std::string_view text);
+
+  // Checks the configured tables whose CREATE TABLE was added since the last
+  // call: what their config asks must fit their columns (CheckColumnFit,
+  // parsers/column_fit.h), so that a config the restore would refuse is
+  // refused at the table's DDL, before any of its rows is written. Errors,
+  // without a position (the caller adds the statement's): InvalidArgument
+  // "table.column: reason", and those of PlanFor.
+  absl::Status CheckNewTables();
 
   // Records `CREATE ... VIEW name AS query` (any dialect; other text is
   // ignored) when the query names a configured table or a view recorded
@@ -124,7 +135,8 @@ class TableCatalog {
   // Cached until the next CREATE TABLE (rows may come before their table's
   // CREATE TABLE in a damaged dump, or a table be created twice); every plan
   // returned lives as long as this object. Errors: those of TableResolver::Resolve, and
-  // InvalidArgument for an ENUM column whose anonymizer writes non-labels.
+  // InvalidArgument for an ENUM column whose anonymizer writes non-labels,
+  // and for a config that does not fit its columns (CheckColumnFit).
   // `versions`: the VersionedCommentTag of each column's place in the rows
   // (ColumnInfo::version; empty: all 0). A configured column with a tag
   // other than 0 is InvalidArgument: servers disagree whether it exists.
@@ -153,6 +165,8 @@ class TableCatalog {
 
   TableResolver* resolver_;
   std::map<TableName, TableDef> ddl_;
+  std::map<TableName, DomainDef> domains_;
+  std::vector<TableName> new_tables_;  // CREATE TABLEs added since CheckNewTables
   uint64_t ddl_generation_ = 0;                 // CREATE TABLE statements added to ddl_ (and encodings set)
   TextEncoding encoding_ = TextEncoding::kUtf8;
   std::set<TableName> created_;                 // every CREATE TABLE's name, whatever its form

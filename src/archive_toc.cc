@@ -21,7 +21,10 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
   std::map<int64_t, EntryPlan> plans;
   // --schema: the DDL of a data-only archive, from its schema-only dump.
   if (options.schema != nullptr) {
-    for (const std::string& statement : *options.schema) ddl.AddCreateTable(PostgresDialect(true), statement);
+    for (const std::string& statement : *options.schema) {
+      ddl.AddDomain(statement);
+      ddl.AddCreateTable(PostgresDialect(true), statement);
+    }
   }
   std::set<TableName> tables;  // the TABLE entries
   for (const TocEntry& e : head.toc) {
@@ -36,9 +39,18 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     // 14 and later, pg_dump.c dumpTableAttach), or PARTITION OF / INHERITS
     // in its TABLE entry's CREATE TABLE: a config on the parent reaches it.
     if (e.desc == "TABLE ATTACH" && e.defn.has_value()) ddl.AddAlterTable(*e.defn);
+    if (e.desc == "DOMAIN" && e.defn.has_value()) ddl.AddDomain(*e.defn);  // before the tables it types
     if (e.desc != "TABLE") continue;
     tables.insert(TableName{e.namespace_name.value_or(""), e.tag.value_or("")});
-    if (e.defn.has_value()) ddl.AddCreateTable(PostgresDialect(true), *e.defn);
+    if (e.defn.has_value()) {
+      ddl.AddCreateTable(PostgresDialect(true), *e.defn);
+      // A config that does not fit the table's columns is refused at its
+      // TABLE entry, before anything is written (parsers/column_fit.h).
+      if (absl::Status fit = ddl.CheckNewTables(); !fit.ok()) {
+        return WithMessage(fit, absl::StrCat(ToAbsl(where), ":byte ", e.entry_offset, ": TOC entry ", e.dump_id, ": ",
+                                             fit.message()));
+      }
+    }
   }
   for (const TocEntry& e : head.toc) {
     if (!e.desc.has_value() || *e.desc != "TABLE DATA") continue;

@@ -217,9 +217,9 @@ case('P11 CREATE TABLE lines that are not columns; enum labels with commas', P11
      config({'employee': {'first_name': MD5,
                           'status': '{ anonymizer = "string", options = { sample = ["gone"] } }'}}),
      P11.replace("(1,'Ann','on leave, paid'", "(1,'%s','gone'" % md5('Ann')))
-case('P11 an ENUM column with a free-text anonymizer is refused', P11,
+case('P11 an ENUM column with a free-text anonymizer is refused at its CREATE TABLE', P11,
      config({'employee': {'status': 'firstname'}}), rc=2,
-     stderr_has=[r'in\.sql:13:1: column status of table employee is an ENUM'])
+     stderr_has=[r'in\.sql:1:1: column status of table employee is an ENUM'])
 
 P12_DDL = """CREATE TABLE `person` (
   `id` int NOT NULL,

@@ -23,6 +23,8 @@ Variants, in every dialect the client accepts them in:
     18's shape (built by tests/cli/leak_paths/pg_stats_cases.py) whose
     pg_restore_attribute_stats calls of configured columns lose their value arguments;
     restored by psql into PostgreSQL 15 with stand-in functions over json_build_object.
+  * what the config asks must fit the column (item 6, variants_fit.py): narrow UNIQUE
+    e-mail columns, varchar(9) phones, numeric(5,2), a domain's length, NOT NULL + null.
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -41,6 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from pg_roundtrip_test import Reporter  # noqa: E402
+import variants_fit  # noqa: E402
 
 SALT = "variants-test-salt-0123456789"
 EMAILS = ["ann.lee@example.invalid", "o'hara@example.invalid", "back\\slash@example.invalid",
@@ -133,6 +136,7 @@ def pg_part(rep, dbanon):
         check_variants(rep, dbanon, "pg_dump --inserts", pg.pg_dump("src", ["-Fp", "--inserts"]), restore)
         pg_encoding_part(rep, dbanon, pg)
         pg_stats_part(rep, dbanon, pg)
+        variants_fit.pg_fit_part(rep, dbanon, pg)
 
         # COPY's rule: the first row's line ending holds for the whole block.
         head, sep, rest = copy_dump.partition(b"FROM stdin;\n")
@@ -321,6 +325,7 @@ def mariadb_part(rep, dbanon):
         ansi = db.dump("src", ["--compatible=ansi"])
         rep.check(b'INSERT INTO "customer"' in ansi, "mariadb-dump --compatible=ansi writes double-quoted names")
         check_variants(rep, dbanon, "mariadb-dump --compatible=ansi", ansi, restore)
+        variants_fit.mariadb_fit_part(rep, dbanon, db)
 
         sakila_part(rep, dbanon, db)
 
