@@ -110,10 +110,14 @@ class CheckResolver : public TableResolver {
   bool IsConfigured(const TableName& table) const override {
     if (sample_ > 0) return sample_unconfigured_ || plan_.IsConfigured(table);
     if (plan_.IsConfigured(table) && pending_.ok()) {
-      // Only what Resolve checks: the config's columns against the dump's.
+      // Only what Resolve checks: the config's columns against the dump's
+      // data columns. Asked before the table's data (a framer checking that
+      // the config fits a new CREATE TABLE), there is nothing to check yet.
       auto it = columns_.find(RunPlan::KeyOf(table));
-      auto resolved = plan_.Resolve(table, it == columns_.end() ? std::vector<std::string>{} : it->second);
-      if (!resolved.ok()) pending_ = resolved.status();
+      if (it != columns_.end()) {
+        auto resolved = plan_.Resolve(table, it->second);
+        if (!resolved.ok()) pending_ = resolved.status();
+      }
     }
     return false;
   }
