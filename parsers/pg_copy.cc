@@ -409,4 +409,119 @@ const RowRewriter* CopyTextRewriter() {
   return &rewriter;
 }
 
+void CopyRowCutter::Start(std::string table, const RowPlan* plan, bool drop, int64_t header_line, int64_t line,
+                          int64_t col) {
+  table_ = std::move(table);
+  header_line_ = header_line;
+  plan_ = plan;
+  drop_ = drop;
+  line_ = line;
+  col_ = col;
+  rows_ = 0;
+  mid_line_ = false;
+  eol_ = 0;
+}
+
+void CopyRowCutter::Emit(std::vector<Segment>* out, Segment::Kind kind, size_t begin, size_t end,
+                         const RowPlan* plan) const {
+  if (begin == end) return;
+  if (!out->empty()) {
+    Segment& last = out->back();
+    if (last.kind == kind && last.plan == plan && last.end == begin) {
+      last.end = end;
+      return;
+    }
+  }
+  out->push_back(Segment{kind, begin, end, line_, plan, plan == nullptr ? nullptr : CopyTextRewriter()});
+}
+
+absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, size_t* pos, bool eof,
+                                                       std::vector<Segment>* out) {
+  const size_t n = input.size();
+  const Segment::Kind pass = drop_ ? Segment::Kind::kDrop : Segment::Kind::kRaw;
+  size_t i = *pos;
+  Stop stop = Stop::kMore;
+  while (i < n) {
+    const char* nlp = static_cast<const char*>(std::memchr(input.data() + i, '\n', n - i));
+    if (mid_line_) {
+      size_t to = nlp == nullptr ? n : static_cast<size_t>(nlp - input.data()) + 1;
+      Emit(out, pass, i, to, nullptr);
+      if (nlp != nullptr) {
+        ++line_;
+        col_ = 1;
+        mid_line_ = false;
+      } else {
+        col_ += static_cast<int64_t>(to - i);  // where a cut-off line is reported
+      }
+      i = to;
+      continue;
+    }
+    if (nlp == nullptr) {
+      std::string_view rest = input.substr(i);
+      if (eof) {
+        if (rest == "\\." || rest == "\\.\r") {
+          Emit(out, Segment::Kind::kRaw, i, n, nullptr);
+          i = n;
+          stop = Stop::kEndNoNewline;
+          break;
+        }
+        col_ = static_cast<int64_t>(rest.size()) + 1;
+        stop = Stop::kCutOff;
+        break;
+      }
+      if (plan_ == nullptr && rest.size() > 3) {
+        // Too long to be the end line: pass it on now, whatever its length.
+        Emit(out, pass, i, n, nullptr);
+        ++rows_;
+        mid_line_ = true;
+        col_ = static_cast<int64_t>(rest.size()) + 1;
+        i = n;
+        break;
+      }
+      if (rest.size() > kMaxRowBytes) {
+        *pos = i;
+        return PositionedError(absl::StatusCode::kDataLoss, line_, 1,
+                               absl::StrCat("a row of configured table ", table_, " is longer than ",
+                                            kMaxRowBytes >> 20, " MiB"));
+      }
+      break;  // wait for the rest of the row
+    }
+    size_t nl = static_cast<size_t>(nlp - input.data());
+    std::string_view row(input.data() + i, nl - i);
+    if (row == "\\." || row == "\\.\r") {
+      Emit(out, Segment::Kind::kRaw, i, nl + 1, nullptr);
+      ++line_;
+      col_ = 1;
+      i = nl + 1;
+      stop = Stop::kEnd;
+      break;
+    }
+    if (plan_ != nullptr) {
+      // One line ending per block, set by its first row: COPY refuses a LF
+      // row after CR LF rows ("literal newline found in data") and a CR before
+      // LF after LF rows ("literal carriage return found in data");
+      // copyfromparse.c, CopyReadLineText.
+      const int eol = !row.empty() && row.back() == '\r' ? 2 : 1;
+      if (eol_ == 0) eol_ = eol;
+      if (eol != eol_) {
+        *pos = i;
+        return PositionedError(
+            absl::StatusCode::kDataLoss, line_, static_cast<int64_t>(row.size()) + (eol == 2 ? 0 : 1),
+            absl::StrCat("a row of table ", table_, " ends with ", eol == 2 ? "CR LF" : "LF",
+                         " but the first row of its COPY block",
+                         header_line_ > 0 ? absl::StrCat(" (started at line ", header_line_, ")") : "", " with ",
+                         eol == 2 ? "LF" : "CR LF", ": COPY refuses mixed line endings"));
+      }
+      Emit(out, Segment::Kind::kRows, i, nl + 1, plan_);
+    } else {
+      Emit(out, pass, i, nl + 1, nullptr);
+    }
+    ++rows_;
+    ++line_;
+    i = nl + 1;
+  }
+  *pos = i;
+  return stop;
+}
+
 }  // namespace dbanon

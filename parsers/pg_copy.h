@@ -67,6 +67,74 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
 // RewriteCopyRows as a RowRewriter.
 const RowRewriter* CopyTextRewriter();
 
+// Cuts the data of one COPY block (the lines after `COPY ... FROM stdin;`)
+// into Segments (framer.h) as it arrives in chunks: whole rows of a
+// configured table (kRows, rewritten by CopyTextRewriter), rows of other
+// tables passed through (kRaw) or dropped (kDrop, a truncated table), and
+// the end line `\.`, which is always kRaw. The one row cutter of both roads:
+// the plain framer (parsers/pg_plain_framer.h) and the archive road's
+// StreamFeeder (src/archive_engine.h).
+//
+// Rules: PostgreSQL docs, "COPY, File Formats": a row ends with LF (or CR LF,
+// the same for every row of the block: copyfromparse.c CopyReadLineText
+// refuses a mix); the data ends at a line that is exactly `\.` (psql's
+// handleCopyIn also takes `\.` CR LF, and `\.` at the end of the input).
+//
+// Zero-copy and resumable: Cut takes the caller's buffer and a position in
+// it; the bytes from the returned position on (a row without its LF yet)
+// must be passed again, at the start of the next call's input, followed by
+// more data. A row of a configured table is held until its LF arrives, up
+// to kMaxRowBytes; a line of another table is passed on in pieces, whatever
+// its length.
+//
+// Thread-safety: one thread.
+class CopyRowCutter {
+ public:
+  static constexpr size_t kMaxRowBytes = size_t{64} << 20;
+
+  // Where a call to Cut stopped.
+  enum class Stop {
+    kMore,           // every whole row was cut; the rest needs more input
+    kEnd,            // the end line `\.` and its line ending were cut
+    kEndNoNewline,   // eof: the input ends with `\.` (or `\.` CR) without LF
+    kCutOff,         // eof: the input ends inside a row (col() is where)
+  };
+
+  // Starts a block whose first data line is `line` (1-based, for segments
+  // and messages; `col` is the column reported for a cut-off block that has
+  // no byte). `plan` is the configured table's plan (nullptr: rows are
+  // passed through, or dropped when `drop`); `table` names it in messages,
+  // `header_line` is the line of its COPY statement (0: not in the input).
+  // `plan` must outlive the segments.
+  void Start(std::string table, const RowPlan* plan, bool drop, int64_t header_line, int64_t line, int64_t col);
+
+  // Cuts input[*pos, ...), appending segments (offsets into `input`; a
+  // segment that continues the last one of `out` is merged into it) and
+  // moving *pos past the bytes cut. Errors (DataLoss, "LINE:COL: message"
+  // naming the table, never a value): a row of a configured table longer than
+  // kMaxRowBytes, a row whose line ending differs from the block's first.
+  absl::StatusOr<Stop> Cut(std::string_view input, size_t* pos, bool eof, std::vector<Segment>* out);
+
+  // The line (1-based) and column of the next byte to cut.
+  int64_t line() const { return line_; }
+  int64_t col() const { return col_; }
+  // Rows cut since Start.
+  int64_t rows() const { return rows_; }
+
+ private:
+  void Emit(std::vector<Segment>* out, Segment::Kind kind, size_t begin, size_t end, const RowPlan* plan) const;
+
+  std::string table_;
+  const RowPlan* plan_ = nullptr;
+  bool drop_ = false;
+  int64_t header_line_ = 0;
+  int64_t line_ = 1;
+  int64_t col_ = 1;
+  int64_t rows_ = 0;
+  bool mid_line_ = false;  // inside a long line that is passed on in pieces
+  int eol_ = 0;            // rows of a configured table end in: 0 not seen yet, 1 LF, 2 CR LF
+};
+
 }  // namespace dbanon
 
 #endif  // DBANON_PARSERS_PG_COPY_H_

@@ -89,7 +89,7 @@ absl::StatusOr<size_t> PgPlainFramer::Frame(std::string_view input, bool eof, st
   while (pos < input.size() || (mode_ == Mode::kInsertValues && eof)) {
     if (mode_ == Mode::kCopyData) {
       size_t before = pos;
-      absl::Status s = ScanCopyData(input, &pos, eof, nullptr);
+      absl::Status s = ScanCopyData(input, &pos, eof);
       if (!s.ok()) return s;
       if (pos == before && mode_ == Mode::kCopyData) break;  // needs more input
     } else if (mode_ == Mode::kInsertValues) {
@@ -314,6 +314,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       if (c == '\n') {
         jump(i + 1, false);
         mode_ = Mode::kCopyData;
+        copy_cutter_.Start(copy_table_.Display(), copy_plan_, copy_drop_, copy_line_, line_, col_);
         *pos = i;
         FlushSql(i, Segment::Kind::kRaw, line_);
         return absl::OkStatus();
@@ -785,8 +786,6 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   copy_ = std::move(**header);
   copy_table_ = copy_->Table();
   copy_line_ = statement_line_;
-  copy_rows_ = 0;
-  copy_eol_ = 0;
   copy_plan_ = nullptr;
   copy_drop_ = false;
   resolver_->SawTable(copy_table_);
@@ -856,103 +855,32 @@ absl::Status PgPlainFramer::EndSelect(std::string_view input, const std::string&
   return absl::OkStatus();
 }
 
-absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bool eof, size_t*) {
-  const size_t n = input.size();
-  size_t i = *pos;
-  auto end_block = [&] {
-    resolver_->CountRows(copy_table_, copy_rows_);
-    mode_ = Mode::kSql;
-    lex_.Reset();
-    meta_ = false;
-    prev_ = prev2_ = '\n';
-    copy_plan_ = nullptr;
-    copy_drop_ = false;
-    copy_eol_ = 0;
-  };
-  while (i < n) {
-    const char* nlp = static_cast<const char*>(std::memchr(input.data() + i, '\n', n - i));
-    const Segment::Kind pass = copy_drop_ ? Segment::Kind::kDrop : Segment::Kind::kRaw;
-    if (mid_line_) {
-      size_t to = nlp == nullptr ? n : static_cast<size_t>(nlp - input.data()) + 1;
-      Emit(pass, i, to, line_, nullptr);
-      if (nlp != nullptr) {
-        ++line_;
-        col_ = 1;
-        mid_line_ = false;
-      } else {
-        col_ += static_cast<int64_t>(to - i);  // where a cut-off line is reported
-      }
-      i = to;
-      continue;
-    }
-    if (nlp == nullptr) {
-      std::string_view rest = input.substr(i);
-      if (eof) {
-        if (rest == "\\." || rest == "\\.\r") {
-          Emit(Segment::Kind::kRaw, i, n, line_, nullptr);
-          warnings_.push_back(absl::StrCat(line_, ":1: warning: the COPY block for table ", copy_table_.Display(),
-                                           " ends without a newline after \\. (psql may reject it)"));
-          i = n;
-          end_block();
-          break;
-        }
-        col_ = static_cast<int64_t>(rest.size()) + 1;
-        *pos = i;
-        return PositionedError(absl::StatusCode::kDataLoss, line_, col_,
-                               absl::StrCat("unexpected end of input inside the COPY block for table ",
-                                            copy_table_.Display(), " (started at line ", copy_line_, ")"));
-      }
-      if (copy_plan_ == nullptr && rest.size() > 3) {
-        // Too long to be the end marker: pass it on now, whatever its length.
-        Emit(pass, i, n, line_, nullptr);
-        ++copy_rows_;
-        mid_line_ = true;
-        col_ = static_cast<int64_t>(rest.size()) + 1;
-        i = n;
-        break;
-      }
-      if (rest.size() > kMaxRowBytes) {
-        *pos = i;
-        return PositionedError(absl::StatusCode::kDataLoss, line_, 1,
-                               absl::StrCat("a row of configured table ", copy_table_.Display(), " is longer than ",
-                                            kMaxRowBytes >> 20, " MiB"));
-      }
-      break;  // wait for the rest of the line
-    }
-    size_t nl = static_cast<size_t>(nlp - input.data());
-    std::string_view row(input.data() + i, nl - i);
-    if (row == "\\." || row == "\\.\r") {
-      Emit(Segment::Kind::kRaw, i, nl + 1, line_, nullptr);
-      ++line_;
-      col_ = 1;
-      i = nl + 1;
-      end_block();
+absl::Status PgPlainFramer::ScanCopyData(std::string_view input, size_t* pos, bool eof) {
+  auto stop = copy_cutter_.Cut(input, pos, eof, out_);
+  line_ = copy_cutter_.line();
+  col_ = copy_cutter_.col();
+  if (!stop.ok()) return stop.status();
+  switch (*stop) {
+    case CopyRowCutter::Stop::kMore:
+      return absl::OkStatus();
+    case CopyRowCutter::Stop::kCutOff:
+      return PositionedError(absl::StatusCode::kDataLoss, line_, col_,
+                             absl::StrCat("unexpected end of input inside the COPY block for table ",
+                                          copy_table_.Display(), " (started at line ", copy_line_, ")"));
+    case CopyRowCutter::Stop::kEndNoNewline:
+      warnings_.push_back(absl::StrCat(line_, ":1: warning: the COPY block for table ", copy_table_.Display(),
+                                       " ends without a newline after \\. (psql may reject it)"));
       break;
-    }
-    if (copy_plan_ != nullptr) {
-      // One line ending per block, set by its first row: COPY refuses a LF
-      // row after CR LF rows ("literal newline found in data") and a CR before
-      // LF after LF rows ("literal carriage return found in data");
-      // copyfromparse.c, CopyReadLineText.
-      const int eol = !row.empty() && row.back() == '\r' ? 2 : 1;
-      if (copy_eol_ == 0) copy_eol_ = eol;
-      if (eol != copy_eol_) {
-        *pos = i;
-        return PositionedError(
-            absl::StatusCode::kDataLoss, line_, static_cast<int64_t>(row.size()) + (eol == 2 ? 0 : 1),
-            absl::StrCat("a row of table ", copy_table_.Display(), " ends with ", eol == 2 ? "CR LF" : "LF",
-                         " but the first row of its COPY block (started at line ", copy_line_, ") with ",
-                         eol == 2 ? "LF" : "CR LF", ": COPY refuses mixed line endings"));
-      }
-      Emit(Segment::Kind::kRows, i, nl + 1, line_, copy_plan_);
-    } else {
-      Emit(pass, i, nl + 1, line_, nullptr);
-    }
-    ++copy_rows_;
-    ++line_;
-    i = nl + 1;
+    case CopyRowCutter::Stop::kEnd:
+      break;
   }
-  *pos = i;
+  resolver_->CountRows(copy_table_, copy_cutter_.rows());
+  mode_ = Mode::kSql;
+  lex_.Reset();
+  meta_ = false;
+  prev_ = prev2_ = '\n';
+  copy_plan_ = nullptr;
+  copy_drop_ = false;
   return absl::OkStatus();
 }
 

@@ -50,8 +50,9 @@
 // their tuples are framed by InsertValuesFramer (parsers/insert_framer.h) with
 // PostgreSQL's string rules (standard_conforming_strings as last SET).
 //
-// Memory: a row of a configured table must fit in kMaxRowBytes; other lines
-// may be of any length (they are passed through in pieces). INSERT tuples
+// Memory: a row of a configured table must fit in CopyRowCutter::kMaxRowBytes
+// (parsers/pg_copy.h); other lines may be of any length (they are passed
+// through in pieces). INSERT tuples
 // follow InsertValuesFramer's limits.
 //
 // Thread-safety: one thread.
@@ -97,7 +98,8 @@ class PgPlainFramer : public Framer {
   // Scans SQL from input[pos], stopping after a COPY FROM stdin statement's
   // line ends (mode_ becomes kCopyData) or at the end of input.
   absl::Status ScanSql(std::string_view input, size_t* pos, bool eof);
-  absl::Status ScanCopyData(std::string_view input, size_t* pos, bool eof, size_t* consumed_end);
+  // COPY data, cut by copy_cutter_, up to and with its end line.
+  absl::Status ScanCopyData(std::string_view input, size_t* pos, bool eof);
   absl::Status EndStatement(std::string_view input);
   // A SELECT statement ended: a pg_dump 18 statistics call of a configured
   // column becomes a kRows segment that StatsCallRewriter writes without
@@ -190,10 +192,8 @@ class PgPlainFramer : public Framer {
   TableName copy_table_;
   const RowPlan* copy_plan_ = nullptr;
   int64_t copy_line_ = 0;  // line of the COPY statement
-  int64_t copy_rows_ = 0;
   bool copy_drop_ = false;  // a truncated table: rows are dropped
-  bool mid_line_ = false;  // inside a long pass-through data line
-  int copy_eol_ = 0;       // rows of the block end in: 0 not seen yet, 1 LF, 2 CR LF
+  CopyRowCutter copy_cutter_;
 
   int64_t line_ = 1;
   int64_t col_ = 1;

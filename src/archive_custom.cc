@@ -203,7 +203,7 @@ class CustomArchiveJob {
       case Kind::kStreamEnd: {
         if (truncated_ != nullptr) {
           std::string payload = truncated_->EmptyPayload();
-          engine_->Piece(stream_, &payload, 0, 0, true);
+          engine_->Piece(stream_, &payload, 0, true);
           truncated_ = nullptr;
           stream_.reset();
           return absl::OkStatus();

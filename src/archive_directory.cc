@@ -248,7 +248,7 @@ absl::Status RewriteDataFile(const std::string& input_dir, const DataFileJob& jo
     stream->close_sink = true;
     if (absl::Status st = AddSequential(stream.get()); !st.ok()) return st;
     std::string payload = job.entry->EmptyPayload();
-    engine.Piece(stream, &payload, 0, 0, true);
+    engine.Piece(stream, &payload, 0, true);
     return absl::OkStatus();
   }
   int fd = ::open(in_path.c_str(), O_RDONLY | O_CLOEXEC);

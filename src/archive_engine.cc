@@ -26,24 +26,11 @@ void AppendChunks(std::string_view data, int int_size, std::string* out) {
   }
 }
 
-int64_t CountLines(std::string_view s) {
-  int64_t n = 0;
-  const char* p = s.data();
-  const char* end = p + s.size();
-  while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    if (nl == nullptr) break;
-    ++n;
-    p = nl + 1;
-  }
-  return n;
-}
-
-// A rewriter's error is "LINE:COL: message" with LINE counted from the
-// piece; make it count from the stream and put the stream's name first:
+// A rewriter's or the row cutter's error is "LINE:COL: message" with LINE
+// counted from the stream's start; put the stream's name first:
 // "FILE:LINE:COL: message" for a file of its own, "WHERE: line L, column C:
 // message" inside an archive.
-absl::Status StreamError(const ArchiveStream& s, const absl::Status& st, int64_t lines_before) {
+absl::Status StreamError(const ArchiveStream& s, const absl::Status& st) {
   std::string_view m = ToStd(st.message());
   size_t colon = m.find(':');
   size_t colon2 = colon == std::string_view::npos ? colon : m.find(':', colon + 1);
@@ -52,9 +39,9 @@ absl::Status StreamError(const ArchiveStream& s, const absl::Status& st, int64_t
       absl::SimpleAtoi(ToAbsl(m.substr(colon + 1, colon2 - colon - 1)), &col)) {
     std::string_view rest = m.substr(colon2 + 1);
     if (s.file_positions) {
-      return WithMessage(st, absl::StrCat(s.where, ":", line + lines_before, ":", col, ToAbsl(rest)));
+      return WithMessage(st, absl::StrCat(s.where, ":", line, ":", col, ToAbsl(rest)));
     }
-    return WithMessage(st, absl::StrCat(s.where, ": line ", line + lines_before, ", column ", col, ToAbsl(rest)));
+    return WithMessage(st, absl::StrCat(s.where, ": line ", line, ", column ", col, ToAbsl(rest)));
   }
   return WithMessage(st, absl::StrCat(s.where, ": ", st.message()));
 }
@@ -66,7 +53,7 @@ struct ArchiveEngine::Item : public PieceEngine::Piece {
   std::string input;
   std::vector<std::pair<size_t, int64_t>> marks;  // (offset in input, dump id)
   std::shared_ptr<ArchiveStream> stream;          // set for a piece
-  size_t rows_end = 0;
+  std::vector<Segment> segments;                  // a piece's bytes: kRows are rewritten, kRaw copied
   int64_t index = 0;
   bool last_piece = false;
   // Results.
@@ -81,7 +68,7 @@ struct ArchiveEngine::Item : public PieceEngine::Piece {
     input.clear();
     marks.clear();
     stream.reset();
-    rows_end = 0;
+    segments.clear();
     index = 0;
     last_piece = false;
     output.clear();
@@ -109,16 +96,22 @@ class ArchiveEngine::Road : public PieceEngine::Road {
     plain.clear();
     compressed.clear();
     std::string_view data = item->input;
-    if (!engine_->stopping() && s.plan != nullptr && item->rows_end > 0) {
-      std::string_view rows = data.substr(0, item->rows_end);
-      absl::Status st = s.rewriter->Rewrite(*s.plan, rows, 1, &plain, scratch);
-      if (!st.ok()) {
-        item->status = st;  // Write adds the stream's name and line offset
-      } else {
-        item->rows = CountLines(rows);
-        plain.append(data.substr(item->rows_end));
-        data = plain;
+    bool rewrite = false;
+    for (const Segment& seg : item->segments) rewrite = rewrite || seg.kind == Segment::Kind::kRows;
+    if (!engine_->stopping() && rewrite) {
+      for (const Segment& seg : item->segments) {
+        std::string_view bytes = data.substr(seg.begin, seg.end - seg.begin);
+        if (seg.kind == Segment::Kind::kRaw) {
+          plain.append(bytes);
+        } else if (seg.kind == Segment::Kind::kRows) {
+          absl::Status st = seg.rewriter->RewriteAt(*seg.plan, bytes, seg.first_line, seg.first_col, &plain, scratch);
+          if (!st.ok()) {
+            item->status = st;  // Write adds the stream's name
+            break;
+          }
+        }
       }
+      data = plain;
     }
     item->plain_length = data.size();
     if (s.sequential != nullptr) {
@@ -155,7 +148,7 @@ class ArchiveEngine::Road : public PieceEngine::Road {
   absl::Status Write(PieceEngine::Piece& piece) override {
     Item* item = static_cast<Item*>(&piece);
     if (!item->status.ok()) {
-      return item->stream != nullptr ? StreamError(*item->stream, item->status, item->stream->rows) : item->status;
+      return item->stream != nullptr ? StreamError(*item->stream, item->status) : item->status;
     }
     iov_.clear();
     tail_.clear();
@@ -257,17 +250,25 @@ void ArchiveEngine::Mark(Sink* sink, int64_t dump_id) {
   raw_->marks.emplace_back(raw_->input.size(), dump_id);
 }
 
-void ArchiveEngine::Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, size_t rows_end,
-                          int64_t index, bool last) {
+void ArchiveEngine::Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input,
+                          std::vector<Segment>* segments, int64_t rows, int64_t index, bool last) {
   FlushRaw();
   Item* item = TakeItem(stream->sink);
   item->input.swap(*input);
   input->clear();
   item->stream = stream;
-  item->rows_end = rows_end;
+  item->segments.swap(*segments);
+  segments->clear();
+  item->rows = rows;
   item->index = index;
   item->last_piece = last;
   engine_->Submit(item, /*transform=*/true);
+}
+
+void ArchiveEngine::Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, int64_t index,
+                          bool last) {
+  std::vector<Segment> none;
+  Piece(stream, input, &none, 0, index, last);
 }
 
 void ArchiveEngine::Fail(absl::Status status) {
@@ -291,7 +292,9 @@ StreamFeeder::StreamFeeder(ArchiveEngine* engine, std::shared_ptr<ArchiveStream>
       stream_(std::move(stream)),
       decompressor_(std::move(decompressor)),
       batch_bytes_(batch_bytes),
-      after_terminator_(stream_->plan == nullptr) {}
+      after_terminator_(stream_->plan == nullptr) {
+  if (stream_->plan != nullptr) cutter_.Start(stream_->plan->table.Display(), stream_->plan, false, 0, 1, 1);
+}
 
 absl::Status StreamFeeder::Error(std::string_view message) const {
   return absl::DataLossError(absl::StrCat(stream_->where, ": ", ToAbsl(message)));
@@ -326,69 +329,47 @@ absl::Status StreamFeeder::Finish() {
 
 absl::Status StreamFeeder::Publish(bool final) {
   if (!after_terminator_) {
-    // COPY rows end at a line that is exactly `\.` (psql accepts `\.` CR LF
-    // too); pg_dump follows it with two empty lines (formats.md B.4). Only
-    // whole lines are ever published, so pending_ starts at a line start.
-    std::string_view p = pending_;
-    auto is_end_line = [&](size_t at) {  // `\.` at a line start, then LF or CR LF
-      if (p.size() - at >= 3 && p.compare(at, 3, "\\.\n") == 0) return true;
-      return p.size() - at >= 4 && p.compare(at, 4, "\\.\r\n") == 0;
-    };
-    size_t terminator = is_end_line(0) ? 0 : std::string_view::npos;
-    while (terminator == std::string_view::npos && scan_from_ + 3 <= p.size()) {
-      const void* hit = memmem(p.data() + scan_from_, p.size() - scan_from_, "\n\\.", 3);
-      if (hit == nullptr) {
-        scan_from_ = p.size() - 2;
+    // The rows up to the line `\.`, cut by the one COPY row cutter
+    // (parsers/pg_copy.h); pg_dump follows that line with two empty lines
+    // (formats.md B.4). Only whole rows are ever published, so pending_
+    // starts at a row start.
+    auto stop = cutter_.Cut(pending_, &cut_, final, &segments_);
+    if (!stop.ok()) return StreamError(*stream_, stop.status());
+    switch (*stop) {
+      case CopyRowCutter::Stop::kMore:
         break;
-      }
-      size_t at = static_cast<size_t>(static_cast<const char*>(hit) - p.data()) + 1;
-      if (is_end_line(at)) {
-        terminator = at;
-      } else if (p.size() - at < 4) {
-        scan_from_ = at - 1;  // maybe the end line, not all there yet
+      case CopyRowCutter::Stop::kEnd:
+        after_terminator_ = true;
+        tail_from_ = cut_;
         break;
-      } else {
-        scan_from_ = at;
-      }
-    }
-    if (terminator != std::string_view::npos) {
-      after_terminator_ = true;
-      rows_prefix_ = terminator;
-      tail_from_ = terminator + (p.compare(terminator, 3, "\\.\n") == 0 ? 3 : 4);
+      case CopyRowCutter::Stop::kEndNoNewline:
+      case CopyRowCutter::Stop::kCutOff:
+        return Error("the table data is cut off inside a row");
     }
   }
   if (after_terminator_) {
-    // Rows (if any are left) then the bytes from the end line on, copied.
-    // pg_dump writes only empty lines after it (dumpTableData_copy); more
-    // would be rows hidden behind a damaged end line.
+    // The rest, from the end line on, is copied. pg_dump writes only empty
+    // lines after it (dumpTableData_copy); more would be rows hidden behind
+    // a damaged end line.
     if (stream_->plan != nullptr && pending_.find_first_not_of('\n', tail_from_) != std::string::npos) {
       return Error("the table data goes on after its end-of-data line (\\.)");
     }
     if (!final && pending_.size() < batch_bytes_) return absl::OkStatus();
-    engine_->Piece(stream_, &pending_, rows_prefix_, index_++, final);
-    rows_prefix_ = 0;
+    if (pending_.size() > cut_) segments_.push_back(Segment{Segment::Kind::kRaw, cut_, pending_.size(), 0});
+    engine_->Piece(stream_, &pending_, &segments_, cutter_.rows() - rows_published_, index_++, final);
+    rows_published_ = cutter_.rows();
+    cut_ = 0;
     tail_from_ = 0;
     return absl::OkStatus();
   }
-  if (!final && pending_.size() < batch_bytes_) return absl::OkStatus();
-  const void* nl = pending_.empty() ? nullptr : memrchr(pending_.data(), '\n', pending_.size());
-  size_t rows_end = nl == nullptr ? 0 : static_cast<size_t>(static_cast<const char*>(nl) - pending_.data()) + 1;
-  if (final) {
-    if (rows_end != pending_.size()) return Error("the table data is cut off inside a row");
-    return Error("the table data ends without its end-of-data line (\\.)");
-  }
-  if (rows_end == 0) {
-    if (pending_.size() > kMaxRowBytes) {
-      return Error(absl::StrCat("a row of table ", stream_->plan->table.Display(), " is longer than ",
-                                kMaxRowBytes >> 20, " MiB"));
-    }
-    return absl::OkStatus();  // a long row: wait for its end
-  }
-  std::string rest = pending_.substr(rows_end);
-  pending_.resize(rows_end);
-  engine_->Piece(stream_, &pending_, rows_end, index_++, false);
+  if (final) return Error("the table data ends without its end-of-data line (\\.)");
+  if (cut_ == 0) return absl::OkStatus();  // a long row: wait for its end
+  std::string rest = pending_.substr(cut_);
+  pending_.resize(cut_);
+  engine_->Piece(stream_, &pending_, &segments_, cutter_.rows() - rows_published_, index_++, false);
+  rows_published_ = cutter_.rows();
   pending_.swap(rest);
-  scan_from_ = 0;
+  cut_ = 0;
   return absl::OkStatus();
 }
 

@@ -46,6 +46,7 @@
 #include "absl/status/status.h"
 #include "base/mutex.h"
 #include "parsers/framer.h"
+#include "parsers/pg_copy.h"
 #include "src/compression.h"
 #include "src/piece_engine.h"
 
@@ -101,12 +102,16 @@ class ArchiveEngine {
   // Records that the next byte queued for `sink` starts the data block of
   // `dump_id`; its position is in BlockPositions() after Finish.
   void Mark(Sink* sink, int64_t dump_id);
-  // Queues one piece of `stream`: `(*input)[0, rows_end)` are whole COPY
-  // rows to rewrite, the rest is copied. Takes the bytes of *input (leaving
-  // it empty, with some capacity). Pieces are numbered from 0; `last` ends
-  // the stream.
-  void Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, size_t rows_end, int64_t index,
-             bool last);
+  // Queues one piece of `stream`: `*segments` cover `*input` in order (kRows
+  // spans are rewritten by their rewriter, with their line numbers counted
+  // from the stream's start; kRaw spans are copied); `rows` is the number of
+  // rows it ends. Takes the bytes of *input and *segments (leaving them
+  // empty, with some capacity). Pieces are numbered from 0; `last` ends the
+  // stream.
+  void Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, std::vector<Segment>* segments,
+             int64_t rows, int64_t index, bool last);
+  // Queues one piece of `stream` whose bytes are copied (compressed only).
+  void Piece(const std::shared_ptr<ArchiveStream>& stream, std::string* input, int64_t index, bool last);
   // Ends the run with an error, after the items queued so far.
   void Fail(absl::Status status);
   // True once an error has been met: stop reading.
@@ -134,10 +139,10 @@ class ArchiveEngine {
 // Feeds one stream: takes its compressed input as it comes, decompresses
 // it, cuts the payload into pieces at row boundaries and queues them.
 // For a stream with a RowPlan the payload is COPY text rows up to the line
-// `\.`; what follows that line is copied.
+// `\.`, cut by CopyRowCutter (parsers/pg_copy.h); what follows that line is
+// copied.
 class StreamFeeder {
  public:
-  static constexpr size_t kMaxRowBytes = size_t{64} << 20;
 
   // `decompressor` is null for stored (uncompressed) input.
   StreamFeeder(ArchiveEngine* engine, std::shared_ptr<ArchiveStream> stream,
@@ -157,10 +162,12 @@ class StreamFeeder {
   std::unique_ptr<Decompressor> decompressor_;
   size_t batch_bytes_;
   std::string pending_;
+  CopyRowCutter cutter_;
+  std::vector<Segment> segments_;  // of pending_[0, cut_)
+  size_t cut_ = 0;                 // bytes of pending_ cut into segments_
   bool after_terminator_ = false;  // the end line was seen (or the payload has no rows)
-  size_t rows_prefix_ = 0;         // bytes of rows before the end line in pending_
   size_t tail_from_ = 0;           // where the bytes after the end line start in pending_
-  size_t scan_from_ = 0;           // where the search for the end line resumes
+  int64_t rows_published_ = 0;     // rows of the pieces queued so far
   int64_t index_ = 0;
 };
 

@@ -173,7 +173,7 @@ class CompressingFilter : public OutputFilter {
       if (pending_.size() >= kStepBytes) {
         if (finished_) return stopped_;
         if (engine_.cancelled()) return Stop();
-        engine_.Piece(stream_, &pending_, 0, index_++, false);
+        engine_.Piece(stream_, &pending_, index_++, false);
       }
     }
     return absl::OkStatus();
@@ -188,7 +188,7 @@ class CompressingFilter : public OutputFilter {
       raw_.Abort();
       return stopped_;
     }
-    engine_.Piece(stream_, &pending_, 0, index_++, true);
+    engine_.Piece(stream_, &pending_, index_++, true);
     finished_ = true;
     absl::Status s = engine_.Finish();
     if (!s.ok()) {
