@@ -134,23 +134,22 @@ class TableResolver {
 };
 
 // Rewrites a span of whole data rows of one configured table in one dump
-// syntax (COPY text rows, INSERT tuples, ...).
+// syntax (COPY text rows, INSERT tuples, ...). Both roads call it the same
+// way, on a kRows Segment with its position: the plain road (src/pipeline.h)
+// on the framer's segments, the archive road (src/archive_engine.h) on those
+// of CopyRowCutter (parsers/pg_copy.h), lines counted from the start of the
+// data stream.
 // Thread-safety: Rewrite is const and called from many worker threads.
 class RowRewriter {
  public:
   virtual ~RowRewriter() = default;
-  // Appends the rewritten `rows` to `out`. `first_line` is the 1-based line
-  // of the first byte of `rows`, for messages. Errors are DataLoss with
-  // "LINE:COL: message" naming the table, never a value.
-  virtual absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
-                               Scratch& scratch) const = 0;
-  // Same, for rows that start at column `first_col` of their first line (an
-  // INSERT tuple in the middle of a line). The pipeline calls this one.
-  virtual absl::Status RewriteAt(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
-                                 std::string* out, Scratch& scratch) const {
-    (void)first_col;
-    return Rewrite(plan, rows, first_line, out, scratch);
-  }
+  // Appends the rewritten `rows` to `out`. The first byte of `rows` is at
+  // 1-based line `first_line`, column `first_col` of the input, for
+  // messages (an INSERT tuple may start in the middle of a line; COPY rows
+  // start at column 1). Errors are DataLoss with "LINE:COL: message" naming
+  // the table, never a value.
+  virtual absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
+                               std::string* out, Scratch& scratch) const = 0;
 };
 
 struct Segment {

@@ -397,8 +397,9 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
 namespace {
 class CopyText : public RowRewriter {
  public:
-  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
-                       Scratch& scratch) const override {
+  // COPY rows start at a line start: `first_col` is 1.
+  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t /*first_col*/,
+                       std::string* out, Scratch& scratch) const override {
     return RewriteCopyRows(plan, rows, first_line, out, scratch);
   }
 };

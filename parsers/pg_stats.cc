@@ -411,12 +411,8 @@ namespace {
 class StatsRewriter : public RowRewriter {
  public:
   explicit StatsRewriter(bool standard_strings) : standard_strings_(standard_strings) {}
-  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
-                       Scratch& scratch) const override {
-    return RewriteAt(plan, rows, first_line, 1, out, scratch);
-  }
-  absl::Status RewriteAt(const RowPlan&, std::string_view rows, int64_t first_line, int64_t first_col,
-                         std::string* out, Scratch&) const override {
+  absl::Status Rewrite(const RowPlan&, std::string_view rows, int64_t first_line, int64_t first_col,
+                       std::string* out, Scratch&) const override {
     absl::StatusOr<AttributeStatsCall> call = ParseAttributeStatsCall(rows, standard_strings_);
     if (!call.ok()) return PositionedError(absl::StatusCode::kDataLoss, first_line, first_col, ToStd(call.status().message()));
     out->append(call->WithoutValues(rows));

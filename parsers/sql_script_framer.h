@@ -155,7 +155,7 @@ class SqlScriptFramer : public Framer {
   // writable_schema=OFF`, which .dump writes after the schema and data.
   class AppendRewriter : public RowRewriter {
    public:
-    absl::Status Rewrite(const RowPlan&, std::string_view rows, int64_t, std::string* out,
+    absl::Status Rewrite(const RowPlan&, std::string_view rows, int64_t, int64_t, std::string* out,
                          Scratch&) const override {
       out->append(rows.data(), rows.size());
       out->append(text);

@@ -178,21 +178,16 @@ class TupleRewriter : public RowRewriter {
  public:
   TupleRewriter(const SqlDialect* d, bool bare) : d_(d), bare_(bare) {}
 
-  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
-                       Scratch& scratch) const override {
-    return RewriteAt(plan, rows, first_line, 1, out, scratch);
-  }
-
-  absl::Status RewriteAt(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
-                         std::string* out, Scratch& scratch) const override;
+  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
+                       std::string* out, Scratch& scratch) const override;
 
  private:
   const SqlDialect* d_;
   bool bare_;
 };
 
-absl::Status TupleRewriter::RewriteAt(const RowPlan& plan, std::string_view rows, int64_t first_line,
-                                      int64_t first_col, std::string* out, Scratch& scratch) const {
+absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line,
+                                    int64_t first_col, std::string* out, Scratch& scratch) const {
   const SqlDialect& d = *d_;
   const size_t ncols = plan.num_columns;
   // Where messages point: line and column of a byte of `rows`.

@@ -104,7 +104,7 @@ class ArchiveEngine::Road : public PieceEngine::Road {
         if (seg.kind == Segment::Kind::kRaw) {
           plain.append(bytes);
         } else if (seg.kind == Segment::Kind::kRows) {
-          absl::Status st = seg.rewriter->RewriteAt(*seg.plan, bytes, seg.first_line, seg.first_col, &plain, scratch);
+          absl::Status st = seg.rewriter->Rewrite(*seg.plan, bytes, seg.first_line, seg.first_col, &plain, scratch);
           if (!st.ok()) {
             item->status = st;  // Write adds the stream's name
             break;

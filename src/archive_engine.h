@@ -77,9 +77,10 @@ struct ArchiveStream {
   std::string where;  // message prefix: "prod.dump:byte 10527: TOC entry 3403", "dir/3403.dat.gz"
   bool file_positions = false;  // rows errors as "WHERE:LINE:COL: ..." (the stream is a file)
   std::optional<TableName> count_table;
-  // For CountRows, called by the engine's writes (a worker thread) while the
-  // reader resolves tables: it must be thread-safe (archive_job.cc wraps the
-  // RunPlan in a LockedResolver).
+  // For CountRows, called by the engine's in-order write of the stream's
+  // last piece (on a worker thread) while the reader resolves tables: it
+  // must be thread-safe (the archive roads pass archive_internal's
+  // LockedResolver, src/archive_internal.h, around the RunPlan).
   TableResolver* resolver = nullptr;
   // lz4/zstd: used by the workers in piece order.
   std::unique_ptr<StreamCompressor> sequential;

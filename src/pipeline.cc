@@ -66,8 +66,8 @@ class Pipeline : public PieceEngine::Road {
       const Segment& s = b->segments[i];
       if (s.kind != Segment::Kind::kRows) continue;
       size_t begin = b->output.size();
-      absl::Status st = s.rewriter->RewriteAt(*s.plan, std::string_view(b->input).substr(s.begin, s.end - s.begin),
-                                              s.first_line, s.first_col, &b->output, scratch);
+      absl::Status st = s.rewriter->Rewrite(*s.plan, std::string_view(b->input).substr(s.begin, s.end - s.begin),
+                                            s.first_line, s.first_col, &b->output, scratch);
       if (!st.ok()) {
         b->status = Prefixed(st);
         return;

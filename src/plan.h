@@ -25,9 +25,20 @@
 // A child's own config entry wins for the columns it names; a parent's
 // `truncate = true` truncates every child.
 //
-// Thread-safety: Resolve, SawTable and CountRows are called by the framer's
-// thread only; the RowPlans and anonymizers they return are immutable and
-// read by the worker threads. Summary()/Warnings() after the run.
+// Thread-safety: not thread-safe: its TableResolver methods (Resolve,
+// SawTable, CountRows, ...) must be called one at a time. Both roads keep
+// that rule, from several threads:
+//   * the plain road (src/pipeline.h) calls them from its framer, which
+//     runs under the piece engine's producer lock (src/piece_engine.h, pull
+//     mode) on whichever thread holds it, one batch after the other;
+//   * the archive road (src/archive_job.h) calls them from its reader
+//     thread (the TOC, the data blocks) and calls CountRows from the piece
+//     engine's in-order Write of a stream's last piece, on a worker thread,
+//     while the reader goes on: both through archive_internal's
+//     LockedResolver (src/archive_internal.h), one lock around every call.
+// The RowPlans and anonymizers they return are immutable and read by the
+// worker threads. Summary(), Warnings(), Coverage() and Report() after the
+// run, once the engine's threads are joined.
 #ifndef DBANON_SRC_PLAN_H_
 #define DBANON_SRC_PLAN_H_
 

@@ -163,7 +163,7 @@ inline absl::Status Drive(Framer& framer, std::string_view input, size_t chunk, 
           break;
         case Segment::Kind::kRows: {
           FUZZ_CHECK(s.plan != nullptr && s.rewriter != nullptr, "a rows segment has a plan and a rewriter");
-          absl::Status st = s.rewriter->RewriteAt(*s.plan, bytes, s.first_line, s.first_col, out, scratch);
+          absl::Status st = s.rewriter->Rewrite(*s.plan, bytes, s.first_line, s.first_col, out, scratch);
           if (!st.ok()) return st;
           break;
         }

@@ -161,7 +161,7 @@ inline Run FrameAndRewrite(Framer& framer, std::string_view input, size_t chunk)
         run.dropped.append(bytes);
       } else {
         run.rows.append(bytes);
-        absl::Status st = s.rewriter->RewriteAt(*s.plan, bytes, s.first_line, s.first_col, &run.output, scratch);
+        absl::Status st = s.rewriter->Rewrite(*s.plan, bytes, s.first_line, s.first_col, &run.output, scratch);
         if (!st.ok()) {
           run.status = st;
           return run;

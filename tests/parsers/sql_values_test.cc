@@ -262,7 +262,7 @@ using testing::Wrap;
 std::string Rewrite(const SqlDialect& d, const RowPlan& plan, std::string_view rows, absl::Status* status = nullptr) {
   Scratch scratch;
   std::string out;
-  absl::Status s = InsertTupleRewriter(d)->RewriteAt(plan, rows, 7, 30, &out, scratch);
+  absl::Status s = InsertTupleRewriter(d)->Rewrite(plan, rows, 7, 30, &out, scratch);
   if (status != nullptr) *status = s;
   if (!s.ok()) return "ERROR: " + std::string(s.message());
   return out;
@@ -337,7 +337,7 @@ TEST_CASE("a multi-column step sees all its values; the values rewriter takes a 
   CHECK(Rewrite(MySqlDialect(), plan, "('x',1,'y')") == "('y',1,'x')");
   Scratch scratch;
   std::string out;
-  REQUIRE(InsertValuesRewriter(MySqlDialect())->Rewrite(plan, " 'x' , 1,'y'", 1, &out, scratch).ok());
+  REQUIRE(InsertValuesRewriter(MySqlDialect())->Rewrite(plan, " 'x' , 1,'y'", 1, 1, &out, scratch).ok());
   CHECK(out == " 'y' , 1,'x'");
 }
 
