@@ -5,11 +5,14 @@
 // (4.1.1), `--` comments and nested /* */ comments (4.1.5).
 #include "parsers/sql_dialect.h"
 
+#include <array>
+
 namespace dbanon {
 namespace {
 
-constexpr SqlDialect Postgres(bool standard_conforming_strings) {
+constexpr SqlDialect Postgres(bool standard_conforming_strings, MultibyteRule multibyte) {
   SqlDialect d;
+  d.multibyte = multibyte;
   d.kind = SqlDialect::Kind::kPostgres;
   d.backslash_strings = !standard_conforming_strings;
   d.e_strings = true;
@@ -20,10 +23,15 @@ constexpr SqlDialect Postgres(bool standard_conforming_strings) {
 
 }  // namespace
 
-const SqlDialect& PostgresDialect(bool standard_conforming_strings) {
-  static constexpr SqlDialect kOn = Postgres(true);
-  static constexpr SqlDialect kOff = Postgres(false);
-  return standard_conforming_strings ? kOn : kOff;
+const SqlDialect& PostgresDialect(bool standard_conforming_strings, MultibyteRule multibyte) {
+  static constexpr auto kDialects = [] {
+    std::array<std::array<SqlDialect, kMultibyteRules>, 2> t{};
+    for (int on = 0; on < 2; ++on) {
+      for (int m = 0; m < kMultibyteRules; ++m) t[on][m] = Postgres(on != 0, static_cast<MultibyteRule>(m));
+    }
+    return t;
+  }();
+  return kDialects[standard_conforming_strings][static_cast<int>(multibyte)];
 }
 
 }  // namespace dbanon

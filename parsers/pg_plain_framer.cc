@@ -185,7 +185,7 @@ void PgPlainFramer::RestoreStatementStart() {
 }
 
 absl::Status PgPlainFramer::StartValues(std::string_view input, size_t i) {
-  const SqlDialect& d = PostgresDialect(standard_strings_);
+  const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
   std::optional<InsertHead> head = ParseInsertHead(d, input.substr(stmt_begin_, i - stmt_begin_));
   if (!head.has_value() || !head->values) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -215,7 +215,7 @@ absl::Status PgPlainFramer::StartValues(std::string_view input, size_t i) {
 
 absl::Status PgPlainFramer::EndInsertWithoutValues(std::string_view input, size_t end) {
   insert_head_ = false;
-  std::optional<InsertHead> head = ParseInsertHead(PostgresDialect(standard_strings_),
+  std::optional<InsertHead> head = ParseInsertHead(PostgresDialect(standard_strings_, multibyte_),
                                                    input.substr(stmt_begin_, end - stmt_begin_));
   if (!head.has_value()) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -282,7 +282,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     i = to;
   };
   bool stopped = false;  // input[i] needs the bytes after the input (SqlLexer)
-  const SqlDialect* dialect = &PostgresDialect(standard_strings_);  // a SET may change it (EndStatement)
+  const SqlDialect* dialect = &PostgresDialect(standard_strings_, multibyte_);  // a SET may change it (EndStatement)
   auto find = [&](char c) -> size_t {
     const void* p = std::memchr(input.data() + i, c, n - i);
     return p == nullptr ? n : static_cast<size_t>(static_cast<const char*>(p) - input.data());
@@ -498,7 +498,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       stmt_end_ = i;
       absl::Status s = EndStatement(input);
       if (!s.ok()) return s;
-      dialect = &PostgresDialect(standard_strings_);
+      dialect = &PostgresDialect(standard_strings_, multibyte_);
       if (mode_ == Mode::kAfterCopy) continue;
     }
     continue;
@@ -631,7 +631,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     if (tail_configured_) {
       column = statement_.rfind("\x01toolong", 0) == 0
                    ? std::string()
-                   : UnrewrittenUpdateColumn(PostgresDialect(standard_strings_), statement_, *tail_plan_);
+                   : UnrewrittenUpdateColumn(PostgresDialect(standard_strings_, multibyte_), statement_, *tail_plan_);
     }
     tail_configured_ = false;
     keep_text_ = false;
@@ -670,7 +670,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
                              "UPDATE, MERGE or WITH statement longer than 1 MiB: dbanon cannot check which tables "
                              "it writes");
     }
-    const SqlDialect& d = PostgresDialect(standard_strings_);
+    const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
     const std::string first = absl::AsciiStrToUpper(first_word_);
     for (const WrittenTable& w : WrittenTables(d, statement)) {
       TableName table = TableNameFor(d, w.name_parts);
@@ -688,7 +688,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (first_word_ == "do") {
     // A DO block runs at restore time: values its code writes into a
     // configured table would pass in clear. One that only reads passes.
-    const SqlDialect& d = PostgresDialect(standard_strings_);
+    const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
     std::optional<DoBlockWrites> writes;
     if (statement.rfind("\x01toolong", 0) != 0) writes = PgDoBlockWrites(d, statement);
     if (!writes.has_value() || writes->unreadable) {
@@ -722,6 +722,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     return absl::OkStatus();
   }
   if (auto encoding = PgClientEncodingSetting(statement)) {
+    // How psql reads the literals of the statements that follow (SJIS: a
+    // 0x5C that ends a character is no backslash; sql_dialect.h).
+    multibyte_ = PgMultibyteRule(PgClientEncodingLayout(statement).value_or(CharLayout::kAsciiSafe));
     tables_.SetEncoding(*encoding);
     return absl::OkStatus();
   }
@@ -738,12 +741,12 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   }
   if (create_view_) {
     // An INSERT or UPDATE through a view over a configured table is refused.
-    tables_.AddCreateView(PostgresDialect(standard_strings_), statement);
+    tables_.AddCreateView(PostgresDialect(standard_strings_, multibyte_), statement);
     return absl::OkStatus();
   }
   if (create_table_) {
     // Column names for INSERTs without a column list (pg_dump --inserts).
-    tables_.AddCreateTable(PostgresDialect(standard_strings_), statement);
+    tables_.AddCreateTable(PostgresDialect(standard_strings_, multibyte_), statement);
     // A config that does not fit the table's columns is refused here, at
     // its DDL, before any row (parsers/column_fit.h).
     if (absl::Status fit = tables_.CheckNewTables(); !fit.ok()) {
@@ -770,7 +773,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     if (first_word_ == "copy") {
       // COPY t FROM 'file' | PROGRAM: rows dbanon never sees would reach a
       // configured table at restore time.
-      const SqlDialect& d = PostgresDialect(standard_strings_);
+      const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
       for (const WrittenTable& w : WrittenTables(d, statement)) {
         TableName table = TableNameFor(d, w.name_parts);
         if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;

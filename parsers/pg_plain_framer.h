@@ -130,6 +130,7 @@ class PgPlainFramer : public Framer {
   unsigned char prev_ = '\n';
   unsigned char prev2_ = '\n';
   bool standard_strings_ = true;
+  MultibyteRule multibyte_ = MultibyteRule::kNone;  // SET client_encoding (SJIS, BIG5, ...)
   bool last_was_significant_ = false;
   int64_t significant_ = 0;          // significant bytes in the current statement
   bool decided_ = false;             // whether to keep the statement's text is settled

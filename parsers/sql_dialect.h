@@ -13,9 +13,59 @@
 #define DBANON_PARSERS_SQL_DIALECT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
+#include "parsers/char_layout.h"
+
 namespace dbanon {
+
+// How the client character set of the text makes characters, where that
+// matters to a lexer: in SJIS (cp932), BIG5, GBK, GB18030, UHC and JOHAB the
+// second byte of a character may be an ASCII byte (0x5C, a backslash; 0x60,
+// a backquote; 0x5B, 0x5D), which the server reads as part of the character,
+// never as an escape or a quote. In every other character set a byte below
+// 0x80 is an ASCII character (kNone: the lexer's fast paths).
+//  * PostgreSQL (psql reads a character by the length its first byte says,
+//    src/fe_utils/psqlscan.l prepare_buffer with PQmblen): the CharLayout of
+//    parsers/char_layout.h.
+//  * MySQL/MariaDB (sql_lex.cc get_text: my_ismbchar, a first byte followed
+//    by a valid second byte; any other byte is one character, and a
+//    backslash escapes exactly one byte): strings/ctype-sjis.c, ctype-cp932.c
+//    (issjishead/issjistail), ctype-gbk.c, ctype-big5.c, ctype-gb18030.c.
+enum class MultibyteRule : uint8_t {
+  kNone,
+  kPgSjis,       // CharLayout::kSjis
+  kPgTwoByte,    // CharLayout::kTwoByte
+  kPgGb18030,    // CharLayout::kGb18030
+  kPgJohab,      // CharLayout::kJohab
+  kMySqlSjis,    // sjis, cp932: 0x81..0x9F or 0xE0..0xFC, then 0x40..0x7E or 0x80..0xFC
+  kMySqlGbk,     // gbk: 0x81..0xFE, then 0x40..0x7E or 0x80..0xFE
+  kMySqlBig5,    // big5: 0xA1..0xF9, then 0x40..0x7E or 0xA1..0xFE
+  kMySqlGb18030, // gb18030: as gbk, or 0x81..0xFE, digit, 0x81..0xFE, digit
+};
+inline constexpr int kMultibyteRules = 9;
+
+// The rule of a PostgreSQL client encoding's layout.
+inline MultibyteRule PgMultibyteRule(CharLayout layout) {
+  switch (layout) {
+    case CharLayout::kAsciiSafe: return MultibyteRule::kNone;
+    case CharLayout::kSjis: return MultibyteRule::kPgSjis;
+    case CharLayout::kTwoByte: return MultibyteRule::kPgTwoByte;
+    case CharLayout::kGb18030: return MultibyteRule::kPgGb18030;
+    case CharLayout::kJohab: return MultibyteRule::kPgJohab;
+  }
+  return MultibyteRule::kNone;
+}
+
+// The rule of a MySQL/MariaDB character set (`SET NAMES x`,
+// `SET character_set_client = x`; names as the server takes them, any case,
+// quoted or not: MariaDB docs, "Supported Character Sets and Collations";
+// `default` is the server's, whose ASCII bytes are ASCII). nullopt for a
+// character set dbanon cannot read: ucs2, utf16, utf16le and utf32 (not
+// ASCII-compatible: the server refuses them as a client character set) and
+// any name it does not know.
+std::optional<MultibyteRule> MySqlCharsetRule(std::string_view name);
 
 struct SqlDialect {
   enum class Kind : uint8_t { kPostgres, kMySql, kSqlite };
@@ -40,6 +90,9 @@ struct SqlDialect {
   bool hash_comments = false;               // # to the end of the line
   bool dash_comment_needs_space = false;    // `--` opens a comment only before a space or control byte
   bool versioned_comments = false;          // /*!NNNNN ... */ and /*M!NNNNNN ... */ hold code
+  // The client character set's multibyte characters (the dump's `SET NAMES`,
+  // `SET character_set_client`, `SET client_encoding`).
+  MultibyteRule multibyte = MultibyteRule::kNone;
 
   bool mysql() const { return kind == Kind::kMySql; }
   // "..." is a string literal (MySQL without ANSI_QUOTES), else a name.
@@ -49,12 +102,13 @@ struct SqlDialect {
 };
 
 // PostgreSQL as psql reads it (parsers/pg_dialect.cc).
-const SqlDialect& PostgresDialect(bool standard_conforming_strings);
+const SqlDialect& PostgresDialect(bool standard_conforming_strings, MultibyteRule multibyte = MultibyteRule::kNone);
 
 // MySQL as mysqldump writes it (backslash escapes, "..." strings); the
-// other sql_modes a dump may set: ANSI_QUOTES, NO_BACKSLASH_ESCAPES
-// (parsers/mysql_dialect.cc).
-const SqlDialect& MySqlDialect(bool ansi_quotes = false, bool backslash_escapes = true);
+// other sql_modes a dump may set: ANSI_QUOTES, NO_BACKSLASH_ESCAPES; and the
+// client character set (parsers/mysql_dialect.cc).
+const SqlDialect& MySqlDialect(bool ansi_quotes = false, bool backslash_escapes = true,
+                               MultibyteRule multibyte = MultibyteRule::kNone);
 
 // SQLite as the sqlite3 shell reads it (parsers/sqlite_dialect.cc).
 const SqlDialect& SqliteDialect();

@@ -37,6 +37,7 @@ SqlLexer::Token SqlLexer::OpenSpecial(const SqlDialect& d, std::string_view in, 
   *end = p;
   auto quoted = [&](char close, bool is_string, bool escapes) {
     state_ = State::kQuoted;
+    multibyte_ = d.multibyte;
     quote_ = close;
     is_string_ = is_string;
     escapes_ = escapes;
@@ -152,6 +153,7 @@ size_t SqlLexer::Skip(std::string_view in, size_t p, bool eof, bool* need_more) 
 }
 
 size_t SqlLexer::SkipQuoted(std::string_view in, size_t p, bool eof, bool* need_more) {
+  if (multibyte_ != MultibyteRule::kNone) return SkipQuotedMultibyte(in, p, eof, need_more);
   const char* data = in.data();
   const size_t n = in.size();
   while (p < n) {
@@ -188,6 +190,118 @@ size_t SqlLexer::SkipQuoted(std::string_view in, size_t p, bool eof, bool* need_
     return q + 1;
   }
   return n;
+}
+
+size_t SqlLexer::SkipQuotedMultibyte(std::string_view in, size_t p, bool eof, bool* need_more) {
+  const char* data = in.data();
+  const size_t n = in.size();
+  // PostgreSQL's backslash escapes the next character (psql masks the later
+  // bytes of a character before its scanner sees them); MySQL's, one byte
+  // (sql_lex.cc get_text: yySkip after the backslash).
+  const bool pg = multibyte_ <= MultibyteRule::kPgJohab;
+  while (p < n) {
+    const unsigned char c = static_cast<unsigned char>(data[p]);
+    if (c >= 0x80) {
+      const size_t len = MultibyteCharLength(multibyte_, in, p, eof);
+      if (len == 0) {
+        *need_more = true;
+        return p;
+      }
+      p += len;
+      continue;
+    }
+    if (c == '\\' && escapes_) {
+      if (p + 1 >= n) {
+        if (eof) return n;
+        *need_more = true;
+        return p;
+      }
+      size_t len = 1;
+      if (pg) {
+        len = MultibyteCharLength(multibyte_, in, p + 1, eof);
+        if (len == 0) {
+          *need_more = true;
+          return p;
+        }
+      }
+      p += 1 + len;
+      continue;
+    }
+    if (c != static_cast<unsigned char>(quote_)) {
+      ++p;
+      continue;
+    }
+    // A doubled quote stands for the quote: the literal goes on.
+    if (p + 1 >= n) {
+      if (!eof && quote_ != ']') {
+        *need_more = true;
+        return p;
+      }
+    } else if (data[p + 1] == quote_ && quote_ != ']') {
+      p += 2;
+      continue;
+    }
+    state_ = State::kCode;
+    return p + 1;
+  }
+  return n;
+}
+
+size_t MultibyteCharLength(MultibyteRule rule, std::string_view s, size_t i, bool eof) {
+  const size_t n = s.size();
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80 || rule == MultibyteRule::kNone) return 1;
+  // The byte at i + k, or -1 past the end.
+  auto at = [&](size_t k) { return i + k < n ? static_cast<int>(static_cast<unsigned char>(s[i + k])) : -1; };
+  auto in_range = [](int b, int lo, int hi) { return b >= lo && b <= hi; };
+  switch (rule) {
+    case MultibyteRule::kNone:
+      return 1;
+    case MultibyteRule::kPgSjis:
+    case MultibyteRule::kPgTwoByte:
+    case MultibyteRule::kPgGb18030:
+    case MultibyteRule::kPgJohab: {
+      const CharLayout layout = rule == MultibyteRule::kPgSjis      ? CharLayout::kSjis
+                                : rule == MultibyteRule::kPgTwoByte ? CharLayout::kTwoByte
+                                : rule == MultibyteRule::kPgGb18030 ? CharLayout::kGb18030
+                                                                    : CharLayout::kJohab;
+      if (layout == CharLayout::kGb18030 && i + 1 >= n) return eof ? 1 : 0;
+      const size_t len = CharLength(layout, s, i);
+      if (i + len > n) return eof ? n - i : 0;
+      return len;
+    }
+    case MultibyteRule::kMySqlSjis:
+    case MultibyteRule::kMySqlGbk:
+    case MultibyteRule::kMySqlBig5:
+    case MultibyteRule::kMySqlGb18030: {
+      bool lead = false;
+      if (rule == MultibyteRule::kMySqlSjis) {
+        lead = in_range(c, 0x81, 0x9F) || in_range(c, 0xE0, 0xFC);
+      } else if (rule == MultibyteRule::kMySqlBig5) {
+        lead = in_range(c, 0xA1, 0xF9);
+      } else {
+        lead = in_range(c, 0x81, 0xFE);
+      }
+      if (!lead) return 1;
+      const int d = at(1);
+      if (d < 0) return eof ? 1 : 0;
+      if (rule == MultibyteRule::kMySqlGb18030 && in_range(d, 0x30, 0x39)) {
+        const int e = at(2), f = at(3);
+        if (e < 0 || (f < 0 && in_range(e, 0x81, 0xFE))) return eof ? 1 : 0;
+        return in_range(e, 0x81, 0xFE) && in_range(f, 0x30, 0x39) ? 4 : 1;
+      }
+      bool trail = false;
+      if (rule == MultibyteRule::kMySqlSjis) {
+        trail = in_range(d, 0x40, 0x7E) || in_range(d, 0x80, 0xFC);
+      } else if (rule == MultibyteRule::kMySqlBig5) {
+        trail = in_range(d, 0x40, 0x7E) || in_range(d, 0xA1, 0xFE);
+      } else {
+        trail = in_range(d, 0x40, 0x7E) || in_range(d, 0x80, 0xFE);
+      }
+      return trail ? 2 : 1;
+    }
+  }
+  return 1;
 }
 
 size_t SqlLexer::SkipBlockComment(std::string_view in, size_t p, bool eof, bool* need_more) {

@@ -33,10 +33,16 @@
 // Rules (sources in each dialect's file): a doubled quote inside a literal
 // or quoted name stands for the quote and does not end it ('it''s'), except
 // in SQLite's [names]; with backslash escapes (dialect or E'...') a
-// backslash escapes the next byte; PostgreSQL comments nest; a dollar quote
+// backslash escapes the next byte (PostgreSQL: the next character); PostgreSQL comments nest; a dollar quote
 // is `$tag$` with a tag of at most kMaxDollarTag bytes that are letters,
 // `_`, non-ASCII bytes, or digits after the first, opened where the byte
-// before is not a byte of a word ($1 is a parameter, a$b a name).
+// before is not a byte of a word ($1 is a parameter, a$b a name). Under a
+// dialect whose client character set has multibyte characters with ASCII
+// bytes in them (SqlDialect::multibyte: SJIS, BIG5, GBK, ...), literals and
+// quoted names are read character by character: a 0x5C that ends a
+// character is not a backslash; a first byte at the end of a piece is "need
+// more" like a backslash there. Code bytes stay the caller's: a caller that
+// reads words of code steps over a whole character (MultibyteCharLength).
 //
 // Thread-safety: one object per thread; the dialects are shared constants.
 #ifndef DBANON_PARSERS_SQL_LEXER_H_
@@ -144,7 +150,10 @@ class SqlLexer {
   size_t SkipBlockComment(std::string_view in, size_t p, bool eof, bool* need_more);
   size_t SkipDollar(std::string_view in, size_t p, bool eof, bool* need_more);
 
+  size_t SkipQuotedMultibyte(std::string_view in, size_t p, bool eof, bool* need_more);
+
   State state_ = State::kCode;
+  MultibyteRule multibyte_ = MultibyteRule::kNone;  // kQuoted: the dialect's, when it opened
   char quote_ = 0;
   bool is_string_ = false;
   bool escapes_ = false;
@@ -155,6 +164,13 @@ class SqlLexer {
   int version_ = 0;
   std::string dollar_tag_;  // kDollar: "$tag$"
 };
+
+// The length in bytes of the character that starts at s[i] under `rule`
+// (SqlDialect::multibyte): 1 for a byte below 0x80 and for every byte under
+// kNone; 0 when that needs bytes past the end of `s` and !eof (pass them
+// again with more input). At eof a character cut by the end of `s` ends
+// there. REQUIRES: i < s.size().
+size_t MultibyteCharLength(MultibyteRule rule, std::string_view s, size_t i, bool eof);
 
 // The first `quote` or backslash in [p, end), or end: the inner loop of
 // strings with backslash escapes, 16 bytes at a time where SSE2 is there.

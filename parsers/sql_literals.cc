@@ -1,5 +1,6 @@
 #include "parsers/sql_literals.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -26,6 +27,14 @@ int HexValue(unsigned char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
+bool EqualsLower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
+  }
+  return true;
+}
+
 
 }  // namespace
 
@@ -54,10 +63,20 @@ namespace {
 size_t DecodeQuoted(const SqlDialect& d, std::string_view text, size_t i, bool escapes, std::string* out) {
   const char q = text[i];
   ++i;
+  const bool multibyte = d.multibyte != MultibyteRule::kNone;
   while (i < text.size()) {
-    // Copy the run up to the next quote or backslash at once.
-    const char* f = FindQuoteOrBackslash(text.data() + i, text.data() + text.size(), q);
-    size_t stop = static_cast<size_t>(f - text.data());
+    // Copy the run up to the next quote or backslash at once; in a client
+    // character set whose characters hold ASCII bytes, character by
+    // character (sql_lexer.h).
+    size_t stop = i;
+    if (multibyte) {
+      while (stop < text.size() && text[stop] != q && text[stop] != '\\') {
+        stop += MultibyteCharLength(d.multibyte, text, stop, true);
+      }
+      if (stop > text.size()) stop = text.size();
+    } else {
+      stop = static_cast<size_t>(FindQuoteOrBackslash(text.data() + i, text.data() + text.size(), q) - text.data());
+    }
     out->append(text.data() + i, stop - i);
     i = stop;
     if (i >= text.size()) break;
@@ -94,6 +113,13 @@ size_t DecodeQuoted(const SqlDialect& d, std::string_view text, size_t i, bool e
           break;
         default: out->push_back(e);
       }
+      continue;
+    }
+    if (multibyte && static_cast<unsigned char>(e) >= 0x80) {
+      // psql reads a backslash and the whole character after it (sql_lexer.h).
+      const size_t len = std::min(MultibyteCharLength(d.multibyte, text, i - 1, true), text.size() - (i - 1));
+      out->append(text.data() + i - 1, len);
+      i += len - 1;
       continue;
     }
     // PostgreSQL docs, "String Constants With C-Style Escapes".
@@ -420,15 +446,15 @@ absl::Status DecodeValue(const SqlDialect& d, std::string_view text, SqlValue* v
   if (text.empty()) return absl::InvalidArgumentError("empty value");
   const unsigned char c0 = static_cast<unsigned char>(text[0]);
   if (c0 != '\'' && c0 != '"') {
-    if (EqualsAsciiLower(text, "null")) {
+    if (EqualsLower(text, "null")) {
       v->kind = SqlValue::Kind::kNull;
       return absl::OkStatus();
     }
-    if (EqualsAsciiLower(text, "default")) {
+    if (EqualsLower(text, "default")) {
       v->kind = SqlValue::Kind::kDefault;
       return absl::OkStatus();
     }
-    if (d.postgres() && (EqualsAsciiLower(text, "true") || EqualsAsciiLower(text, "false"))) {
+    if (d.postgres() && (EqualsLower(text, "true") || EqualsLower(text, "false"))) {
       v->kind = SqlValue::Kind::kBool;
       decoded->append(text);
       return absl::OkStatus();
@@ -498,7 +524,7 @@ absl::Status DecodeValue(const SqlDialect& d, std::string_view text, SqlValue* v
     size_t k = end;
     while (k < text.size() && IsSqlSpace(static_cast<unsigned char>(text[k]))) ++k;
     bool suffix_ok = k == text.size();
-    if (!suffix_ok && d.mysql() && text.size() - k > 7 && EqualsAsciiLower(text.substr(k, 7), "collate") &&
+    if (!suffix_ok && d.mysql() && text.size() - k > 7 && EqualsLower(text.substr(k, 7), "collate") &&
         IsSqlSpace(static_cast<unsigned char>(text[k + 7]))) {
       suffix_ok = true;  // 'x' COLLATE utf8mb4_bin
     }
@@ -545,7 +571,7 @@ void EncodeValue(const SqlDialect& d, std::string_view text, const SqlValue& ori
       }
       break;
     case Kind::kBool:
-      if (EqualsAsciiLower(r, "true") || EqualsAsciiLower(r, "false")) {
+      if (EqualsLower(r, "true") || EqualsLower(r, "false")) {
         out->append(r);
         return;
       }

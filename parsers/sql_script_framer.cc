@@ -100,7 +100,6 @@ void SqlScriptFramer::StartStatement(size_t i) {
   stmt_version_ = lex_.version();
   paren_depth_ = 0;
   words_ = 0;
-  set_names_ = 0;
   last_word_.clear();
   drop_newline_ = false;
   stmt_significant_ = false;
@@ -114,7 +113,6 @@ void SqlScriptFramer::ResetStatement() {
   word_.clear();
   paren_depth_ = 0;
   words_ = 0;
-  set_names_ = 0;
   last_word_.clear();
   drop_tail_ = false;
   stmt_significant_ = false;
@@ -257,6 +255,13 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     }
 
     const unsigned char c = static_cast<unsigned char>(data[i]);
+    // A character of a word: in SJIS, BIG5, GBK its second byte may be an
+    // ASCII byte (a backquote), which is not one (SqlDialect::multibyte).
+    size_t char_len = 1;
+    if (c >= 0x80 && d_->multibyte != MultibyteRule::kNone) {
+      char_len = MultibyteCharLength(d_->multibyte, input, i, eof);
+      if (char_len == 0) return need_more(i);
+    }
     if (in_word_) {
       if (IsSqlIdentChar(c)) {
         if (word_.size() < 32) word_.push_back(static_cast<char>(absl::ascii_tolower(c)));
@@ -264,7 +269,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
           if (first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
           ++first_len_;
         }
-        ++i;
+        i += char_len;
         continue;
       }
       absl::Status s = EndWord(input, i, stop);
@@ -369,7 +374,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         first_len_ = 1;
         std::tie(first_line_, first_col_) = sink_.lines().At(i);
       }
-      ++i;
+      i += char_len;
       continue;
     }
     const bool delimiter_start = d_->mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
@@ -488,20 +493,6 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     if (w == "end") token = kEnd;
     if (w == "explain") token = kExplain;
     SqliteToken(token);
-  }
-  // mysqldump's `/*!40101 SET NAMES latin1 */;`: the encoding of the text
-  // that follows.
-  if (words_ < 3 && paren_depth_ == 0) {
-    if (set_names_ == 0 && words_ == 0 && w == "set") {
-      set_names_ = 1;
-    } else if (set_names_ == 1 && w == "names") {
-      set_names_ = 2;
-    } else if (set_names_ == 2) {
-      tables_.SetEncoding(MySqlCharsetNamed(w));
-      set_names_ = 3;
-    } else if (set_names_ != 3) {
-      set_names_ = 0;
-    }
   }
   if (kind_ == Kind::kUndecided) {
     ++words_;
@@ -666,6 +657,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
     }
     case Kind::kSet: {
       absl::Status s = ReadSqlMode(input.substr(stmt_begin_, end - stmt_begin_));
+      if (s.ok()) s = ReadCharset(input.substr(stmt_begin_, end - stmt_begin_));
       if (!s.ok()) return s;
       break;
     }
@@ -786,12 +778,146 @@ absl::Status SqlScriptFramer::ReadSqlMode(std::string_view text) {
       return StatementError(absl::StatusCode::kDataLoss,
                             "cannot read the sql_mode this SET statement assigns (it decides how quotes are read)");
     }
+    next = &MySqlDialect(next->ansi_quotes, next->backslash_strings, d_->multibyte);  // the character set stays
     if (next != d_) {
       d_ = next;
       last_head_.clear();
     }
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// The words of a SET statement, lower case: names (with their @, @@ and
+// dots), the text of quoted names and strings, and "=" (also for :=) and ","
+// between them; versioned-comment markers and the delimiter left out.
+std::vector<std::string> SetStatementWords(std::string_view text) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (IsSqlSpace(c) || c == ';') {
+      ++i;
+    } else if (text.compare(i, 2, "/*") == 0) {
+      i += 2;
+      if (i < text.size() && text[i] == 'M') ++i;
+      if (i < text.size() && text[i] == '!') ++i;
+      while (i < text.size() && IsAsciiDigit(static_cast<unsigned char>(text[i]))) ++i;
+    } else if (text.compare(i, 2, "*/") == 0) {
+      i += 2;
+    } else if (text.compare(i, 2, ":=") == 0) {
+      words.emplace_back("=");
+      i += 2;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      const size_t close = text.find(static_cast<char>(c), i + 1);
+      const size_t e = close == std::string_view::npos ? text.size() : close;
+      words.push_back(absl::AsciiStrToLower(ToAbsl(text.substr(i + 1, e - i - 1))));
+      i = e + 1;
+    } else if (IsSqlIdentChar(c) || c == '@' || c == '.') {
+      size_t e = i;
+      while (e < text.size() && (IsSqlIdentChar(static_cast<unsigned char>(text[e])) || text[e] == '@' ||
+                                 text[e] == '.')) {
+        ++e;
+      }
+      words.push_back(absl::AsciiStrToLower(ToAbsl(text.substr(i, e - i))));
+      i = e;
+    } else {
+      words.emplace_back(1, static_cast<char>(c));
+      ++i;
+    }
+  }
+  return words;
+}
+
+// `@@session.character_set_client` -> `character_set_client`.
+std::string_view SystemVariable(std::string_view w) {
+  if (w.substr(0, 2) == "@@") w.remove_prefix(2);
+  for (std::string_view scope : {"session.", "local."}) {
+    if (w.substr(0, scope.size()) == scope) w.remove_prefix(scope.size());
+  }
+  return w;
+}
+
+}  // namespace
+
+absl::Status SqlScriptFramer::ReadCharset(std::string_view text) {
+  // The client character set decides how the server reads the bytes of the
+  // literals that follow (sql_dialect.h, MultibyteRule). A SET statement
+  // changes it with `NAMES x [COLLATE y]`, `CHARACTER SET x`, `CHARSET x`
+  // or `character_set_client = x` (MariaDB docs, "SET NAMES", "SET
+  // CHARACTER SET", "Setting Character Sets and Collations"). mysqldump
+  // writes `SET NAMES` (its --default-character-set) at the top, and each
+  // CREATE TABLE between `SET @saved_cs_client = @@character_set_client`,
+  // `SET character_set_client = utf8mb4` and `SET character_set_client =
+  // @saved_cs_client` (client/mysqldump.c): the values are remembered by
+  // variable. A character set dbanon cannot read is refused, never read as
+  // if its bytes were ASCII.
+  const std::vector<std::string> w = SetStatementWords(text);
+  // The statement may begin with a comment that holds no SQL (mariadb-dump's
+  // `/*M!999999\- enable the sandbox mode */`): its words come before SET.
+  size_t k = 0;
+  while (k < w.size() && w[k] != "set") ++k;
+  if (k == w.size()) return absl::OkStatus();
+  ++k;
+  auto refuse = [&](std::string_view name) {
+    std::string shown;
+    for (char c : name.substr(0, 32)) {
+      if (IsSqlIdentChar(static_cast<unsigned char>(c))) shown.push_back(c);
+    }
+    return StatementError(absl::StatusCode::kDataLoss,
+                          absl::StrCat("client character set '", shown,
+                                       "' is not one dbanon can read (ucs2, utf16, utf16le and utf32 are not "
+                                       "ASCII-compatible; names: MariaDB's SHOW CHARACTER SET)"));
+  };
+  while (k < w.size()) {
+    size_t e = k;
+    while (e < w.size() && w[e] != ",") ++e;
+    std::vector<std::string_view> a(w.begin() + static_cast<ptrdiff_t>(k), w.begin() + static_cast<ptrdiff_t>(e));
+    k = e + 1;
+    if (!a.empty() && (a[0] == "session" || a[0] == "local")) a.erase(a.begin());
+    if (a.empty()) continue;
+    std::optional<std::string_view> name;
+    bool names = false;
+    if (a[0] == "names" && a.size() >= 2) {
+      name = a[1];
+      names = true;
+    } else if (a[0] == "character" && a.size() >= 3 && a[1] == "set") {
+      name = a[2];
+      names = true;
+    } else if (a[0] == "charset" && a.size() >= 2) {
+      name = a[1];
+      names = true;
+    }
+    if (!names && a.size() >= 3 && a[1] == "=") {
+      const bool user_var = a[0].size() > 1 && a[0][0] == '@' && a[0][1] != '@';
+      if (!user_var && SystemVariable(a[0]) == "character_set_client") {
+        if (a[2].size() > 1 && a[2][0] == '@' && a[2][1] != '@') {
+          auto it = saved_charsets_.find(std::string(a[2].substr(1)));
+          // A variable the dump did not set holds NULL: the server refuses it.
+          if (it == saved_charsets_.end()) return refuse("");
+          SetMultibyte(it->second);
+          continue;
+        }
+        name = a[2];
+      } else if (user_var && SystemVariable(a[2]) == "character_set_client" && a[2].substr(0, 2) == "@@") {
+        saved_charsets_[std::string(a[0].substr(1))] = d_->multibyte;
+        continue;
+      }
+    }
+    if (!name.has_value()) continue;
+    std::optional<MultibyteRule> rule = MySqlCharsetRule(*name);
+    if (!rule.has_value()) return refuse(*name);
+    if (names) tables_.SetEncoding(MySqlCharsetNamed(*name));
+    SetMultibyte(*rule);
+  }
+  return absl::OkStatus();
+}
+
+void SqlScriptFramer::SetMultibyte(MultibyteRule rule) {
+  if (rule == d_->multibyte) return;
+  d_ = &MySqlDialect(d_->ansi_quotes, d_->backslash_strings, rule);
+  last_head_.clear();
 }
 
 }  // namespace dbanon

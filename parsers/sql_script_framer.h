@@ -98,6 +98,8 @@ class SqlScriptFramer : public Framer {
   absl::Status StartValues(std::string_view input, size_t i);
   absl::Status EndOfInput(std::string_view input);
   absl::Status ReadSqlMode(std::string_view text);
+  absl::Status ReadCharset(std::string_view text);
+  void SetMultibyte(MultibyteRule rule);
   void StartStatement(size_t i);
   void ResetStatement();
   bool Holding() const;
@@ -121,6 +123,7 @@ class SqlScriptFramer : public Framer {
   int64_t lit_line_ = 0;       // where the current literal or comment began
   std::string delimiter_ = ";";
   std::map<std::string, const SqlDialect*> saved_modes_;  // @OLD_SQL_MODE=@@SQL_MODE
+  std::map<std::string, MultibyteRule> saved_charsets_;   // @saved_cs_client=@@character_set_client
 
   // The current statement.
   Kind kind_ = Kind::kNone;
@@ -130,7 +133,6 @@ class SqlScriptFramer : public Framer {
   int stmt_version_ = 0;
   int paren_depth_ = 0;
   int words_ = 0;              // words read in the statement (capped)
-  int set_names_ = 0;          // SET NAMES x: 1 after SET, 2 after NAMES, 3 done
   bool in_word_ = false;
   bool in_number_ = false;
   std::string word_;           // the word being read, lower case, capped

@@ -28,6 +28,15 @@ constexpr std::array<bool, 256> MakeSpecial() {
   return t;
 }
 constexpr std::array<bool, 256> kSpecial = MakeSpecial();
+// Under a client character set whose characters hold ASCII bytes
+// (SqlDialect::multibyte), the first byte of a character stops it too: the
+// character is stepped over whole.
+constexpr std::array<bool, 256> MakeSpecialMultibyte() {
+  std::array<bool, 256> t = MakeSpecial();
+  for (int c = 0x80; c < 256; ++c) t[c] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSpecialMultibyte = MakeSpecialMultibyte();
 
 }  // namespace
 
@@ -55,6 +64,7 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
     return ev;
   };
 
+  const std::array<bool, 256>& kSpecial = d.multibyte == MultibyteRule::kNone ? dbanon::kSpecial : kSpecialMultibyte;
   while (p < n) {
     if (s->lex.state() != State::kCode) {
       bool need_more = false;
@@ -64,6 +74,12 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
     }
 
     unsigned char c = static_cast<unsigned char>(data[p]);
+    if (c >= 0x80 && d.multibyte != MultibyteRule::kNone && s->depth > 0) {
+      const size_t len = MultibyteCharLength(d.multibyte, input, p, eof);
+      if (len == 0) return finish(TupleEvent::kNeedMore);
+      p += len;
+      continue;
+    }
     if (s->depth > 0 && !kSpecial[c]) {
       ++p;
       while (p + 8 <= n && !kSpecial[static_cast<unsigned char>(data[p])] &&
@@ -352,28 +368,36 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
 
 }  // namespace
 
-const RowRewriter* InsertTupleRewriter(const SqlDialect& d) {
-  static const TupleRewriter mysql[2][2] = {
-      {TupleRewriter(&MySqlDialect(false, false), false), TupleRewriter(&MySqlDialect(false, true), false)},
-      {TupleRewriter(&MySqlDialect(true, false), false), TupleRewriter(&MySqlDialect(true, true), false)}};
-  static const TupleRewriter sqlite(&SqliteDialect(), false);
-  static const TupleRewriter pg_on(&PostgresDialect(true), false);
-  static const TupleRewriter pg_off(&PostgresDialect(false), false);
-  if (d.mysql()) return &mysql[d.ansi_quotes][d.backslash_strings];
-  if (d.sqlite()) return &sqlite;
-  return d.backslash_strings ? &pg_off : &pg_on;
+namespace {
+
+// One rewriter per dialect (sql_dialect.h: sql_mode flags and client
+// character set), made once; `bare` as TupleRewriter takes it.
+const RowRewriter* RewriterFor(const SqlDialect& d, bool bare) {
+  struct Table {
+    std::vector<TupleRewriter> mysql, pg;
+    TupleRewriter sqlite;
+    explicit Table(bool bare) : sqlite(&SqliteDialect(), bare) {
+      mysql.reserve(4 * kMultibyteRules);
+      pg.reserve(2 * kMultibyteRules);
+      for (int m = 0; m < kMultibyteRules; ++m) {
+        const auto rule = static_cast<MultibyteRule>(m);
+        for (int k = 0; k < 4; ++k) mysql.emplace_back(&MySqlDialect(k & 1, k >> 1, rule), bare);
+        for (int on = 0; on < 2; ++on) pg.emplace_back(&PostgresDialect(on != 0, rule), bare);
+      }
+    }
+  };
+  static const Table tuples(false), values(true);
+  const Table& t = bare ? values : tuples;
+  const int m = static_cast<int>(d.multibyte);
+  if (d.mysql()) return &t.mysql[4 * m + (d.ansi_quotes ? 1 : 0) + (d.backslash_strings ? 2 : 0)];
+  if (d.sqlite()) return &t.sqlite;
+  return &t.pg[2 * m + (d.backslash_strings ? 0 : 1)];
 }
 
-const RowRewriter* InsertValuesRewriter(const SqlDialect& d) {
-  static const TupleRewriter mysql[2][2] = {
-      {TupleRewriter(&MySqlDialect(false, false), true), TupleRewriter(&MySqlDialect(false, true), true)},
-      {TupleRewriter(&MySqlDialect(true, false), true), TupleRewriter(&MySqlDialect(true, true), true)}};
-  static const TupleRewriter sqlite(&SqliteDialect(), true);
-  static const TupleRewriter pg_on(&PostgresDialect(true), true);
-  static const TupleRewriter pg_off(&PostgresDialect(false), true);
-  if (d.mysql()) return &mysql[d.ansi_quotes][d.backslash_strings];
-  if (d.sqlite()) return &sqlite;
-  return d.backslash_strings ? &pg_off : &pg_on;
-}
+}  // namespace
+
+const RowRewriter* InsertTupleRewriter(const SqlDialect& d) { return RewriterFor(d, false); }
+
+const RowRewriter* InsertValuesRewriter(const SqlDialect& d) { return RewriterFor(d, true); }
 
 }  // namespace dbanon

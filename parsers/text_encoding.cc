@@ -1,5 +1,7 @@
 #include "parsers/text_encoding.h"
 
+#include "parsers/char_layout.h"
+
 #include "absl/strings/ascii.h"
 #include "base/char_class.h"
 
@@ -88,7 +90,25 @@ std::string_view EncodeReplacement(TextEncoding encoding, std::string_view utf8,
   return *buf;
 }
 
-std::optional<TextEncoding> PgClientEncodingSetting(std::string_view statement) {
+CharLayout PgCharLayoutNamed(std::string_view name) {
+  const std::string n = Clean(name);
+  if (n == "sjis" || n == "shiftjis" || n == "mskanji" || n == "win932" || n == "windows932" || n == "shiftjis2004") {
+    return CharLayout::kSjis;
+  }
+  if (n == "big5" || n == "windows950" || n == "win950" || n == "gbk" || n == "windows936" || n == "win936" ||
+      n == "uhc" || n == "windows949" || n == "win949") {
+    return CharLayout::kTwoByte;
+  }
+  if (n == "gb18030") return CharLayout::kGb18030;
+  if (n == "johab") return CharLayout::kJohab;
+  return CharLayout::kAsciiSafe;
+}
+
+namespace {
+
+// The encoding name of `SET client_encoding = '...';`, cleaned of spaces,
+// quotes and case; nullopt for any other statement.
+std::optional<std::string> PgClientEncodingName(std::string_view statement) {
   std::string s;
   for (char c : statement) {
     if (!IsSqlSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
@@ -97,9 +117,23 @@ std::optional<TextEncoding> PgClientEncodingSetting(std::string_view statement) 
   }
   for (std::string_view prefix : {"setclient_encoding=", "setclient_encodingto", "setsessionclient_encoding=",
                                   "setsessionclient_encodingto"}) {
-    if (s.rfind(prefix, 0) == 0) return PgEncodingNamed(std::string_view(s).substr(prefix.size()));
+    if (s.rfind(prefix, 0) == 0) return s.substr(prefix.size());
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<CharLayout> PgClientEncodingLayout(std::string_view statement) {
+  std::optional<std::string> name = PgClientEncodingName(statement);
+  if (!name.has_value()) return std::nullopt;
+  return PgCharLayoutNamed(*name);
+}
+
+std::optional<TextEncoding> PgClientEncodingSetting(std::string_view statement) {
+  std::optional<std::string> name = PgClientEncodingName(statement);
+  if (!name.has_value()) return std::nullopt;
+  return PgEncodingNamed(*name);
 }
 
 }  // namespace dbanon

@@ -135,6 +135,65 @@ TEST_CASE("mysql versioned comments are tagged with their version") {
   CHECK(lex.versioned() == 1);
 }
 
+TEST_CASE("mysql sjis, gbk and big5: a 0x5C or 0x60 that ends a character neither escapes nor closes") {
+  const SqlDialect& plain = MySqlDialect();
+  const SqlDialect& sjis = MySqlDialect(false, true, MultibyteRule::kMySqlSjis);
+  // SJIS '表' is 0x95 0x5C: as latin1 the 0x5C would escape the quote.
+  CHECK(LexEverySize(plain, "'\x95\\' 'b'") == "str[0,6) str[7,");
+  CHECK(LexEverySize(sjis, "'\x95\\' 'b'") == "str[0,4) str[5,8)");
+  // 'チ' is 0x83 0x60 inside a quoted name.
+  CHECK(LexEverySize(sjis, "`\x83\x60` 'a'") == "name[0,4) str[5,8)");
+  // mysqldump escapes a first byte that is not followed by a second one
+  // (mysql_real_escape_string): 0xFD is one character, `\\`, `\` 0x81, `\'`.
+  CHECK(LexEverySize(sjis, "'\xfd\\\\\\\x81\\'' 'b'") == "str[0,9) str[10,13)");
+  CHECK(LexEverySize(MySqlDialect(false, true, MultibyteRule::kMySqlGbk), "'\x81\\' 'b'") == "str[0,4) str[5,8)");
+  const SqlDialect& big5 = MySqlDialect(false, true, MultibyteRule::kMySqlBig5);
+  CHECK(LexEverySize(big5, "'\xa4\\' 'b'") == "str[0,4) str[5,8)");
+  CHECK(LexEverySize(big5, "'\x81\\' 'b'") == "str[0,6) str[7,");  // 0x81 does not start a BIG5 character
+  const SqlDialect& gb18030 = MySqlDialect(false, true, MultibyteRule::kMySqlGb18030);
+  CHECK(LexEverySize(gb18030, "'\x81\x30\x81\x30\x81\\' 'b'") == "str[0,8) str[9,12)");
+  // ANSI_QUOTES and NO_BACKSLASH_ESCAPES keep the character set.
+  CHECK(LexEverySize(MySqlDialect(true, false, MultibyteRule::kMySqlSjis), "\"\x95\\\" 'b'") == "name[0,4) str[5,8)");
+}
+
+TEST_CASE("postgres in a client encoding of multibyte characters reads E'' strings character by character") {
+  const SqlDialect& sjis = PostgresDialect(true, MultibyteRule::kPgSjis);
+  CHECK(LexEverySize(sjis, "E'\x95\\' 'b'") == "str[1,5) str[6,9)");
+  CHECK(LexEverySize(PostgresDialect(true), "E'\x95\\' 'b'") == "str[1,7) str[8,");
+  // A backslash escapes the whole character after it (psql masks its later bytes).
+  CHECK(LexEverySize(sjis, "E'\\\x95\\' x'") == "str[1,6) str[8,");
+  // 0xA1..0xDF are one-byte katakana in SJIS.
+  CHECK(LexEverySize(sjis, "E'\xb1\\' 'b'") == "str[1,7) str[8,");
+  CHECK(LexEverySize(PostgresDialect(false, MultibyteRule::kPgTwoByte), "'\xa4\\' 'b'") == "str[0,4) str[5,8)");
+}
+
+TEST_CASE("a first byte at the end of the input needs the next piece, and ends there at eof") {
+  CHECK(MultibyteCharLength(MultibyteRule::kMySqlSjis, "a\x95", 1, false) == 0);
+  CHECK(MultibyteCharLength(MultibyteRule::kMySqlSjis, "a\x95", 1, true) == 1);
+  CHECK(MultibyteCharLength(MultibyteRule::kMySqlSjis, "\x95\\", 0, false) == 2);
+  CHECK(MultibyteCharLength(MultibyteRule::kMySqlSjis, "\x95'", 0, false) == 1);  // not a second byte
+  CHECK(MultibyteCharLength(MultibyteRule::kMySqlGb18030, "\x81\x30\x81", 0, false) == 0);
+  CHECK(MultibyteCharLength(MultibyteRule::kMySqlGb18030, "\x81\x30\x81\x30", 0, false) == 4);
+  CHECK(MultibyteCharLength(MultibyteRule::kPgGb18030, "\x81", 0, false) == 0);
+  CHECK(MultibyteCharLength(MultibyteRule::kPgSjis, "\x95", 0, true) == 1);
+  CHECK(MultibyteCharLength(MultibyteRule::kPgJohab, "\x8f\x41\x41", 0, false) == 3);
+  CHECK(MultibyteCharLength(MultibyteRule::kNone, "\x95\\", 0, false) == 1);
+}
+
+TEST_CASE("mysql character sets: the multibyte ones by rule, the ASCII-compatible ones plain, the others refused") {
+  CHECK(MySqlCharsetRule("sjis") == MultibyteRule::kMySqlSjis);
+  CHECK(MySqlCharsetRule("'CP932'") == MultibyteRule::kMySqlSjis);
+  CHECK(MySqlCharsetRule("gbk") == MultibyteRule::kMySqlGbk);
+  CHECK(MySqlCharsetRule("big5") == MultibyteRule::kMySqlBig5);
+  CHECK(MySqlCharsetRule("utf8mb4") == MultibyteRule::kNone);
+  CHECK(MySqlCharsetRule("ujis") == MultibyteRule::kNone);
+  CHECK(MySqlCharsetRule("latin1") == MultibyteRule::kNone);
+  CHECK(!MySqlCharsetRule("ucs2").has_value());
+  CHECK(!MySqlCharsetRule("utf16").has_value());
+  CHECK(!MySqlCharsetRule("utf32").has_value());
+  CHECK(!MySqlCharsetRule("klingon").has_value());
+}
+
 TEST_CASE("sqlite brackets, backquotes and double quotes are names, a doubled ] is not an escape") {
   const SqlDialect& lite = SqliteDialect();
   CHECK(LexEverySize(lite, "CREATE TABLE [a]]b] (\"c\"\"d\" `e`, 'f''g') # x") ==
