@@ -25,6 +25,9 @@ Variants, in every dialect the client accepts them in:
     restored by psql into PostgreSQL 15 with stand-in functions over json_build_object.
   * what the config asks must fit the column (item 6, variants_fit.py): narrow UNIQUE
     e-mail columns, varchar(9) phones, numeric(5,2), a domain's length, NOT NULL + null.
+  * client character sets whose characters hold ASCII bytes (item 13, variants_mbcs.py):
+    mariadb-dump --default-character-set=sjis, gbk, big5 of tables in those character sets
+    and pg_dump -E SJIS --inserts, values with 0x5C second bytes; restored byte-identical.
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -44,6 +47,7 @@ sys.path.insert(0, HERE)
 
 from pg_roundtrip_test import Reporter  # noqa: E402
 import variants_fit  # noqa: E402
+import variants_mbcs  # noqa: E402
 
 SALT = "variants-test-salt-0123456789"
 EMAILS = ["ann.lee@example.invalid", "o'hara@example.invalid", "back\\slash@example.invalid",
@@ -137,6 +141,7 @@ def pg_part(rep, dbanon):
         pg_encoding_part(rep, dbanon, pg)
         pg_stats_part(rep, dbanon, pg)
         variants_fit.pg_fit_part(rep, dbanon, pg)
+        variants_mbcs.pg_part(rep, dbanon, pg)
 
         # COPY's rule: the first row's line ending holds for the whole block.
         head, sep, rest = copy_dump.partition(b"FROM stdin;\n")
@@ -326,6 +331,7 @@ def mariadb_part(rep, dbanon):
         rep.check(b'INSERT INTO "customer"' in ansi, "mariadb-dump --compatible=ansi writes double-quoted names")
         check_variants(rep, dbanon, "mariadb-dump --compatible=ansi", ansi, restore)
         variants_fit.mariadb_fit_part(rep, dbanon, db)
+        variants_mbcs.mariadb_part(rep, dbanon, db)
 
         sakila_part(rep, dbanon, db)
 
