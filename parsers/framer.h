@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "anonymizers/anonymizer.h"
+#include "base/source_position.h"
 #include "parsers/column_types.h"
 #include "parsers/pg_identifier.h"
 
@@ -165,13 +166,18 @@ struct Segment {
   int64_t first_col = 1;                  // 1-based column of the byte at `begin`
 };
 
-// Errors carry the position in their message as "LINE:COL: what"; the
-// pipeline prefixes the input's name. Codes: DataLoss for malformed input,
-// InvalidArgument for a config/dump mismatch.
-absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, std::string_view message);
+// Errors carry their position as a payload (base/source_position.h) and in
+// their message as "LINE:COL: what"; the roads add the input's name to both
+// (InFile). Codes: DataLoss for malformed input, InvalidArgument for a
+// config/dump mismatch.
+inline absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, std::string_view message) {
+  return ErrorAt(code, SourcePosition::LineColumn(line, col), message);
+}
 // The same for an error `cause` found at LINE:COL: its code and payloads (the
 // exit class, base/exit_class.h) are kept, its message gets the position.
-absl::Status PositionedError(const absl::Status& cause, int64_t line, int64_t col);
+inline absl::Status PositionedError(const absl::Status& cause, int64_t line, int64_t col) {
+  return ErrorAt(cause, SourcePosition::LineColumn(line, col));
+}
 
 class Framer {
  public:

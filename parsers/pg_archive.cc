@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/source_position.h"
 #include "base/string_view_compat.h"
 
 namespace dbanon {
@@ -76,7 +77,7 @@ class Cursor {
 };
 
 absl::Status Bad(size_t pos, std::string_view message) {
-  return absl::DataLossError(absl::StrCat("byte ", pos, ": ", ToAbsl(message)));
+  return ErrorAt(absl::StatusCode::kDataLoss, SourcePosition::Byte(static_cast<int64_t>(pos)), message);
 }
 
 // Decimal text of a dependency or OID, checked without quoting it.

@@ -53,14 +53,6 @@ std::optional<bool> StandardStringsSetting(std::string_view statement) {
 
 }  // namespace
 
-absl::Status PositionedError(absl::StatusCode code, int64_t line, int64_t col, std::string_view message) {
-  return absl::Status(code, absl::StrCat(line, ":", col, ": ", ToAbsl(message)));
-}
-
-absl::Status PositionedError(const absl::Status& cause, int64_t line, int64_t col) {
-  return WithMessage(cause, absl::StrCat(line, ":", col, ": ", cause.message()));
-}
-
 std::vector<std::string> PgPlainFramer::TakeWarnings() { return std::move(warnings_); }
 
 void PgPlainFramer::AddSchema(std::string_view statement) {

@@ -51,20 +51,21 @@ class CustomArchiveJob {
     while (true) {
       if (buf.size() >= parse_at || eof) {
         auto parsed = ParseArchiveHead(buf, ArchiveFormat::kCustom);
-        if (!parsed.ok()) return Prefixed(parsed.status(), in_.name());
+        if (!parsed.ok()) return InFile(parsed.status(), in_.name());
         if (parsed->has_value()) {
           head = std::move(**parsed);
           break;
         }
         if (eof) {
-          return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", buf.size(),
-                                                  ": the archive is cut off in its header or table of contents"));
+          return ErrorAt(absl::StatusCode::kDataLoss, SourcePosition::Byte(static_cast<int64_t>(buf.size()), in_.name()),
+                         "the archive is cut off in its header or table of contents");
         }
         parse_at = std::max<size_t>(2 * buf.size(), size_t{1} << 16);
       }
       if (buf.size() > kMaxHeadBytes) {
-        return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", buf.size(), ": the header and table of contents ",
-                                                "are longer than ", kMaxHeadBytes >> 20, " MiB (a damaged archive?)"));
+        return ErrorAt(absl::StatusCode::kDataLoss, SourcePosition::Byte(static_cast<int64_t>(buf.size()), in_.name()),
+                       absl::StrCat("the header and table of contents are longer than ", kMaxHeadBytes >> 20,
+                                    " MiB (a damaged archive?)"));
       }
       auto n = in_.Read(&buf, kReadBytes);
       if (!n.ok()) return n.status();
@@ -107,8 +108,8 @@ class CustomArchiveJob {
     // (pg_backup_custom.c); an archive without one was cut between blocks.
     for (const TocEntry& e : head->toc) {
       if (e.offset_flag != kOffsetNoData && engine.BlockPositions().count(e.dump_id) == 0) {
-        return absl::DataLossError(absl::StrCat(in_.name(), ":byte ", end_offset_,
-                                                ": the archive is cut off (no data for TOC entry ", e.dump_id, ")"));
+        return ErrorAt(absl::StatusCode::kDataLoss, SourcePosition::Byte(static_cast<int64_t>(end_offset_), in_.name()),
+                       absl::StrCat("the archive is cut off (no data for TOC entry ", e.dump_id, ")"));
       }
     }
     if (!seekable) return absl::OkStatus();
@@ -126,7 +127,7 @@ class CustomArchiveJob {
       events.clear();
       buf_offset_ = scanner.offset();
       auto consumed = scanner.Scan(buf, &events);
-      if (!consumed.ok()) return Prefixed(consumed.status(), in_.name());
+      if (!consumed.ok()) return InFile(consumed.status(), in_.name());
       for (const DataAreaScanner::Event& e : events) {
         absl::Status st = OnEvent(e, std::string_view(buf).substr(e.begin, e.end - e.begin));
         if (!st.ok()) return st;
@@ -140,12 +141,15 @@ class CustomArchiveJob {
     }
     if (!buf.empty() || feeder_ != nullptr || truncated_ != nullptr) {
       absl::Status st = scanner.Finish();
-      if (st.ok()) st = absl::DataLossError(absl::StrCat("byte ", scanner.offset(), ": the archive is cut off"));
-      return Prefixed(st, in_.name());
+      if (st.ok()) {
+        st = ErrorAt(absl::StatusCode::kDataLoss, SourcePosition::Byte(static_cast<int64_t>(scanner.offset())),
+                     "the archive is cut off");
+      }
+      return InFile(st, in_.name());
     }
     end_offset_ = scanner.offset();
     absl::Status st = scanner.Finish();
-    return st.ok() ? st : Prefixed(st, in_.name());
+    return st.ok() ? st : InFile(st, in_.name());
   }
 
   absl::Status OnEvent(const DataAreaScanner::Event& e, std::string_view bytes) {

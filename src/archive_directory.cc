@@ -319,9 +319,10 @@ absl::Status RunDirectory(const std::string& input_dir_arg, const std::string& o
   auto toc = ReadWholeFile(toc_path);
   if (!toc.ok()) return toc.status();
   auto parsed = ParseArchiveHead(*toc, ArchiveFormat::kTar);
-  if (!parsed.ok()) return Prefixed(parsed.status(), toc_path);
+  if (!parsed.ok()) return InFile(parsed.status(), toc_path);
   if (!parsed->has_value()) {
-    return absl::DataLossError(absl::StrCat(toc_path, ":byte ", toc->size(), ": toc.dat is cut off"));
+    return ErrorAt(absl::StatusCode::kDataLoss, SourcePosition::Byte(static_cast<int64_t>(toc->size()), toc_path),
+                   "toc.dat is cut off");
   }
   const ArchiveHead& head = **parsed;
   auto codecs = ChooseCodecs(head.header, options.compress, toc_path);

@@ -2,9 +2,11 @@
 
 #include <cstring>
 
-#include "absl/strings/numbers.h"
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "base/exit_class.h"
+#include "base/source_position.h"
 #include "base/string_view_compat.h"
 #include "parsers/pg_archive.h"
 
@@ -26,27 +28,25 @@ void AppendChunks(std::string_view data, int int_size, std::string* out) {
   }
 }
 
-// A rewriter's or the row cutter's error is "LINE:COL: message" with LINE
-// counted from the stream's start; put the stream's name first:
-// "FILE:LINE:COL: message" for a file of its own, "WHERE: line L, column C:
-// message" inside an archive.
+}  // namespace
+
 absl::Status StreamError(const ArchiveStream& s, const absl::Status& st) {
-  std::string_view m = ToStd(st.message());
-  size_t colon = m.find(':');
-  size_t colon2 = colon == std::string_view::npos ? colon : m.find(':', colon + 1);
-  int64_t line, col;
-  if (colon2 != std::string_view::npos && absl::SimpleAtoi(ToAbsl(m.substr(0, colon)), &line) &&
-      absl::SimpleAtoi(ToAbsl(m.substr(colon + 1, colon2 - colon - 1)), &col)) {
-    std::string_view rest = m.substr(colon2 + 1);
+  std::optional<SourcePosition> pos = ErrorPosition(st);
+  if (pos.has_value() && !pos->is_byte() && pos->file.empty()) {
+    std::string_view what = MessageWithoutPosition(st);
     if (s.file_positions) {
-      return WithMessage(st, absl::StrCat(s.where, ":", line, ":", col, ToAbsl(rest)));
+      return ErrorAt(WithMessage(st, what), SourcePosition::LineColumn(pos->line, pos->column, s.where));
     }
-    return WithMessage(st, absl::StrCat(s.where, ": line ", line, ", column ", col, ToAbsl(rest)));
+    // Inside an archive the stream has no lines of its own to point at: the
+    // line and column go into the text, the position (the entry's byte
+    // offset) is in `where`.
+    absl::Status out =
+        WithMessage(st, absl::StrCat(s.where, ": line ", pos->line, ", column ", pos->column, ": ", ToAbsl(what)));
+    out.ErasePayload(ToAbsl(kSourcePositionPayloadUrl));
+    return out;
   }
   return WithMessage(st, absl::StrCat(s.where, ": ", st.message()));
 }
-
-}  // namespace
 
 struct ArchiveEngine::Item : public PieceEngine::Piece {
   Sink* sink = nullptr;

@@ -137,6 +137,17 @@ class ArchiveEngine {
   absl::Status result_;
 };
 
+// The error `st` of a stream `s` (a rewriter's or CopyRowCutter's) as the
+// run reports it. A row error carries its line and column, counted from the
+// stream's start, as a position payload (base/source_position.h, set by
+// PositionedError): "WHERE:LINE:COL: what" with the position naming `where`
+// as its file when the stream is a file of its own (`file_positions`, a
+// directory archive's data file), else "WHERE: line L, column C: what"
+// (inside a custom archive, whose `where` holds the byte offset; no position
+// payload then). Any other error: "WHERE: message". Code and other payloads
+// (the exit class) are kept.
+absl::Status StreamError(const ArchiveStream& s, const absl::Status& st);
+
 // Feeds one stream: takes its compressed input as it comes, decompresses
 // it, cuts the payload into pieces at row boundaries and queues them.
 // For a stream with a RowPlan the payload is COPY text rows up to the line

@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/exit_class.h"
 #include "base/mutex.h"
+#include "base/source_position.h"
 #include "base/string_view_compat.h"
 #include "parsers/table_catalog.h"
 #include "parsers/pg_archive.h"
@@ -45,10 +46,6 @@ constexpr size_t kReadBytes = size_t{1} << 20;
 // even for schemas of 100,000 tables. A TOC that claims more (a string
 // length read from a damaged archive) is refused instead of filling memory.
 constexpr size_t kMaxHeadBytes = size_t{1} << 30;
-
-inline absl::Status Prefixed(const absl::Status& s, std::string_view prefix) {
-  return WithMessage(s, absl::StrCat(ToAbsl(prefix), ":", s.message()));
-}
 
 // The plan and the worker threads use the resolver at the same time: the
 // reader resolves tables while the engine's writes (on a worker thread)

@@ -132,7 +132,9 @@ std::string SyntaxErrorWithoutInput(std::string_view description) {
 }  // namespace
 
 absl::Status ConfigError(const std::string& path, SourcePosition pos, std::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ":", pos.line, ":", pos.column, ": ", ToAbsl(message)));
+  pos.file = path;
+  return SetPosition(
+      absl::InvalidArgumentError(absl::StrCat(path, ":", pos.line, ":", pos.column, ": ", ToAbsl(message))), pos);
 }
 
 absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& path) {

@@ -29,14 +29,10 @@
 
 #include "absl/status/statusor.h"
 #include "anonymizers/options.h"
+#include "base/source_position.h"
 #include "parsers/pg_identifier.h"
 
 namespace dbanon {
-
-struct SourcePosition {
-  int line = 0;
-  int column = 0;
-};
 
 struct ColumnRule {
   std::string target;      // the column, or a label for multi-column anonymizers

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "anonymizers/anonymizer.h"
 #include "base/exit_class.h"
+#include "base/source_position.h"
 #include "src/piece_engine.h"
 
 namespace dbanon {
@@ -69,7 +70,7 @@ class Pipeline : public PieceEngine::Road {
       absl::Status st = s.rewriter->Rewrite(*s.plan, std::string_view(b->input).substr(s.begin, s.end - s.begin),
                                             s.first_line, s.first_col, &b->output, scratch);
       if (!st.ok()) {
-        b->status = Prefixed(st);
+        b->status = InFile(st, in_.name());
         return;
       }
       b->rewritten[i] = {begin, b->output.size()};
@@ -98,10 +99,6 @@ class Pipeline : public PieceEngine::Road {
   void Recycle(PieceEngine::Piece& piece) override { static_cast<Batch*>(&piece)->Reset(); }
 
  private:
-  absl::Status Prefixed(const absl::Status& s) {
-    return WithMessage(s, absl::StrCat(in_.name(), ":", s.message()));
-  }
-
   // Reads and frames the next batch into `b` (under the engine's producer
   // lock). Sets input_done_ at the end of the input and on an error.
   absl::Status TakeBatch(Batch* b) {
@@ -119,7 +116,7 @@ class Pipeline : public PieceEngine::Road {
       if (!consumed.ok()) {
         b->segments.clear();
         input_done_ = true;
-        return Prefixed(consumed.status());
+        return InFile(consumed.status(), in_.name());
       }
       if (*consumed == 0 && !eof_) {
         // A row longer than the batch: read a batch more before framing again.

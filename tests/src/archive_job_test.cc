@@ -13,6 +13,9 @@
 #include <string_view>
 #include <thread>
 
+#include "base/exit_class.h"
+#include "base/source_position.h"
+#include "src/archive_engine.h"
 #include "src/config.h"
 #include "src/plan.h"
 #include "tests/parsers/archive_builder.h"
@@ -346,6 +349,37 @@ TEST_CASE("a malformed row names the entry and its line, counted across pieces")
   std::string m(r.status.message());
   CHECK(m.find(": TOC entry 3404: line 3, column ") != std::string::npos);
   CHECK(m.find("has 3 fields, expected 2") != std::string::npos);
+  // Inside the archive the line is text; no position payload claims a file.
+  CHECK_FALSE(ErrorPosition(r.status).has_value());
+}
+
+TEST_CASE("StreamError puts the stream's name before a row error's position, read from the payload") {
+  ArchiveStream file;
+  file.where = "dir/3404.dat";
+  file.file_positions = true;
+  ArchiveStream entry;
+  entry.where = "prod.dump:byte 10527: TOC entry 3404";
+  absl::Status row = WithExitClass(
+      PositionedError(absl::StatusCode::kDataLoss, 7000000000, 12, "row of table t has 3 fields, expected 2"),
+      ExitClass::kInput);
+
+  absl::Status in_file = StreamError(file, row);
+  CHECK(in_file.message() == "dir/3404.dat:7000000000:12: row of table t has 3 fields, expected 2");
+  CHECK(ErrorPosition(in_file) == SourcePosition::LineColumn(7000000000, 12, "dir/3404.dat"));
+  CHECK(ExitClassOf(in_file) == ExitClass::kInput);
+  CHECK(in_file.code() == absl::StatusCode::kDataLoss);
+
+  absl::Status in_entry = StreamError(entry, row);
+  CHECK(in_entry.message() ==
+        "prod.dump:byte 10527: TOC entry 3404: line 7000000000, column 12: row of table t has 3 fields, expected 2");
+  CHECK_FALSE(ErrorPosition(in_entry).has_value());
+  CHECK(ExitClassOf(in_entry) == ExitClass::kInput);
+
+  // A message that only looks like a position is not read as one.
+  absl::Status text = absl::DataLossError("3:4: text");
+  CHECK(StreamError(file, text).message() == "dir/3404.dat: 3:4: text");
+  CHECK(StreamError(entry, text).message() == "prod.dump:byte 10527: TOC entry 3404: 3:4: text");
+  CHECK_FALSE(ErrorPosition(StreamError(file, text)).has_value());
 }
 
 TEST_CASE("damage that would let a configured table's rows through unread is refused") {
@@ -516,6 +550,35 @@ TEST_CASE("directory archives: uncompressed files, truncation, --compress") {
   auto head = ParseArchiveHead(ReadFile(tmp / "zst/toc.dat"), ArchiveFormat::kTar);
   REQUIRE((head.ok() && head->has_value()));
   CHECK((*head)->header.algorithm() == 3);
+}
+
+TEST_CASE("a malformed row of a directory archive's data file names the file, line and column, across pieces") {
+  TempFolder tmp;
+  TestArchive a = Shop(16, Algorithm::kNone);
+  REQUIRE(::mkdir((tmp / "in").c_str(), 0700) == 0);
+  WriteFile(tmp / "in/toc.dat", SerializeArchiveHead(testing::TestHead(a, ArchiveFormat::kTar)));
+  WriteFile(tmp / "in/3403.dat", a.data[0].payload);
+  WriteFile(tmp / "in/3404.dat", "1\ta\n2\tb\n3\tc\textra\n\\.\n\n\n");
+  WriteFile(tmp / "in/blobs.toc", "16999 blob_16999.dat\n");
+  WriteFile(tmp / "in/blob_16999.dat", a.blobs[0].second);
+  for (int threads : {1, 3}) {
+    CAPTURE(threads);
+    ArchiveOptions options;
+    options.threads = threads;
+    options.batch_bytes = 4;  // a piece per row: the line is counted across pieces
+    absl::Status st = RunDir(tmp / "in", tmp / "out", kConfig, options);
+    REQUIRE(st.code() == absl::StatusCode::kDataLoss);
+    const std::string file = tmp / "in/3404.dat";
+    CHECK_MESSAGE(std::string(st.message()).rfind(file + ":3:", 0) == 0, st.message());
+    CHECK(std::string(st.message()).find("has 3 fields, expected 2") != std::string::npos);
+    // The position travels as numbers too (base/source_position.h).
+    std::optional<SourcePosition> pos = ErrorPosition(st);
+    REQUIRE(pos.has_value());
+    CHECK(pos->file == file);
+    CHECK(pos->line == 3);
+    CHECK(std::string(st.message()).rfind(pos->Text() + ": ", 0) == 0);
+    CHECK(ListFolder(tmp.path()) == std::vector<std::string>{"in"});
+  }
 }
 
 TEST_CASE("a failed directory run leaves neither the output nor a temporary folder") {
