@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
 #include "base/string_view_compat.h"
+#include "parsers/sql_dialect.h"
+#include "parsers/sql_lexer.h"
 #include "parsers/sql_tuples.h"
 
 namespace dbanon {
@@ -19,41 +21,31 @@ namespace {
 
 
 // The index of the first byte at or after `i` that is neither a space nor
-// inside a comment (psql's lexer: -- to the end of the line, nested /* */).
-// `*open_comment` is set when `text` ends inside a comment.
-size_t SkipSpace(std::string_view text, size_t i, bool* open_comment = nullptr) {
+// inside a comment, comments as psql reads them: SqlLexer under the
+// PostgreSQL dialect (-- to the end of the line, nested /* */). With `eof`
+// false `text` may be cut: `*open_comment` is set when it ends inside a
+// comment or on a byte that may open one (`-`, `/`).
+size_t SkipSpace(std::string_view text, size_t i, bool eof = true, bool* open_comment = nullptr) {
+  const SqlDialect& d = PostgresDialect(true);
   if (open_comment != nullptr) *open_comment = false;
   while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (IsSqlSpace(c)) {
+    if (IsSqlSpace(static_cast<unsigned char>(text[i]))) {
       ++i;
-    } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
-      size_t nl = text.find('\n', i);
-      if (nl == std::string_view::npos) {
-        if (open_comment != nullptr) *open_comment = true;
-        return text.size();
-      }
-      i = nl + 1;
-    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-      int depth = 1;
-      i += 2;
-      while (i < text.size() && depth > 0) {
-        if (text[i] == '/' && i + 1 < text.size() && text[i + 1] == '*') {
-          ++depth;
-          i += 2;
-        } else if (text[i] == '*' && i + 1 < text.size() && text[i + 1] == '/') {
-          --depth;
-          i += 2;
-        } else {
-          ++i;
-        }
-      }
-      if (depth > 0 && open_comment != nullptr) *open_comment = true;
-    } else if ((c == '-' || c == '/') && i + 1 == text.size()) {
-      if (open_comment != nullptr) *open_comment = true;  // may open a comment
+      continue;
+    }
+    SqlLexer lex;
+    size_t end = i;
+    SqlLexer::Token t = lex.Open(d, text, i, eof, ' ', ' ', &end);
+    if (t == SqlLexer::Token::kNeedMore && (text[i] == '-' || text[i] == '/')) {
+      if (open_comment != nullptr) *open_comment = true;
       return text.size();
-    } else {
-      break;
+    }
+    if (t != SqlLexer::Token::kLineComment && t != SqlLexer::Token::kBlockComment) break;
+    bool more = false;
+    i = lex.Skip(text, end, eof, &more);
+    if (more || lex.state() != SqlLexer::State::kCode) {
+      if (open_comment != nullptr) *open_comment = true;
+      return text.size();
     }
   }
   return i;
@@ -73,20 +65,21 @@ std::string WordAt(std::string_view text, size_t i, size_t* end) {
   return w;
 }
 
-// Whether a string literal starts at text[i] ('...', E'...'); sets *escapes
-// and *quote (the index of the opening quote).
-bool LiteralAt(std::string_view text, size_t i, bool standard_strings, bool* escapes, size_t* quote) {
-  if (i < text.size() && text[i] == '\'') {
-    *escapes = !standard_strings;
-    *quote = i;
-    return true;
-  }
-  if (i + 1 < text.size() && (text[i] == 'E' || text[i] == 'e') && text[i + 1] == '\'') {
-    *escapes = true;
-    *quote = i + 1;
-    return true;
-  }
-  return false;
+// Whether SqlLexer under `d` reads a string literal ('...', E'...') that
+// starts at text[i]; sets *escapes (backslashes escape in it) and *quote
+// (the index of its opening quote).
+bool StringAt(const SqlDialect& d, std::string_view text, size_t i, bool* escapes, size_t* quote) {
+  size_t q = i;
+  if (q + 1 < text.size() && (text[q] == 'E' || text[q] == 'e') && text[q + 1] == '\'') ++q;
+  if (q >= text.size()) return false;
+  const unsigned char prev = q > 0 ? static_cast<unsigned char>(text[q - 1]) : ' ';
+  const unsigned char prev2 = q > 1 ? static_cast<unsigned char>(text[q - 2]) : ' ';
+  SqlLexer lex;
+  size_t end = q;
+  if (lex.Open(d, text, q, true, prev, prev2, &end) != SqlLexer::Token::kString) return false;
+  *escapes = lex.escapes();
+  *quote = end - 1;
+  return true;
 }
 
 absl::Status Bad(std::string_view what) {
@@ -98,17 +91,6 @@ bool Kept(std::string_view name) {
     if (name == k) return true;
   }
   return false;
-}
-
-// The bytes of a dollar-quote tag ($tag$) starting at text[i], or 0.
-size_t DollarTagAt(std::string_view text, size_t i) {
-  if (i >= text.size() || text[i] != '$') return 0;
-  size_t k = i + 1;
-  if (k < text.size() && IsSqlIdentStart(static_cast<unsigned char>(text[k]))) {
-    while (k < text.size() && IsSqlIdentChar(static_cast<unsigned char>(text[k])) && text[k] != '$') ++k;
-  }
-  if (k < text.size() && text[k] == '$') return k + 1 - i;
-  return 0;
 }
 
 }  // namespace
@@ -128,7 +110,7 @@ StatsCallStart AttributeStatsCallStart(std::string_view text) {
   size_t i = 0;
   while (tokens.size() < 7) {
     bool open_comment = false;
-    i = SkipSpace(text, i, &open_comment);
+    i = SkipSpace(text, i, /*eof=*/false, &open_comment);
     if (i >= text.size()) {
       cut = true;
       break;
@@ -216,7 +198,7 @@ absl::StatusOr<AttributeStatsCall> ParseAttributeStatsCall(std::string_view text
     arg.begin = i;
     bool escapes = false;
     size_t quote = 0;
-    if (!LiteralAt(text, i, standard_strings, &escapes, &quote)) return Bad("an argument name is not a string literal");
+    if (!StringAt(d, text, i, &escapes, &quote)) return Bad("an argument name is not a string literal");
     size_t after = DecodeQuotedLiteral(d, text, quote, escapes, &arg.name);
     if (after == std::string_view::npos) return Bad("an unterminated argument name");
     i = SkipSpace(text, after);
@@ -225,32 +207,38 @@ absl::StatusOr<AttributeStatsCall> ParseAttributeStatsCall(std::string_view text
     const size_t value_begin = i;
     int depth = 0;
     size_t value_end = i;  // after the last significant byte of the value
+    // The value's bytes, read by the lexer: literals, quoted names and
+    // dollar quotes are skipped whole (a ',' or ')' inside them is text),
+    // comments and spaces do not count as the value's.
+    SqlLexer lex;
     while (i < text.size()) {
       unsigned char c = static_cast<unsigned char>(text[i]);
       if (depth == 0 && (c == ',' || c == ')')) break;
-      if (LiteralAt(text, i, standard_strings, &escapes, &quote)) {
-        std::string ignored;
-        size_t e = DecodeQuotedLiteral(d, text, quote, escapes, &ignored);
-        if (e == std::string_view::npos) return Bad("an unterminated literal");
-        i = value_end = e;
+      if (IsSqlSpace(c)) {
+        ++i;
         continue;
       }
-      if (c == '"') {
-        size_t e = text.find('"', i + 1);
-        while (e != std::string_view::npos && e + 1 < text.size() && text[e + 1] == '"') e = text.find('"', e + 2);
-        if (e == std::string_view::npos) return Bad("an unterminated quoted name");
-        i = value_end = e + 1;
-        continue;
-      }
-      if (size_t tag = DollarTagAt(text, i); tag != 0 && (i == 0 || !IsSqlIdentChar(static_cast<unsigned char>(text[i - 1])))) {
-        size_t e = text.find(text.substr(i, tag), i + tag);
-        if (e == std::string_view::npos) return Bad("an unterminated dollar-quoted string");
-        i = value_end = e + tag;
-        continue;
-      }
-      if (IsSqlSpace(c) || (c == '-' && i + 1 < text.size() && text[i + 1] == '-') ||
-          (c == '/' && i + 1 < text.size() && text[i + 1] == '*')) {
-        i = SkipSpace(text, i);
+      const unsigned char prev = i > 0 ? static_cast<unsigned char>(text[i - 1]) : ' ';
+      const unsigned char prev2 = i > 1 ? static_cast<unsigned char>(text[i - 2]) : ' ';
+      size_t end = i;
+      SqlLexer::Token t = lex.Open(d, text, i, true, prev, prev2, &end);
+      if (t != SqlLexer::Token::kNone) {
+        bool more = false;
+        size_t e = lex.Skip(text, end, true, &more);
+        if (lex.state() != SqlLexer::State::kCode) {
+          switch (t) {
+            case SqlLexer::Token::kString:
+              return Bad("an unterminated literal");
+            case SqlLexer::Token::kQuotedName:
+              return Bad("an unterminated quoted name");
+            case SqlLexer::Token::kDollarQuote:
+              return Bad("an unterminated dollar-quoted string");
+            default:
+              return Bad("the call does not end");
+          }
+        }
+        i = e;
+        if (t != SqlLexer::Token::kLineComment && t != SqlLexer::Token::kBlockComment) value_end = e;
         continue;
       }
       if (c == '(' || c == '[') ++depth;
@@ -265,7 +253,7 @@ absl::StatusOr<AttributeStatsCall> ParseAttributeStatsCall(std::string_view text
     if (arg.name == "schemaname" || arg.name == "relname" || arg.name == "attname") {
       std::string value;
       size_t e = std::string_view::npos;
-      if (LiteralAt(text, value_begin, standard_strings, &escapes, &quote)) {
+      if (StringAt(d, text, value_begin, &escapes, &quote)) {
         e = DecodeQuotedLiteral(d, text, quote, escapes, &value);
       }
       if (e != value_end) {

@@ -104,6 +104,37 @@ TEST_CASE("escape-string literals are read with their backslashes when standard_
   CHECK_FALSE(ParseAttributeStatsCall(text, true).ok());  // the quote after the backslash ends the literal
 }
 
+// The call is read by parsers/sql_lexer (PostgreSQL dialect), as psql
+// reads it: a ',' or ')' inside a literal, a quoted name, a dollar quote or
+// a nested comment does not end a value; E'...' escapes with backslashes
+// whatever standard_conforming_strings says; `x$a$` is a name, not a quote.
+TEST_CASE("a statistics call's values are read by the SQL lexer: quotes, dollar quotes, nested comments") {
+  const std::string head =
+      "SELECT * FROM pg_catalog.pg_restore_attribute_stats('schemaname', 'public', 'relname', 'users', "
+      "'attname', 'email', ";
+  for (const char* value : {"$q$ a', ) $q$::text", "$$,)$$::text", "E'{a\\',)}'::text", "'{a,b}' /* ) /* , */ ) */ ::text",
+                            "'{a}' -- ),\n::text", "\"x),\"", "('{a}'::text)", "ARRAY['a', ')']"}) {
+    CAPTURE(value);
+    std::string text = head + "'most_common_vals', " + value + ", 'null_frac', '0'::real);";
+    for (bool standard : {true, false}) {
+      auto call = ParseAttributeStatsCall(text, standard);
+      REQUIRE_MESSAGE(call.ok(), call.status().message());
+      CHECK(call->WithoutValues(text) == head + "'null_frac', '0'::real);");
+    }
+  }
+  // A dollar sign after a byte of a word opens nothing: the ')' after it
+  // ends the call, and what follows is text after the call.
+  CHECK_FALSE(ParseAttributeStatsCall(head + "'most_common_vals', x$a$ ) $a$);", true).ok());
+  for (const char* open : {"'{a", "$q$ a", "\"x", "/* a /* b */"}) {
+    CAPTURE(open);
+    CHECK_FALSE(ParseAttributeStatsCall(head + "'most_common_vals', " + open + ");", true).ok());
+  }
+  // Comments in the head, also cut before their end (the framer waits).
+  CHECK(AttributeStatsCallStart("SELECT /* a /* b */ c */ * FROM pg_restore_attribute_stats(") == StatsCallStart::kYes);
+  CHECK(AttributeStatsCallStart("SELECT -") == StatsCallStart::kMaybe);
+  CHECK(AttributeStatsCallStart("SELECT /* a /* b */") == StatsCallStart::kMaybe);
+}
+
 TEST_CASE("a statistics call that is not pg_dump's shape is refused") {
   CHECK_FALSE(ParseAttributeStatsCall("SELECT pg_restore_attribute_stats(schemaname => 'public');", true).ok());
   CHECK_FALSE(ParseAttributeStatsCall("SELECT pg_restore_attribute_stats('a', 'b'", true).ok());
