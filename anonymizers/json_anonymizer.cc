@@ -6,7 +6,12 @@
 //             "$.contact" = { anonymizer = "email", options = { domain = "example.org" } } }
 //
 // Paths: `$`, then any of `.key`, `.*`, `["key"]` (or single quotes), `[N]`,
-// `[*]` (`*` matches every member or element). Each path names a
+// `[*]` (`*` matches every member or element). A key step that meets an
+// array applies to the array's elements, as in PostgreSQL's default lax mode
+// (PostgreSQL docs, "The SQL/JSON Path Language", strict and lax modes:
+// `$.who` finds "x" in `[{"who": "x"}]`); PostgreSQL unwraps one level of
+// array, dbanon every level, so that a path never misses a value the
+// database would find. Each path names a
 // single-column anonymizer, with default options or with an inline
 // { anonymizer, options } table.
 //
@@ -133,7 +138,7 @@ class JsonAnonymizer : public SingleColumnAnonymizer {
  private:
   // One open container (or the virtual parent of the top-level value).
   struct Frame {
-    size_t alive_begin;  // the patterns in alive[alive_begin, alive_end) match the path so far
+    size_t alive_begin;  // the entries alive[alive_begin, alive_end) match the path so far
     size_t alive_end;
     int inherited;       // targets_ index applied to everything inside, -1 for none
     uint64_t index;      // next element index (arrays)
@@ -157,12 +162,17 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
   Scratch& nested = nested_scratch.get();
 
   // Matching state: `alive` is a stack holding, for each open frame, the
-  // patterns whose first d steps match the path to the frame (d = its
-  // depth); the frame's children are compared with step d.
-  std::vector<size_t> alive;
+  // patterns whose first `step` steps match the path to the frame; the
+  // frame's children are compared with that step. `step` is the frame's
+  // depth, less the arrays a key step was carried through (lax mode).
+  struct Alive {
+    size_t pattern;
+    size_t step;
+  };
+  std::vector<Alive> alive;
   std::vector<Frame> frames;
   alive.reserve(patterns_.size());
-  for (size_t p = 0; p < patterns_.size(); ++p) alive.push_back(p);
+  for (size_t p = 0; p < patterns_.size(); ++p) alive.push_back({p, 0});
   frames.push_back({0, alive.size(), -1, 0, 0, 0});
   bool root = true;  // the next value is the top-level one
 
@@ -181,26 +191,30 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
       continue;
     }
     // A value: find the patterns that reach it and the anonymizer it gets.
-    const size_t depth = frames.size() - 1;  // steps matched by the parent's path
     const size_t child_begin = alive.size();
     int target = parent.inherited;
     if (parent.alive_begin != parent.alive_end) {
       bool key_decoded = false;
       int complete = -1;
       for (size_t a = parent.alive_begin; a < parent.alive_end; ++a) {
-        const size_t pattern = alive[a];
-        const Pattern& p = patterns_[pattern];
+        const Alive entry = alive[a];
+        const Pattern& p = patterns_[entry.pattern];
         bool match;
+        size_t matched = entry.step;  // steps matched once this value is reached
         if (root) {
           match = true;
         } else {
-          const Step& s = p.steps[depth - 1];
+          const Step& s = p.steps[entry.step];
+          ++matched;
           if (s.kind == Step::kAny) {
             match = true;
           } else if (s.kind == Step::kIndex) {
             match = parent.key_end == 0 && s.index == parent.index;
           } else if (parent.key_end == 0) {
-            match = false;  // an array element has no key
+            // A key step meeting an array: lax mode compares the elements'
+            // members with the same step.
+            match = true;
+            matched = entry.step;
           } else {
             std::string_view raw = value.substr(parent.key_begin + 1, parent.key_end - parent.key_begin - 2);
             if (raw.find('\\') == std::string_view::npos) {
@@ -216,11 +230,10 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
           }
         }
         if (!match) continue;
-        size_t matched = root ? 0 : depth;
         if (p.steps.size() == matched) {
           if (complete < 0) complete = p.target;
         } else {
-          alive.push_back(pattern);
+          alive.push_back({entry.pattern, matched});
         }
       }
       if (complete >= 0) target = complete;

@@ -121,6 +121,19 @@ TEST_CASE("json path forms: [\"key\"], [N], .*, [*], $ and escaped keys") {
   CHECK(testing::Contains(Run(*both, doc), "{\"k\": \"K\"}"));
 }
 
+TEST_CASE("json key steps reach through arrays, as PostgreSQL's lax mode does, so no value the database finds is missed") {
+  auto changed = [](const char* path, std::string_view doc) { return Changed(doc, Run(*MakeJson({{path, Str("md5")}}), doc)); };
+  // jsonb_path_query('[{"who": "x"}]', '$.who') finds "x" (lax is the default).
+  CHECK(changed("$.who", "[{\"who\": \"x\"}, {\"other\": \"o\"}, \"who\"]") == std::vector<std::string>{"\"x\""});
+  CHECK(changed("$.a.b", "{\"a\": [{\"b\": \"x\"}, {\"b\": 2}], \"b\": \"kept\"}") ==
+        std::vector<std::string>{"\"x\"", "2"});
+  // Nested arrays too (PostgreSQL unwraps one level; dbanon errs on the side of the value).
+  CHECK(changed("$.a.b", "{\"a\": [[{\"b\": \"x\"}]]}") == std::vector<std::string>{"\"x\""});
+  // Index and wildcard steps are unchanged: [0] is the first element, not each element's.
+  CHECK(changed("$.a[0].b", "{\"a\": [{\"b\": \"x\"}, {\"b\": \"y\"}]}") == std::vector<std::string>{"\"x\""});
+  CHECK(changed("$.a.b", "{\"a\": {\"c\": [{\"b\": \"x\"}]}}").empty());
+}
+
 TEST_CASE("json writes strings escaped, numbers bare when they stay numbers, null for NULL") {
   auto c = MakeJson({{"$.a", Paths({{"anonymizer", Str("constant")}, {"options", Paths({{"value", Str("q\"\\\n")}})}})},
                      {"$.n", Paths({{"anonymizer", Str("constant")}, {"options", Paths({{"value", Str("42")}})}})},
