@@ -360,7 +360,7 @@ absl::Status RunPlan::SchemaComplete() {
 std::vector<std::string> RunPlan::Summary() const {
   std::vector<std::string> out;
   for (const TableCoverage& t : Coverage()) {
-    std::string rows = t.rows_counted ? absl::StrCat(t.rows, " rows")
+    std::string rows = t.rows_counted ? absl::StrCat(t.rows, t.rows == 1 ? " row" : " rows")
                        : t.data       ? std::string("rows not counted (data copied unread)")
                                       : std::string("no data");
     std::string line = absl::StrCat(t.display, ": ", rows, ", ", t.Verdict());

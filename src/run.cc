@@ -95,6 +95,19 @@ absl::StatusOr<PreparedRun> PrepareRun(const RunFlags& flags, std::vector<std::s
   return run;
 }
 
+namespace {
+
+// `<?xml` at the start, after an optional UTF-8 byte-order mark and spaces.
+bool LooksLikeXml(std::string_view head) {
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  while (!head.empty() && (head[0] == ' ' || head[0] == '\n' || head[0] == '\r' || head[0] == '\t')) {
+    head.remove_prefix(1);
+  }
+  return head.substr(0, 5) == "<?xml";
+}
+
+}  // namespace
+
 absl::StatusOr<OpenedInput> OpenInput(const std::string& path, std::optional<DumpFormat> format) {
   OpenedInput input;
   if (IsDirectoryPath(path)) {  // pg_dump -Fd
@@ -114,6 +127,13 @@ absl::StatusOr<OpenedInput> OpenInput(const std::string& path, std::optional<Dum
     // A failed `pg_dump | dbanon` gives an empty input: not a valid dump.
     return absl::DataLossError(
         absl::StrCat(in.name(), ":1:1: the input is empty (did the command that wrote the dump fail?)"));
+  }
+  if (LooksLikeXml(head)) {
+    // mariadb-dump --xml (and mysqldump --xml): rows as XML elements, which
+    // no SQL client restores; refused as such rather than as an unknown
+    // SQL command.
+    return absl::UnimplementedError(absl::StrCat(
+        in.name(), ":1:1: an XML dump (mariadb-dump --xml) is not supported: dump without --xml"));
   }
   if (LooksLikeArchive(head)) {  // pg_dump -Fc
     input.kind = InputKind::kCustomArchive;

@@ -860,6 +860,13 @@ case('nothing configured, on stdin: byte-identical', dump=RAW_MIX, config=PASS_C
 case('an empty input (a failed pg_dump upstream) is refused: exit 3, nothing at -o', dump=Dump(data=b''),
      config=CUSTOMER_CFG, args=['-c', 'cfg.toml', '-o', 'out.sql', 'in.sql'], rc=3,
      checks=[stderr_has('in.sql:1:1: the input is empty'), files_in_dir(['cfg.toml', 'in.sql'])])
+case('an XML dump (mariadb-dump --xml) is refused as such: exit 3, nothing at -o',
+     dump=Dump(data=b'<?xml version="1.0"?>\n<mysqldump xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+               b'<database name="shop">\n\t<table_data name="customer">\n\t<row>\n'
+               b'\t\t<field name="email">zqxmarker@example.com</field>\n\t</row>\n'),
+     config=CUSTOMER_CFG, args=['-c', 'cfg.toml', '-o', 'out.sql', 'in.sql'], rc=3,
+     checks=[stderr_has('in.sql:1:1: an XML dump (mariadb-dump --xml) is not supported'),
+             files_in_dir(['cfg.toml', 'in.sql'])])
 case('no final newline after an SQL comment', dump=Dump(data=b'SELECT 1;\n-- last comment'),
      config=CUSTOMER_CFG, args=['--allow-missing', '-c', 'cfg.toml', 'in.sql'], checks=[output_identical()])
 case('configured table next to CRLF SQL and non-UTF-8 bytes', dump=D(r"""

@@ -112,7 +112,7 @@ run('--allow-missing turns a missing table into a warning (partial dumps)',
     PG_PUBLIC, '[tables.customer]\nemail = "email"\nphone_2 = "null"\n[tables.gone]\nx = "null"\n',
     args=['--allow-missing'], has=["warning: table 'gone'"])
 run('MySQL USE shop; then users matches the key shop.users', MYSQL, '[tables."shop.users"]\nemail = "email"\n',
-    args=['-v'], has=['shop.users: 1 rows, anonymized'])
+    args=['-v'], has=['shop.users: 1 row, anonymized'])
 run('MySQL USE shop; then users still matches the key users', MYSQL, '[tables.users]\nemail = "email"\n')
 run('MySQL USE shop; a misspelt shop.usres fails with exit 2 naming shop.users', MYSQL,
     '[tables."shop.usres"]\nemail = "email"\n', rc=2, has=['did you mean shop.users?'])
@@ -149,7 +149,7 @@ run('strict on a MySQL INSERT dump: covered runs', MYSQL,
 # 5. -v lists every table.
 run('-v lists every table with rows and anonymized, kept, truncated or uncovered',
     TWO, '[tables."app.users"]\nemail = "email"\nphone_2 = "null"\n',
-    args=['-v'], has=['app.users: 1 rows, anonymized (uncovered: id)', 'public.customer: 1 rows, uncovered'],
+    args=['-v'], has=['app.users: 1 row, anonymized (uncovered: id)', 'public.customer: 1 row, uncovered'],
     lacks=())
 
 sys.exit(TAP.finish())
