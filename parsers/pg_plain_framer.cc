@@ -713,6 +713,11 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     standard_strings_ = *sco;
     return absl::OkStatus();
   }
+  if (!PgClientEncodingKnown(statement)) {
+    return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                           "SET client_encoding names an encoding PostgreSQL does not know (psql refuses it): "
+                           "dbanon cannot tell how the bytes that follow make characters");
+  }
   if (auto encoding = PgClientEncodingSetting(statement)) {
     // How psql reads the literals of the statements that follow (SJIS: a
     // 0x5C that ends a character is no backslash; sql_dialect.h).

@@ -304,6 +304,21 @@ size_t MultibyteCharLength(MultibyteRule rule, std::string_view s, size_t i, boo
   return 1;
 }
 
+bool MultibyteFirstByte(MultibyteRule rule, unsigned char c) {
+  switch (rule) {
+    case MultibyteRule::kNone: return false;
+    case MultibyteRule::kPgSjis:
+    case MultibyteRule::kMySqlSjis: return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC);
+    case MultibyteRule::kMySqlBig5: return c >= 0xA1 && c <= 0xF9;
+    case MultibyteRule::kPgTwoByte:
+    case MultibyteRule::kPgGb18030:
+    case MultibyteRule::kPgJohab:
+    case MultibyteRule::kMySqlGbk:
+    case MultibyteRule::kMySqlGb18030: return c >= 0x81 && c <= 0xFE;
+  }
+  return false;
+}
+
 size_t SqlLexer::SkipBlockComment(std::string_view in, size_t p, bool eof, bool* need_more) {
   const char* data = in.data();
   const size_t n = in.size();

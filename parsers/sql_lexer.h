@@ -171,6 +171,10 @@ class SqlLexer {
 // again with more input). At eof a character cut by the end of `s` ends
 // there. REQUIRES: i < s.size().
 size_t MultibyteCharLength(MultibyteRule rule, std::string_view s, size_t i, bool eof);
+// True when `c` starts a character of two or more bytes under `rule` (with
+// a valid second byte, for MySQL): mysql_real_escape_string escapes such a
+// byte when no valid second byte follows it (libmariadb, ma_charset.c).
+bool MultibyteFirstByte(MultibyteRule rule, unsigned char c);
 
 // The first `quote` or backslash in [p, end), or end: the inner loop of
 // strings with backslash escapes, 16 bytes at a time where SSE2 is there.

@@ -354,7 +354,48 @@ constexpr std::array<char, 256> MakeMySqlEscapes() {
 }
 constexpr std::array<char, 256> kMySqlEscapes = MakeMySqlEscapes();
 
+// With backslash escapes in a client character set whose characters hold
+// ASCII bytes: a character is copied whole (its 0x5C is not doubled), as
+// mysql_real_escape_string and pg_dump's appendStringLiteral (PQmblen) do;
+// MySQL escapes a first byte that no valid second byte follows, so that it
+// cannot take the next byte; in PostgreSQL a character cut by the end of the
+// value would take the closing quote: it becomes '?'.
+void AppendEscapedMultibyte(const SqlDialect& d, std::string_view value, char quote, std::string* out) {
+  for (size_t i = 0; i < value.size();) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x80) {
+      size_t len = MultibyteCharLength(d.multibyte, value, i, false);
+      if (len == 0) {  // cut by the end of the value
+        if (!d.mysql()) {
+          out->push_back('?');
+          break;
+        }
+        len = 1;
+      }
+      if (d.mysql() && len == 1 && MultibyteFirstByte(d.multibyte, c)) out->push_back('\\');
+      out->append(value.data() + i, len);
+      i += len;
+      continue;
+    }
+    if (d.mysql()) {
+      const char e = kMySqlEscapes[c];
+      if (e != 0) out->push_back('\\');
+      out->push_back(e != 0 ? e : static_cast<char>(c));
+    } else if (c == static_cast<unsigned char>(quote) || c == '\\') {
+      out->push_back(static_cast<char>(c));
+      out->push_back(static_cast<char>(c));
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+    ++i;
+  }
+}
+
 void AppendEscaped(const SqlDialect& d, std::string_view value, char quote, bool escapes, std::string* out) {
+  if (escapes && d.multibyte != MultibyteRule::kNone) {
+    AppendEscapedMultibyte(d, value, quote, out);
+    return;
+  }
   if (d.mysql() && escapes) {
     size_t run = 0;
     size_t i = 0;

@@ -64,7 +64,7 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
     return ev;
   };
 
-  const std::array<bool, 256>& kSpecial = d.multibyte == MultibyteRule::kNone ? dbanon::kSpecial : kSpecialMultibyte;
+  const std::array<bool, 256>& special = d.multibyte == MultibyteRule::kNone ? kSpecial : kSpecialMultibyte;
   while (p < n) {
     if (s->lex.state() != State::kCode) {
       bool need_more = false;
@@ -74,22 +74,16 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
     }
 
     unsigned char c = static_cast<unsigned char>(data[p]);
-    if (c >= 0x80 && d.multibyte != MultibyteRule::kNone && s->depth > 0) {
-      const size_t len = MultibyteCharLength(d.multibyte, input, p, eof);
-      if (len == 0) return finish(TupleEvent::kNeedMore);
-      p += len;
-      continue;
-    }
-    if (s->depth > 0 && !kSpecial[c]) {
+    if (s->depth > 0 && !special[c]) {
       ++p;
-      while (p + 8 <= n && !kSpecial[static_cast<unsigned char>(data[p])] &&
-             !kSpecial[static_cast<unsigned char>(data[p + 1])] && !kSpecial[static_cast<unsigned char>(data[p + 2])] &&
-             !kSpecial[static_cast<unsigned char>(data[p + 3])] && !kSpecial[static_cast<unsigned char>(data[p + 4])] &&
-             !kSpecial[static_cast<unsigned char>(data[p + 5])] && !kSpecial[static_cast<unsigned char>(data[p + 6])] &&
-             !kSpecial[static_cast<unsigned char>(data[p + 7])]) {
+      while (p + 8 <= n && !special[static_cast<unsigned char>(data[p])] &&
+             !special[static_cast<unsigned char>(data[p + 1])] && !special[static_cast<unsigned char>(data[p + 2])] &&
+             !special[static_cast<unsigned char>(data[p + 3])] && !special[static_cast<unsigned char>(data[p + 4])] &&
+             !special[static_cast<unsigned char>(data[p + 5])] && !special[static_cast<unsigned char>(data[p + 6])] &&
+             !special[static_cast<unsigned char>(data[p + 7])]) {
         p += 8;
       }
-      while (p < n && !kSpecial[static_cast<unsigned char>(data[p])]) ++p;
+      while (p < n && !special[static_cast<unsigned char>(data[p])]) ++p;
       continue;
     }
     if (s->depth == 0) {
@@ -127,6 +121,12 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
       case Token::kNone:
         // An ordinary significant byte: the end of the VALUES list at depth 0.
         if (s->depth == 0) return finish(TupleEvent::kOuter);
+        if (c >= 0x80 && d.multibyte != MultibyteRule::kNone) {  // a whole character (kSpecialMultibyte)
+          const size_t len = MultibyteCharLength(d.multibyte, input, p, eof);
+          if (len == 0) return finish(TupleEvent::kNeedMore);
+          p += len;
+          continue;
+        }
         ++p;
         continue;
       default:  // a literal, a comment, a versioned comment's marker

@@ -136,4 +136,27 @@ std::optional<TextEncoding> PgClientEncodingSetting(std::string_view statement) 
   return PgEncodingNamed(*name);
 }
 
+bool PgClientEncodingKnown(std::string_view statement) {
+  std::optional<std::string> name = PgClientEncodingName(statement);
+  if (!name.has_value()) return true;
+  const std::string n = Clean(*name);
+  // The names of src/common/encnames.c (pg_encname_tbl), cleaned as
+  // pg_char_to_encoding cleans them; DEFAULT resets to the connection's.
+  static constexpr std::string_view kNames[] = {
+      "default", "abc", "alt", "big5", "euccn", "eucjis2004", "eucjp", "euckr", "euctw", "gb18030", "gbk",
+      "iso88591", "iso885910", "iso885913", "iso885914", "iso885915", "iso885916", "iso88592", "iso88593",
+      "iso88594", "iso88595", "iso88596", "iso88597", "iso88598", "iso88599", "johab", "koi8", "koi8r", "koi8u",
+      "latin1", "latin10", "latin2", "latin3", "latin4", "latin5", "latin6", "latin7", "latin8", "latin9",
+      "mskanji", "muleinternal", "shiftjis", "shiftjis2004", "sjis", "sqlascii", "tcvn", "tcvn5712", "uhc",
+      "unicode", "utf8", "vscii", "win", "win1250", "win1251", "win1252", "win1253", "win1254", "win1255",
+      "win1256", "win1257", "win1258", "win866", "win874", "win932", "win936", "win949", "win950",
+      "windows1250", "windows1251", "windows1252", "windows1253", "windows1254", "windows1255", "windows1256",
+      "windows1257", "windows1258", "windows866", "windows874", "windows932", "windows936", "windows949",
+      "windows950"};
+  for (std::string_view known : kNames) {
+    if (n == known) return true;
+  }
+  return false;
+}
+
 }  // namespace dbanon

@@ -44,6 +44,10 @@ TextEncoding PgEncodingNamed(std::string_view name);
 // the defn of an archive's ENCODING TOC entry (pg_dump.c dumpEncoding).
 // nullopt for any other statement.
 std::optional<TextEncoding> PgClientEncodingSetting(std::string_view statement);
+// False when `statement` is a `SET client_encoding` that names an encoding
+// PostgreSQL does not know (psql refuses it; dbanon must not guess how its
+// bytes make characters); true for any other statement.
+bool PgClientEncodingKnown(std::string_view statement);
 // The character set named in mysqldump's `SET NAMES`.
 TextEncoding MySqlCharsetNamed(std::string_view name);
 

@@ -256,6 +256,57 @@ TEST_CASE("encode then decode gives the bytes back, in every dialect") {
   }
 }
 
+TEST_CASE("encode then decode gives the bytes back in sjis, gbk and big5, 0x5C second bytes and lone first bytes") {
+  std::mt19937 rng(7);
+  // Characters whose second byte is ASCII (0x5C, 0x60, 0x27 is never one),
+  // SJIS one-byte katakana, ASCII bytes that are escaped.
+  const std::vector<std::string> whole = {"\x95\\", "\x83`", "\x81\\", "\xa4\\", "\xb1", "a", "'", "\"", "\\", "\n", "%",
+                                          std::string(1, '\0')};
+  // MySQL: first bytes with no valid second byte after them (mysqldump escapes them).
+  const std::vector<std::string> lone = {"\x95", "\xfd", "\x81", "\xa1"};
+  const SqlDialect* dialects[] = {&MySqlDialect(false, true, MultibyteRule::kMySqlSjis),
+                                  &MySqlDialect(false, true, MultibyteRule::kMySqlGbk),
+                                  &MySqlDialect(false, true, MultibyteRule::kMySqlBig5),
+                                  &PostgresDialect(false, MultibyteRule::kPgSjis),
+                                  &PostgresDialect(true, MultibyteRule::kPgSjis)};
+  for (int round = 0; round < 2000; ++round) {
+    for (const SqlDialect* d : dialects) {
+      std::string value;
+      const size_t units = rng() % 24;
+      for (size_t i = 0; i < units; ++i) {
+        const bool use_lone = d->mysql() && rng() % 5 == 0;
+        const std::string& u = use_lone ? lone[rng() % lone.size()] : whole[rng() % whole.size()];
+        if (d->postgres() && (u[0] == '\0' || (static_cast<unsigned char>(u[0]) == 0xa4))) continue;
+        value += u;
+      }
+      CAPTURE(value);
+      std::string lit;
+      AppendStringLiteral(*d, value, &lit);
+      SqlValue v;
+      std::string back;
+      REQUIRE(DecodeValue(*d, lit, &v, &back).ok());
+      CHECK(back == value);
+      std::string tuple = "(" + lit + ",1)";
+      TupleScanState st;
+      size_t pos = 0;
+      CHECK(ScanTuples(*d, &st, tuple, &pos, true) == TupleEvent::kOpen);
+      CHECK(ScanTuples(*d, &st, tuple, &pos, true) == TupleEvent::kComma);
+      CHECK(pos == lit.size() + 2);
+    }
+  }
+}
+
+TEST_CASE("tuples in sjis: a 0x5C second byte does not escape the quote, at every chunk size") {
+  const SqlDialect& sjis = MySqlDialect(false, true, MultibyteRule::kMySqlSjis);
+  const std::string input = "(1,'\x95\\','\x83\\\\'',`\x83` x`),(2,'\xfd\\\\\\\x81\\'') ;";
+  const std::string want = Events(sjis, input, input.size());
+  CHECK(want == "open@1 comma@3 comma@8 comma@15 close@22 outer@22 open@24 comma@26 close@36 outer@37");
+  for (size_t chunk = 1; chunk < input.size(); ++chunk) {
+    CAPTURE(chunk);
+    CHECK(Events(sjis, input, chunk) == want);
+  }
+}
+
 using testing::Const;
 using testing::Wrap;
 

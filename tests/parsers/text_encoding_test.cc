@@ -55,5 +55,28 @@ TEST_CASE("varchar(n) counts characters of the dump's encoding: one byte each in
   CHECK(FitView(unlimited, "Zoé", &buf) == "Zo\xE9");
 }
 
+TEST_CASE("replacements in SJIS, GBK and BIG5 are ASCII: no byte of theirs can be read as part of a character") {
+  for (const char* name : {"sjis", "cp932", "gbk", "big5", "gb18030"}) {
+    INFO(name);
+    CHECK(MySqlCharsetNamed(name) == TextEncoding::kAscii);
+  }
+  for (const char* name : {"SJIS", "SHIFT_JIS_2004", "BIG5", "GBK", "UHC", "GB18030", "JOHAB"}) {
+    INFO(name);
+    CHECK(PgEncodingNamed(name) == TextEncoding::kAscii);
+  }
+  // SJIS bytes of the original value kept by an anonymizer: the first byte of
+  // '表' becomes '?', its 0x5C a plain backslash (escaped when written).
+  CHECK(Enc(TextEncoding::kAscii, "\x95\\aé") == "?\\a?");
+}
+
+TEST_CASE("SET client_encoding of an encoding PostgreSQL does not know is told apart") {
+  CHECK(PgClientEncodingKnown("SET client_encoding = 'SJIS';"));
+  CHECK(PgClientEncodingKnown("SET client_encoding TO 'iso_8859_5';"));
+  CHECK(PgClientEncodingKnown("SET client_encoding = DEFAULT;"));
+  CHECK(PgClientEncodingKnown("SET standard_conforming_strings = on;"));
+  CHECK_FALSE(PgClientEncodingKnown("SET client_encoding = 'KLINGON';"));
+  CHECK_FALSE(PgClientEncodingKnown("SET client_encoding = 'UTF16';"));
+}
+
 }  // namespace
 }  // namespace dbanon

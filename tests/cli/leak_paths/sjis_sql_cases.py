@@ -7,6 +7,8 @@ markers sit right after such a byte. Dumps in mariadb-dump's exact shape (the
 shape of `mariadb-dump --default-character-set=sjis` of MariaDB 10.11: the
 CREATE TABLE between `SET character_set_client = utf8mb4` and its restore)."""
 
+import gzip
+
 HYO = b"\x95\x5c"   # SJIS '表'
 SO = b"\x83\x5c"    # SJIS 'ソ'
 GBK = b"\x81\x5c"   # GBK: 0x81 0x5C
@@ -86,4 +88,14 @@ CASES = [
     dict(name="pg --inserts in SJIS: an E'' string ending in a 0x5C second byte before the value",
          dump=PG_HEAD % b"on" + b"INSERT INTO public.users VALUES (1, E'" + HYO +
          b"', 'zqxmarker@example.com');\n", config=CONFIG),
+    dict(name="pg: SET client_encoding of an encoding PostgreSQL does not know is refused",
+         dump=(PG_HEAD % b"on").replace(b"'SJIS'", b"'KLINGON'") +
+         b"INSERT INTO public.users VALUES (1, 'a', 'zqxmarker@example.com');\n", config=CONFIG, expect="refuse"),
+    dict(name="mysql sjis, gzip-compressed: a configured value right after a 0x5C second byte",
+         make=lambda tmp: _write(tmp / "in.sql.gz", gzip.compress(mysql(b"sjis", AFTER))), config=CONFIG),
 ]
+
+
+def _write(path, data):
+    path.write_bytes(data)
+    return path
