@@ -15,6 +15,9 @@
 #ifndef DBANON_BASE_CHAR_CLASS_H_
 #define DBANON_BASE_CHAR_CLASS_H_
 
+#include <cstddef>
+#include <string_view>
+
 namespace dbanon {
 
 // Whitespace between SQL tokens.
@@ -32,6 +35,18 @@ inline bool IsSqlIdentStart(unsigned char c) { return IsAsciiLetter(c) || c == '
 // A byte that continues an unquoted identifier (or a keyword, or a number
 // glued to one): a byte of a word.
 inline bool IsSqlIdentChar(unsigned char c) { return IsSqlIdentStart(c) || IsAsciiDigit(c) || c == '$'; }
+
+// Whether `text` is `lower` (a word in ASCII lowercase) in any ASCII case:
+// keyword tests without a lowercased copy.
+inline bool EqualsAsciiLower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + ('a' - 'A'));
+    if (c != static_cast<unsigned char>(lower[i])) return false;
+  }
+  return true;
+}
 
 }  // namespace dbanon
 

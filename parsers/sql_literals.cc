@@ -27,14 +27,6 @@ int HexValue(unsigned char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-bool EqualsLower(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
-  }
-  return true;
-}
-
 
 }  // namespace
 
@@ -487,15 +479,15 @@ absl::Status DecodeValue(const SqlDialect& d, std::string_view text, SqlValue* v
   if (text.empty()) return absl::InvalidArgumentError("empty value");
   const unsigned char c0 = static_cast<unsigned char>(text[0]);
   if (c0 != '\'' && c0 != '"') {
-    if (EqualsLower(text, "null")) {
+    if (EqualsAsciiLower(text, "null")) {
       v->kind = SqlValue::Kind::kNull;
       return absl::OkStatus();
     }
-    if (EqualsLower(text, "default")) {
+    if (EqualsAsciiLower(text, "default")) {
       v->kind = SqlValue::Kind::kDefault;
       return absl::OkStatus();
     }
-    if (d.postgres() && (EqualsLower(text, "true") || EqualsLower(text, "false"))) {
+    if (d.postgres() && (EqualsAsciiLower(text, "true") || EqualsAsciiLower(text, "false"))) {
       v->kind = SqlValue::Kind::kBool;
       decoded->append(text);
       return absl::OkStatus();
@@ -565,7 +557,7 @@ absl::Status DecodeValue(const SqlDialect& d, std::string_view text, SqlValue* v
     size_t k = end;
     while (k < text.size() && IsSqlSpace(static_cast<unsigned char>(text[k]))) ++k;
     bool suffix_ok = k == text.size();
-    if (!suffix_ok && d.mysql() && text.size() - k > 7 && EqualsLower(text.substr(k, 7), "collate") &&
+    if (!suffix_ok && d.mysql() && text.size() - k > 7 && EqualsAsciiLower(text.substr(k, 7), "collate") &&
         IsSqlSpace(static_cast<unsigned char>(text[k + 7]))) {
       suffix_ok = true;  // 'x' COLLATE utf8mb4_bin
     }
@@ -612,7 +604,7 @@ void EncodeValue(const SqlDialect& d, std::string_view text, const SqlValue& ori
       }
       break;
     case Kind::kBool:
-      if (EqualsLower(r, "true") || EqualsLower(r, "false")) {
+      if (EqualsAsciiLower(r, "true") || EqualsAsciiLower(r, "false")) {
         out->append(r);
         return;
       }

@@ -24,7 +24,7 @@ struct Tok {
   enum Kind { kWord, kName, kString, kNumber, kPunct, kEnd } kind = kEnd;
   std::string text;  // kWord: as written; kName: unquoted; kString: decoded; kPunct: the byte
   int version = 0;   // MySQL: the versioned comment the token is in (VersionedCommentTag), else 0
-  bool Is(std::string_view lower_word) const { return kind == kWord && Lower(text) == lower_word; }
+  bool Is(std::string_view lower_word) const { return kind == kWord && EqualsAsciiLower(text, lower_word); }
   bool IsPunct(char c) const { return kind == kPunct && text.size() == 1 && text[0] == c; }
   bool IsName() const { return kind == kWord || kind == kName; }
 };
