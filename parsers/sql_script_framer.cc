@@ -257,11 +257,9 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     const unsigned char c = static_cast<unsigned char>(data[i]);
     // A character of a word: in SJIS, BIG5, GBK its second byte may be an
     // ASCII byte (a backquote), which is not one (SqlDialect::multibyte).
-    size_t char_len = 1;
-    if (c >= 0x80 && d_->multibyte != MultibyteRule::kNone) {
-      char_len = MultibyteCharLength(d_->multibyte, input, i, eof);
-      if (char_len == 0) return need_more(i);
-    }
+    auto char_len = [&]() -> size_t {
+      return c < 0x80 || d_->multibyte == MultibyteRule::kNone ? 1 : MultibyteCharLength(d_->multibyte, input, i, eof);
+    };
     if (in_word_) {
       if (IsSqlIdentChar(c)) {
         if (word_.size() < 32) word_.push_back(static_cast<char>(absl::ascii_tolower(c)));
@@ -269,7 +267,9 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
           if (first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
           ++first_len_;
         }
-        i += char_len;
+        const size_t len = char_len();
+        if (len == 0) return need_more(i);
+        i += len;
         continue;
       }
       absl::Status s = EndWord(input, i, stop);
@@ -374,7 +374,9 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         first_len_ = 1;
         std::tie(first_line_, first_col_) = sink_.lines().At(i);
       }
-      i += char_len;
+      const size_t len = char_len();
+      if (len == 0) return need_more(i);
+      i += len;
       continue;
     }
     const bool delimiter_start = d_->mysql() ? c == static_cast<unsigned char>(delimiter_[0]) : c == ';';
@@ -789,11 +791,11 @@ absl::Status SqlScriptFramer::ReadSqlMode(std::string_view text) {
 
 namespace {
 
-// The words of a SET statement, lower case: names (with their @, @@ and
-// dots), the text of quoted names and strings, and "=" (also for :=) and ","
-// between them; versioned-comment markers and the delimiter left out.
-std::vector<std::string> SetStatementWords(std::string_view text) {
-  std::vector<std::string> words;
+// The words of a SET statement, views of `text`: names (with their @, @@
+// and dots), the text of quoted names and strings, and "=" (also for :=) and
+// "," between them; versioned-comment markers and the delimiter left out.
+std::vector<std::string_view> SetStatementWords(std::string_view text) {
+  std::vector<std::string_view> words;
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -807,12 +809,12 @@ std::vector<std::string> SetStatementWords(std::string_view text) {
     } else if (text.compare(i, 2, "*/") == 0) {
       i += 2;
     } else if (text.compare(i, 2, ":=") == 0) {
-      words.emplace_back("=");
+      words.push_back("=");
       i += 2;
     } else if (c == '\'' || c == '"' || c == '`') {
       const size_t close = text.find(static_cast<char>(c), i + 1);
       const size_t e = close == std::string_view::npos ? text.size() : close;
-      words.push_back(absl::AsciiStrToLower(ToAbsl(text.substr(i + 1, e - i - 1))));
+      words.push_back(text.substr(i + 1, e - i - 1));
       i = e + 1;
     } else if (IsSqlIdentChar(c) || c == '@' || c == '.') {
       size_t e = i;
@@ -820,24 +822,26 @@ std::vector<std::string> SetStatementWords(std::string_view text) {
                                  text[e] == '.')) {
         ++e;
       }
-      words.push_back(absl::AsciiStrToLower(ToAbsl(text.substr(i, e - i))));
+      words.push_back(text.substr(i, e - i));
       i = e;
     } else {
-      words.emplace_back(1, static_cast<char>(c));
+      words.push_back(text.substr(i, 1));
       ++i;
     }
   }
   return words;
 }
 
-// `@@session.character_set_client` -> `character_set_client`.
+// `@@session.character_set_client` -> `character_set_client` (any case).
 std::string_view SystemVariable(std::string_view w) {
   if (w.substr(0, 2) == "@@") w.remove_prefix(2);
   for (std::string_view scope : {"session.", "local."}) {
-    if (w.substr(0, scope.size()) == scope) w.remove_prefix(scope.size());
+    if (EqualsAsciiLower(w.substr(0, scope.size()), scope)) w.remove_prefix(scope.size());
   }
   return w;
 }
+
+bool IsCharacterSetClient(std::string_view w) { return EqualsAsciiLower(SystemVariable(w), "character_set_client"); }
 
 }  // namespace
 
@@ -853,11 +857,11 @@ absl::Status SqlScriptFramer::ReadCharset(std::string_view text) {
   // @saved_cs_client` (client/mysqldump.c): the values are remembered by
   // variable. A character set dbanon cannot read is refused, never read as
   // if its bytes were ASCII.
-  const std::vector<std::string> w = SetStatementWords(text);
+  const std::vector<std::string_view> w = SetStatementWords(text);
   // The statement may begin with a comment that holds no SQL (mariadb-dump's
   // `/*M!999999\- enable the sandbox mode */`): its words come before SET.
   size_t k = 0;
-  while (k < w.size() && w[k] != "set") ++k;
+  while (k < w.size() && !EqualsAsciiLower(w[k], "set")) ++k;
   if (k == w.size()) return absl::OkStatus();
   ++k;
   auto refuse = [&](std::string_view name) {
@@ -870,38 +874,43 @@ absl::Status SqlScriptFramer::ReadCharset(std::string_view text) {
                                        "' is not one dbanon can read (ucs2, utf16, utf16le and utf32 are not "
                                        "ASCII-compatible; names: MariaDB's SHOW CHARACTER SET)"));
   };
+  auto var_key = [](std::string_view var) { return absl::AsciiStrToLower(ToAbsl(var.substr(1))); };
   while (k < w.size()) {
     size_t e = k;
     while (e < w.size() && w[e] != ",") ++e;
-    std::vector<std::string_view> a(w.begin() + static_cast<ptrdiff_t>(k), w.begin() + static_cast<ptrdiff_t>(e));
+    const std::string_view* a = w.data() + k;
+    size_t n = e - k;
     k = e + 1;
-    if (!a.empty() && (a[0] == "session" || a[0] == "local")) a.erase(a.begin());
-    if (a.empty()) continue;
+    if (n > 0 && (EqualsAsciiLower(a[0], "session") || EqualsAsciiLower(a[0], "local"))) {
+      ++a;
+      --n;
+    }
+    if (n == 0) continue;
     std::optional<std::string_view> name;
     bool names = false;
-    if (a[0] == "names" && a.size() >= 2) {
+    if (EqualsAsciiLower(a[0], "names") && n >= 2) {
       name = a[1];
       names = true;
-    } else if (a[0] == "character" && a.size() >= 3 && a[1] == "set") {
+    } else if (EqualsAsciiLower(a[0], "character") && n >= 3 && EqualsAsciiLower(a[1], "set")) {
       name = a[2];
       names = true;
-    } else if (a[0] == "charset" && a.size() >= 2) {
+    } else if (EqualsAsciiLower(a[0], "charset") && n >= 2) {
       name = a[1];
       names = true;
     }
-    if (!names && a.size() >= 3 && a[1] == "=") {
+    if (!names && n >= 3 && a[1] == "=") {
       const bool user_var = a[0].size() > 1 && a[0][0] == '@' && a[0][1] != '@';
-      if (!user_var && SystemVariable(a[0]) == "character_set_client") {
+      if (!user_var && IsCharacterSetClient(a[0])) {
         if (a[2].size() > 1 && a[2][0] == '@' && a[2][1] != '@') {
-          auto it = saved_charsets_.find(std::string(a[2].substr(1)));
+          auto it = saved_charsets_.find(var_key(a[2]));
           // A variable the dump did not set holds NULL: the server refuses it.
           if (it == saved_charsets_.end()) return refuse("");
           SetMultibyte(it->second);
           continue;
         }
         name = a[2];
-      } else if (user_var && SystemVariable(a[2]) == "character_set_client" && a[2].substr(0, 2) == "@@") {
-        saved_charsets_[std::string(a[0].substr(1))] = d_->multibyte;
+      } else if (user_var && a[2].substr(0, 2) == "@@" && IsCharacterSetClient(a[2])) {
+        saved_charsets_[var_key(a[0])] = d_->multibyte;
         continue;
       }
     }
