@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -794,8 +795,8 @@ namespace {
 // The words of a SET statement, views of `text`: names (with their @, @@
 // and dots), the text of quoted names and strings, and "=" (also for :=) and
 // "," between them; versioned-comment markers and the delimiter left out.
-std::vector<std::string_view> SetStatementWords(std::string_view text) {
-  std::vector<std::string_view> words;
+absl::InlinedVector<std::string_view, 24> SetStatementWords(std::string_view text) {
+  absl::InlinedVector<std::string_view, 24> words;
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -857,7 +858,7 @@ absl::Status SqlScriptFramer::ReadCharset(std::string_view text) {
   // @saved_cs_client` (client/mysqldump.c): the values are remembered by
   // variable. A character set dbanon cannot read is refused, never read as
   // if its bytes were ASCII.
-  const std::vector<std::string_view> w = SetStatementWords(text);
+  const absl::InlinedVector<std::string_view, 24> w = SetStatementWords(text);
   // The statement may begin with a comment that holds no SQL (mariadb-dump's
   // `/*M!999999\- enable the sandbox mode */`): its words come before SET.
   size_t k = 0;
