@@ -713,12 +713,14 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     standard_strings_ = *sco;
     return absl::OkStatus();
   }
-  if (!PgClientEncodingKnown(statement)) {
+  // SET client_encoding: the other statements (CREATE TABLE ...) are not
+  // copied and lowercased to find out.
+  if (first_word_ == "set" && !PgClientEncodingKnown(statement)) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                            "SET client_encoding names an encoding PostgreSQL does not know (psql refuses it): "
                            "dbanon cannot tell how the bytes that follow make characters");
   }
-  if (auto encoding = PgClientEncodingSetting(statement)) {
+  if (auto encoding = first_word_ == "set" ? PgClientEncodingSetting(statement) : std::nullopt) {
     // How psql reads the literals of the statements that follow (SJIS: a
     // 0x5C that ends a character is no backslash; sql_dialect.h).
     multibyte_ = PgMultibyteRule(PgClientEncodingLayout(statement).value_or(CharLayout::kAsciiSafe));
