@@ -1,5 +1,6 @@
 #include "parsers/pg_copy.h"
 
+#include <algorithm>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -25,11 +26,27 @@ int HexValue(char c) {
 
 }  // namespace
 
-void CopyUnescape(std::string_view raw, std::string* out) {
+namespace {
+
+// The next backslash of `raw` at or after `i` that is a character of its
+// own (not a byte of a multibyte character of `layout`), or raw.size().
+size_t NextBackslash(std::string_view raw, size_t i, CharLayout layout) {
+  if (layout == CharLayout::kAsciiSafe) {
+    const char* bs = static_cast<const char*>(std::memchr(raw.data() + i, '\\', raw.size() - i));
+    return bs == nullptr ? raw.size() : static_cast<size_t>(bs - raw.data());
+  }
+  while (i < raw.size() && raw[i] != '\\') {
+    i += static_cast<unsigned char>(raw[i]) < 0x80 || i + 1 >= raw.size() ? 1 : CharLength(layout, raw, i);
+  }
+  return std::min(i, raw.size());
+}
+
+}  // namespace
+
+void CopyUnescape(std::string_view raw, std::string* out, CharLayout layout) {
   size_t i = 0;
   while (i < raw.size()) {
-    const char* bs = static_cast<const char*>(std::memchr(raw.data() + i, '\\', raw.size() - i));
-    size_t stop = bs == nullptr ? raw.size() : static_cast<size_t>(bs - raw.data());
+    size_t stop = NextBackslash(raw, i, layout);
     out->append(raw.data() + i, stop - i);
     i = stop;
     if (i >= raw.size()) break;
@@ -95,7 +112,27 @@ size_t FirstToEscape(std::string_view s, size_t i) {
 
 }  // namespace
 
-void CopyEscape(std::string_view value, std::string* out) {
+void CopyEscape(std::string_view value, std::string* out, CharLayout layout) {
+  if (layout != CharLayout::kAsciiSafe) {
+    size_t i = 0;
+    while (i < value.size()) {
+      const unsigned char c = static_cast<unsigned char>(value[i]);
+      if (c >= 0x80) {
+        const size_t len =
+            layout == CharLayout::kGb18030 && i + 1 >= value.size() ? 2 : CharLength(layout, value, i);
+        if (i + len > value.size()) {
+          out->push_back('?');
+          break;
+        }
+        out->append(value.data() + i, len);
+        i += len;
+        continue;
+      }
+      CopyEscape(value.substr(i, 1), out);
+      ++i;
+    }
+    return;
+  }
   size_t first = FirstToEscape(value, 0);
   if (first == value.size()) {
     out->append(value);
@@ -142,6 +179,34 @@ size_t NextTab(std::string_view row, size_t from) {
 }
 
 }  // namespace
+
+CopySplit SplitCopyRow(std::string_view row, CharLayout layout, std::vector<std::string_view>* fields) {
+  if (layout == CharLayout::kAsciiSafe) {
+    return SplitCopyRow(row, fields) ? CopySplit::kOk : CopySplit::kTrailingBackslash;
+  }
+  fields->clear();
+  size_t start = 0;
+  size_t i = 0;
+  while (i < row.size()) {
+    const unsigned char c = static_cast<unsigned char>(row[i]);
+    if (c >= 0x80) {
+      if (i + 1 >= row.size()) return CopySplit::kCutCharacter;
+      i += CharLength(layout, row, i);
+      if (i > row.size()) return CopySplit::kCutCharacter;
+    } else if (c == '\\') {
+      if (i + 1 >= row.size()) return CopySplit::kTrailingBackslash;
+      if (static_cast<unsigned char>(row[i + 1]) >= 0x80) return CopySplit::kEscapedMultibyte;
+      i += 2;
+    } else if (c == '\t') {
+      fields->push_back(row.substr(start, i - start));
+      start = ++i;
+    } else {
+      ++i;
+    }
+  }
+  fields->push_back(row.substr(start));
+  return CopySplit::kOk;
+}
 
 bool SplitCopyRow(std::string_view row, std::vector<std::string_view>* fields) {
   fields->clear();
@@ -300,10 +365,15 @@ absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view state
   return std::optional<CopyHeader>(std::move(h));
 }
 
-absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
-                             Scratch& scratch) {
-  std::vector<std::string_view> fields;
-  fields.reserve(plan.num_columns + 1);
+namespace {
+
+// RewriteCopyRows, or with `fields` the rewriting of one span of whole
+// fields of a row, without its line ending (CopyFieldsRewriter): `first_col`
+// is the span's column in its row.
+absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
+                         bool fields, CharLayout layout, std::string* out, Scratch& scratch) {
+  std::vector<std::string_view> cells;
+  cells.reserve(plan.num_columns + 1);
   std::vector<std::string> replacement(plan.num_columns);
   std::vector<std::string> decoded;
   std::string fitted;    // a replacement cut to its column's length or range
@@ -328,22 +398,30 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
     // first row ends that way (PostgreSQL docs, "COPY, File Formats"; a data
     // CR is always escaped as \r). The framer checks that every row of the
     // block ends like the first; the row is written back with its ending.
-    const bool crlf = !row.empty() && row.back() == '\r';
+    const bool crlf = !fields && !row.empty() && row.back() == '\r';
     if (crlf) row.remove_suffix(1);
-    if (!SplitCopyRow(row, &fields)) {
-      return PositionedError(absl::StatusCode::kDataLoss, line, static_cast<int64_t>(row.size()),
-                             absl::StrCat("invalid escape: backslash at the end of a row of table ",
-                                          plan.table.Display()));
+    const int64_t col0 = fields ? first_col - 1 : 0;
+    if (CopySplit split = SplitCopyRow(row, layout, &cells); split != CopySplit::kOk) {
+      return PositionedError(absl::StatusCode::kDataLoss, line, col0 + static_cast<int64_t>(row.size()),
+                             split == CopySplit::kTrailingBackslash
+                                 ? absl::StrCat("invalid escape: backslash at the end of a row of table ",
+                                                plan.table.Display())
+                             : split == CopySplit::kEscapedMultibyte
+                                 ? absl::StrCat("a backslash before a multibyte character in a row of table ",
+                                                plan.table.Display(),
+                                                " (COPY reads it differently line by line and field by field)")
+                                 : absl::StrCat("a multibyte character cut by the end of a row of table ",
+                                                plan.table.Display()));
     }
-    if (fields.size() != plan.num_columns) {
+    if (cells.size() != plan.num_columns) {
       int64_t col = 1;
-      if (fields.size() > plan.num_columns) {
-        col = static_cast<int64_t>(fields[plan.num_columns].data() - row.data());
+      if (cells.size() > plan.num_columns) {
+        col = static_cast<int64_t>(cells[plan.num_columns].data() - row.data());
       } else {
         col = static_cast<int64_t>(row.size()) + 1;
       }
-      return PositionedError(absl::StatusCode::kDataLoss, line, col,
-                             absl::StrCat("row of table ", plan.table.Display(), " has ", fields.size(),
+      return PositionedError(absl::StatusCode::kDataLoss, line, col0 + col,
+                             absl::StrCat("row of table ", plan.table.Display(), " has ", cells.size(),
                                           " fields, expected ", plan.num_columns));
     }
     for (const RowPlan::Step& step : plan.steps) {
@@ -352,14 +430,14 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
       res.resize(n);
       if (decoded.size() < n) decoded.resize(n);
       for (size_t j = 0; j < n; ++j) {
-        std::string_view raw = fields[step.columns[j]];
+        std::string_view raw = cells[step.columns[j]];
         if (raw == "\\N") {
           in[j] = Cell::Null();
         } else if (raw.find('\\') == std::string_view::npos) {
           in[j] = Cell{raw, false};
         } else {
           decoded[j].clear();
-          CopyUnescape(raw, &decoded[j]);
+          CopyUnescape(raw, &decoded[j], layout);
           in[j] = Cell{decoded[j], false};
         }
       }
@@ -375,44 +453,69 @@ absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t
           if (step.columns[j] < plan.column_info.size()) {
             v = FitCell(*step.anonymizer, j, plan.column_info[step.columns[j]].limit, v, &narrowed, &fitted);
           }
-          CopyEscape(v, &r);
+          CopyEscape(v, &r, layout);
         }
       }
     }
     const char* copied = row.data();
     for (size_t p : positions) {
-      out->append(copied, fields[p].data() - copied);
+      out->append(copied, cells[p].data() - copied);
       out->append(replacement[p]);
-      copied = fields[p].data() + fields[p].size();
+      copied = cells[p].data() + cells[p].size();
     }
     out->append(copied, row.data() + row.size() - copied);
     if (crlf) out->push_back('\r');
-    out->push_back('\n');
+    if (!fields) out->push_back('\n');
     ++line;
     pos = end + 1;
   }
   return absl::OkStatus();
 }
 
-namespace {
-class CopyText : public RowRewriter {
- public:
-  // COPY rows start at a line start: `first_col` is 1.
-  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t /*first_col*/,
-                       std::string* out, Scratch& scratch) const override {
-    return RewriteCopyRows(plan, rows, first_line, out, scratch);
-  }
-};
 }  // namespace
 
-const RowRewriter* CopyTextRewriter() {
-  static const CopyText rewriter;
-  return &rewriter;
+absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
+                             Scratch& scratch) {
+  return RewriteCopy(plan, rows, first_line, 1, false, CharLayout::kAsciiSafe, out, scratch);
 }
 
+namespace {
+
+// COPY text rows (or, with `fields`, spans of fields of one row) in a client
+// encoding of `layout`.
+class CopyText : public RowRewriter {
+ public:
+  CopyText(CharLayout layout, bool fields) : layout_(layout), fields_(fields) {}
+  absl::Status Rewrite(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
+                       std::string* out, Scratch& scratch) const override {
+    return RewriteCopy(plan, rows, first_line, first_col, fields_, layout_, out, scratch);
+  }
+
+ private:
+  CharLayout layout_;
+  bool fields_;
+};
+
+const RowRewriter* CopyRewriter(CharLayout layout, bool fields) {
+  static const CopyText rewriters[2][5] = {
+      {CopyText(CharLayout::kAsciiSafe, false), CopyText(CharLayout::kSjis, false),
+       CopyText(CharLayout::kTwoByte, false), CopyText(CharLayout::kGb18030, false),
+       CopyText(CharLayout::kJohab, false)},
+      {CopyText(CharLayout::kAsciiSafe, true), CopyText(CharLayout::kSjis, true), CopyText(CharLayout::kTwoByte, true),
+       CopyText(CharLayout::kGb18030, true), CopyText(CharLayout::kJohab, true)}};
+  return &rewriters[fields ? 1 : 0][static_cast<size_t>(layout)];
+}
+
+}  // namespace
+
+const RowRewriter* CopyTextRewriter(CharLayout layout) { return CopyRewriter(layout, false); }
+
+const RowRewriter* CopyFieldsRewriter(CharLayout layout) { return CopyRewriter(layout, true); }
+
 void CopyRowCutter::Start(std::string table, const RowPlan* plan, bool drop, int64_t header_line, int64_t line,
-                          int64_t col) {
+                          int64_t col, CharLayout layout) {
   table_ = std::move(table);
+  layout_ = layout;
   header_line_ = header_line;
   plan_ = plan;
   drop_ = drop;
@@ -421,19 +524,232 @@ void CopyRowCutter::Start(std::string table, const RowPlan* plan, bool drop, int
   rows_ = 0;
   mid_line_ = false;
   eol_ = 0;
+  long_row_ = false;
+  hold_ = nullptr;
+  searched_ = 0;
 }
 
 void CopyRowCutter::Emit(std::vector<Segment>* out, Segment::Kind kind, size_t begin, size_t end,
-                         const RowPlan* plan) const {
+                         const RowPlan* plan, const RowRewriter* rewriter, int64_t col) const {
   if (begin == end) return;
+  if (plan != nullptr && rewriter == nullptr) rewriter = CopyTextRewriter(layout_);
   if (!out->empty()) {
     Segment& last = out->back();
-    if (last.kind == kind && last.plan == plan && last.end == begin) {
+    if (last.kind == kind && last.plan == plan && last.rewriter == rewriter && last.end == begin) {
       last.end = end;
       return;
     }
   }
-  out->push_back(Segment{kind, begin, end, line_, plan, plan == nullptr ? nullptr : CopyTextRewriter()});
+  out->push_back(Segment{kind, begin, end, line_, plan, rewriter, col});
+}
+
+const std::vector<CopyRowCutter::Group>& CopyRowCutter::GroupsOf(const RowPlan& plan) {
+  for (const auto& [p, groups] : groups_->by_plan) {
+    if (p == &plan) return groups;
+  }
+  // The columns each step reads, from the first to the last, merged where
+  // they overlap.
+  std::vector<std::pair<size_t, size_t>> spans;
+  std::vector<bool> read(plan.num_columns, false);
+  for (const RowPlan::Step& step : plan.steps) {
+    if (step.columns.empty()) continue;
+    size_t lo = step.columns[0], hi = step.columns[0];
+    for (size_t c : step.columns) {
+      lo = std::min(lo, c);
+      hi = std::max(hi, c);
+      if (c < read.size()) read[c] = true;
+    }
+    spans.emplace_back(lo, hi);
+  }
+  std::sort(spans.begin(), spans.end());
+  std::vector<Group> groups;
+  for (const auto& [lo, hi] : spans) {
+    if (!groups.empty() && lo <= groups.back().last) {
+      groups.back().last = std::max(groups.back().last, hi);
+    } else {
+      groups.push_back(Group{lo, hi, false, nullptr});
+    }
+  }
+  for (Group& g : groups) {
+    auto sub = std::make_unique<RowPlan>();
+    sub->table = plan.table;
+    sub->num_columns = g.last - g.first + 1;
+    for (size_t c = g.first; c <= g.last; ++c) {
+      if (c < plan.column_names.size()) sub->column_names.push_back(plan.column_names[c]);
+      sub->configured.push_back(c < plan.configured.size() && plan.configured[c]);
+      if (c < plan.column_info.size()) sub->column_info.push_back(plan.column_info[c]);
+      g.gaps = g.gaps || !read[c];
+    }
+    for (const RowPlan::Step& step : plan.steps) {
+      if (step.columns.empty() || step.columns[0] < g.first || step.columns[0] > g.last) continue;
+      RowPlan::Step shifted{step.anonymizer, {}};
+      for (size_t c : step.columns) shifted.columns.push_back(c - g.first);
+      sub->steps.push_back(std::move(shifted));
+    }
+    g.plan = std::move(sub);
+  }
+  groups_->by_plan.emplace_back(&plan, std::move(groups));
+  return groups_->by_plan.back().second;
+}
+
+absl::Status CopyRowCutter::LongRowError(int64_t offset, std::string_view message) const {
+  return PositionedError(absl::StatusCode::kDataLoss, line_, offset + 1, message);
+}
+
+namespace {
+
+// The first TAB, LF or backslash of `s` at or after `i`, or s.size(): what
+// ends or escapes inside a field. 16 bytes are tested at a time.
+size_t NextSpecial(std::string_view s, size_t i) {
+#if defined(__SSE2__)
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i lf = _mm_set1_epi8('\n');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= s.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                               _mm_cmpeq_epi8(v, backslash));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    if (s[i] == '\t' || s[i] == '\n' || s[i] == '\\') return i;
+  }
+  return s.size();
+}
+
+}  // namespace
+
+absl::Status CopyRowCutter::CutLongRow(std::string_view input, size_t* pos, bool eof, std::vector<Segment>* out,
+                                       bool* row_done) {
+  (void)eof;
+  *row_done = false;
+  const size_t n = input.size();
+  const size_t p0 = *pos;  // input[p0] is the row's byte base_
+  auto off = [&](size_t at) { return base_ + static_cast<int64_t>(at - p0); };
+  auto at = [&](int64_t offset) { return p0 + static_cast<size_t>(offset - base_); };
+  const std::vector<Group>& groups = *groups_of_plan_;
+  size_t emit_from = hold_ != nullptr ? at(hold_from_) : p0;
+  size_t j = at(scanned_);
+  while (j < n) {
+    if (escape_) {
+      // COPY text: a backslash takes the byte after it, whatever it is.
+      escape_ = false;
+      const char c = input[j];
+      if (c == '\n') {
+        return LongRowError(off(j) - 1,
+                            absl::StrCat("invalid escape: backslash at the end of a row of table ", table_));
+      }
+      if (layout_ != CharLayout::kAsciiSafe && static_cast<unsigned char>(c) >= 0x80) {
+        return LongRowError(off(j) - 1, absl::StrCat("a backslash before a multibyte character in a row of table ",
+                                                     table_,
+                                                     " (COPY reads it differently line by line and field by field)"));
+      }
+      if (c == '\r') escaped_cr_ = off(j);
+      prev_cr_ = c == '\r';
+      ++j;
+      continue;
+    }
+    // The next TAB, LF or backslash that is a character of its own. In a
+    // layout whose characters may hold ASCII bytes, multibyte characters are
+    // stepped over whole; k may then pass the end of the input (a character
+    // cut by it), or stop at a GB18030 lead byte whose next byte has not come.
+    size_t k = j;
+    if (layout_ == CharLayout::kAsciiSafe) {
+      k = NextSpecial(input, j);
+    } else {
+      while (k < n) {
+        const unsigned char c = static_cast<unsigned char>(input[k]);
+        if (c == '\t' || c == '\n' || c == '\\') break;
+        if (c < 0x80) {
+          ++k;
+        } else if (k + 1 >= n && layout_ == CharLayout::kGb18030) {
+          break;
+        } else {
+          k += CharLength(layout_, input, k);
+        }
+      }
+    }
+    if (k >= n || (input[k] != '\t' && input[k] != '\n' && input[k] != '\\')) {
+      if (k > j) prev_cr_ = k <= n && input[k - 1] == '\r';
+      j = k;
+      break;
+    }
+    const bool before_cr = k > j ? input[k - 1] == '\r' : prev_cr_;
+    if (input[k] == '\\') {
+      escape_ = true;
+      prev_cr_ = false;
+      j = k + 1;
+      continue;
+    }
+    const bool row_end = input[k] == '\n';
+    const bool crlf = row_end && before_cr;
+    if (crlf && escaped_cr_ == off(k) - 1) {
+      return LongRowError(off(k) - 2,
+                          absl::StrCat("invalid escape: backslash at the end of a row of table ", table_));
+    }
+    if (!row_end && field_ + 1 >= plan_->num_columns) {
+      return LongRowError(off(k), absl::StrCat("row of table ", table_, " has more than ", plan_->num_columns,
+                                               " fields, expected ", plan_->num_columns));
+    }
+    if (row_end && field_ + 1 != plan_->num_columns) {
+      return LongRowError(off(k), absl::StrCat("row of table ", table_, " has ", field_ + 1, " fields, expected ",
+                                               plan_->num_columns));
+    }
+    const size_t field_end = crlf ? k - 1 : k;
+    if (hold_ != nullptr && field_ == hold_->last) {
+      Emit(out, Segment::Kind::kRows, emit_from, field_end, hold_->plan.get(), CopyFieldsRewriter(layout_),
+           hold_from_ + 1);
+      emit_from = field_end;
+      hold_ = nullptr;
+    }
+    if (row_end) {
+      const int eol = crlf ? 2 : 1;
+      if (eol_ == 0) eol_ = eol;
+      if (eol != eol_) {
+        return LongRowError(off(k) - (eol == 2 ? 1 : 0),
+                            absl::StrCat("a row of table ", table_, " ends with ", eol == 2 ? "CR LF" : "LF",
+                                         " but the first row of its COPY block with ", eol == 2 ? "LF" : "CR LF",
+                                         ": COPY refuses mixed line endings"));
+      }
+      Emit(out, Segment::Kind::kRaw, emit_from, k + 1, nullptr);
+      ++rows_;
+      ++line_;
+      col_ = 1;
+      long_row_ = false;
+      *pos = k + 1;
+      *row_done = true;
+      return absl::OkStatus();
+    }
+    ++field_;
+    j = k + 1;
+    prev_cr_ = false;
+    if (group_at_[field_] >= 0) {
+      // A group starts: what comes before it is cut; it is held.
+      Emit(out, Segment::Kind::kRaw, emit_from, j, nullptr);
+      emit_from = j;
+      hold_ = &groups[static_cast<size_t>(group_at_[field_])];
+      hold_from_ = off(j);
+    }
+  }
+  if (hold_ == nullptr) {
+    Emit(out, Segment::Kind::kRaw, emit_from, std::min(j, n), nullptr);
+    emit_from = std::min(j, n);
+  } else if (hold_->gaps && off(n) - hold_from_ > static_cast<int64_t>(max_row_bytes_)) {
+    auto name = [&](size_t c) {
+      return c < plan_->column_names.size() ? plan_->column_names[c] : absl::StrCat("#", c + 1);
+    };
+    return LongRowError(hold_from_, absl::StrCat("a row of configured table ", table_, " is too long to hold (over ",
+                                                 max_row_bytes_ >> 20, " MiB from column ",
+                                                 name(hold_->first), " to column ", name(hold_->last),
+                                                 ", which one anonymizer reads together, around other columns)"));
+  }
+  scanned_ = off(j);
+  base_ = off(emit_from);
+  col_ = scanned_ + 1;
+  *pos = emit_from;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, size_t* pos, bool eof,
@@ -443,7 +759,20 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
   size_t i = *pos;
   Stop stop = Stop::kMore;
   while (i < n) {
-    const char* nlp = static_cast<const char*>(std::memchr(input.data() + i, '\n', n - i));
+    if (long_row_) {
+      bool done = false;
+      absl::Status st = CutLongRow(input, &i, eof, out, &done);
+      if (!st.ok()) {
+        *pos = i;
+        return st;
+      }
+      if (done) continue;
+      if (eof) stop = Stop::kCutOff;
+      break;
+    }
+    const size_t from = i + std::min(searched_, n - i);
+    const char* nlp = static_cast<const char*>(std::memchr(input.data() + from, '\n', n - from));
+    searched_ = 0;
     if (mid_line_) {
       size_t to = nlp == nullptr ? n : static_cast<size_t>(nlp - input.data()) + 1;
       Emit(out, pass, i, to, nullptr);
@@ -479,12 +808,28 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
         i = n;
         break;
       }
-      if (rest.size() > kMaxRowBytes) {
-        *pos = i;
-        return PositionedError(absl::StatusCode::kDataLoss, line_, 1,
-                               absl::StrCat("a row of configured table ", table_, " is longer than ",
-                                            kMaxRowBytes >> 20, " MiB"));
+      if (plan_ != nullptr && rest.size() > whole_row_bytes_) {
+        // Too long to hold: cut field by field from its first byte.
+        const std::vector<Group>& groups = GroupsOf(*plan_);
+        groups_of_plan_ = &groups;
+        group_at_.assign(plan_->num_columns, -1);
+        for (size_t g = 0; g < groups.size(); ++g) {
+          if (groups[g].first < group_at_.size()) group_at_[groups[g].first] = static_cast<int>(g);
+        }
+        long_row_ = true;
+        base_ = scanned_ = 0;
+        field_ = 0;
+        escape_ = false;
+        escaped_cr_ = -1;
+        prev_cr_ = false;
+        hold_ = nullptr;
+        if (!group_at_.empty() && group_at_[0] >= 0) {
+          hold_ = &groups[static_cast<size_t>(group_at_[0])];
+          hold_from_ = 0;
+        }
+        continue;
       }
+      searched_ = rest.size();
       break;  // wait for the rest of the row
     }
     size_t nl = static_cast<size_t>(nlp - input.data());

@@ -12,6 +12,8 @@
 #ifndef DBANON_PARSERS_PG_COPY_H_
 #define DBANON_PARSERS_PG_COPY_H_
 
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,23 +22,40 @@
 #include "absl/status/statusor.h"
 #include "anonymizers/anonymizer.h"
 #include "parsers/framer.h"
+#include "parsers/char_layout.h"
 
 namespace dbanon {
 
-// Appends the value of one raw (escaped) field to `out`.
-// REQUIRES: `raw` does not end in an odd number of backslashes (such a field
-// cannot come out of SplitCopyRow).
-void CopyUnescape(std::string_view raw, std::string* out);
+// Appends the value of one raw (escaped) field to `out`. In a client
+// encoding whose characters may hold ASCII bytes (`layout`,
+// parsers/char_layout.h) a multibyte character is copied whole: its 0x5C
+// byte is no backslash.
+// REQUIRES: `raw` is a field SplitCopyRow accepted with the same layout.
+void CopyUnescape(std::string_view raw, std::string* out, CharLayout layout = CharLayout::kAsciiSafe);
 
 // Appends `value` to `out` escaped as the server's COPY TO writes it:
 // backslash, BS, FF, LF, CR, TAB and VT become two-byte escapes; every other
 // byte is copied. The result never contains a raw TAB, LF or CR.
-void CopyEscape(std::string_view value, std::string* out);
+// In a client encoding of `layout` whose characters may hold ASCII bytes, a
+// multibyte character is copied whole (its 0x5C byte is not doubled, as
+// copyto.c writes it), and a character cut by the end of `value` becomes '?'
+// (COPY's line reader would take the TAB or LF after it into it).
+void CopyEscape(std::string_view value, std::string* out, CharLayout layout = CharLayout::kAsciiSafe);
 
 // Splits one row (without its LF) at unescaped TABs into `fields`, which are
 // views into `row`, valid as long as `row` is. Returns false when the row
 // ends with an unpaired backslash (an invalid escape).
 bool SplitCopyRow(std::string_view row, std::vector<std::string_view>* fields);
+
+// SplitCopyRow for a row in a client encoding of `layout`, read character by
+// character as COPY reads it (copyfromparse.c CopyReadLineText with
+// encoding_embeds_ascii): a byte of a multibyte character is never a TAB or
+// a backslash. Besides a row that ends in an unpaired backslash, refuses a
+// backslash before a multibyte character (COPY's line reader and field
+// splitter would read it differently; pg_dump never writes one) and a
+// character cut by the end of the row.
+enum class CopySplit { kOk, kTrailingBackslash, kEscapedMultibyte, kCutCharacter };
+CopySplit SplitCopyRow(std::string_view row, CharLayout layout, std::vector<std::string_view>* fields);
 
 // The parsed header of a `COPY ... FROM stdin;` statement.
 struct CopyHeader {
@@ -64,8 +83,15 @@ absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view state
 absl::Status RewriteCopyRows(const RowPlan& plan, std::string_view rows, int64_t first_line, std::string* out,
                              Scratch& scratch);
 
-// RewriteCopyRows as a RowRewriter.
-const RowRewriter* CopyTextRewriter();
+// RewriteCopyRows as a RowRewriter, for rows in a client encoding of
+// `layout` (SplitCopyRow, CopyUnescape).
+const RowRewriter* CopyTextRewriter(CharLayout layout = CharLayout::kAsciiSafe);
+
+// Rewrites a span of whole fields of one row (without its line ending, the
+// TABs around it excluded) with a plan of those fields: how CopyRowCutter
+// rewrites a row too long to hold, field group by field group. Errors as
+// RewriteCopyRows; Rewrite's `first_col` is the span's column in its row.
+const RowRewriter* CopyFieldsRewriter(CharLayout layout = CharLayout::kAsciiSafe);
 
 // Cuts the data of one COPY block (the lines after `COPY ... FROM stdin;`)
 // into Segments (framer.h) as it arrives in chunks: whole rows of a
@@ -83,13 +109,25 @@ const RowRewriter* CopyTextRewriter();
 // Zero-copy and resumable: Cut takes the caller's buffer and a position in
 // it; the bytes from the returned position on (a row without its LF yet)
 // must be passed again, at the start of the next call's input, followed by
-// more data. A row of a configured table is held until its LF arrives, up
-// to kMaxRowBytes; a line of another table is passed on in pieces, whatever
-// its length.
+// more data. A line of a table that is not configured is passed on in
+// pieces, whatever its length.
 //
-// Thread-safety: one thread.
+// Memory: a row of a configured table is held until its LF arrives, up to
+// kWholeRowBytes. A longer row (PostgreSQL allows 1 GB per field) is cut
+// field by field: the fields no anonymizer reads pass on as kRaw pieces as
+// they come, and each group of configured fields (the columns one anonymizer
+// reads together, from the first to the last) is held from its first byte
+// to its last and becomes a kRows segment of CopyFieldsRewriter with a plan
+// of its own fields. So a row needs the memory of its largest configured
+// group, not of the row. A group that holds a column nobody configured (an
+// anonymizer of two columns around a third) is refused once it is longer
+// than kMaxRowBytes.
+//
+// Thread-safety: one thread. The plans of field groups stay valid as long
+// as plans() is held (the cutter holds it).
 class CopyRowCutter {
  public:
+  static constexpr size_t kWholeRowBytes = size_t{8} << 20;
   static constexpr size_t kMaxRowBytes = size_t{64} << 20;
 
   // Where a call to Cut stopped.
@@ -105,8 +143,12 @@ class CopyRowCutter {
   // no byte). `plan` is the configured table's plan (nullptr: rows are
   // passed through, or dropped when `drop`); `table` names it in messages,
   // `header_line` is the line of its COPY statement (0: not in the input).
-  // `plan` must outlive the segments.
-  void Start(std::string table, const RowPlan* plan, bool drop, int64_t header_line, int64_t line, int64_t col);
+  // `layout` is the dump's client encoding's (parsers/char_layout.h): a
+  // long row is scanned character by character in it, and rows are
+  // rewritten by the rewriters of that layout. `plan` must outlive the
+  // segments.
+  void Start(std::string table, const RowPlan* plan, bool drop, int64_t header_line, int64_t line, int64_t col,
+             CharLayout layout = CharLayout::kAsciiSafe);
 
   // Cuts input[*pos, ...), appending segments (offsets into `input`; a
   // segment that continues the last one of `out` is merged into it) and
@@ -121,10 +163,38 @@ class CopyRowCutter {
   // Rows cut since Start.
   int64_t rows() const { return rows_; }
 
- private:
-  void Emit(std::vector<Segment>* out, Segment::Kind kind, size_t begin, size_t end, const RowPlan* plan) const;
+  // Tests: smaller limits than kWholeRowBytes and kMaxRowBytes.
+  void set_limits(size_t whole_row_bytes, size_t max_row_bytes) {
+    whole_row_bytes_ = whole_row_bytes;
+    max_row_bytes_ = max_row_bytes;
+  }
 
+  // The plans of field groups the cutter made (see Memory above): whoever
+  // keeps segments past the cutter's life keeps this too.
+  struct GroupPlans;
+  std::shared_ptr<const GroupPlans> plans() const { return groups_; }
+
+ private:
+  // A run of columns cut as one kRows segment of a long row.
+  struct Group {
+    size_t first = 0, last = 0;  // column positions, inclusive
+    bool gaps = false;           // holds a column that no step reads
+    std::unique_ptr<RowPlan> plan;
+  };
+  void Emit(std::vector<Segment>* out, Segment::Kind kind, size_t begin, size_t end, const RowPlan* plan,
+            const RowRewriter* rewriter = nullptr, int64_t col = 1) const;
+  // The groups of plan_, made on the first long row of the plan.
+  const std::vector<Group>& GroupsOf(const RowPlan& plan);
+  // Cuts a long row from input[*pos] on (see Memory above); false in
+  // *row_done while its LF has not come.
+  absl::Status CutLongRow(std::string_view input, size_t* pos, bool eof, std::vector<Segment>* out,
+                          bool* row_done);
+  absl::Status LongRowError(int64_t offset, std::string_view message) const;
+
+  size_t whole_row_bytes_ = kWholeRowBytes;
+  size_t max_row_bytes_ = kMaxRowBytes;
   std::string table_;
+  CharLayout layout_ = CharLayout::kAsciiSafe;
   const RowPlan* plan_ = nullptr;
   bool drop_ = false;
   int64_t header_line_ = 0;
@@ -133,6 +203,26 @@ class CopyRowCutter {
   int64_t rows_ = 0;
   bool mid_line_ = false;  // inside a long line that is passed on in pieces
   int eol_ = 0;            // rows of a configured table end in: 0 not seen yet, 1 LF, 2 CR LF
+  size_t searched_ = 0;    // bytes from *pos on known to hold no LF (a row waiting for more input)
+
+  // A long row of a configured table being cut field by field. Offsets are
+  // in the row (its first byte is 0); the row's bytes before `base_` are cut.
+  bool long_row_ = false;
+  int64_t base_ = 0;          // row offset of input[*pos]
+  int64_t scanned_ = 0;       // row offset where the scan resumes (>= base_)
+  size_t field_ = 0;          // the field being scanned
+  bool escape_ = false;       // the byte at scanned_ is escaped by a backslash
+  int64_t escaped_cr_ = -1;   // row offset of the last escaped CR
+  bool prev_cr_ = false;      // the byte before scanned_ is a CR
+  const Group* hold_ = nullptr;  // the group being held
+  int64_t hold_from_ = 0;        // row offset of its first byte
+  const std::vector<Group>* groups_of_plan_ = nullptr;
+  std::vector<int> group_at_;     // per column: the group it starts, or -1
+  std::shared_ptr<GroupPlans> groups_ = std::make_shared<GroupPlans>();
+};
+
+struct CopyRowCutter::GroupPlans {
+  std::deque<std::pair<const RowPlan*, std::vector<Group>>> by_plan;  // deque: stable addresses
 };
 
 }  // namespace dbanon

@@ -306,7 +306,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       if (c == '\n') {
         jump(i + 1, false);
         mode_ = Mode::kCopyData;
-        copy_cutter_.Start(copy_table_.Display(), copy_plan_, copy_drop_, copy_line_, line_, col_);
+        copy_cutter_.Start(copy_table_.Display(), copy_plan_, copy_drop_, copy_line_, line_, col_, copy_layout_);
         *pos = i;
         FlushSql(i, Segment::Kind::kRaw, line_);
         return absl::OkStatus();
@@ -725,6 +725,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     // 0x5C that ends a character is no backslash; sql_dialect.h).
     multibyte_ = PgMultibyteRule(PgClientEncodingLayout(statement).value_or(CharLayout::kAsciiSafe));
     tables_.SetEncoding(*encoding);
+    copy_layout_ = PgClientEncodingLayout(statement).value_or(CharLayout::kAsciiSafe);
     return absl::OkStatus();
   }
   if (ddl_sink_ != nullptr && (create_table_ || create_index_ || create_domain_ || first_word_ == "alter")) {

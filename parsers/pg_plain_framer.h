@@ -195,6 +195,9 @@ class PgPlainFramer : public Framer {
   int64_t copy_line_ = 0;  // line of the COPY statement
   bool copy_drop_ = false;  // a truncated table: rows are dropped
   CopyRowCutter copy_cutter_;
+  // How the client encoding (the last SET client_encoding) makes characters:
+  // COPY rows are read character by character in SJIS, BIG5, ... (pg_copy.h).
+  CharLayout copy_layout_ = CharLayout::kAsciiSafe;
 
   int64_t line_ = 1;
   int64_t col_ = 1;

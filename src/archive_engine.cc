@@ -293,7 +293,10 @@ StreamFeeder::StreamFeeder(ArchiveEngine* engine, std::shared_ptr<ArchiveStream>
       decompressor_(std::move(decompressor)),
       batch_bytes_(batch_bytes),
       after_terminator_(stream_->plan == nullptr) {
-  if (stream_->plan != nullptr) cutter_.Start(stream_->plan->table.Display(), stream_->plan, false, 0, 1, 1);
+  if (stream_->plan != nullptr) {
+    cutter_.Start(stream_->plan->table.Display(), stream_->plan, false, 0, 1, 1, stream_->layout);
+    stream_->plans = cutter_.plans();
+  }
 }
 
 absl::Status StreamFeeder::Error(std::string_view message) const {

@@ -68,6 +68,8 @@ struct ArchiveStream {
   // Set before the first piece, read-only afterwards.
   const RowPlan* plan = nullptr;  // nullptr: the payload is copied
   const RowRewriter* rewriter = nullptr;
+  std::shared_ptr<const void> plans;  // keeps the plans of the pieces' segments (CopyRowCutter::plans())
+  CharLayout layout = CharLayout::kAsciiSafe;  // of the COPY rows' client encoding (parsers/char_layout.h)
   CompressionSpec codec;
   Container container = Container::kZlib;
   bool chunked = false;  // custom format: chunks {Int len, bytes}, then Int 0

@@ -110,6 +110,9 @@ struct EntryPlan {
   TableName table;
   bool truncate = false;     // `truncate = true`: the data becomes empty
   bool insert_mode = false;  // INSERT statements (pg_dump --inserts), not COPY rows
+  // How the ENCODING entry's client encoding makes characters: COPY rows in
+  // SJIS, BIG5, ... are read character by character (parsers/char_layout.h).
+  CharLayout layout = CharLayout::kAsciiSafe;
   // The payload of an empty table, as pg_dump writes it: the end line of
   // the COPY data and two empty lines (pg_dump.c dumpTableData_copy), or
   // nothing at all for INSERT statements.
@@ -162,7 +165,8 @@ inline std::shared_ptr<ArchiveStream> NewStream(const CompressionSpec& codec, Co
   s->where = std::move(where);
   if (entry != nullptr && !entry->truncate) {
     s->plan = entry->plan;
-    s->rewriter = CopyTextRewriter();
+    s->rewriter = CopyTextRewriter(entry->layout);
+    s->layout = entry->layout;
     s->count_table = entry->table;
     s->resolver = resolver;
   }

@@ -27,11 +27,14 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     }
   }
   std::set<TableName> tables;  // the TABLE entries
+  CharLayout layout = CharLayout::kAsciiSafe;
   for (const TocEntry& e : head.toc) {
     // The data's encoding (pg_dump.c dumpEncoding): replacements are written
-    // in it, as on the plain road (parsers/text_encoding.h).
+    // in it, as on the plain road (parsers/text_encoding.h), and COPY rows
+    // are read in its characters (parsers/char_layout.h).
     if (e.desc == "ENCODING" && e.defn.has_value()) {
       if (std::optional<TextEncoding> encoding = PgClientEncodingSetting(*e.defn)) ddl.SetEncoding(*encoding);
+      layout = PgClientEncodingLayout(*e.defn).value_or(CharLayout::kAsciiSafe);
     }
   }
   for (const TocEntry& e : head.toc) {
@@ -67,7 +70,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
       resolver.SawTable(table);
       auto plan = resolver.Resolve(table, {});
       if (plan.ok() && *plan != nullptr && (*plan)->truncate) {
-        plans[e.dump_id] = EntryPlan{*plan, table, true, true};
+        plans[e.dump_id] = EntryPlan{*plan, table, true, true, layout};
         continue;
       }
       return absl::UnimplementedError(absl::StrCat(
@@ -103,7 +106,7 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
       return absl::UnimplementedError(
           absl::StrCat(entry, ": the COPY statement of table ", table.Display(), " uses options dbanon cannot read"));
     }
-    plans[e.dump_id] = EntryPlan{*plan, table, (*plan)->truncate, false};
+    plans[e.dump_id] = EntryPlan{*plan, table, (*plan)->truncate, false, layout};
   }
   // The TOC names every table with data: a data-only archive whose
   // configured parent's partitions are unknown is refused before any output.

@@ -19,6 +19,11 @@ Variants, in every dialect the client accepts them in:
     take a French first name and a constant with characters LATIN1 lacks: the restore
     succeeds and reads the values LATIN1 can hold back as written. The LATIN1 and SQL_ASCII
     databases also as -Fc and -Fd archives, restored by pg_restore.
+  * rows longer than 64 MiB (item 5): a 256 MiB document beside a configured e-mail, one
+    pg_dump -Fc read as an archive and, through pg_restore -f -, as plain SQL from a pipe; the
+    document streams through field by field, the e-mail changes; both peak RSS are printed.
+  * pg_dump -E SJIS (item 13) of a UTF8 database, plain and -Fc: Japanese text whose SJIS
+    bytes hold 0x5C second bytes; the columns that are not configured restore identical.
   * pg_dump 18 statistics (issue 11 part 3): plain, --inserts, -Fc and -Fd dumps in pg_dump
     18's shape (built by tests/cli/leak_paths/pg_stats_cases.py) whose
     pg_restore_attribute_stats calls of configured columns lose their value arguments;
@@ -35,6 +40,7 @@ One PostgreSQL cluster and one MariaDB server for the whole file.
 Exit status: 0 all passed, 1 some failed, 77 when none of the three clients is installed.
 """
 
+import hashlib
 import os
 import re
 import shutil
@@ -142,6 +148,8 @@ def pg_part(rep, dbanon):
         pg_stats_part(rep, dbanon, pg)
         variants_fit.pg_fit_part(rep, dbanon, pg)
         variants_mbcs.pg_part(rep, dbanon, pg)
+        pg_long_row_part(rep, dbanon, pg)
+        pg_sjis_part(rep, dbanon, pg)
 
         # COPY's rule: the first row's line ending holds for the whole block.
         head, sep, rest = copy_dump.partition(b"FROM stdin;\n")
@@ -156,6 +164,155 @@ def pg_part(rep, dbanon):
         pg.createdb("mixed")
         p = pg.psql("mixed", file=path, args=["-v", "ON_ERROR_STOP=1"], check=False)
         rep.check(p.returncode != 0, "... and psql refuses it too")
+
+
+# Japanese text whose SJIS bytes hold 0x5C (an ASCII backslash) as a second byte:
+# 表 95 5C, ソ 83 5C, 能 94 5C; beside a TAB and a backslash that COPY escapes.
+SJIS_ROWS = [(1, "表ソ能@example.invalid", "能登 表", r"ソ表\t能\\表"),
+             (2, "ソフト表@example.invalid", "表示", r"能\n表ソ"),
+             (3, "plain@example.invalid", "ソ", "表")]
+
+
+def pg_sjis_part(rep, dbanon, pg):
+    """Issue 15 item 13: pg_dump -E SJIS of a UTF8 database (plain and -Fc); COPY rows are read
+    character by character, so a 0x5C second byte is no backslash. Restored by psql and
+    pg_restore: e-mails changed, every other column identical."""
+    for e in SJIS_ROWS:
+        rep.secrets.add(e[1])
+    pg.createdb("sjis_src", extra="ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+    rows = ",".join("(%d, '%s', '%s', E'%s')" % r for r in SJIS_ROWS)
+    pg.psql("sjis_src", args=["-c", "SET client_encoding = 'UTF8'", "-c",
+                              "CREATE TABLE jp (id int, email text, name varchar(4), note text);"
+                              " INSERT INTO jp VALUES %s;" % rows])
+    want = pg.query("sjis_src", "SELECT id, name, note FROM jp ORDER BY id")
+    config = os.path.join(dbanon.work, "sjis.toml")
+    with open(config, "w") as f:
+        f.write('salt = "%s"\n[tables.jp]\nemail = "email"\n' % SALT)
+
+    def check_restored(desc, db):
+        got = pg.query(db, "SELECT id, name, note FROM jp ORDER BY id")
+        rep.check(got == want, "%s: every column that is not configured restored identical" % desc)
+        emails = [r[0] for r in pg.query(db, "SELECT email FROM jp ORDER BY id")]
+        rep.check(len(emails) == 3 and all("@" in e and e not in [r[1] for r in SJIS_ROWS] for e in emails),
+                  "%s: every e-mail changed" % desc)
+
+    dump = pg.pg_dump("sjis_src", ["-Fp", "-E", "SJIS"])
+    rep.check(b"SET client_encoding = 'SJIS'" in dump and b"\x95\x5c\x83\x5c" in dump,
+              "pg_dump -E SJIS: the dump says so and holds 0x5C second bytes")
+    rc, err, out = dbanon.run("sjis_plain", dump, config=config)
+    if rep.check(rc == 0 and out is not None, "pg_dump -Fp -E SJIS: dbanon exits 0", err):
+        rep.check(not any(e[1].encode("sjis") in out for e in SJIS_ROWS), "... no original e-mail in the output")
+        pg.createdb("sjis_plain", extra="ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+        path = os.path.join(dbanon.work, "sjis_plain.sql")
+        with open(path, "wb") as f:
+            f.write(out)
+        r = pg.psql("sjis_plain", file=path, args=["-v", "ON_ERROR_STOP=1"], check=False)
+        if rep.check(r.returncode == 0, "... and psql restores the output", r.stderr):
+            check_restored("pg_dump -Fp -E SJIS", "sjis_plain")
+    archive = os.path.join(dbanon.work, "sjis.Fc")
+    pg.run_client("pg_dump", ["-Fc", "-E", "SJIS", "-f", archive, "-d", "sjis_src"])
+    out = archive + ".out"
+    p = subprocess.run([dbanon.binary, "-c", config, "-o", out, archive],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    if rep.check(p.returncode == 0, "pg_dump -Fc -E SJIS: dbanon exits 0", p.stderr.decode(errors="replace")):
+        text = pg.pg_restore(["-f", "-", out]).stdout
+        rep.check(not any(e[1].encode("sjis") in text for e in SJIS_ROWS),
+                  "... no original e-mail in the output (after pg_restore -f -)")
+        pg.createdb("sjis_fc", extra="ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+        r = pg.pg_restore(["--exit-on-error", "-d", "sjis_fc", out], check=False)
+        if rep.check(r.returncode == 0, "... and pg_restore restores the output", r.stderr):
+            check_restored("pg_dump -Fc -E SJIS", "sjis_fc")
+
+
+def peak_rss_kb(stderr):
+    m = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", stderr)
+    return int(m.group(1)) if m else None
+
+
+def scan_file(path, needle):
+    """(md5 hex digest of the file, whether `needle` occurs in it), read in 8 MiB blocks."""
+    h = hashlib.md5()
+    found = False
+    tail = b""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(8 << 20)
+            if not block:
+                break
+            h.update(block)
+            found = found or needle in tail + block[:len(needle)] or needle in block
+            tail = block[-len(needle):]
+    return h.hexdigest(), found
+
+
+def pg_long_row_part(rep, dbanon, pg):
+    """Issue 15 item 5: a 256 MiB document beside a configured e-mail in one row. One pg_dump
+    -Fc; its plain form (pg_restore -f -) is piped into dbanon's stdin, the archive is given
+    as a file; the document streams through field by field, so both runs peak far below the
+    row (peak RSS printed). The anonymized archive is restored by pg_restore (document
+    identical, e-mail rewritten) and, as SQL, equals the plain run's output byte for byte."""
+    if os.environ.get("DBANON_SANITIZED") == "1" or not os.path.exists("/usr/bin/time"):
+        rep.note("256 MiB row skipped (sanitized build or no /usr/bin/time)")
+        return
+    email = "long.row.owner@example.invalid"
+    rep.secrets.add(email)
+    pg.createdb("longrow_src")
+    pg.psql("longrow_src", "CREATE TABLE doc (id int, email text, body text);"
+                           "INSERT INTO doc VALUES (1, '%s', repeat('0123456789abcdef', 16 << 20)),"
+                           " (2, 'short@example.invalid', 'short');" % email)
+    want_md5 = [hashlib.md5(b"0123456789abcdef" * (16 << 20)).hexdigest(), hashlib.md5(b"short").hexdigest()]
+    config = os.path.join(dbanon.work, "longrow.toml")
+    with open(config, "w") as f:
+        f.write('salt = "%s"\n[tables.doc]\nemail = "email"\n' % SALT)
+    archive = os.path.join(dbanon.work, "longrow.Fc")
+    pg.run_client("pg_dump", ["-Fc", "-f", archive, "-d", "longrow_src"])
+    pg.dropdb("longrow_src")
+    plain_out = os.path.join(dbanon.work, "longrow.sql.out")
+    fc_out = archive + ".out"
+    fc_sql = fc_out + ".sql"
+
+    # Plain, read through a pipe: pg_restore -f - writes the script pg_dump -Fp would.
+    # The same \\restrict key in both SQL texts (pg_restore picks a random one by default).
+    key = "--restrict-key=dbanonlongrow"
+    restore = subprocess.Popen([os.path.join(pg.bindir, "pg_restore"), key, "-f", "-", archive],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p = subprocess.run(["/usr/bin/time", "-v", dbanon.binary, "-c", config, "-o", plain_out],
+                       stdin=restore.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    restore.stdout.close()
+    restore.wait(timeout=60)
+    rss = peak_rss_kb(p.stderr)
+    print("# a 256 MiB field, plain SQL read through a pipe: peak RSS %s kB" % rss)
+    plain_ok = rep.check(p.returncode == 0 and restore.returncode == 0,
+                         "a plain dump with a 256 MiB field beside a configured e-mail, read through a pipe:"
+                         " dbanon exits 0", p.stderr.decode(errors="replace")[-2000:])
+    if plain_ok:
+        rep.check(rss is not None and rss < 128 * 1024, "... in less than half the row's memory (%s kB)" % rss)
+
+    p = subprocess.run(["/usr/bin/time", "-v", dbanon.binary, "-c", config, "-o", fc_out, archive],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    rss = peak_rss_kb(p.stderr)
+    print("# a 256 MiB field, pg_dump -Fc: peak RSS %s kB" % rss)
+    if rep.check(p.returncode == 0, "pg_dump -Fc with a 256 MiB field beside a configured e-mail: dbanon exits 0",
+                 p.stderr.decode(errors="replace")[-2000:]):
+        rep.check(rss is not None and rss < 128 * 1024, "... in less than half the row's memory (%s kB)" % rss)
+        pg.run_client("pg_restore", [key, "-f", fc_sql, fc_out])
+        fc_md5, fc_leak = scan_file(fc_sql, email.encode())
+        rep.check(not fc_leak, "... no original e-mail in the output (after pg_restore -f -)")
+        if plain_ok:
+            plain_md5, plain_leak = scan_file(plain_out, email.encode())
+            rep.check(not plain_leak, "the plain run: no original e-mail in the output")
+            rep.check(plain_md5 == fc_md5, "the plain run's output is the anonymized archive's SQL, byte for byte")
+        pg.createdb("longrow_fc")
+        r = pg.pg_restore(["--exit-on-error", "-d", "longrow_fc", fc_out], check=False)
+        if rep.check(r.returncode == 0, "... and pg_restore restores the anonymized archive", r.stderr):
+            got = pg.query("longrow_fc", "SELECT md5(body), email FROM doc ORDER BY id")
+            rep.check([r[0] for r in got] == want_md5, "... every document restored identical")
+            rep.check(len(got) == 2 and email not in got[0][1] and "@" in got[0][1],
+                      "... the e-mail beside the long document is rewritten")
+        pg.dropdb("longrow_fc")
+    for path in (archive, plain_out, fc_out, fc_sql):
+        if os.path.exists(path):
+            os.unlink(path)
 
 
 ENC_CONFIG = ('salt = "%s"\n' % SALT + '\n[tables.person]\nfirst = "fr-fr.firstname"\nlast = "fr-fr.lastname"\nemail = "email"\n'
