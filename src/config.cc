@@ -17,12 +17,12 @@ namespace {
 
 SourcePosition PositionOf(const toml::node& node) {
   const toml::source_region& r = node.source();
-  return SourcePosition{static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+  return SourcePosition::LineColumn(static_cast<int>(r.begin.line), static_cast<int>(r.begin.column));
 }
 
 SourcePosition KeyPosition(const toml::key& key) {
   const toml::source_region& r = key.source();
-  return SourcePosition{static_cast<int>(r.begin.line), static_cast<int>(r.begin.column)};
+  return SourcePosition::LineColumn(static_cast<int>(r.begin.line), static_cast<int>(r.begin.column));
 }
 
 absl::StatusOr<OptionValue> ConvertOption(const std::string& path, const std::string& key, const toml::node& node) {
@@ -143,7 +143,7 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
   try {
     root = toml::parse(text, path);
   } catch (const toml::parse_error& err) {
-    SourcePosition pos{static_cast<int>(err.source().begin.line), static_cast<int>(err.source().begin.column)};
+    SourcePosition pos = SourcePosition::LineColumn(err.source().begin.line, err.source().begin.column);
     return ConfigError(path, pos,
                        absl::StrCat("invalid TOML: ", SyntaxErrorWithoutInput(std::string_view(err.description()))));
   }
@@ -237,7 +237,7 @@ absl::StatusOr<OptionTable> ParseInlineOptions(std::string_view inline_table) {
 
 absl::Status CheckConfiguresSomething(const Config& config) {
   if (!config.tables.empty()) return absl::OkStatus();
-  return ConfigError(config.path, SourcePosition{1, 1},
+  return ConfigError(config.path, SourcePosition::LineColumn(1, 1),
                      "the config configures no table: nothing would be anonymized (add [tables.NAME] sections; "
                      "`dbanon -v` lists the dump's tables)");
 }

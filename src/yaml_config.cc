@@ -22,8 +22,8 @@ namespace {
 
 SourcePosition PositionOf(const YAML::Node& node) {
   const YAML::Mark m = node.Mark();
-  if (m.is_null()) return SourcePosition{1, 1};
-  return SourcePosition{m.line + 1, m.column + 1};
+  if (m.is_null()) return SourcePosition::LineColumn(1, 1);
+  return SourcePosition::LineColumn(m.line + 1, m.column + 1);
 }
 
 // Keys of DbToolsBundle's config that the other db-tools commands use
@@ -248,7 +248,7 @@ absl::StatusOr<YAML::Node> LoadYaml(std::string_view text, const std::string& pa
   try {
     return YAML::Load(std::string(text));
   } catch (const YAML::ParserException& e) {
-    return ConfigError(path, SourcePosition{e.mark.line + 1, e.mark.column + 1}, absl::StrCat("invalid YAML: ", e.msg));
+    return ConfigError(path, SourcePosition::LineColumn(e.mark.line + 1, e.mark.column + 1), absl::StrCat("invalid YAML: ", e.msg));
   }
 }
 

@@ -60,7 +60,7 @@ TEST_CASE("a status without a position has none and keeps its whole message") {
 TEST_CASE("a position survives the payload round trip, whatever bytes the file name holds") {
   for (const SourcePosition& pos :
        {SourcePosition::LineColumn(1, 1), SourcePosition::LineColumn(9000000000, 77, "a b:c/ d.sql"),
-        SourcePosition::Byte(0), SourcePosition::Byte(123456789012, "dir/toc.dat"), SourcePosition{4, 2}}) {
+        SourcePosition::Byte(0), SourcePosition::Byte(123456789012, "dir/toc.dat"), SourcePosition::LineColumn(4, 2)}) {
     CAPTURE(pos.Text());
     absl::Status s = SetPosition(absl::InvalidArgumentError("what"), pos);
     std::optional<SourcePosition> back = ErrorPosition(s);
