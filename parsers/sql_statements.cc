@@ -814,7 +814,7 @@ std::vector<ParentLink> PgParentLinks(std::string_view statement) {
       tz.Next();
       if (!tz.Next().Is("of")) return links;
       std::vector<std::string> parent;
-      if (ReadQualifiedName(d, tz, tz.Next(), &parent)) links.push_back({child_name, TableNameFor(d, parent)});
+      if (ReadQualifiedName(d, tz, tz.Next(), &parent)) links.push_back({child_name, TableNameFor(d, parent), true});
       return links;
     }
     // CREATE TABLE child (...) INHERITS (parent [, ...]) ...
@@ -843,7 +843,9 @@ std::vector<ParentLink> PgParentLinks(std::string_view statement) {
   t = tz.Next();
   if (t.Is("attach") && tz.Next().Is("partition")) {
     std::vector<std::string> child;
-    if (ReadQualifiedName(d, tz, tz.Next(), &child)) links.push_back({TableNameFor(d, child), TableNameFor(d, table)});
+    if (ReadQualifiedName(d, tz, tz.Next(), &child)) {
+      links.push_back({TableNameFor(d, child), TableNameFor(d, table), true});
+    }
   } else if (t.Is("inherit")) {
     std::vector<std::string> parent;
     if (ReadQualifiedName(d, tz, tz.Next(), &parent)) links.push_back({TableNameFor(d, table), TableNameFor(d, parent)});

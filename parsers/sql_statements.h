@@ -183,6 +183,7 @@ std::optional<ViewDef> ParseCreateView(const SqlDialect& d, std::string_view tex
 struct ParentLink {
   TableName child;
   TableName parent;
+  bool partition = false;  // PARTITION OF, ATTACH PARTITION; false: INHERITS, INHERIT
 };
 // The links one PostgreSQL statement declares, as pg_dump writes them
 // (pg_dump.c dumpTableSchema, dumpTableAttach): `CREATE TABLE c (...)

@@ -127,7 +127,14 @@ absl::Status TableCatalog::CheckNewTables() {
 void TableCatalog::AddAlterTable(std::string_view text) {
   std::vector<ParentLink> links = PgParentLinks(text);
   if (links.empty()) return;
-  for (const ParentLink& l : links) resolver_->NoteParent(l.child, l.parent);
+  for (const ParentLink& l : links) {
+    resolver_->NoteParent(l.child, l.parent);
+    if (l.partition) {
+      partitions_[l.parent].insert(l.child);
+    } else {
+      inheritors_.insert(l.child);
+    }
+  }
   ++ddl_generation_;  // a parent's config now reaches the child: plans may change
 }
 
@@ -145,6 +152,58 @@ bool TableCatalog::DdlColumns(const TableName& table, std::vector<const ColumnDe
     if (!seen) out->push_back(&c);
   }
   return true;
+}
+
+absl::Status TableCatalog::CheckPgValuesOrder(const TableName& table, const std::vector<std::string>& columns,
+                                               const RowPlan& plan) const {
+  std::vector<std::string> configured;
+  for (size_t i = 0; i < plan.num_columns && i < plan.configured.size(); ++i) {
+    if (plan.configured[i]) configured.push_back(plan.column_names[i]);
+  }
+  if (configured.empty()) return absl::OkStatus();
+  auto refuse = [&](std::string why) {
+    return WithExitClass(
+        absl::FailedPreconditionError(absl::StrCat(
+            "table ", table.Display(), " (configured column", configured.size() > 1 ? "s " : " ",
+            absl::StrJoin(configured, ", "), "): its INSERT statement has no column list and ", why,
+            ", so dbanon cannot tell which value is which column; dump it with pg_dump --column-inserts, or with "
+            "COPY (pg_dump's default)")),
+        ExitClass::kInput);
+  };
+  // pg_dump --inserts writes a row's values in the physical column order of
+  // the table it reads (pg_dump.c dumpTableData_insert; PostgreSQL docs,
+  // pg_dump, --inserts: "the dump might fail if the column order has
+  // changed"). A child's CREATE TABLE lists only its own columns: a column
+  // added to a parent after the child was created sits after them.
+  auto def = ddl_.find(table);
+  if (inheritors_.count(table) > 0 || (def != ddl_.end() && !def->second.inherits.empty())) {
+    return refuse("it inherits from another table (INHERITS): the dump does not say the order of its columns");
+  }
+  // --load-via-partition-root writes each partition's rows, in the
+  // partition's own column order, as INSERTs into the root (pg_dump.c
+  // dumpTableData_insert, getRootTableInfo).
+  std::vector<TableName> queue{table};
+  std::set<TableName> seen{table};
+  for (size_t i = 0; i < queue.size() && i < 100000; ++i) {
+    auto it = partitions_.find(queue[i]);
+    if (it == partitions_.end()) continue;
+    for (const TableName& part : it->second) {
+      if (!seen.insert(part).second) continue;
+      queue.push_back(part);
+      std::vector<const ColumnDef*> ddl;
+      std::vector<std::string> names;
+      const bool known = DdlColumns(part, &ddl);
+      for (const ColumnDef* c : ddl) names.push_back(c->name);
+      if (!known || names != columns) {
+        return refuse(absl::StrCat("its partition ", part.Display(),
+                                   known ? " has other columns or another column order"
+                                         : " has no column list in the dump",
+                                   " (pg_dump --load-via-partition-root writes a partition's values, in the "
+                                   "partition's order, into the root)"));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<const RowPlan*> TableCatalog::PlanFor(const TableName& table,
@@ -436,6 +495,34 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
   if ((*plan)->truncate) {
     target.drop = true;
     return target;
+  }
+  if (!d.postgres() && !have_ddl) {
+    // A MySQL or SQLite table without its CREATE TABLE (mysqldump
+    // --no-create-info): dbanon cannot see which columns are generated, and
+    // mariadb-dump writes the values of generated columns (docs/formats.md
+    // C.3), computed from the original data: UPPER(email) would go out in
+    // clear. Every column of the rows must be named in the config.
+    // PostgreSQL needs no such rule: pg_dump never writes the values of
+    // generated columns, in COPY column lists or INSERTs (pg_dump.c
+    // fmtCopyColumnList and dumpTableData_insert skip attgenerated columns),
+    // so a data-only pg_dump (-a, with or without --schema) holds none.
+    std::vector<std::string> unnamed;
+    for (size_t i = 0; i < (*plan)->num_columns && i < (*plan)->configured.size(); ++i) {
+      if (!(*plan)->configured[i]) unnamed.push_back((*plan)->column_names[i]);
+    }
+    if (!unnamed.empty()) {
+      return WithExitClass(
+          absl::FailedPreconditionError(absl::StrCat(
+              "table ", target.table.Display(), " is configured but the dump has no CREATE TABLE for it, and the "
+              "config names neither an anonymizer nor \"keep\" for column", unnamed.size() > 1 ? "s " : " ",
+              absl::StrJoin(unnamed, ", "), ": dbanon cannot see their definitions, and a generated column "
+              "computed from a configured one would keep its original value; dump the table with its CREATE TABLE "
+              "(without --no-create-info), or name every column in the config")),
+          ExitClass::kInput);
+    }
+  }
+  if (d.postgres() && !head.has_column_list) {
+    if (absl::Status order = CheckPgValuesOrder(target.table, columns, **plan); !order.ok()) return order;
   }
   target.plan = *plan;
   if (!head.has_column_list && !d.sqlite() && plain.size() != all.size()) {

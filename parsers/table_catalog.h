@@ -162,6 +162,20 @@ class TableCatalog {
   };
   // Columns of `table` from its CREATE TABLE, with PostgreSQL parents first.
   bool DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth = 0) const;
+  // PostgreSQL: an INSERT without a column list into `table`, whose rows
+  // `plan` rewrites with `columns` in the order of its CREATE TABLE. OK when
+  // that order is certainly the order of the values; FailedPrecondition
+  // (input exit class) naming the table, the link and the configured
+  // columns otherwise: `table` inherits (the dump does not say where a
+  // column added to a parent later sits), or one of its partitions, at any
+  // depth, has other columns or another order (pg_dump
+  // --load-via-partition-root writes a partition's values, in the
+  // partition's order, into the root).
+  absl::Status CheckPgValuesOrder(const TableName& table, const std::vector<std::string>& columns,
+                                  const RowPlan& plan) const;
+
+  std::map<TableName, std::set<TableName>> partitions_;  // PostgreSQL: parent -> its partitions
+  std::set<TableName> inheritors_;                       // PostgreSQL: tables with an INHERITS parent
 
   TableResolver* resolver_;
   std::map<TableName, TableDef> ddl_;

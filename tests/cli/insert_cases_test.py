@@ -42,6 +42,7 @@ def md5(value):
 
 
 MD5 = '{ anonymizer = "md5", options = { use_salt = false } }'
+KEEP = 'keep'
 
 
 def const(value):
@@ -189,14 +190,14 @@ case('P05 rows of one INSERT on separate lines, CRLF, commas between rows', P05,
      stderr_has=[r'jobs: 3 rows'])
 
 case('P08 backquoted names with a doubled backquote and a space', "INSERT INTO `odd``name` (`id`, `e mail`) VALUES "
-     "(1,'z@example.invalid');\n", config({'odd`name': {'e mail': MD5}}),
+     "(1,'z@example.invalid');\n", config({'odd`name': {'e mail': MD5, 'id': KEEP}}),
      "INSERT INTO `odd``name` (`id`, `e mail`) VALUES (1,'%s');\n" % md5('z@example.invalid'))
 
 P10 = """INSERT INTO `groups` (`id`, `title`) VALUES
 (1, 'Group One'),
 (2, 'Group Two');
 """
-case('P10 table and column names that are keywords', P10, config({'groups': {'title': MD5}}),
+case('P10 table and column names that are keywords', P10, config({'groups': {'title': MD5, 'id': KEEP}}),
      P10.replace("'Group One'", "'%s'" % md5('Group One')).replace("'Group Two'", "'%s'" % md5('Group Two')))
 
 P11 = """CREATE TABLE `employee` (
@@ -252,7 +253,7 @@ P13 = """/*!40101 SET NAMES utf8mb4 */;
 INSERT INTO `contact` (`id`, `note`, `email`) VALUES (1,'a -- b /* c */ d;','x@example.invalid');
 """
 case('P13 comments, conditional comments, views, and -- /* ; inside strings', P13,
-     config({'contact': {'email': MD5}}), P13.replace("'x@example.invalid'", "'%s'" % md5('x@example.invalid')))
+     config({'contact': {'email': MD5, 'id': KEEP, 'note': KEEP}}), P13.replace("'x@example.invalid'", "'%s'" % md5('x@example.invalid')))
 
 case('P14 truncated table: quotes and ; in its values do not leak', """INSERT INTO `session` VALUES (1,'k=v; path=/; SECRET',_binary 'ab;cd'),(2,'tok;2',_binary ';');
 INSERT INTO `visible` VALUES (1,'kept');
@@ -428,10 +429,14 @@ case('INSERT without a column list and without CREATE TABLE is an error that say
 case('INSERT IGNORE, REPLACE and ON DUPLICATE KEY UPDATE', """INSERT IGNORE INTO `t` (`id`,`v`) VALUES (1,'a');
 REPLACE INTO `t` (`id`,`v`) VALUES (2,'b');
 INSERT INTO `t` (`id`,`v`) VALUES (3,'c') ON DUPLICATE KEY UPDATE `v`=VALUES(`v`);
-""", config({'t': {'v': MD5}}), """INSERT IGNORE INTO `t` (`id`,`v`) VALUES (1,'%s');
+""", config({'t': {'v': MD5, 'id': KEEP}}), """INSERT IGNORE INTO `t` (`id`,`v`) VALUES (1,'%s');
 REPLACE INTO `t` (`id`,`v`) VALUES (2,'%s');
 INSERT INTO `t` (`id`,`v`) VALUES (3,'%s') ON DUPLICATE KEY UPDATE `v`=VALUES(`v`);
 """ % (md5('a'), md5('b'), md5('c')))
+case('without its CREATE TABLE, a column of the column list the config does not name is refused (it may be generated)',
+     "INSERT INTO `t` (`id`,`v`,`v_upper`) VALUES (1,'a@x','A@X');\n", config({'t': {'v': MD5, 'id': KEEP}}), rc=3,
+     stderr_has=[r'in\.sql:1:1: table t is configured but the dump has no CREATE TABLE for it, and the config names '
+                 r'neither an anonymizer nor "keep" for column v_upper: '])
 case('a configured column missing from the column list is a config error (exit 2)',
      "INSERT INTO `t` (`id`) VALUES (1);\n", config({'t': {'v': MD5}}), rc=2,
      stderr_has=[r"in\.sql:1:1: column 'v' of table t is configured"])
@@ -526,7 +531,7 @@ case('SQLite .dump: replace() values, X\'\' blobs, generated columns left out, t
 # Format detection and --format
 
 case('--format forces the dialect: MySQL rules on a dump without MySQL markers',
-     "INSERT INTO t (id, v) VALUES (1,'it\\'s');\n", config({'t': {'v': MD5}}),
+     "INSERT INTO t (id, v) VALUES (1,'it\\'s');\n", config({'t': {'v': MD5, 'id': KEEP}}),
      "INSERT INTO t (id, v) VALUES (1,'%s');\n" % md5("it's"), args=['--format', 'mysql'])
 case('--format with an unknown name is a usage error', "SELECT 1;\n", config({}), rc=2, args=['--format', 'oracle'],
      stderr_has=[r'--format takes pg, mysql or sqlite'])

@@ -17,6 +17,11 @@ not data). It is dumped with mariadb-dump's default, --hex-blob, --complete-inse
 Statements that carry values into `person` outside INSERT tuples (appended to a real dump) are
 refused with exit 3, naming the statement and table, never the value; the same statements into
 an unconfigured table, and ON DUPLICATE KEY UPDATE email = VALUES(email), pass and restore.
+A data-only dump (--no-create-info --complete-insert) of `person` is refused (exit 3, at the
+INSERT, naming the columns the config does not name, never a value): without the CREATE TABLE
+dbanon cannot see that upper_email holds UPPER(email); with every column named in the config
+(the generated ones "null") it passes, and restores over the schema with every derived column
+recomputed from the anonymized e-mail.
 Exit status: 0 all passed, 1 some failed, 77 MariaDB is not installed (skipped).
 """
 
@@ -135,6 +140,7 @@ def main(argv):
                            ("skip-extended-complete", ["--skip-extended-insert", "--complete-insert"])]:
             check_generated(db, dbanon, work, rep, name, args)
         check_statements(db, dbanon, work, rep)
+        check_no_create_info(db, dbanon, work, rep)
 
     return mariadb_harness.run_test(argv, __doc__.strip().splitlines()[2], "dbanon-leaks-", rep, body)
 
@@ -167,6 +173,45 @@ def check_statements(db, dbanon, work, rep):
         restored, detail = db.restore("leaks_stmt", out)
         rep.check(restored and db.query("leaks_stmt", "SELECT email FROM log") == [("still@x.invalid",)],
                   "the output restores and the UPDATE of the unconfigured table ran", detail)
+
+
+def check_no_create_info(db, dbanon, work, rep):
+    d = os.path.join(work, "no-create-info")
+    os.mkdir(d)
+    src, cfg, out = (os.path.join(d, f) for f in ("data.sql", "dbanon.toml", "anon.sql"))
+    db.dump(DB, ["--no-create-info", "--complete-insert", "--skip-triggers"], path=src)
+    with open(cfg, "w") as f:
+        f.write(CONFIG)
+    rc, err, _ = dbanon.run(["-c", cfg, "-o", out, src])
+    text = err.decode(errors="replace")
+    rep.check(rc == 3 and re.search(r"data\.sql:\d+:\d+: table person is configured but the dump has no CREATE "
+                                    r"TABLE for it.* columns id, name, domain, upper_email, tag, name_len:", text)
+              and "zqxmarker" not in text.lower() and not os.path.exists(out),
+              "mariadb-dump --no-create-info --complete-insert of a configured table with generated columns is "
+              "refused at its INSERT, naming the columns the config does not name", "exit %s: %s" % (rc, text))
+    with open(cfg, "w") as f:
+        f.write(CONFIG + 'id = "keep"\nname = "keep"\ndomain = "null"\nupper_email = "null"\ntag = "null"\n'
+                'name_len = "keep"\n')
+    rc, err, _ = dbanon.run(["-c", cfg, "-o", out, src])
+    if not rep.check(rc == 0, "with every column of person named in the config, the data-only dump passes",
+                     err.decode(errors="replace")):
+        return
+    with open(out, "rb") as f:
+        anon = f.read()
+    rep.check(b"zqxmarker" not in anon.lower(), "no marker in any case in the data-only output")
+    schema = os.path.join(d, "schema.sql")
+    db.dump(DB, ["--no-data", "--skip-triggers"], path=schema)
+    restored, detail = db.restore("leaks_nocreate", schema)
+    if restored:
+        try:
+            db.load("leaks_nocreate", out)
+        except mariadb_harness.MariaDbError as e:
+            restored, detail = False, e
+    if not rep.check(restored, "the data-only output restores over the schema", detail):
+        return
+    bad = db.query("leaks_nocreate", "SELECT COUNT(*) FROM person WHERE NOT (upper_email <=> UPPER(email)) "
+                                     "OR email LIKE 'zqxmarker%'")
+    rep.check(bad == [("0",)], "the server recomputed upper_email from the anonymized e-mail", str(bad))
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ const char kSchema[] =
     "  INSERT INTO public.plain VALUES (1, 'in a body', 0, DEFAULT);\nEND;\n$_$;\n"
     "CREATE TABLE public.nocols (\n);\n";
 
-TEST_CASE("--inserts: columns from CREATE TABLE, DEFAULT for generated columns, INHERITS, DEFAULT VALUES") {
+TEST_CASE("--inserts: columns from CREATE TABLE, DEFAULT for generated columns, an unconfigured INHERITS child, DEFAULT VALUES") {
   const std::string dump = std::string(kSchema) +
                            "INSERT INTO public.plain VALUES (1, 'a''b', 12.30, DEFAULT);\n"
                            "INSERT INTO public.plain VALUES (2, NULL, NULL, DEFAULT);\n"
@@ -68,7 +68,7 @@ TEST_CASE("--inserts: columns from CREATE TABLE, DEFAULT for generated columns, 
                          "INSERT INTO public.plain VALUES (1, '<a''b>', 12.30, DEFAULT);\n"
                          "INSERT INTO public.plain VALUES (2, NULL, NULL, DEFAULT);\n"
                          "INSERT INTO public.ident OVERRIDING SYSTEM VALUE VALUES (1, '<x>');\n"
-                         "INSERT INTO public.child VALUES (3, 'c', 1.5, DEFAULT, '<child own>');\n"
+                         "INSERT INTO public.child VALUES (3, 'c', 1.5, DEFAULT, 'child own');\n"
                          "INSERT INTO public.nocols DEFAULT VALUES;\n"
                          "INSERT INTO public.nocols DEFAULT VALUES;\n";
   for (size_t chunk : {size_t{1}, size_t{2}, size_t{5}, size_t{17}, size_t{100}, dump.size() + 1}) {
@@ -76,7 +76,6 @@ TEST_CASE("--inserts: columns from CREATE TABLE, DEFAULT for generated columns, 
     TestResolver r;
     r.Add(TableName{"public", "plain"}, Wrap("t"));
     r.Add(TableName{"public", "ident"}, Wrap("v"));
-    r.Add(TableName{"public", "child"}, Wrap("extra"));
     r.Add(TableName{"public", "nocols"}, Wrap("nothing"));
     Run run = Pg(r, dump, chunk);
     REQUIRE_MESSAGE(run.status.ok(), run.status.message());
@@ -85,6 +84,74 @@ TEST_CASE("--inserts: columns from CREATE TABLE, DEFAULT for generated columns, 
     CHECK(r.rows_["public.nocols"] == 2);
     CHECK(r.blocks_["public.plain"] == 2);  // the INSERT in the function body is code
   }
+}
+
+TEST_CASE("--inserts without column lists into an INHERITS child or a partitioned root is refused when the order is unknown") {
+  // pg_dump --inserts after ALTER TABLE person ADD COLUMN phone: employee's
+  // values are (id, email, name, badge, phone), its CREATE TABLE says badge.
+  const std::string inherits =
+      "CREATE TABLE public.person (\n    id integer,\n    email text,\n    name text,\n    phone text\n);\n"
+      "CREATE TABLE public.employee (\n    badge text\n)\nINHERITS (public.person);\n"
+      "INSERT INTO public.employee VALUES (2, 'child@inh.example', 'Child', 'B-42', '+1 202 555 0111');\n";
+  TestResolver r;
+  r.Add(TableName{"public", "employee"}, Wrap("email"));
+  Run child = Pg(r, inherits);
+  CHECK(ExitClassOf(child.status) == ExitClass::kInput);
+  CHECK(std::string(child.status.message()).find("11:1: table public.employee (configured column email): its INSERT "
+                                                 "statement has no column list and it inherits") == 0);
+  CHECK(std::string(child.status.message()).find("--column-inserts") != std::string::npos);
+  CHECK(child.output.find("child@inh.example") == std::string::npos);
+  // --column-inserts names the columns: read as always.
+  TestResolver r2;
+  r2.Add(TableName{"public", "employee"}, Wrap("email"));
+  Run named = Pg(r2, "INSERT INTO public.employee (id, email, name, badge, phone) VALUES (2, 'c@x', 'C', 'B', 'p');\n");
+  REQUIRE_MESSAGE(named.status.ok(), named.status.message());
+  CHECK(named.output.find("'<c@x>'") != std::string::npos);
+
+  // --load-via-partition-root: p1's values, in p1's order, into p.
+  const std::string ddl =
+      "CREATE TABLE public.p (\n    a text,\n    email text,\n    note text\n)\nPARTITION BY LIST (a);\n"
+      "CREATE TABLE public.p1 (\n    a text,\n    note text,\n    email text\n);\n"
+      "ALTER TABLE ONLY public.p ATTACH PARTITION public.p1 FOR VALUES IN ('x');\n";
+  const std::string root = ddl + "INSERT INTO public.p VALUES ('x', 'hello', 'secret@pt.example');\n";
+  for (size_t chunk : {size_t{1}, size_t{7}, root.size() + 1}) {
+    CAPTURE(chunk);
+    TestResolver rp;
+    rp.Add(TableName{"public", "p"}, Wrap("email"));
+    Run run = Pg(rp, root, chunk);
+    CHECK(ExitClassOf(run.status) == ExitClass::kInput);
+    CHECK(std::string(run.status.message()).find("13:1: table public.p (configured column email): its INSERT statement "
+                                                 "has no column list and its partition public.p1 has other columns "
+                                                 "or another column order") == 0);
+    CHECK(run.output.find("secret@pt.example") == std::string::npos);
+  }
+  // Without --load-via-partition-root the rows go into p1, whose order the dump says.
+  TestResolver rl;
+  rl.Add(TableName{"public", "p1"}, Wrap("email"));
+  Run leaf = Pg(rl, ddl + "INSERT INTO public.p1 VALUES ('x', 'hello', 'secret@pt.example');\n");
+  REQUIRE_MESSAGE(leaf.status.ok(), leaf.status.message());
+  CHECK(leaf.output.find("'<secret@pt.example>'") != std::string::npos);
+  // Partitions at any depth with the root's order: read as always; a
+  // sub-partition with another order is refused.
+  const std::string same =
+      "CREATE TABLE public.m (\n    a text,\n    email text\n)\nPARTITION BY LIST (a);\n"
+      "CREATE TABLE public.m1 (\n    a text,\n    email text\n)\nPARTITION BY LIST (a);\n"
+      "CREATE TABLE public.m11 (\n    a text,\n    email text\n);\n"
+      "ALTER TABLE ONLY public.m ATTACH PARTITION public.m1 FOR VALUES IN ('x', 'y');\n"
+      "ALTER TABLE ONLY public.m1 ATTACH PARTITION public.m11 FOR VALUES IN ('x');\n";
+  TestResolver rs;
+  rs.Add(TableName{"public", "m"}, Wrap("email"));
+  Run ok = Pg(rs, same + "INSERT INTO public.m VALUES ('x', 's@x');\n");
+  REQUIRE_MESSAGE(ok.status.ok(), ok.status.message());
+  CHECK(ok.output.find("'<s@x>'") != std::string::npos);
+  TestResolver rd;
+  rd.Add(TableName{"public", "m"}, Wrap("email"));
+  Run deep = Pg(rd, same +
+                        "CREATE TABLE public.m12 (\n    email text,\n    a text\n);\n"
+                        "ALTER TABLE ONLY public.m1 ATTACH PARTITION public.m12 FOR VALUES IN ('y');\n"
+                        "INSERT INTO public.m VALUES ('x', 's@x');\n");
+  CHECK(std::string(deep.status.message()).find("its partition public.m12 has other columns") != std::string::npos);
+  CHECK(deep.output.find("s@x") == std::string::npos);
 }
 
 TEST_CASE("--rows-per-insert=3 and --column-inserts with a TAB before each tuple") {

@@ -706,8 +706,11 @@ def make_data_only_with_schema(tmp):
 CASES = [
     {"name": "pg COPY rows of partitions, sub-partitions and an INHERITS child of configured tables",
      "dump": PLAIN, "config": CONFIG, "expect": "clean"},
-    {"name": "pg --inserts rows of partitions and an INHERITS child of configured tables",
-     "dump": INSERTS, "config": CONFIG, "expect": "clean"},
+    {"name": "pg --inserts rows of partitions of configured tables",
+     "dump": INSERTS.replace(b"INSERT INTO public.employee VALUES (2, 'zqxmarker5@x.org', 100);\n", b""),
+     "config": CONFIG, "expect": "clean"},
+    {"name": "pg --inserts rows of an INHERITS child of a configured table are refused (its column order is unknown)",
+     "dump": INSERTS, "config": CONFIG, "expect": "refuse"},
     {"name": "pg --load-via-partition-root rows of a configured partitioned table",
      "dump": ROOT, "config": CONFIG, "expect": "clean"},
     {"name": "pg data-only dump whose partitions of a configured table are unknown without --schema",
