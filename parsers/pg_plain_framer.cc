@@ -799,6 +799,8 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (!resolver_->IsConfigured(copy_table_)) {
     absl::Status s = tables_.CheckDataTarget(copy_table_);
     if (!s.ok()) return PositionedError(s, statement_line_, statement_col_);
+    s = tables_.CheckPartitionRows(copy_table_, copy_->columns, nullptr);
+    if (!s.ok()) return PositionedError(s, statement_line_, statement_col_);
   } else {
     auto truncated = resolver_->Resolve(copy_table_, copy_->columns);
     if (truncated.ok() && *truncated != nullptr && (*truncated)->truncate) {
@@ -816,6 +818,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     auto plan = tables_.PlanFor(copy_table_, copy_->columns);
     if (!plan.ok()) {
       return PositionedError(plan.status(), statement_line_, statement_col_);
+    }
+    if (absl::Status s = tables_.CheckPartitionRows(copy_table_, copy_->columns, *plan); !s.ok()) {
+      return PositionedError(s, statement_line_, statement_col_);
     }
     copy_plan_ = *plan;
   }

@@ -408,6 +408,49 @@ absl::Status TableCatalog::CheckDataTarget(const TableName& table) {
   return it->second;
 }
 
+absl::Status TableCatalog::CheckPartitionRows(const TableName& table, const std::vector<std::string>& columns,
+                                              const RowPlan* plan) {
+  if (partitions_.find(table) == partitions_.end()) return absl::OkStatus();
+  std::vector<TableName> queue{table};
+  std::set<TableName> seen{table};
+  for (size_t i = 0; i < queue.size() && queue.size() < 10000; ++i) {
+    auto children = partitions_.find(queue[i]);
+    if (children == partitions_.end()) continue;
+    for (const TableName& child : children->second) {
+      if (seen.insert(child).second) queue.push_back(child);
+    }
+  }
+  for (size_t i = 1; i < queue.size(); ++i) {
+    const TableName& part = queue[i];
+    if (!resolver_->IsConfigured(part)) continue;
+    auto part_plan = resolver_->Resolve(part, columns);
+    std::string what;
+    if (!part_plan.ok()) {
+      what = "a column the root's rows do not have";
+    } else if (*part_plan == nullptr) {
+      continue;
+    } else if ((*part_plan)->truncate) {
+      if (plan == nullptr || !plan->truncate) what = "truncate = true";
+    } else if (plan == nullptr || !plan->truncate) {
+      std::vector<std::string> extra;
+      for (size_t c = 0; c < (*part_plan)->configured.size() && c < columns.size(); ++c) {
+        const bool root_has = plan != nullptr && c < plan->configured.size() && plan->configured[c];
+        if ((*part_plan)->configured[c] && !root_has) extra.push_back(columns[c]);
+      }
+      if (!extra.empty()) what = absl::StrCat("column ", absl::StrJoin(extra, ", "));
+    }
+    if (what.empty()) continue;
+    return WithExitClass(
+        absl::FailedPreconditionError(absl::StrCat(
+            "rows of partitioned table ", table.Display(), " may be rows of its partition ", part.Display(),
+            " (pg_dump --load-via-partition-root), whose config rewrites ", what, " where the config of ",
+            table.Display(), " does not: configure ", table.Display(),
+            " itself (its config reaches every partition), or dump without --load-via-partition-root")),
+        ExitClass::kInput);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const InsertHead& head) {
   InsertTarget target;
   target.table = NameFor(d, head.name_parts);
@@ -435,6 +478,16 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     }
     absl::Status s = CheckDataTarget(target.table);
     if (!s.ok()) return s;
+    if (d.postgres()) {
+      std::vector<std::string> columns = head.columns;
+      if (!head.has_column_list) {
+        std::vector<const ColumnDef*> defs;
+        if (DdlColumns(target.table, &defs)) {
+          for (const ColumnDef* c : defs) columns.push_back(c->name);
+        }
+      }
+      if (absl::Status p = CheckPartitionRows(target.table, columns, nullptr); !p.ok()) return p;
+    }
     return target;
   }
   std::vector<const ColumnDef*> ddl;
@@ -523,6 +576,9 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
   }
   if (d.postgres() && !head.has_column_list) {
     if (absl::Status order = CheckPgValuesOrder(target.table, columns, **plan); !order.ok()) return order;
+  }
+  if (d.postgres()) {
+    if (absl::Status p = CheckPartitionRows(target.table, columns, *plan); !p.ok()) return p;
   }
   target.plan = *plan;
   if (!head.has_column_list && !d.sqlite() && plain.size() != all.size()) {

@@ -118,6 +118,16 @@ class TableCatalog {
   // warning (the other statements name the table). Decided once per table;
   // without CREATE TABLE statements (a data-only dump) it never fails.
   absl::Status CheckDataTarget(const TableName& table);
+  // PostgreSQL: rows of `table` with `columns`, rewritten by `plan` (null:
+  // `table` is not configured). When `table` has partitions (at any depth),
+  // its rows may be its partitions' rows (pg_dump --load-via-partition-root
+  // writes every partition's rows into the root, pg_dump.c
+  // dumpTableData/getRootTableInfo): FailedPrecondition (input exit class)
+  // when a partition's config rewrites a column, or truncates, where the
+  // root's does not, since those rows would go out unrewritten. OK
+  // otherwise, and for every table without partitions.
+  absl::Status CheckPartitionRows(const TableName& table, const std::vector<std::string>& columns,
+                                  const RowPlan* plan);
 
   // The dump's text encoding from here on (SET client_encoding, SET NAMES):
   // plans made after this call write replacements in it (ColumnLimit).

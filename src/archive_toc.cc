@@ -97,10 +97,18 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     if (absl::Status covered = resolver.CheckCoverage(); !covered.ok()) {
       return WithMessage(covered, absl::StrCat(entry, ": ", covered.message()));
     }
-    if (!resolver.IsConfigured(table)) continue;
+    if (!resolver.IsConfigured(table)) {
+      if (absl::Status s = ddl.CheckPartitionRows(table, (*header)->columns, nullptr); !s.ok()) {
+        return WithMessage(s, absl::StrCat(entry, ": ", s.message()));
+      }
+      continue;
+    }
     resolver.SawTable(table);
     auto plan = ddl.PlanFor(table, (*header)->columns);
     if (!plan.ok()) return WithMessage(plan.status(), absl::StrCat(entry, ": ", plan.status().message()));
+    if (absl::Status s = ddl.CheckPartitionRows(table, (*header)->columns, *plan); !s.ok()) {
+      return WithMessage(s, absl::StrCat(entry, ": ", s.message()));
+    }
     if (*plan == nullptr) continue;
     if (!(*plan)->truncate && !(*header)->text_format) {
       return absl::UnimplementedError(
