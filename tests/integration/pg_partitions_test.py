@@ -184,6 +184,22 @@ def check_order(pg, binary, work, rep):
                   and not os.path.exists(out),
                   "ord %s: pg_dump %s is refused (exit 3, positioned, no value, nothing at -o)"
                   % (name, " ".join(dump_args)), "exit %d: %s" % (r.returncode, err))
+    # A config on a leaf only: its rows, written under the root's name, are refused.
+    leaf_cfg = os.path.join(work, "ord-leaf.toml")
+    with open(leaf_cfg, "w") as f:
+        f.write(ORD_CONFIG.split("[tables.p]")[0] + "[tables.q11]\nemail = \"email\"\n")
+    for name, dump_args in [("leaf-config-lvpr", ["--load-via-partition-root", "-t", "q*"]),
+                            ("fc-leaf-config-lvpr", ["-Fc", "--load-via-partition-root", "-t", "q*"])]:
+        src = os.path.join(work, name + ".in")
+        out = os.path.join(work, name + ".out")
+        with open(src, "wb") as f:
+            f.write(pg.pg_dump("ord", dump_args))
+        r = run_dbanon(binary, leaf_cfg, [src, "-o", out])
+        err = r.stderr.decode(errors="replace")
+        rep.check(r.returncode == 3 and re.search(r"\.in:(\d+:\d+|byte \d+)", err) is not None
+                  and "public.q11" in err and "zqxm" not in err and not os.path.exists(out),
+                  "ord %s: a config on the leaf only, rows under the root's name: refused (exit 3, positioned, "
+                  "names the leaf, nothing at -o)" % name, "exit %d: %s" % (r.returncode, err))
     for name, dump_args in [("q-lvpr", ["--inserts", "--load-via-partition-root", "-t", "q*"]),
                             ("column-inserts", ["--column-inserts", "--load-via-partition-root"])]:
         src = os.path.join(work, name + ".in")
