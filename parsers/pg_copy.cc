@@ -736,10 +736,17 @@ absl::Status CopyRowCutter::CutLongRow(std::string_view input, size_t* pos, bool
   if (hold_ == nullptr) {
     Emit(out, Segment::Kind::kRaw, emit_from, std::min(j, n), nullptr);
     emit_from = std::min(j, n);
-  } else if (hold_->gaps && off(n) - hold_from_ > static_cast<int64_t>(max_row_bytes_)) {
+  } else if (off(n) - hold_from_ > static_cast<int64_t>(max_row_bytes_)) {
     auto name = [&](size_t c) {
       return c < plan_->column_names.size() ? plan_->column_names[c] : absl::StrCat("#", c + 1);
     };
+    if (!hold_->gaps) {
+      // A configured value is held whole to be rewritten: past the limit,
+      // memory would grow with the value (a gzip bomb in one field).
+      return LongRowError(hold_from_, absl::StrCat("a value of configured table ", table_, ", column ",
+                                                   name(hold_->first), ", is too long to anonymize (over ",
+                                                   max_row_bytes_ >> 20, " MiB)"));
+    }
     return LongRowError(hold_from_, absl::StrCat("a row of configured table ", table_, " is too long to hold (over ",
                                                  max_row_bytes_ >> 20, " MiB from column ",
                                                  name(hold_->first), " to column ", name(hold_->last),
