@@ -60,6 +60,17 @@ struct Scratch {
   // anonymizers/value_cache.h); allocated on first use.
   ValueCache& Cache();
 
+  // Storage for the outputs of one AnonymizeRows call (one string per
+  // output cell), reused from call to call.
+  std::string& BatchString(size_t i) {
+    if (batch_strings_.size() <= i) batch_strings_.resize(i + 1);
+    return batch_strings_[i];
+  }
+  // Working vectors of AnonymizeRows, reused from call to call.
+  std::vector<size_t> batch_index;
+  std::vector<std::string_view> batch_messages;
+  std::vector<Prf::Block> batch_tags;
+
   // Counts one cell written by the anonymizer numbered `id` for its column
   // number `part` (in columns() order): a NULL kept NULL, or a value
   // rewritten. Called by the row rewriters for --report; counts stay in this
@@ -75,6 +86,7 @@ struct Scratch {
  private:
   std::vector<std::vector<std::array<int64_t, 2>>> counts_;
   std::unique_ptr<ValueCache> cache_;
+  std::vector<std::string> batch_strings_;
 };
 
 class Anonymizer {
@@ -89,6 +101,16 @@ class Anonymizer {
   // elements. Output cells may point into `scratch`, into the anonymizer's
   // own constant data, or alias the input.
   virtual void Anonymize(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const = 0;
+
+  // The same for several rows at once: `in` and `out` hold the cells of
+  // in.size() / columns().size() rows, row after row, and get what Anonymize
+  // gives row by row. Output cells stay valid until the next Anonymize or
+  // AnonymizeRows call with the same Scratch. The row rewriters call this
+  // one: an anonymizer that draws one tag from the keyed PRF per value
+  // computes the tags of all the rows in one call (Prf::CmacBatch), several
+  // times cheaper per value. The default calls Anonymize row by row and
+  // copies the outputs to Scratch::BatchString.
+  virtual void AnonymizeRows(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const;
 
   // log2 of the number of distinct non-NULL outputs, 0 when unknown. An
   // anonymizer accepts `unique = true` only when this is at least

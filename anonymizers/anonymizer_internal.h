@@ -39,14 +39,75 @@ class SingleColumnAnonymizer : public Anonymizer {
     out[0] = Cell{cache.Cacheable(id(), in[0].value) ? std::string_view(cache.Store(id(), in[0].value, value)) : value, false};
   }
 
+  // Several rows: when the anonymizer draws one CMAC tag per value (SetTagPrf)
+  // and the value cache is off for it (values that rarely repeat), the tags
+  // of all the non-NULL values come from one Prf::CmacBatch call; otherwise
+  // value by value, as Anonymize.
+  void AnonymizeRows(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const final {
+    if (tag_prf_ == nullptr || in.size() < 2 || Prf::ThreadRowToken().set ||
+        scratch.Cache().Cacheable(id(), std::string_view())) {
+      Anonymizer::AnonymizeRows(in, scratch, out);
+      return;
+    }
+    std::vector<size_t>& index = scratch.batch_index;
+    std::vector<std::string_view>& messages = scratch.batch_messages;
+    std::vector<Prf::Block>& tags = scratch.batch_tags;
+    index.clear();
+    messages.clear();
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (in[i].is_null) {
+        out[i] = Cell::Null();
+      } else {
+        index.push_back(i);
+        messages.push_back(in[i].value);
+      }
+    }
+    tags.resize(messages.size());
+    tag_prf_->CmacBatch(messages, tags.data());
+    scratch.BatchString(in.size() - 1);  // every string first: growing would move short ones
+    for (size_t k = 0; k < index.size(); ++k) {
+      std::string_view v = AnonymizeWithTag(messages[k], tags[k], scratch);
+      // An output in scratch.String(0) moves to the batch's own string (the
+      // next value reuses String(0)); one in the anonymizer's data or the
+      // input stays where it is.
+      std::string& s0 = scratch.String(0);
+      if (!v.empty() && v.data() >= s0.data() && v.data() + v.size() <= s0.data() + s0.size()) {
+        const size_t offset = static_cast<size_t>(v.data() - s0.data());
+        std::string& keep = scratch.BatchString(index[k]);
+        keep.swap(s0);
+        v = std::string_view(keep).substr(offset, v.size());
+      }
+      out[index[k]] = Cell{v, false};
+    }
+  }
+
   // Returns the replacement; it may point into scratch.String(0) or into
   // data owned by the anonymizer.
   virtual std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const = 0;
+
+ protected:
+  // For anonymizers whose only draw from the keyed PRF is prf->Cmac(value):
+  // AnonymizeValue(value) must equal AnonymizeWithTag(value, prf->Cmac(value)),
+  // and AnonymizeRows batches the tags.
+  void SetTagPrf(const Prf* prf) { tag_prf_ = prf; }
+  virtual std::string_view AnonymizeWithTag(std::string_view value, const Prf::Block& tag, Scratch& scratch) const {
+    (void)tag;
+    return AnonymizeValue(value, scratch);
+  }
+  // The first 8 bytes of a tag, as Prf::Cmac64 reads them.
+  static uint64_t TagBits(const Prf::Block& tag) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | tag[i];
+    return v;
+  }
+
+ private:
+  const Prf* tag_prf_ = nullptr;
 };
 
 // Picks one entry of `list` as a function of the keyed hash of `value`.
 inline std::string_view Pick(const Prf& prf, std::string_view value, std::span<const std::string_view> list) {
-  return list[Uniform(prf.Mac64(value), list.size())];
+  return list[Uniform(prf.Cmac64(value), list.size())];
 }
 
 // A uniform integer in [lo, hi] (lo <= hi) from 64 random bits; the full

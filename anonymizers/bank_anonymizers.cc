@@ -258,7 +258,7 @@ class IbanBicAnonymizer : public Anonymizer {
     std::string& key = scratch.String(3);
     key.clear();
     AppendRowKey(in, &key);
-    uint64_t k = Uniform(prf_->Mac64(key), static_cast<uint64_t>(sample_size_));
+    uint64_t k = Uniform(prf_->Cmac64(key), static_cast<uint64_t>(sample_size_));
     // Pair k of the sample.
     std::string& message = scratch.String(4);
     message.assign("iban-bic/sample/");

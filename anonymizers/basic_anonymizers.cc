@@ -45,9 +45,13 @@ class StringAnonymizer : public SingleColumnAnonymizer {
       : SingleColumnAnonymizer(std::move(target)), sample_(std::move(sample)), prf_(std::move(prf)) {
     for (const std::string& s : sample_) views_.push_back(s);
     output_bits_ = std::log2(static_cast<double>(sample_.size()));
+    SetTagPrf(prf_.get());
   }
   std::string_view AnonymizeValue(std::string_view value, Scratch&) const override {
     return Pick(*prf_, value, views_);
+  }
+  std::string_view AnonymizeWithTag(std::string_view, const Prf::Block& tag, Scratch&) const override {
+    return views_[Uniform(TagBits(tag), views_.size())];
   }
 
  private:
@@ -67,8 +71,8 @@ void Hash16(const Prf* prf, std::string_view value, uint8_t out[16]) {
     std::memcpy(out, md, 16);
     return;
   }
-  Prf::Digest d = prf->Mac(value);
-  std::memcpy(out, d.data(), 16);
+  Prf::Block b = prf->Cmac(value);
+  std::memcpy(out, b.data(), 16);
 }
 
 class Md5Anonymizer : public SingleColumnAnonymizer {
@@ -76,20 +80,28 @@ class Md5Anonymizer : public SingleColumnAnonymizer {
   Md5Anonymizer(std::string target, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {
     output_bits_ = 128;
+    SetTagPrf(prf_.get());  // none (no batching) for the unsalted MD5
   }
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
     uint8_t h[16];
     Hash16(prf_.get(), value, h);
-    std::string& out = scratch.String(0);
-    out.clear();
-    AppendHexLower(h, 16, &out);
-    return out;
+    return Write(h, scratch);
   }
+  std::string_view AnonymizeWithTag(std::string_view, const Prf::Block& tag, Scratch& scratch) const override {
+    return Write(tag.data(), scratch);
+  }
+
   // 32 hex digits: a cut keeps 4 bits a character.
   size_t MaxChars(size_t) const override { return 32; }
   double BitsAt(size_t, size_t chars) const override { return 4.0 * static_cast<double>(std::min<size_t>(chars, 32)); }
 
  private:
+  static std::string_view Write(const uint8_t h[16], Scratch& scratch) {
+    std::string& out = scratch.String(0);
+    out.clear();
+    AppendHexLower(h, 16, &out);
+    return out;
+  }
   std::shared_ptr<const Prf> prf_;  // null when use_salt = false
 };
 
@@ -107,16 +119,15 @@ class EmailAnonymizer : public SingleColumnAnonymizer {
   EmailAnonymizer(std::string target, std::string domain, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), domain_(std::move(domain)), prf_(std::move(prf)) {
     output_bits_ = 128;
+    SetTagPrf(prf_.get());  // none (no batching) for the unsalted MD5
   }
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
     uint8_t h[16];
     Hash16(prf_.get(), value, h);
-    std::string& out = scratch.String(0);
-    out.assign("anon-");
-    AppendHexLower(h, 16, &out);
-    out.push_back('@');
-    out.append(domain_);
-    return out;
+    return Write(h, scratch);
+  }
+  std::string_view AnonymizeWithTag(std::string_view, const Prf::Block& tag, Scratch& scratch) const override {
+    return Write(tag.data(), scratch);
   }
 
   // Narrowing (a varchar(n) column shorter than anon-<32 hex>@domain): the
@@ -157,6 +168,14 @@ class EmailAnonymizer : public SingleColumnAnonymizer {
   }
 
  private:
+  std::string_view Write(const uint8_t h[16], Scratch& scratch) const {
+    std::string& out = scratch.String(0);
+    out.assign("anon-");
+    AppendHexLower(h, 16, &out);
+    out.push_back('@');
+    out.append(domain_);
+    return out;
+  }
   std::string_view DomainFor(size_t chars) const {
     if (chars >= domain_.size() + 1 + kLocalFor64Bits || domain_.size() <= kShortDomain.size()) return domain_;
     return kShortDomain;

@@ -385,9 +385,15 @@ class DateAnonymizer : public SingleColumnAnonymizer {
   };
 
   DateAnonymizer(std::string target, Config config, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), config_(config), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), config_(config), prf_(std::move(prf)) {
+    SetTagPrf(prf_.get());
+  }
 
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
+    return AnonymizeWithTag(value, prf_->Cmac(value), scratch);
+  }
+
+  std::string_view AnonymizeWithTag(std::string_view value, const Prf::Block& tag, Scratch& scratch) const override {
     Instant t{};
     Shape shape;
     size_t pos = 0;
@@ -400,7 +406,7 @@ class DateAnonymizer : public SingleColumnAnonymizer {
     // Draw on the grid the output can show: days, seconds or the value's fractions.
     bool by_day = config_.by_day || !shape.has_time;
     int64_t unit = by_day ? kMicrosPerDay : kPow10[6 - shape.fraction_digits];
-    uint64_t bits = prf_->Mac64(value);
+    uint64_t bits = TagBits(tag);
     int64_t out = 0;
     if (config_.range) {
       out = UniformInRange(bits, FloorDiv(config_.min.time_since_epoch().count(), unit),

@@ -23,8 +23,8 @@
 
 namespace dbanon::internal {
 
-// The random draws for one input: the bytes of HMAC(message || 0 || 0),
-// HMAC(message || 0 || 1), ... (Prf::Mac with a counter), 8 bytes per draw.
+// The random draws for one input: the bytes of CMAC(message || 0 || 0),
+// CMAC(message || 0 || 1), ... (Prf::Cmac with a counter), 8 bytes per draw.
 // The same (Prf, message) always gives the same sequence.
 // REQUIRES: `message` and `prf` outlive the Draws.
 class Draws {
@@ -32,8 +32,8 @@ class Draws {
   Draws(const Prf& prf, std::string_view message) : prf_(prf), message_(message) {}
 
   uint64_t Bits() {
-    if (used_ == 4) {
-      block_ = prf_.Mac(message_, counter_++);
+    if (used_ == 2) {
+      block_ = prf_.Cmac(message_, counter_++);
       used_ = 0;
     }
     uint64_t v;
@@ -71,9 +71,9 @@ class Draws {
  private:
   const Prf& prf_;
   std::string_view message_;
-  Prf::Digest block_{};
+  Prf::Block block_{};
   uint32_t counter_ = 0;
-  int used_ = 4;
+  int used_ = 2;
   uint64_t digit_pool_ = 0;
   uint64_t letter_pool_ = 0;
   int digits_left_ = 0;

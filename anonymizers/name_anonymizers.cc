@@ -26,9 +26,13 @@ class ListAnonymizer : public SingleColumnAnonymizer {
   ListAnonymizer(std::string target, std::span<const std::string_view> list, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), list_(list), prf_(std::move(prf)) {
     output_bits_ = std::log2(static_cast<double>(list_.size()));
+    SetTagPrf(prf_.get());
   }
   std::string_view AnonymizeValue(std::string_view value, Scratch&) const override {
     return Pick(*prf_, value, list_);
+  }
+  std::string_view AnonymizeWithTag(std::string_view, const Prf::Block& tag, Scratch&) const override {
+    return list_[Uniform(TagBits(tag), list_.size())];
   }
 
  private:
@@ -63,11 +67,15 @@ class WordsEmailAnonymizer : public SingleColumnAnonymizer {
   WordsEmailAnonymizer(std::string target, std::string domain, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), domain_(std::move(domain)), prf_(std::move(prf)) {
     output_bits_ = 64;
+    SetTagPrf(prf_.get());
   }
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
+    return AnonymizeWithTag(value, prf_->Cmac(value), scratch);
+  }
+  std::string_view AnonymizeWithTag(std::string_view, const Prf::Block& tag, Scratch& scratch) const override {
     static const std::vector<std::string> firsts = LocalPartNames(kFirstNames);
     static const std::vector<std::string> lasts = LocalPartNames(kLastNames);
-    uint64_t h = prf_->Mac64(value);
+    uint64_t h = TagBits(tag);
     const std::string& first = firsts[h % firsts.size()];
     h /= firsts.size();
     const std::string& last = lasts[h % lasts.size()];

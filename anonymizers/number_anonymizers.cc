@@ -135,10 +135,16 @@ absl::StatusOr<int64_t> GetPercent(Options& o) {
 class IntegerAnonymizer : public SingleColumnAnonymizer {
  public:
   IntegerAnonymizer(std::string target, Mode mode, int64_t a, int64_t b, std::shared_ptr<const Prf> prf)
-      : SingleColumnAnonymizer(std::move(target)), mode_(mode), a_(a), b_(b), prf_(std::move(prf)) {}
+      : SingleColumnAnonymizer(std::move(target)), mode_(mode), a_(a), b_(b), prf_(std::move(prf)) {
+    SetTagPrf(prf_.get());
+  }
 
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
-    uint64_t bits = prf_->Mac64(value);
+    return AnonymizeWithTag(value, prf_->Cmac(value), scratch);
+  }
+
+  std::string_view AnonymizeWithTag(std::string_view value, const Prf::Block& tag, Scratch& scratch) const override {
+    uint64_t bits = TagBits(tag);
     switch (mode_) {
       case Mode::kRange:
         return WriteInt(UniformInRange(bits, a_, b_), scratch);
@@ -198,6 +204,7 @@ class FloatAnonymizer : public SingleColumnAnonymizer {
         precision_(precision),
         scale_(std::pow(10.0, precision)),
         prf_(std::move(prf)) {
+    SetTagPrf(prf_.get());
     // The draws happen on the grid of multiples of 10^-precision, like
     // DbToolsBundle's random integer divided by 10^precision. The bounds are
     // rounded inward so the output never leaves [min, max].
@@ -218,7 +225,11 @@ class FloatAnonymizer : public SingleColumnAnonymizer {
   }
 
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
-    uint64_t bits = prf_->Mac64(value);
+    return AnonymizeWithTag(value, prf_->Cmac(value), scratch);
+  }
+
+  std::string_view AnonymizeWithTag(std::string_view value, const Prf::Block& tag, Scratch& scratch) const override {
+    uint64_t bits = TagBits(tag);
     switch (mode_) {
       case Mode::kRange:
         if (grid_ok_) return WriteScaled(UniformInRange(bits, lo_, hi_), precision_, scratch);

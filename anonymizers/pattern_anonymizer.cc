@@ -104,7 +104,7 @@ class PatternAnonymizer : public SingleColumnAnonymizer {
           break;
         case Piece::kRange: {
           // Counters from 2^31 up keep the range draws apart from the pseudonyms.
-          Prf::Digest d = prf_->Mac(value, (uint32_t{1} << 31) + range_index++);
+          Prf::Block d = prf_->Cmac(value, (uint32_t{1} << 31) + range_index++);
           uint64_t bits = 0;
           for (int b = 0; b < 8; ++b) bits = bits << 8 | d[b];
           absl::StrAppend(&text, UniformInRange(bits, p.min, p.max));

@@ -226,7 +226,7 @@ class FrPhoneAnonymizer : public SingleColumnAnonymizer {
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
     std::string& out = scratch.String(0);
     out.assign(mobile_ ? "063998" : "026191");
-    AppendPadded(Uniform(prf_->Mac64(value), 10000), 4, &out);
+    AppendPadded(Uniform(prf_->Cmac64(value), 10000), 4, &out);
     return out;
   }
   // 10 digits without separators: no narrower form is a French number.

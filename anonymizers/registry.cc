@@ -70,6 +70,28 @@ const std::string& RunNonce() {
 
 Anonymizer::Anonymizer() : id_(next_anonymizer_id.fetch_add(1)) {}
 
+void Anonymizer::AnonymizeRows(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const {
+  const size_t width = columns_.size();
+  if (in.size() == width) {  // one row: nothing to keep apart
+    Anonymize(in, scratch, out);
+    return;
+  }
+  // Every string first: growing the vector later would move the short
+  // strings (kept inside the std::string) that earlier outputs point into.
+  if (!in.empty()) scratch.BatchString(in.size() - 1);
+  for (size_t base = 0; base + width <= in.size(); base += width) {
+    std::span<Cell> row = out.subspan(base, width);
+    Anonymize(in.subspan(base, width), scratch, row);
+    // The next row's call may reuse what these outputs point into.
+    for (size_t j = 0; j < width; ++j) {
+      if (row[j].is_null) continue;
+      std::string& copy = scratch.BatchString(base + j);
+      copy.assign(row[j].value);
+      row[j].value = copy;
+    }
+  }
+}
+
 Scratch::Scratch() = default;
 namespace {
 // Per anonymizer id and column: the counts of every Scratch destroyed so

@@ -60,13 +60,13 @@ class LoremAnonymizer : public SingleColumnAnonymizer {
         html_(html),
         sample_count_(static_cast<uint64_t>(sample_count)),
         prf_(std::move(prf)) {
-    seed_ = prf_->Mac64("lorem/texts");
+    seed_ = prf_->Cmac64("lorem/texts");
   }
 
   // Text i of the sample is generated on demand from (seed, i) rather than
   // kept: sample_count texts of many paragraphs could take gigabytes.
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
-    uint64_t index = Uniform(prf_->Mac64(value), sample_count_);
+    uint64_t index = Uniform(prf_->Cmac64(value), sample_count_);
     SplitMix64 rng(seed_ ^ (index * 0xd1b54a32d192ed03ULL));
     std::string& out = scratch.String(0);
     out.clear();
@@ -311,7 +311,7 @@ class UuidAnonymizer : public SingleColumnAnonymizer {
   // RFC 9562 section 5.4: version 4 is 122 random bits with the version and
   // variant fields set.
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override {
-    Prf::Digest d = prf_->Mac(value);
+    Prf::Block d = prf_->Cmac(value);
     d[6] = static_cast<uint8_t>((d[6] & 0x0F) | 0x40);
     d[8] = static_cast<uint8_t>((d[8] & 0x3F) | 0x80);
     std::string hex = HexLower(d.data(), 16);

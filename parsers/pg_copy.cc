@@ -365,109 +365,189 @@ absl::StatusOr<std::optional<CopyHeader>> ParseCopyHeader(std::string_view state
   return std::optional<CopyHeader>(std::move(h));
 }
 
+// Rows go in groups of up to kGroup: each group is split first, then every
+// configured anonymizer sees the group's values at once (AnonymizeRows: one
+// batch of keyed PRF calls), then the group is written. The buffers live in
+// the thread's CopyRowGroup and keep their capacity from call to call, so
+// the row path allocates nothing once warm.
 namespace {
+
+constexpr size_t kGroup = 64;
+
+struct CopyRowGroup {
+  std::vector<std::string_view> cells;      // of the row being split
+  std::vector<std::string_view> rows;       // the group's rows, without CR LF
+  std::vector<bool> crlf;                   // per row
+  std::vector<std::string_view> raw;        // per row and configured position
+  std::vector<std::string> decoded;         // per row and step column
+  std::vector<std::string> replacement;     // per row and configured position
+  std::vector<Cell> in, res;                // per row and step column
+  std::string fitted;                       // a replacement cut to its column's length or range
+  std::string narrowed;                     // a replacement in a narrower valid form (FitCell)
+};
+
+CopyRowGroup& ThreadCopyRowGroup() {
+  thread_local CopyRowGroup group;
+  return group;
+}
+
+// Frees what a long value left in the thread's buffers, so that memory stays
+// bounded by the longest rows of one call, not of the whole run.
+struct TrimOnExit {
+  CopyRowGroup& g;
+  ~TrimOnExit() {
+    constexpr size_t kKeep = size_t{1} << 20;
+    for (std::string& s : g.decoded) {
+      if (s.capacity() > kKeep) std::string().swap(s);
+    }
+    for (std::string& s : g.replacement) {
+      if (s.capacity() > kKeep) std::string().swap(s);
+    }
+    if (g.fitted.capacity() > kKeep) std::string().swap(g.fitted);
+    if (g.narrowed.capacity() > kKeep) std::string().swap(g.narrowed);
+  }
+};
 
 // RewriteCopyRows, or with `fields` the rewriting of one span of whole
 // fields of a row, without its line ending (CopyFieldsRewriter): `first_col`
 // is the span's column in its row.
 absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
                          bool fields, CharLayout layout, std::string* out, Scratch& scratch) {
-  std::vector<std::string_view> cells;
-  cells.reserve(plan.num_columns + 1);
-  std::vector<std::string> replacement(plan.num_columns);
-  std::vector<std::string> decoded;
-  std::string fitted;    // a replacement cut to its column's length or range
-  std::string narrowed;  // a replacement in a narrower valid form (FitCell)
-  std::vector<Cell> in, res;
-  std::vector<size_t> positions;  // configured positions, ascending
+  CopyRowGroup& g = ThreadCopyRowGroup();
+  TrimOnExit trim{g};
+  std::vector<std::string_view>& cells = g.cells;
+  // Configured positions, ascending; slot_of(c) = index of column c among
+  // them. A generated column (write_default) never has COPY data: PostgreSQL
+  // refuses COPY into one, so pg_dump leaves it out of the column list.
+  size_t positions_buf[16];
+  std::vector<size_t> positions_vec;
+  size_t npos = 0;
   for (size_t i = 0; i < plan.num_columns; ++i) {
-    // A generated column (write_default) never has COPY data: PostgreSQL
-    // refuses COPY into one, so pg_dump leaves it out of the column list.
     const bool write_default = i < plan.column_info.size() && plan.column_info[i].write_default;
-    if (plan.configured[i] && !write_default) positions.push_back(i);
+    if (plan.configured[i] && !write_default) ++npos;
   }
+  size_t* positions = positions_buf;
+  if (npos > std::size(positions_buf)) {
+    positions_vec.resize(npos);
+    positions = positions_vec.data();
+  }
+  npos = 0;
+  for (size_t i = 0; i < plan.num_columns; ++i) {
+    const bool write_default = i < plan.column_info.size() && plan.column_info[i].write_default;
+    if (plan.configured[i] && !write_default) positions[npos++] = i;
+  }
+  auto slot_of = [&](size_t column) {
+    return static_cast<size_t>(std::lower_bound(positions, positions + npos, column) - positions);
+  };
+  if (g.raw.size() < kGroup * npos) g.raw.resize(kGroup * npos);
+  if (g.replacement.size() < kGroup * npos) g.replacement.resize(kGroup * npos);
   out->reserve(out->size() + rows.size() + rows.size() / 4);
   int64_t line = first_line;
   size_t pos = 0;
   while (pos < rows.size()) {
-    const char* nl = static_cast<const char*>(std::memchr(rows.data() + pos, '\n', rows.size() - pos));
-    size_t end = nl == nullptr ? rows.size() : static_cast<size_t>(nl - rows.data());
-    std::string_view row = rows.substr(pos, end - pos);
-    // A row that ends in CR LF (a dump that went through Windows or
-    // `docker exec -t`): COPY reads CR LF as the line ending when the block's
-    // first row ends that way (PostgreSQL docs, "COPY, File Formats"; a data
-    // CR is always escaped as \r). The framer checks that every row of the
-    // block ends like the first; the row is written back with its ending.
-    const bool crlf = !fields && !row.empty() && row.back() == '\r';
-    if (crlf) row.remove_suffix(1);
-    const int64_t col0 = fields ? first_col - 1 : 0;
-    if (CopySplit split = SplitCopyRow(row, layout, &cells); split != CopySplit::kOk) {
-      return PositionedError(absl::StatusCode::kDataLoss, line, col0 + static_cast<int64_t>(row.size()),
-                             split == CopySplit::kTrailingBackslash
-                                 ? absl::StrCat("invalid escape: backslash at the end of a row of table ",
-                                                plan.table.Display())
-                             : split == CopySplit::kEscapedMultibyte
-                                 ? absl::StrCat("a backslash before a multibyte character in a row of table ",
-                                                plan.table.Display(),
-                                                " (COPY reads it differently line by line and field by field)")
-                                 : absl::StrCat("a multibyte character cut by the end of a row of table ",
-                                                plan.table.Display()));
-    }
-    if (cells.size() != plan.num_columns) {
-      int64_t col = 1;
-      if (cells.size() > plan.num_columns) {
-        col = static_cast<int64_t>(cells[plan.num_columns].data() - row.data());
-      } else {
-        col = static_cast<int64_t>(row.size()) + 1;
+    // Split up to kGroup rows.
+    g.rows.clear();
+    g.crlf.clear();
+    while (pos < rows.size() && g.rows.size() < kGroup) {
+      const char* nl = static_cast<const char*>(std::memchr(rows.data() + pos, '\n', rows.size() - pos));
+      size_t end = nl == nullptr ? rows.size() : static_cast<size_t>(nl - rows.data());
+      std::string_view row = rows.substr(pos, end - pos);
+      // A row that ends in CR LF (a dump that went through Windows or
+      // `docker exec -t`): COPY reads CR LF as the line ending when the block's
+      // first row ends that way (PostgreSQL docs, "COPY, File Formats"; a data
+      // CR is always escaped as \r). The framer checks that every row of the
+      // block ends like the first; the row is written back with its ending.
+      const bool crlf = !fields && !row.empty() && row.back() == '\r';
+      if (crlf) row.remove_suffix(1);
+      const int64_t row_line = line + static_cast<int64_t>(g.rows.size());
+      const int64_t col0 = fields ? first_col - 1 : 0;
+      if (CopySplit split = SplitCopyRow(row, layout, &cells); split != CopySplit::kOk) {
+        return PositionedError(absl::StatusCode::kDataLoss, row_line, col0 + static_cast<int64_t>(row.size()),
+                               split == CopySplit::kTrailingBackslash
+                                   ? absl::StrCat("invalid escape: backslash at the end of a row of table ",
+                                                  plan.table.Display())
+                               : split == CopySplit::kEscapedMultibyte
+                                   ? absl::StrCat("a backslash before a multibyte character in a row of table ",
+                                                  plan.table.Display(),
+                                                  " (COPY reads it differently line by line and field by field)")
+                                   : absl::StrCat("a multibyte character cut by the end of a row of table ",
+                                                  plan.table.Display()));
       }
-      return PositionedError(absl::StatusCode::kDataLoss, line, col0 + col,
-                             absl::StrCat("row of table ", plan.table.Display(), " has ", cells.size(),
-                                          " fields, expected ", plan.num_columns));
+      if (cells.size() != plan.num_columns) {
+        int64_t col = 1;
+        if (cells.size() > plan.num_columns) {
+          col = static_cast<int64_t>(cells[plan.num_columns].data() - row.data());
+        } else {
+          col = static_cast<int64_t>(row.size()) + 1;
+        }
+        return PositionedError(absl::StatusCode::kDataLoss, row_line, col0 + col,
+                               absl::StrCat("row of table ", plan.table.Display(), " has ", cells.size(),
+                                            " fields, expected ", plan.num_columns));
+      }
+      const size_t r = g.rows.size();
+      for (size_t k = 0; k < npos; ++k) g.raw[r * npos + k] = cells[positions[k]];
+      g.rows.push_back(row);
+      g.crlf.push_back(crlf);
+      pos = end + 1;
     }
+    const size_t nrows = g.rows.size();
+    // Each anonymizer, over the whole group.
     for (const RowPlan::Step& step : plan.steps) {
-      size_t n = step.columns.size();
-      in.resize(n);
-      res.resize(n);
-      if (decoded.size() < n) decoded.resize(n);
-      for (size_t j = 0; j < n; ++j) {
-        std::string_view raw = cells[step.columns[j]];
-        if (raw == "\\N") {
-          in[j] = Cell::Null();
-        } else if (raw.find('\\') == std::string_view::npos) {
-          in[j] = Cell{raw, false};
-        } else {
-          decoded[j].clear();
-          CopyUnescape(raw, &decoded[j], layout);
-          in[j] = Cell{decoded[j], false};
-        }
-      }
-      step.anonymizer->Anonymize(in, scratch, res);
-      for (size_t j = 0; j < n; ++j) {
-        scratch.CountCell(step.anonymizer->id(), j, in[j].is_null && res[j].is_null);
-        std::string& r = replacement[step.columns[j]];
-        r.clear();
-        if (res[j].is_null) {
-          r.assign("\\N");
-        } else {
-          std::string_view v = res[j].value;
-          if (step.columns[j] < plan.column_info.size()) {
-            v = FitCell(*step.anonymizer, j, plan.column_info[step.columns[j]].limit, v, &narrowed, &fitted);
+      const size_t n = step.columns.size();
+      g.in.resize(nrows * n);
+      g.res.resize(nrows * n);
+      if (g.decoded.size() < nrows * n) g.decoded.resize(nrows * n);
+      for (size_t r = 0; r < nrows; ++r) {
+        for (size_t j = 0; j < n; ++j) {
+          std::string_view raw = g.raw[r * npos + slot_of(step.columns[j])];
+          Cell& c = g.in[r * n + j];
+          if (raw == "\\N") {
+            c = Cell::Null();
+          } else if (raw.find('\\') == std::string_view::npos) {
+            c = Cell{raw, false};
+          } else {
+            std::string& d = g.decoded[r * n + j];
+            d.clear();
+            CopyUnescape(raw, &d, layout);
+            c = Cell{d, false};
           }
-          CopyEscape(v, &r, layout);
+        }
+      }
+      step.anonymizer->AnonymizeRows(g.in, scratch, g.res);
+      for (size_t r = 0; r < nrows; ++r) {
+        for (size_t j = 0; j < n; ++j) {
+          const Cell& in = g.in[r * n + j];
+          const Cell& res = g.res[r * n + j];
+          scratch.CountCell(step.anonymizer->id(), j, in.is_null && res.is_null);
+          std::string& rep = g.replacement[r * npos + slot_of(step.columns[j])];
+          rep.clear();
+          if (res.is_null) {
+            rep.assign("\\N");
+          } else {
+            std::string_view v = res.value;
+            if (step.columns[j] < plan.column_info.size()) {
+              v = FitCell(*step.anonymizer, j, plan.column_info[step.columns[j]].limit, v, &g.narrowed, &g.fitted);
+            }
+            CopyEscape(v, &rep, layout);
+          }
         }
       }
     }
-    const char* copied = row.data();
-    for (size_t p : positions) {
-      out->append(copied, cells[p].data() - copied);
-      out->append(replacement[p]);
-      copied = cells[p].data() + cells[p].size();
+    // Write the group.
+    for (size_t r = 0; r < nrows; ++r) {
+      std::string_view row = g.rows[r];
+      const char* copied = row.data();
+      for (size_t k = 0; k < npos; ++k) {
+        std::string_view raw = g.raw[r * npos + k];
+        out->append(copied, raw.data() - copied);
+        out->append(g.replacement[r * npos + k]);
+        copied = raw.data() + raw.size();
+      }
+      out->append(copied, row.data() + row.size() - copied);
+      if (g.crlf[r]) out->push_back('\r');
+      if (!fields) out->push_back('\n');
     }
-    out->append(copied, row.data() + row.size() - copied);
-    if (crlf) out->push_back('\r');
-    if (!fields) out->push_back('\n');
-    ++line;
-    pos = end + 1;
+    line += static_cast<int64_t>(nrows);
   }
   return absl::OkStatus();
 }

@@ -190,6 +190,47 @@ std::string VersionedMismatchMessage(const RowPlan& plan, size_t column, int got
 
 namespace {
 
+constexpr size_t kTupleGroup = 64;
+constexpr size_t kNoSlot = ~size_t{0};
+
+// The buffers of TupleRewriter::RewriteAt, per thread: per tuple of the
+// group and configured position (slot), its span in `rows`, its literal, its
+// decoded value and its replacement.
+struct TupleGroup {
+  std::vector<size_t> positions;  // configured positions, ascending
+  std::vector<size_t> slot;       // per column: its index in `positions`, or kNoSlot
+  std::vector<std::pair<size_t, size_t>> spans;
+  std::vector<SqlValue> values;
+  std::vector<std::string> decoded;
+  std::vector<std::string> replacement;
+  std::vector<bool> keep_original;
+  std::vector<Cell> in, res;  // per tuple and step column
+  std::string fitted;         // a replacement cut to its column's length or range
+  std::string narrowed;       // a replacement in a narrower valid form (FitCell)
+};
+
+TupleGroup& ThreadTupleGroup() {
+  thread_local TupleGroup group;
+  return group;
+}
+
+// Frees what a long value left in the thread's buffers, so that memory stays
+// bounded by the longest values of one call, not of the whole run.
+struct TrimTupleGroupOnExit {
+  TupleGroup& g;
+  ~TrimTupleGroupOnExit() {
+    constexpr size_t kKeep = size_t{1} << 20;
+    for (std::string& s : g.decoded) {
+      if (s.capacity() > kKeep) std::string().swap(s);
+    }
+    for (std::string& s : g.replacement) {
+      if (s.capacity() > kKeep) std::string().swap(s);
+    }
+    if (g.fitted.capacity() > kKeep) std::string().swap(g.fitted);
+    if (g.narrowed.capacity() > kKeep) std::string().swap(g.narrowed);
+  }
+};
+
 class TupleRewriter : public RowRewriter {
  public:
   TupleRewriter(const SqlDialect* d, bool bare) : d_(d), bare_(bare) {}
@@ -221,23 +262,114 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
     return PositionedError(code, line, col, message);
   };
 
-  std::vector<size_t> positions;  // configured positions, ascending
+  // Tuples go in groups of up to kTupleGroup: the group's values are found
+  // first, then every configured anonymizer sees them at once
+  // (AnonymizeRows: one batch of keyed PRF calls), then the group is written.
+  // The buffers are the thread's and keep their capacity from call to call.
+  TupleGroup& g = ThreadTupleGroup();
+  TrimTupleGroupOnExit trim{g};
+  g.positions.clear();  // configured positions, ascending
+  g.slot.assign(ncols, kNoSlot);
   for (size_t i = 0; i < ncols; ++i) {
-    if (plan.configured[i]) positions.push_back(i);
+    if (plan.configured[i]) {
+      g.slot[i] = g.positions.size();
+      g.positions.push_back(i);
+    }
   }
-  std::vector<std::pair<size_t, size_t>> spans(ncols);
-  std::vector<SqlValue> values(ncols);
-  std::vector<std::string> decoded(ncols);
-  std::vector<std::string> replacement(ncols);
-  std::vector<bool> keep_original(ncols);
-  std::vector<Cell> in, res;
-  std::string fitted;  // a replacement cut to its column's length or range
-  std::string narrowed;  // a replacement in a narrower valid form (FitCell)
+  const size_t npos = g.positions.size();
+  const size_t cells = kTupleGroup * npos;
+  if (g.spans.size() < cells) g.spans.resize(cells);
+  if (g.values.size() < cells) g.values.resize(cells);
+  if (g.decoded.size() < cells) g.decoded.resize(cells);
+  if (g.replacement.size() < cells) g.replacement.resize(cells);
+  if (g.keep_original.size() < cells) g.keep_original.resize(cells);
   out->reserve(out->size() + rows.size() + rows.size() / 4);
+
+  size_t copied = 0;
+  size_t tuples = 0;  // in the group
+  // Anonymizes and writes the group's tuples.
+  auto flush = [&]() -> absl::Status {
+    if (tuples == 0) return absl::OkStatus();
+    for (const RowPlan::Step& step : plan.steps) {
+      const size_t k = step.columns.size();
+      g.in.resize(tuples * k);
+      g.res.resize(tuples * k);
+      for (size_t t = 0; t < tuples; ++t) {
+        for (size_t j = 0; j < k; ++j) {
+          const size_t col = step.columns[j];
+          const size_t c = t * npos + g.slot[col];
+          auto [b, e] = g.spans[c];
+          g.decoded[c].clear();
+          absl::Status s = DecodeValue(d, rows.substr(b, e - b), &g.values[c], &g.decoded[c]);
+          if (!s.ok()) {
+            return error_at(absl::StatusCode::kDataLoss, b,
+                            absl::StrCat("column ", plan.column_names[col], " of table ", plan.table.Display(), ": ",
+                                         s.message()));
+          }
+          SqlValue::Kind kind = g.values[c].kind;
+          g.in[t * k + j] = kind == SqlValue::Kind::kNull || kind == SqlValue::Kind::kDefault
+                                ? Cell::Null()
+                                : Cell{g.decoded[c], false};
+        }
+      }
+      step.anonymizer->AnonymizeRows(g.in, scratch, g.res);
+      for (size_t t = 0; t < tuples; ++t) {
+        for (size_t j = 0; j < k; ++j) {
+          const Cell& in = g.in[t * k + j];
+          scratch.CountCell(step.anonymizer->id(), j, in.is_null && g.res[t * k + j].is_null);
+          const size_t col = step.columns[j];
+          const size_t c = t * npos + g.slot[col];
+          auto [b, e] = g.spans[c];
+          const RowPlan::ColumnInfo* info = col < plan.column_info.size() ? &plan.column_info[col] : nullptr;
+          Cell r = g.res[t * k + j];
+          if (info != nullptr && !r.is_null) {
+            r.value = FitCell(*step.anonymizer, j, info->limit, r.value, &g.narrowed, &g.fitted);
+          }
+          if (info != nullptr && !info->enum_labels.empty() && !r.is_null &&
+              g.values[c].kind != SqlValue::Kind::kDefault) {
+            bool member = false;
+            for (const std::string& label : info->enum_labels) member = member || label == r.value;
+            if (!member) {
+              return error_at(absl::StatusCode::kInvalidArgument, b,
+                              absl::StrCat("the anonymizer of column ", plan.column_names[col], " of table ",
+                                           plan.table.Display(),
+                                           " wrote a value that is not one of the column's ENUM labels (use the "
+                                           "'string' anonymizer with a sample of labels)"));
+            }
+          }
+          // A value that comes back unchanged keeps its exact original text.
+          g.keep_original[c] = !r.is_null && !in.is_null && r.value == in.value;
+          g.replacement[c].clear();
+          if (!g.keep_original[c]) {
+            EncodeValue(d, rows.substr(b, e - b), g.values[c], info != nullptr && info->numeric, r,
+                        &g.replacement[c]);
+          }
+        }
+      }
+    }
+    for (size_t t = 0; t < tuples; ++t) {
+      for (size_t col : g.positions) {
+        const size_t c = t * npos + g.slot[col];
+        if (col < plan.column_info.size() && plan.column_info[col].write_default) {
+          // A generated column computed from a configured one: the server
+          // recomputes it from the anonymized values (RowPlan::ColumnInfo).
+          g.keep_original[c] = false;
+          g.replacement[c].assign("DEFAULT");
+        }
+        if (g.keep_original[c]) continue;
+        auto [b, e] = g.spans[c];
+        out->append(rows.data() + copied, b - copied);
+        out->append(g.replacement[c]);
+        copied = e;
+      }
+    }
+    tuples = 0;
+    return absl::OkStatus();
+  };
 
   TupleScanState st;
   if (bare_) st.depth = 1;
-  size_t p = 0, copied = 0;
+  size_t p = 0;
   while (p < rows.size() || bare_) {
     if (!bare_) {
       TupleEvent ev = ScanTuples(d, &st, rows, &p, true);
@@ -290,7 +422,7 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
           return error_at(absl::StatusCode::kDataLoss, b, VersionedMismatchMessage(plan, count, got, want));
         }
       }
-      if (count < ncols) spans[count] = {b, e};
+      if (count < ncols && g.slot[count] != kNoSlot) g.spans[tuples * npos + g.slot[count]] = {b, e};
       ++count;
       value_begin = p;
       if (ev != TupleEvent::kComma) break;
@@ -300,68 +432,15 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
                       absl::StrCat("tuple of table ", plan.table.Display(), " has ", empty_tuple ? 0 : count,
                                    " values, expected ", ncols));
     }
-    for (const RowPlan::Step& step : plan.steps) {
-      const size_t k = step.columns.size();
-      in.resize(k);
-      res.resize(k);
-      for (size_t j = 0; j < k; ++j) {
-        const size_t col = step.columns[j];
-        auto [b, e] = spans[col];
-        decoded[col].clear();
-        absl::Status s = DecodeValue(d, rows.substr(b, e - b), &values[col], &decoded[col]);
-        if (!s.ok()) {
-          return error_at(absl::StatusCode::kDataLoss, b,
-                          absl::StrCat("column ", plan.column_names[col], " of table ", plan.table.Display(), ": ",
-                                       s.message()));
-        }
-        SqlValue::Kind kind = values[col].kind;
-        in[j] = kind == SqlValue::Kind::kNull || kind == SqlValue::Kind::kDefault ? Cell::Null()
-                                                                                   : Cell{decoded[col], false};
-      }
-      step.anonymizer->Anonymize(in, scratch, res);
-      for (size_t j = 0; j < k; ++j) {
-        scratch.CountCell(step.anonymizer->id(), j, in[j].is_null && res[j].is_null);
-        const size_t col = step.columns[j];
-        auto [b, e] = spans[col];
-        const RowPlan::ColumnInfo* info = col < plan.column_info.size() ? &plan.column_info[col] : nullptr;
-        Cell r = res[j];
-        if (info != nullptr && !r.is_null) r.value = FitCell(*step.anonymizer, j, info->limit, r.value, &narrowed, &fitted);
-        if (info != nullptr && !info->enum_labels.empty() && !r.is_null &&
-            values[col].kind != SqlValue::Kind::kDefault) {
-          bool member = false;
-          for (const std::string& label : info->enum_labels) member = member || label == r.value;
-          if (!member) {
-            return error_at(absl::StatusCode::kInvalidArgument, b,
-                            absl::StrCat("the anonymizer of column ", plan.column_names[col], " of table ",
-                                         plan.table.Display(),
-                                         " wrote a value that is not one of the column's ENUM labels (use the "
-                                         "'string' anonymizer with a sample of labels)"));
-          }
-        }
-        // A value that comes back unchanged keeps its exact original text.
-        keep_original[col] = !r.is_null && !in[j].is_null && r.value == in[j].value;
-        replacement[col].clear();
-        if (!keep_original[col]) {
-          EncodeValue(d, rows.substr(b, e - b), values[col], info != nullptr && info->numeric, r,
-                      &replacement[col]);
-        }
-      }
-    }
-    for (size_t col : positions) {
-      if (col < plan.column_info.size() && plan.column_info[col].write_default) {
-        // A generated column computed from a configured one: the server
-        // recomputes it from the anonymized values (RowPlan::ColumnInfo).
-        keep_original[col] = false;
-        replacement[col].assign("DEFAULT");
-      }
-      if (keep_original[col]) continue;
-      auto [b, e] = spans[col];
-      out->append(rows.data() + copied, b - copied);
-      out->append(replacement[col]);
-      copied = e;
+    ++tuples;
+    if (tuples == kTupleGroup || bare_) {
+      absl::Status s = flush();
+      if (!s.ok()) return s;
     }
     if (bare_) break;
   }
+  absl::Status flushed = flush();
+  if (!flushed.ok()) return flushed;
   out->append(rows.data() + copied, rows.size() - copied);
   return absl::OkStatus();
 }

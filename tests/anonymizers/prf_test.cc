@@ -1,7 +1,9 @@
 #include "anonymizers/prf.h"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <doctest/doctest.h>
 
@@ -13,6 +15,30 @@ namespace dbanon {
 namespace {
 
 std::string Hex(const Prf::Digest& d) { return HexLower(d.data(), d.size()); }
+std::string Hex(const Prf::Block& b) { return HexLower(b.data(), b.size()); }
+
+std::string Unhex(std::string_view hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  return out;
+}
+
+// OpenSSL's own AES-128-CMAC (EVP_MAC "CMAC" over AES-128-CBC).
+std::string OpenSslCmac(const uint8_t key[16], std::string_view message) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "CMAC", nullptr);
+  REQUIRE(mac != nullptr);
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
+  char cipher[] = "AES-128-CBC";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0), OSSL_PARAM_construct_end()};
+  REQUIRE(EVP_MAC_init(ctx, key, 16, params) == 1);
+  REQUIRE(EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1);
+  unsigned char out[16];
+  size_t len = 0;
+  REQUIRE(EVP_MAC_final(ctx, out, &len, sizeof(out)) == 1);
+  EVP_MAC_CTX_free(ctx);
+  EVP_MAC_free(mac);
+  return HexLower(out, len);
+}
 
 TEST_CASE("Prf is HMAC-SHA256: RFC 4231 test vectors") {
   CHECK(Hex(Prf(std::string(20, '\x0b')).Mac("Hi There")) ==
@@ -49,16 +75,97 @@ TEST_CASE("Prf agrees with OpenSSL's one-shot HMAC for every key and message len
   }
 }
 
+TEST_CASE("Cmac128 is AES-128-CMAC: RFC 4493 test vectors") {
+  const std::string key = Unhex("2b7e151628aed2a6abf7158809cf4f3c");
+  Cmac128 cmac(reinterpret_cast<const uint8_t*>(key.data()));
+  const std::string m = Unhex(
+      "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710");
+  CHECK(Hex(cmac.Tag("")) == "bb1d6929e95937287fa37d129b756746");                   // Example 1
+  CHECK(Hex(cmac.Tag(std::string_view(m).substr(0, 16))) == "070a16b46b4d4144f79bdd9dd04a287c");  // Example 2
+  CHECK(Hex(cmac.Tag(std::string_view(m).substr(0, 40))) == "dfa66747de9ae63030ca32611497c827");  // Example 3
+  CHECK(Hex(cmac.Tag(m)) == "51f0bebf7e3b9d92fc49741779363cfe");                    // Example 4
+}
+
+TEST_CASE("Cmac128 agrees with OpenSSL's CMAC for every message length, one by one and in batches") {
+  uint8_t key[16];
+  for (int i = 0; i < 16; ++i) key[i] = static_cast<uint8_t>(i * 13 + 7);
+  Cmac128 cmac(key);
+  std::vector<std::string> messages;
+  for (size_t len = 0; len < 120; ++len) {
+    std::string msg(len, 'm');
+    for (size_t i = 0; i < len; ++i) msg[i] = static_cast<char>(i * 31 + len);
+    messages.push_back(msg);
+  }
+  std::vector<std::string> expected;
+  for (const std::string& msg : messages) {
+    expected.push_back(OpenSslCmac(key, msg));
+    CHECK(Hex(cmac.Tag(msg)) == expected.back());
+  }
+  // Batches of mixed lengths, larger than the internal chunk of 32, and
+  // the empty batch.
+  std::vector<std::string_view> views(messages.begin(), messages.end());
+  std::vector<Cmac128::Block> out(views.size());
+  cmac.TagBatch(views, out.data());
+  for (size_t i = 0; i < views.size(); ++i) CHECK(Hex(out[i]) == expected[i]);
+  std::vector<std::string_view> reversed(views.rbegin(), views.rend());
+  cmac.TagBatch(reversed, out.data());
+  for (size_t i = 0; i < views.size(); ++i) CHECK(Hex(out[i]) == expected[views.size() - 1 - i]);
+  cmac.TagBatch({}, out.data());
+}
+
+TEST_CASE("Prf's CMAC key is HMAC-SHA256(key, \"dbanon AES-128-CMAC key\") cut to 16 bytes") {
+  Prf prf("a salt of sixteen bytes");
+  Prf::Digest k = prf.Mac("dbanon AES-128-CMAC key");
+  Cmac128 cmac(k.data());
+  for (const std::string& msg : std::vector<std::string>{"", "Alice", "alice@example.com", std::string(100, 'x')}) {
+    CHECK(Hex(prf.Cmac(msg)) == Hex(cmac.Tag(msg)));
+    CHECK(Hex(prf.Cmac(msg, 7)) == Hex(cmac.Tag(msg + std::string("\0\0\0\0\x07", 5))));
+    Prf::Block b = prf.Cmac(msg);
+    uint64_t le = 0;
+    for (int i = 7; i >= 0; --i) le = le << 8 | b[i];
+    CHECK(prf.Cmac64(msg) == le);
+  }
+  // A long message with a counter takes the other road.
+  std::string longer(200, 'y');
+  CHECK(Hex(prf.Cmac(longer, 1u << 31)) == Hex(cmac.Tag(longer + std::string("\0\x80\0\0\0", 5))));
+  // Derived keys have their own CMAC key.
+  CHECK(Hex(prf.Derive("email").Cmac("x")) != Hex(prf.Cmac("x")));
+}
+
+TEST_CASE("a fresh Prf's CMAC absorbs the thread's row token first") {
+  Prf prf("a salt of sixteen bytes");
+  Prf fresh = prf.Fresh();
+  Prf::RowToken& token = Prf::ThreadRowToken();
+  const Prf::RowToken saved = token;
+  for (int i = 0; i < 16; ++i) token.bytes[i] = static_cast<uint8_t>(i + 1);
+  token.set = true;
+  std::string prefix(reinterpret_cast<const char*>(token.bytes), 16);
+  CHECK(Hex(fresh.Cmac("Bob")) == Hex(prf.Cmac(prefix + "Bob")));
+  std::string_view one[] = {"Bob"};
+  Prf::Block b;
+  fresh.CmacBatch(one, &b);
+  CHECK(Hex(b) == Hex(prf.Cmac(prefix + "Bob")));
+  token = saved;
+}
+
 TEST_CASE("Prf gives the same values from many threads at once") {
   Prf prf("shared key");
   std::vector<std::string> expected;
+  std::vector<std::string> expected_cmac;
   for (int i = 0; i < 1000; ++i) expected.push_back(Hex(prf.Mac(std::to_string(i))));
+  for (int i = 0; i < 1000; ++i) expected_cmac.push_back(Hex(prf.Cmac(std::to_string(i))));
   std::vector<std::thread> threads;
   std::vector<int> mismatches(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
+      // Enough other keys to share the thread's context slots.
+      std::vector<Prf> others;
+      for (int k = 0; k < 70; ++k) others.push_back(prf.Derive(std::to_string(k)));
       for (int i = 0; i < 1000; ++i) {
         if (Hex(prf.Mac(std::to_string(i))) != expected[i]) ++mismatches[t];
+        (void)others[i % others.size()].Cmac64("x");
+        if (Hex(prf.Cmac(std::to_string(i))) != expected_cmac[i]) ++mismatches[t];
       }
     });
   }

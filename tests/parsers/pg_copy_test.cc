@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/parsers/insert_test_util.h"
+
 #include <string>
 #include <vector>
 
@@ -143,6 +145,39 @@ TEST_CASE("a damaged COPY header is an error, not a COPY that reads no data") {
     CHECK(h.status().code() == absl::StatusCode::kInvalidArgument);
     CHECK(std::string(h.status().message()) == c.message);
   }
+}
+
+TEST_CASE("COPY rows rewritten in groups give what one row at a time gives, errors at their own line") {
+  auto wrap = testing::Wrap("name");
+  auto swap = std::make_unique<testing::SwapPair>("a", "b");
+  RowPlan plan;
+  plan.table = TableName{"public", "t"};
+  plan.num_columns = 5;
+  plan.column_names = {"id", "name", "a", "note", "b"};
+  plan.configured = {false, true, true, false, true};
+  plan.steps.push_back(RowPlan::Step{wrap.get(), {1}});
+  plan.steps.push_back(RowPlan::Step{swap.get(), {2, 4}});
+  std::string rows, one_by_one;
+  Scratch scratch;
+  for (int i = 0; i < 200; ++i) {
+    std::string row = std::to_string(i) + "\t" + (i % 9 == 0 ? "\\N" : "n\\t" + std::to_string(i)) + "\ta" +
+                      std::to_string(i) + "\tkeep\\\\me\t" + (i % 7 == 0 ? "\\N" : "b" + std::to_string(i)) + "\n";
+    rows += row;
+    REQUIRE(RewriteCopyRows(plan, row, 1, &one_by_one, scratch).ok());
+  }
+  std::string grouped;
+  REQUIRE(RewriteCopyRows(plan, rows, 1, &grouped, scratch).ok());
+  CHECK(grouped == one_by_one);
+  CHECK(grouped.substr(0, grouped.find('\n') + 1) == "0\t\\N\t\\N\tkeep\\\\me\ta0\n");
+  // A row with too few fields in the third group: its own line.
+  std::string bad = rows;
+  size_t at = 0;
+  for (int i = 0; i < 149; ++i) at = bad.find('\n', at) + 1;
+  bad.insert(at, "x\n");
+  std::string out;
+  absl::Status s = RewriteCopyRows(plan, bad, 10, &out, scratch);
+  CHECK(s.code() == absl::StatusCode::kDataLoss);
+  CHECK(std::string(s.message()) == "159:2: row of table public.t has 1 fields, expected 5");
 }
 
 }  // namespace
