@@ -2,7 +2,7 @@
 //
 // iban-bic follows DbToolsBundle's sample semantics: the anonymizer has
 // `sample_size` distinct (IBAN, BIC) pairs, pair k generated from the keyed
-// PRF and k, and a row gets pair Uniform(HMAC(row's input parts), sample_size).
+// PRF and k, and a row gets pair Uniform(CMAC(row's input parts), sample_size).
 // So the same input always gets the same pair, and at most sample_size
 // distinct values appear, as in DbToolsBundle (where they cycle by row
 // instead). The pairs are never stored: pair k is rebuilt when needed.

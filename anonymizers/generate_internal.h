@@ -32,12 +32,16 @@ class Draws {
   Draws(const Prf& prf, std::string_view message) : prf_(prf), message_(message) {}
 
   uint64_t Bits() {
-    if (used_ == 2) {
-      block_ = prf_.Cmac(message_, counter_++);
+    if (used_ == 2 * kBlocks) {
+      // Several counters per refill: their blocks go through the cipher
+      // together, and the message's blocks only once per Draws.
+      prf_.CmacCounters(message_, counter_, kBlocks, blocks_, &stream_);
+      counter_ += kBlocks;
       used_ = 0;
     }
     uint64_t v;
-    std::memcpy(&v, block_.data() + 8 * used_++, 8);
+    std::memcpy(&v, blocks_[used_ / 2].data() + 8 * (used_ % 2), 8);
+    ++used_;
     return v;
   }
   // Uniform in [0, n). REQUIRES: n > 0.
@@ -71,9 +75,11 @@ class Draws {
  private:
   const Prf& prf_;
   std::string_view message_;
-  Prf::Block block_{};
+  static constexpr int kBlocks = 4;
+  Prf::CmacStream stream_;
+  Prf::Block blocks_[kBlocks];
   uint32_t counter_ = 0;
-  int used_ = 2;
+  int used_ = 2 * kBlocks;
   uint64_t digit_pool_ = 0;
   uint64_t letter_pool_ = 0;
   int digits_left_ = 0;

@@ -41,32 +41,52 @@ Cmac128::Block Double(const Cmac128::Block& in) {
 // The calling thread's cipher contexts, direct-mapped by key number: a run
 // has one key per configured anonymizer, and consecutive numbers land in
 // different slots, so a row's anonymizers keep their contexts. A slot taken
-// by another key is re-keyed (one AES key expansion).
+// by another key is re-keyed (two AES key expansions).
+//
+// Each slot has two contexts under the same key: AES-128-ECB for blocks of
+// independent chains (the messages of a batch, one block position at a
+// time), and AES-128-CBC for the blocks of one chain, so that a long
+// message's blocks go through the cipher in one call instead of one call
+// per block. The CBC context is never re-initialised between messages (an
+// EVP init costs more than the blocks of a short message): its chaining
+// value carries over from the last block it encrypted (`cbc_last`), and the
+// first block of each run is XORed with it to cancel it.
 struct CmacContexts {
   static constexpr size_t kSlots = 64;
   struct Slot {
     uint64_t id = 0;
-    EVP_CIPHER_CTX* ctx = nullptr;
+    EVP_CIPHER_CTX* ecb = nullptr;
+    EVP_CIPHER_CTX* cbc = nullptr;
+    Cmac128::Block cbc_last{};  // the CBC context's chaining value
   };
   Slot slots[kSlots];
   ~CmacContexts() {
-    for (Slot& s : slots) EVP_CIPHER_CTX_free(s.ctx);
+    for (Slot& s : slots) {
+      EVP_CIPHER_CTX_free(s.ecb);
+      EVP_CIPHER_CTX_free(s.cbc);
+    }
   }
 
-  static EVP_CIPHER_CTX* For(const Cmac128& c) {
+  static Slot& For(const Cmac128& c) {
     thread_local CmacContexts contexts;
     Slot& s = contexts.slots[c.id_ % kSlots];
     if (s.id != c.id_) {
-      if (s.ctx == nullptr) s.ctx = EVP_CIPHER_CTX_new();
+      if (s.ecb == nullptr) s.ecb = EVP_CIPHER_CTX_new();
+      if (s.cbc == nullptr) s.cbc = EVP_CIPHER_CTX_new();
+      const unsigned char zero_iv[16] = {};
       // Out of memory or a libcrypto without AES: nothing sensible to do
       // with a value that cannot be anonymized.
-      if (s.ctx == nullptr || EVP_EncryptInit_ex(s.ctx, EVP_aes_128_ecb(), nullptr, c.key_, nullptr) != 1 ||
-          EVP_CIPHER_CTX_set_padding(s.ctx, 0) != 1) {
+      if (s.ecb == nullptr || s.cbc == nullptr ||
+          EVP_EncryptInit_ex(s.ecb, EVP_aes_128_ecb(), nullptr, c.key_, nullptr) != 1 ||
+          EVP_CIPHER_CTX_set_padding(s.ecb, 0) != 1 ||
+          EVP_EncryptInit_ex(s.cbc, EVP_aes_128_cbc(), nullptr, c.key_, zero_iv) != 1 ||
+          EVP_CIPHER_CTX_set_padding(s.cbc, 0) != 1) {
         std::abort();
       }
+      s.cbc_last = Cmac128::Block{};
       s.id = c.id_;
     }
-    return s.ctx;
+    return s;
   }
 
   // Encrypts `blocks` 16-byte blocks of `buf` in place (ECB).
@@ -77,12 +97,37 @@ struct CmacContexts {
       std::abort();
     }
   }
+
+  // The chain x_i = AES(x_{i-1} ^ b_i) from x_0 = x over the `blocks` blocks
+  // of `p`, then over `final_block` (already completed per RFC 4493 section
+  // 2.4) when not null; returns the last x. One CBC call per 16 blocks.
+  static Cmac128::Block Chain(Slot& s, Cmac128::Block x, const uint8_t* p, size_t blocks,
+                              const uint8_t* final_block) {
+    constexpr size_t kChunk = 16;
+    uint8_t buf[16 * kChunk];
+    size_t total = blocks + (final_block != nullptr ? 1 : 0);
+    size_t done = 0;
+    while (done < total) {
+      const size_t n = std::min(kChunk, total - done);
+      for (size_t i = 0; i < n; ++i) {
+        const uint8_t* src = done + i < blocks ? p + 16 * (done + i) : final_block;
+        std::memcpy(buf + 16 * i, src, 16);
+      }
+      // The context adds cbc_last to the first block; the chain wants x.
+      for (int i = 0; i < 16; ++i) buf[i] ^= static_cast<uint8_t>(x[i] ^ s.cbc_last[i]);
+      Encrypt(s.cbc, buf, n);
+      std::memcpy(x.data(), buf + 16 * (n - 1), 16);
+      s.cbc_last = x;
+      done += n;
+    }
+    return x;
+  }
 };
 
 Cmac128::Cmac128(const uint8_t key[16]) : id_(next_cmac_id.fetch_add(1, std::memory_order_relaxed)) {
   std::memcpy(key_, key, sizeof(key_));
   Block l{};
-  CmacContexts::Encrypt(CmacContexts::For(*this), l.data(), 1);  // L = AES-128(K, 0^128)
+  CmacContexts::Encrypt(CmacContexts::For(*this).ecb, l.data(), 1);  // L = AES-128(K, 0^128)
   k1_ = Double(l);
   k2_ = Double(k1_);
 }
@@ -116,36 +161,46 @@ inline void CmacInput(std::string_view m, size_t r, size_t blocks, const Cmac128
 }  // namespace
 
 Cmac128::Block Cmac128::Tag(std::string_view message) const {
-  EVP_CIPHER_CTX* ctx = CmacContexts::For(*this);
+  CmacContexts::Slot& slot = CmacContexts::For(*this);
   const size_t blocks = CmacBlocks(message.size());
-  Block x{};
-  for (size_t r = 0; r < blocks; ++r) {
-    Block in;
-    CmacInput(message, r, blocks, k1_, k2_, x.data(), in.data());
-    CmacContexts::Encrypt(ctx, in.data(), 1);
-    x = in;
+  Block last{};
+  const Block zero{};
+  CmacInput(message, blocks - 1, blocks, k1_, k2_, zero.data(), last.data());
+  if (blocks == 1) {
+    CmacContexts::Encrypt(slot.ecb, last.data(), 1);
+    return last;
   }
-  return x;
+  return CmacContexts::Chain(slot, Block{}, reinterpret_cast<const uint8_t*>(message.data()), blocks - 1,
+                             last.data());
+}
+
+Cmac128::Block Cmac128::Absorb(const Block& x, const uint8_t* p, size_t blocks) const {
+  if (blocks == 0) return x;
+  return CmacContexts::Chain(CmacContexts::For(*this), x, p, blocks, nullptr);
 }
 
 void Cmac128::TagBatch(std::span<const std::string_view> messages, Block* out) const {
-  EVP_CIPHER_CTX* ctx = CmacContexts::For(*this);
+  FinishBatch(Block{}, messages, out);
+}
+
+void Cmac128::FinishBatch(const Block& x, std::span<const std::string_view> rests, Block* out) const {
+  EVP_CIPHER_CTX* ctx = CmacContexts::For(*this).ecb;
   constexpr size_t kChunk = 32;
   uint8_t buf[16 * kChunk];
   size_t which[kChunk];
-  for (size_t base = 0; base < messages.size(); base += kChunk) {
-    const size_t n = std::min(kChunk, messages.size() - base);
+  for (size_t base = 0; base < rests.size(); base += kChunk) {
+    const size_t n = std::min(kChunk, rests.size() - base);
     size_t rounds = 0;
     for (size_t j = 0; j < n; ++j) {
-      out[base + j] = Block{};
-      rounds = std::max(rounds, CmacBlocks(messages[base + j].size()));
+      out[base + j] = x;
+      rounds = std::max(rounds, CmacBlocks(rests[base + j].size()));
     }
     // Round r encrypts block r of every message that has one: the chains
     // of different messages are independent.
     for (size_t r = 0; r < rounds; ++r) {
       size_t k = 0;
       for (size_t j = 0; j < n; ++j) {
-        std::string_view m = messages[base + j];
+        std::string_view m = rests[base + j];
         const size_t blocks = CmacBlocks(m.size());
         if (r >= blocks) continue;
         CmacInput(m, r, blocks, k1_, k2_, out[base + j].data(), buf + 16 * k);
@@ -324,18 +379,39 @@ Prf::Block Prf::Cmac(std::string_view message) const {
 }
 
 Prf::Block Prf::Cmac(std::string_view message, uint32_t counter) const {
-  unsigned char tail[5];
-  AppendCounter(counter, tail);
-  if (fresh_) return CmacFresh(message, tail, sizeof(tail));
-  unsigned char buf[64];
-  if (message.size() + sizeof(tail) <= sizeof(buf)) {
-    if (!message.empty()) std::memcpy(buf, message.data(), message.size());
-    std::memcpy(buf + message.size(), tail, sizeof(tail));
-    return cmac_->Tag(std::string_view(reinterpret_cast<const char*>(buf), message.size() + sizeof(tail)));
+  CmacStream stream;
+  Block out;
+  CmacCounters(message, counter, 1, &out, &stream);
+  return out;
+}
+
+void Prf::CmacCounters(std::string_view message, uint32_t first, size_t n, Block* out, CmacStream* stream) const {
+  // message || 0x00 || counter: every whole block of `message` comes before
+  // the counter's bytes, so it is never the last block, and the chain over
+  // them is the same for every counter. A fresh Prf's row token is one more
+  // whole block in front.
+  const size_t whole = message.size() / 16;
+  if (!stream->ready) {
+    Block x{};
+    if (fresh_) x = cmac_->Absorb(x, ThreadRowToken().bytes, 1);
+    stream->x = cmac_->Absorb(x, reinterpret_cast<const uint8_t*>(message.data()), whole);
+    stream->ready = true;
   }
-  std::string long_message(message);
-  long_message.append(reinterpret_cast<const char*>(tail), sizeof(tail));
-  return cmac_->Tag(long_message);
+  const std::string_view rest = message.substr(16 * whole);  // 0..15 bytes
+  constexpr size_t kMax = 8;
+  char tails[kMax][32];
+  std::string_view views[kMax];
+  for (size_t done = 0; done < n; done += kMax) {
+    const size_t m = std::min(kMax, n - done);
+    for (size_t i = 0; i < m; ++i) {
+      unsigned char tail[5];
+      AppendCounter(first + static_cast<uint32_t>(done + i), tail);
+      if (!rest.empty()) std::memcpy(tails[i], rest.data(), rest.size());
+      std::memcpy(tails[i] + rest.size(), tail, sizeof(tail));
+      views[i] = std::string_view(tails[i], rest.size() + sizeof(tail));
+    }
+    cmac_->FinishBatch(stream->x, std::span<const std::string_view>(views, m), out + done);
+  }
 }
 
 uint64_t Prf::Cmac64(std::string_view message) const {

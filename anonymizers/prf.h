@@ -1,11 +1,19 @@
 // Keyed pseudo-random functions behind every deterministic anonymizer.
 //
 // Two standard keyed PRFs, both computed by OpenSSL:
-//  * AES-128-CMAC (RFC 4493, NIST SP 800-38B): Cmac, Cmac64, CmacBatch. The
-//    anonymizers draw from it: one AES block encryption per 16 bytes of
-//    value (AES-NI through OpenSSL's EVP interface), and a batch of values
-//    in one EVP call. Its key is the first 16 bytes of
-//    HMAC-SHA256(key, "dbanon AES-128-CMAC key").
+//  * AES-128-CMAC (RFC 4493, NIST SP 800-38B): Cmac, Cmac64, CmacBatch,
+//    CmacCounters. The anonymizers draw from it: one AES block encryption
+//    per 16 bytes of value (AES-NI through OpenSSL's EVP interface), and a
+//    batch of values in one EVP call. Its key is the first 16 bytes of
+//    HMAC-SHA256(key, "dbanon AES-128-CMAC key"). The chain and subkeys
+//    (K1, K2) are computed in prf.cc; tests/anonymizers/prf_test.cc checks
+//    them against RFC 4493 section 4's vectors (key
+//    2b7e151628aed2a6abf7158809cf4f3c: the empty message gives
+//    bb1d6929e95937287fa37d129b756746, its 16-byte example
+//    070a16b46b4d4144f79bdd9dd04a287c, 40 bytes
+//    dfa66747de9ae63030ca32611497c827, 64 bytes
+//    51f0bebf7e3b9d92fc49741779363cfe) and against OpenSSL's own CMAC
+//    (EVP_MAC "CMAC") for every length 0 to 119.
 //  * HMAC-SHA256 (RFC 2104, FIPS 198-1): Mac. Key derivation (Derive), the
 //    `hash` anonymizer (documented as HMAC-SHA256) and `pattern`'s
 //    pseudonyms. Each value starts from precomputed inner and outer pad
@@ -18,9 +26,9 @@
 //
 // Thread-safety: every method is const and safe to call from any number of
 // threads at once: the HMAC copies the precomputed state; the CMAC encrypts
-// with the calling thread's own OpenSSL cipher context for this key (a
-// direct-mapped set of 64 per thread, made on first use and freed when the
-// thread ends).
+// with the calling thread's own OpenSSL cipher contexts for this key (an
+// ECB and a CBC context; a direct-mapped set of 64 keys per thread, made on
+// first use and freed when the thread ends).
 #ifndef DBANON_ANONYMIZERS_PRF_H_
 #define DBANON_ANONYMIZERS_PRF_H_
 
@@ -40,10 +48,21 @@ class Cmac128 {
   using Block = std::array<uint8_t, 16>;
   explicit Cmac128(const uint8_t key[16]);
 
+  // The CMAC of `message`. The blocks of one message form a chain: they go
+  // through the cipher in one CBC call per 16 blocks.
   Block Tag(std::string_view message) const;
   // out[i] = Tag(messages[i]) for every i. Blocks of all the messages go
   // through the cipher together, one EVP call per 16-byte block position.
   void TagBatch(std::span<const std::string_view> messages, Block* out) const;
+
+  // For messages that share a prefix of whole blocks (RFC 4493's CBC-MAC
+  // chain, section 2.4, steps 5-6): Absorb returns the chain value after
+  // the `blocks` 16-byte blocks at `p`, starting from `x` (all zero at the
+  // start of a message); the prefix must not hold the message's last block.
+  // FinishBatch then gives out[i] = the tag of prefix || rests[i] from that
+  // value, for every i, as TagBatch does.
+  Block Absorb(const Block& x, const uint8_t* p, size_t blocks) const;
+  void FinishBatch(const Block& x, std::span<const std::string_view> rests, Block* out) const;
 
  private:
   uint8_t key_[16];
@@ -75,6 +94,18 @@ class Prf {
   // endian)), for drawing more than one value from the same input (e.g. the
   // parts of an address).
   Block Cmac(std::string_view message, uint32_t counter) const;
+  // out[i] = Cmac(message, first + i) for i in [0, n): the whole blocks of
+  // `message` go through the cipher once per `stream` (the first call
+  // fills it), the n last blocks together. The draws of one input
+  // (internal::Draws in generate_internal.h) come from here: a multi-column
+  // anonymizer's input (its row key) can be a few hundred bytes.
+  // REQUIRES: the same message (and, for a Fresh Prf, the same row token)
+  // in every call with the same stream.
+  struct CmacStream {
+    Block x{};
+    bool ready = false;
+  };
+  void CmacCounters(std::string_view message, uint32_t first, size_t n, Block* out, CmacStream* stream) const;
   // The first 8 bytes of Cmac(message) as an integer (little endian).
   uint64_t Cmac64(std::string_view message) const;
   // out[i] = Cmac(messages[i]): several values per call, cheaper per value

@@ -193,7 +193,7 @@ namespace {
 constexpr size_t kTupleGroup = 64;
 constexpr size_t kNoSlot = ~size_t{0};
 
-// The buffers of TupleRewriter::RewriteAt, per thread: per tuple of the
+// The buffers of TupleRewriter::Rewrite, per thread: per tuple of the
 // group and configured position (slot), its span in `rows`, its literal, its
 // decoded value and its replacement.
 struct TupleGroup {
