@@ -596,6 +596,7 @@ void CopyRowCutter::Start(std::string table, const RowPlan* plan, bool drop, int
                           int64_t col, CharLayout layout) {
   table_ = std::move(table);
   layout_ = layout;
+  text_rewriter_ = CopyTextRewriter(layout);
   header_line_ = header_line;
   plan_ = plan;
   drop_ = drop;
@@ -612,7 +613,7 @@ void CopyRowCutter::Start(std::string table, const RowPlan* plan, bool drop, int
 void CopyRowCutter::Emit(std::vector<Segment>* out, Segment::Kind kind, size_t begin, size_t end,
                          const RowPlan* plan, const RowRewriter* rewriter, int64_t col) const {
   if (begin == end) return;
-  if (plan != nullptr && rewriter == nullptr) rewriter = CopyTextRewriter(layout_);
+  if (plan != nullptr && rewriter == nullptr) rewriter = text_rewriter_;
   if (!out->empty()) {
     Segment& last = out->back();
     if (last.kind == kind && last.plan == plan && last.rewriter == rewriter && last.end == begin) {

@@ -195,6 +195,7 @@ class CopyRowCutter {
   size_t max_row_bytes_ = kMaxRowBytes;
   std::string table_;
   CharLayout layout_ = CharLayout::kAsciiSafe;
+  const RowRewriter* text_rewriter_ = CopyTextRewriter();  // CopyTextRewriter(layout_), looked up once per block
   const RowPlan* plan_ = nullptr;
   bool drop_ = false;
   int64_t header_line_ = 0;
