@@ -844,10 +844,25 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
                                                        std::vector<Segment>* out) {
   const size_t n = input.size();
   const Segment::Kind pass = drop_ ? Segment::Kind::kDrop : Segment::Kind::kRaw;
+  // Whole rows that follow each other become one segment: they are gathered
+  // in [run_from, run_to) (run_line: the line of its first row) and emitted
+  // before anything else is, not one Emit per row.
+  const Segment::Kind row_kind = plan_ != nullptr ? Segment::Kind::kRows : pass;
+  size_t run_from = *pos, run_to = *pos;
+  int64_t run_line = line_;
+  auto flush_rows = [&] {
+    if (run_to == run_from) return;
+    const int64_t line = line_;
+    line_ = run_line;
+    Emit(out, row_kind, run_from, run_to, plan_);
+    line_ = line;
+    run_from = run_to;
+  };
   size_t i = *pos;
   Stop stop = Stop::kMore;
   while (i < n) {
     if (long_row_) {
+      flush_rows();
       bool done = false;
       absl::Status st = CutLongRow(input, &i, eof, out, &done);
       if (!st.ok()) {
@@ -862,6 +877,7 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
     const char* nlp = static_cast<const char*>(std::memchr(input.data() + from, '\n', n - from));
     searched_ = 0;
     if (mid_line_) {
+      flush_rows();
       size_t to = nlp == nullptr ? n : static_cast<size_t>(nlp - input.data()) + 1;
       Emit(out, pass, i, to, nullptr);
       if (nlp != nullptr) {
@@ -875,6 +891,7 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
       continue;
     }
     if (nlp == nullptr) {
+      flush_rows();
       std::string_view rest = input.substr(i);
       if (eof) {
         if (rest == "\\." || rest == "\\.\r") {
@@ -923,6 +940,7 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
     size_t nl = static_cast<size_t>(nlp - input.data());
     std::string_view row(input.data() + i, nl - i);
     if (row == "\\." || row == "\\.\r") {
+      flush_rows();
       Emit(out, Segment::Kind::kRaw, i, nl + 1, nullptr);
       ++line_;
       col_ = 1;
@@ -938,6 +956,7 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
       const int eol = !row.empty() && row.back() == '\r' ? 2 : 1;
       if (eol_ == 0) eol_ = eol;
       if (eol != eol_) {
+        flush_rows();
         *pos = i;
         return PositionedError(
             absl::StatusCode::kDataLoss, line_, static_cast<int64_t>(row.size()) + (eol == 2 ? 0 : 1),
@@ -946,14 +965,18 @@ absl::StatusOr<CopyRowCutter::Stop> CopyRowCutter::Cut(std::string_view input, s
                          header_line_ > 0 ? absl::StrCat(" (started at line ", header_line_, ")") : "", " with ",
                          eol == 2 ? "LF" : "CR LF", ": COPY refuses mixed line endings"));
       }
-      Emit(out, Segment::Kind::kRows, i, nl + 1, plan_);
-    } else {
-      Emit(out, pass, i, nl + 1, nullptr);
     }
+    if (run_to != i) {
+      flush_rows();
+      run_from = i;
+      run_line = line_;
+    }
+    run_to = nl + 1;
     ++rows_;
     ++line_;
     i = nl + 1;
   }
+  flush_rows();
   *pos = i;
   return stop;
 }

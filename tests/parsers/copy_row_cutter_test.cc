@@ -110,6 +110,38 @@ TEST_CASE("a COPY block is cut into the same rows and end line at every chunk bo
   }
 }
 
+TEST_CASE("the whole rows one call cuts are one segment that starts at its first row's line") {
+  const RowPlan plan = PlanOf(2, {1});
+  for (const RowPlan* p : {&plan, static_cast<const RowPlan*>(nullptr)}) {
+    CopyRowCutter cutter;
+    cutter.Start("public.t", p, false, 1, 2, 1);
+    std::vector<Segment> segments;
+    size_t pos = 0;
+    const std::string first = "1\ta\n2\tb\n3\tc";
+    auto stop = cutter.Cut(first, &pos, false, &segments);
+    REQUIRE(stop.ok());
+    CHECK(*stop == CopyRowCutter::Stop::kMore);
+    CHECK(pos == 8);
+    REQUIRE(segments.size() == 1);
+    CHECK(segments[0].begin == 0);
+    CHECK(segments[0].end == 8);
+    CHECK(segments[0].first_line == 2);
+    // The next call starts inside its input, at the row left over.
+    const std::string second = "xx3\tc\n4\td\n\\.\n";
+    segments.clear();
+    pos = 2;
+    stop = cutter.Cut(second, &pos, false, &segments);
+    REQUIRE(stop.ok());
+    CHECK(*stop == CopyRowCutter::Stop::kEnd);
+    REQUIRE(segments.size() == (p != nullptr ? 2 : 1));  // passed through, the end line joins the rows
+    CHECK(segments[0].begin == 2);
+    CHECK(segments[0].end == (p != nullptr ? 10 : second.size()));
+    CHECK(segments[0].first_line == 4);
+    if (p != nullptr) CHECK(segments[1].first_line == 6);
+    CHECK(cutter.rows() == 4);
+  }
+}
+
 TEST_CASE("the end line of a COPY block may end in CR LF, or the input without a newline") {
   const RowPlan plan = PlanOf(2, {1});
   for (size_t chunk : {1, 2, 3, 100}) {
