@@ -101,7 +101,7 @@ void SqlScriptFramer::StartStatement(size_t i) {
   stmt_version_ = lex_.version();
   paren_depth_ = 0;
   words_ = 0;
-  last_word_.clear();
+  last_word_default_ = false;
   drop_newline_ = false;
   stmt_significant_ = false;
   first_word_done_ = false;
@@ -114,7 +114,7 @@ void SqlScriptFramer::ResetStatement() {
   word_.clear();
   paren_depth_ = 0;
   words_ = 0;
-  last_word_.clear();
+  last_word_default_ = false;
   drop_tail_ = false;
   stmt_significant_ = false;
   first_word_done_ = false;
@@ -140,7 +140,7 @@ absl::StatusOr<size_t> SqlScriptFramer::Frame(std::string_view input, bool eof, 
       tail_from_ = pos;
       resolver_->CountRows(values_.table(), values_.rows());
       drop_tail_ = values_.drop();
-      last_word_.clear();
+      last_word_default_ = false;
       continue;
     }
     Stop stop = Stop::kNone;
@@ -263,9 +263,9 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     };
     if (in_word_) {
       if (IsSqlIdentChar(c)) {
-        if (word_.size() < 32) word_.push_back(static_cast<char>(absl::ascii_tolower(c)));
+        word_.push_back(static_cast<char>(absl::ascii_tolower(c)));
         if (!first_word_done_) {
-          if (first_raw_.size() < 32) first_raw_.push_back(static_cast<char>(c));
+          first_raw_.push_back(static_cast<char>(c));
           ++first_len_;
         }
         const size_t len = char_len();
@@ -369,9 +369,9 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     };
     if (IsSqlIdentStart(c)) {
       in_word_ = true;
-      word_.assign(1, static_cast<char>(absl::ascii_tolower(c)));
+      word_.assign(static_cast<char>(absl::ascii_tolower(c)));
       if (leading) {
-        first_raw_.assign(1, static_cast<char>(c));
+        first_raw_.assign(static_cast<char>(c));
         first_len_ = 1;
         std::tie(first_line_, first_col_) = sink_.lines().At(i);
       }
@@ -462,8 +462,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
 
 absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* stop) {
   in_word_ = false;
-  std::string w = std::move(word_);
-  word_.clear();
+  const std::string_view w = word_.view();  // valid until the next word starts
   if (!first_word_done_) {
     // The first word must be an SQL command (or, after '(', start a query);
     // DELIMITER is the mysql client's.
@@ -471,11 +470,11 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     const bool paren = paren_depth_ > 0;
     const bool client = d_->mysql() && w == "delimiter" && lex_.versioned() == 0 && !paren;
     const bool known =
-        client || (first_len_ <= 32 && (paren ? IsParenthesizedQueryWord(first_raw_) : IsSqlCommandWord(first_raw_)));
+        client || (first_len_ <= 32 && (paren ? IsParenthesizedQueryWord(first_raw_.view()) : IsSqlCommandWord(first_raw_.view())));
     if (!known) {
       const int next = i < input.size() ? static_cast<unsigned char>(input[i]) : -1;
       return PositionedError(absl::StatusCode::kDataLoss, first_line_, first_col_,
-                             UnknownCommandMessage(first_len_ <= 32 && !paren ? std::string_view(first_raw_) : "",
+                             UnknownCommandMessage(first_len_ <= 32 && !paren ? first_raw_.view() : "",
                                                    next));
     }
   }
@@ -526,12 +525,12 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
       kind_ = Kind::kOther;
     }
   } else if (kind_ == Kind::kInsert && paren_depth_ == 0 && (w == "values" || (d_->mysql() && w == "value")) &&
-             last_word_ != "default") {
-    last_word_ = w;
+             !last_word_default_) {
+    last_word_default_ = false;
     *stop = Stop::kValues;
     return StartValues(input, i);
   }
-  last_word_ = std::move(w);
+  last_word_default_ = w == "default";
   return absl::OkStatus();
 }
 
@@ -648,7 +647,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
         drop = plan.ok() && *plan != nullptr && (*plan)->truncate;
         if (!drop && !head->default_values) {
           return StatementError(absl::StatusCode::kDataLoss,
-                                absl::StrCat(absl::AsciiStrToUpper(first_raw_), " into configured table ", table.Display(),
+                                absl::StrCat(absl::AsciiStrToUpper(ToAbsl(first_raw_.view())), " into configured table ", table.Display(),
                                              " without VALUES (INSERT ... SELECT or SET) is not supported"));
         }
       }
@@ -679,7 +678,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
     case Kind::kWrite: {
       // UPDATE, MERGE, WITH: the values they carry would pass in clear.
       std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
-      const std::string first = absl::AsciiStrToUpper(first_raw_);
+      const std::string first = absl::AsciiStrToUpper(ToAbsl(first_raw_.view()));
       for (const WrittenTable& w : WrittenTables(*d_, text)) {
         TableName table = tables_.NameFor(*d_, w.name_parts);
         if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;

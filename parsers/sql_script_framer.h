@@ -135,13 +135,28 @@ class SqlScriptFramer : public Framer {
   int words_ = 0;              // words read in the statement (capped)
   bool in_word_ = false;
   bool in_number_ = false;
-  std::string word_;           // the word being read, lower case, capped
+  // A word of at most 32 bytes, held in place: the scanner appends to it
+  // byte by byte, and EndWord compares it with keywords as a view.
+  class ShortWord {
+   public:
+    void clear() { size_ = 0; }
+    void assign(char c) { bytes_[0] = c, size_ = 1; }
+    void push_back(char c) {
+      if (size_ < sizeof(bytes_)) bytes_[size_++] = c;
+    }
+    std::string_view view() const { return std::string_view(bytes_, size_); }
+
+   private:
+    char bytes_[32];
+    uint8_t size_ = 0;
+  };
+  ShortWord word_;             // the word being read, lower case, capped
   bool stmt_significant_ = false;   // a byte of code (not a comment) in the statement
   bool first_word_done_ = false;    // the statement's first word was read (and checked)
-  std::string first_raw_;           // the first word as written, capped
+  ShortWord first_raw_;             // the first word as written, capped
   size_t first_len_ = 0;            // its length, uncapped
   int64_t first_line_ = 0, first_col_ = 0;
-  std::string last_word_;
+  bool last_word_default_ = false;  // the word before is DEFAULT (INSERT ... DEFAULT VALUES)
   int sqlite_state_ = 1;       // sqlite3_complete's state (1 = START)
   bool drop_tail_ = false;     // the statement's data was dropped: drop the rest of it
   bool drop_newline_ = false;  // ... and the line end after it
