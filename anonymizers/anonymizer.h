@@ -45,6 +45,34 @@ struct Cell {
 
 class ValueCache;
 
+// The families of SQL column types, as far as fitting a value goes: which
+// text a column's input function accepts (PostgreSQL docs, "Data Types";
+// MariaDB docs, "Data Types"). parsers/column_types.h maps a declared type
+// to its family; an anonymizer says which families take what it writes
+// (Anonymizer::Writes).
+enum class TypeFamily : uint8_t {
+  kUnknown,    // no DDL, or a type dbanon does not know (a user-defined type, citext, an extension's)
+  kText,       // char, varchar, text, MySQL's *text, SQLite's columns
+  kBinary,     // bytea, blob, binary: any text is a valid input
+  kInteger,    // smallint, integer, bigint, MySQL's tinyint..bigint
+  kDecimal,    // numeric/decimal, real, double precision, float
+  kBoolean,
+  kDate,       // date
+  kTime,       // time, timetz
+  kTimestamp,  // timestamp, timestamptz, datetime
+  kJson,       // json, jsonb; MariaDB's JSON (longtext CHECK (json_valid(col)))
+  kUuid,
+  kInet,       // inet, cidr
+  kArray,      // any type[]: its input is an array literal {a,b}
+  kOther,      // a built-in type with a syntax of its own (interval, bit, geometry, xml, ...)
+};
+constexpr uint32_t FamilyBit(TypeFamily f) { return uint32_t{1} << static_cast<unsigned>(f); }
+// Families whose input takes any text.
+inline constexpr uint32_t kTextFamilies =
+    FamilyBit(TypeFamily::kText) | FamilyBit(TypeFamily::kBinary) | FamilyBit(TypeFamily::kUnknown);
+inline constexpr uint32_t kNumberFamilies = FamilyBit(TypeFamily::kInteger) | FamilyBit(TypeFamily::kDecimal);
+inline constexpr uint32_t kAllFamilies = ~uint32_t{0};
+
 // Per-thread working memory handed to Anonymize. Output cells may point into
 // `strings` or `caches`; they stay valid until the next Anonymize call with
 // the same Scratch.
@@ -127,6 +155,8 @@ class Anonymizer {
   // True when a non-NULL input can give a NULL output (`null`): refused on
   // a NOT NULL column.
   bool writes_null() const { return writes_null_; }
+  // The config name it was made under ("email"), for messages.
+  const std::string& name() const { return name_; }
   // `unique = true` was asked (CreateAnonymizer).
   bool unique() const { return unique_; }
   // The longest output, in characters; 0 when unknown or unbounded.
@@ -160,6 +190,22 @@ class Anonymizer {
     (void)buf;
     return value;
   }
+  // What the anonymizer writes into column `part`: a few words for messages
+  // ("text", "an integer") and the type families (FamilyBit) whose input
+  // accepts every such value. Default: text, for text, binary and unknown
+  // types. `keep`, `null` and the anonymizers whose output the config
+  // writes (constant, string, regex, pattern) accept every family. A
+  // column whose family is not among them is refused (parsers/column_fit.h);
+  // in an integer or decimal column, Narrow (to the value's digits) runs
+  // first, so a phone number is written as digits there.
+  struct Output {
+    const char* what;
+    uint32_t families;
+  };
+  virtual Output Writes(size_t part) const {
+    (void)part;
+    return {"text", kTextFamilies};
+  }
   // [lo, hi] of the numeric outputs, when fixed by the options (integer and
   // float with min and max); nullopt when unbounded or unknown (delta and
   // percent modes follow the input, whose column held it).
@@ -178,6 +224,7 @@ class Anonymizer {
   friend absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view name, Options options,
                                                                       const Prf& salt_prf, std::string_view target);
   size_t id_;
+  std::string name_;
   bool unique_ = false;
 };
 

@@ -321,6 +321,7 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> MakeIbanBic(Options& o, const Anonym
 // alone, so "4111 1111 1111 1111" and "4111111111111111" get the same digits.
 class CreditCardAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"a card number", kTextFamilies | kNumberFamilies}; }
   CreditCardAnonymizer(std::string target, bool keep_bin, bool keep_last4, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), keep_bin_(keep_bin), keep_last4_(keep_last4), prf_(std::move(prf)) {}
 

@@ -16,6 +16,7 @@ namespace {
 
 class NullAnonymizer : public Anonymizer {
  public:
+  Output Writes(size_t) const override { return {"", kAllFamilies}; }
   explicit NullAnonymizer(std::string target) {
     columns_.push_back(std::move(target));
     writes_null_ = true;
@@ -25,12 +26,14 @@ class NullAnonymizer : public Anonymizer {
 
 class KeepAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"", kAllFamilies}; }
   using SingleColumnAnonymizer::SingleColumnAnonymizer;
   std::string_view AnonymizeValue(std::string_view value, Scratch&) const override { return value; }
 };
 
 class ConstantAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"", kAllFamilies}; }
   ConstantAnonymizer(std::string target, std::string value)
       : SingleColumnAnonymizer(std::move(target)), value_(std::move(value)) {}
   std::string_view AnonymizeValue(std::string_view, Scratch&) const override { return value_; }
@@ -41,6 +44,7 @@ class ConstantAnonymizer : public SingleColumnAnonymizer {
 
 class StringAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"", kAllFamilies}; }
   StringAnonymizer(std::string target, std::vector<std::string> sample, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), sample_(std::move(sample)), prf_(std::move(prf)) {
     for (const std::string& s : sample_) views_.push_back(s);
@@ -77,6 +81,7 @@ void Hash16(const Prf* prf, std::string_view value, uint8_t out[16]) {
 
 class Md5Anonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"32 hex digits", kTextFamilies | FamilyBit(TypeFamily::kUuid)}; }
   Md5Anonymizer(std::string target, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {
     output_bits_ = 128;

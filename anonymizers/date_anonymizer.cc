@@ -377,6 +377,7 @@ bool IsSentinel(std::string_view value) {
 
 class DateAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"a date", kTextFamilies | FamilyBit(TypeFamily::kDate)|FamilyBit(TypeFamily::kTime)|FamilyBit(TypeFamily::kTimestamp)}; }
   struct Config {
     bool by_day = false;  // format = "date"
     bool range = false;   // min/max, else delta

@@ -195,6 +195,7 @@ bool GoodV4FirstOctet(uint8_t o) { return o != 0 && o != 127 && o < 224; }
 
 class IpAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"an IP address", kTextFamilies | FamilyBit(TypeFamily::kInet)}; }
   IpAnonymizer(std::string target, int keep_prefix, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), keep_prefix_(keep_prefix), prf_(std::move(prf)) {}
 

@@ -130,6 +130,7 @@ thread_local size_t NestedScratch::depth_now_ = 0;
 
 class JsonAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"a JSON document", kTextFamilies | FamilyBit(TypeFamily::kJson)}; }
   JsonAnonymizer(std::string target, std::vector<Pattern> patterns, std::vector<std::unique_ptr<Anonymizer>> targets)
       : SingleColumnAnonymizer(std::move(target)), patterns_(std::move(patterns)), targets_(std::move(targets)) {}
 

@@ -134,6 +134,7 @@ absl::StatusOr<int64_t> GetPercent(Options& o) {
 
 class IntegerAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"an integer", kTextFamilies | kNumberFamilies}; }
   IntegerAnonymizer(std::string target, Mode mode, int64_t a, int64_t b, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), mode_(mode), a_(a), b_(b), prf_(std::move(prf)) {
     SetTagPrf(prf_.get());
@@ -196,6 +197,7 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> MakeInteger(Options& o, const Anonym
 
 class FloatAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"a decimal number", kTextFamilies | FamilyBit(TypeFamily::kDecimal)}; }
   FloatAnonymizer(std::string target, Mode mode, double a, double b, int precision, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)),
         mode_(mode),

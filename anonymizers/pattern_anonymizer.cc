@@ -76,6 +76,7 @@ absl::Status PatternError(std::string_view what) {
 
 class PatternAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"", kAllFamilies}; }
   PatternAnonymizer(std::string target, std::vector<Piece> pieces, std::vector<Source> sources,
                     std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)),

@@ -100,6 +100,7 @@ void Overlay(std::string_view pattern, std::string_view digits, std::string* out
 
 class PhoneAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"a phone number", kTextFamilies | kNumberFamilies}; }
   PhoneAnonymizer(std::string target, const PhoneLocale& locale, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), locale_(locale), prf_(std::move(prf)) {}
 
@@ -220,6 +221,7 @@ class PhoneAnonymizer : public SingleColumnAnonymizer {
 // fr-fr.phone, as DbToolsBundle's pack: 10 digits, no separators.
 class FrPhoneAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"a phone number", kTextFamilies | kNumberFamilies}; }
   FrPhoneAnonymizer(std::string target, bool mobile, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), mobile_(mobile), prf_(std::move(prf)) {}
 

@@ -39,6 +39,7 @@ class FreshAnonymizer : public Anonymizer {
   std::optional<std::pair<double, double>> OutputRange(size_t part) const override {
     return inner_->OutputRange(part);
   }
+  Output Writes(size_t part) const override { return inner_->Writes(part); }
   void Anonymize(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const override {
     thread_local const uint64_t thread_number = next_thread_number.fetch_add(1);
     thread_local uint64_t row = 0;
@@ -222,6 +223,7 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> CreateAnonymizer(std::string_view na
   std::unique_ptr<Anonymizer> result = *std::move(made);
   if (!deterministic) result = std::make_unique<FreshAnonymizer>(std::move(result));
   result->unique_ = unique;
+  result->name_ = std::string(name);
   return result;
 }
 

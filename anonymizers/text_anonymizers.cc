@@ -243,6 +243,7 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> MakeMask(Options& o, const Anonymize
 
 class RegexAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"", kAllFamilies}; }
   RegexAnonymizer(std::string target, std::unique_ptr<RE2> re, std::string replacement)
       : SingleColumnAnonymizer(std::move(target)), re_(std::move(re)), replacement_(std::move(replacement)) {}
 
@@ -303,6 +304,7 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> MakeRegex(Options& o, const Anonymiz
 
 class UuidAnonymizer : public SingleColumnAnonymizer {
  public:
+  Output Writes(size_t) const override { return {"a UUID", kTextFamilies | FamilyBit(TypeFamily::kUuid)}; }
   UuidAnonymizer(std::string target, std::shared_ptr<const Prf> prf)
       : SingleColumnAnonymizer(std::move(target)), prf_(std::move(prf)) {
     output_bits_ = 122;  // RFC 9562: 128 bits less the version and variant

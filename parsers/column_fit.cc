@@ -48,6 +48,14 @@ absl::Status CheckColumnFit(const RowPlan& plan, bool types_enforced) {
             "every row (use 'constant' or another anonymizer)"));
       }
       if (!types_enforced) continue;
+      const Anonymizer::Output out = a.Writes(j);
+      // An anonymizer made outside the registry (a test's own) has no name
+      // and says nothing of its type.
+      if (!a.name().empty() && (out.families & FamilyBit(limit.family)) == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            Where(plan, col), "the anonymizer '", a.name(), "' writes ", out.what, ", not ", limit.type,
+            "; the restore would refuse the value (choose an anonymizer for the column's type, or keep it)"));
+      }
       if (limit.max_chars > 0) {
         const size_t min = a.MinChars(j);
         if (min > limit.max_chars) {
@@ -89,6 +97,17 @@ absl::Status CheckColumnFit(const RowPlan& plan, bool types_enforced) {
 
 std::string_view FitCell(const Anonymizer& anonymizer, size_t part, const ColumnLimit& limit, std::string_view value,
                          std::string* narrowed, std::string* buf) {
+  if (limit.family == TypeFamily::kInteger || limit.family == TypeFamily::kDecimal) {
+    // A number column takes digits (with a sign): a phone number or card
+    // number written with separators is narrowed to its digits.
+    size_t digits = 0;
+    for (char c : value) digits += c >= '0' && c <= '9' ? 1 : 0;
+    const size_t sign = !value.empty() && (value[0] == '+' || value[0] == '-') ? 1 : 0;
+    if (digits > 0 && digits + sign < value.size() && value.find('.') == std::string_view::npos &&
+        value.find_first_of("eE") == std::string_view::npos) {
+      value = anonymizer.Narrow(part, value, digits + sign, narrowed);
+    }
+  }
   if (limit.max_chars > 0 && value.size() > limit.max_chars) {
     value = anonymizer.Narrow(part, value, limit.max_chars, narrowed);
   }

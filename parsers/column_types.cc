@@ -38,6 +38,50 @@ size_t Utf8Prefix(std::string_view s, size_t chars) {
   return s.size();
 }
 
+// The family of a lower-case type text without its array suffix: its first
+// word (or the two of "double precision", "character varying", ...).
+TypeFamily FamilyOf(std::string_view t) {
+  if (t.find('[') != std::string_view::npos) return TypeFamily::kArray;
+  std::string_view word = t.substr(0, t.find_first_of(" \t\n("));
+  // A schema-qualified name is a domain or a user-defined type.
+  if (word.find('.') != std::string_view::npos || word.find('"') != std::string_view::npos) return TypeFamily::kUnknown;
+  static constexpr std::pair<std::string_view, TypeFamily> kWords[] = {
+      {"char", TypeFamily::kText}, {"character", TypeFamily::kText}, {"varchar", TypeFamily::kText},
+      {"bpchar", TypeFamily::kText}, {"nchar", TypeFamily::kText}, {"nvarchar", TypeFamily::kText},
+      {"national", TypeFamily::kText}, {"text", TypeFamily::kText}, {"tinytext", TypeFamily::kText},
+      {"mediumtext", TypeFamily::kText}, {"longtext", TypeFamily::kText}, {"name", TypeFamily::kText},
+      {"citext", TypeFamily::kText}, {"bytea", TypeFamily::kBinary}, {"blob", TypeFamily::kBinary},
+      {"tinyblob", TypeFamily::kBinary}, {"mediumblob", TypeFamily::kBinary}, {"longblob", TypeFamily::kBinary},
+      {"binary", TypeFamily::kBinary}, {"varbinary", TypeFamily::kBinary},
+      {"tinyint", TypeFamily::kInteger}, {"smallint", TypeFamily::kInteger}, {"mediumint", TypeFamily::kInteger},
+      {"int", TypeFamily::kInteger}, {"integer", TypeFamily::kInteger}, {"bigint", TypeFamily::kInteger},
+      {"int2", TypeFamily::kInteger}, {"int4", TypeFamily::kInteger}, {"int8", TypeFamily::kInteger},
+      {"smallserial", TypeFamily::kInteger}, {"serial", TypeFamily::kInteger}, {"bigserial", TypeFamily::kInteger},
+      {"serial2", TypeFamily::kInteger}, {"serial4", TypeFamily::kInteger}, {"serial8", TypeFamily::kInteger},
+      {"year", TypeFamily::kInteger}, {"numeric", TypeFamily::kDecimal}, {"decimal", TypeFamily::kDecimal},
+      {"dec", TypeFamily::kDecimal}, {"fixed", TypeFamily::kDecimal}, {"real", TypeFamily::kDecimal},
+      {"double", TypeFamily::kDecimal}, {"float", TypeFamily::kDecimal}, {"float4", TypeFamily::kDecimal},
+      {"float8", TypeFamily::kDecimal}, {"money", TypeFamily::kDecimal}, {"boolean", TypeFamily::kBoolean},
+      {"bool", TypeFamily::kBoolean}, {"date", TypeFamily::kDate}, {"time", TypeFamily::kTime},
+      {"timetz", TypeFamily::kTime}, {"timestamp", TypeFamily::kTimestamp}, {"timestamptz", TypeFamily::kTimestamp},
+      {"datetime", TypeFamily::kTimestamp}, {"json", TypeFamily::kJson}, {"jsonb", TypeFamily::kJson},
+      {"uuid", TypeFamily::kUuid}, {"inet", TypeFamily::kInet}, {"cidr", TypeFamily::kInet},
+      {"inet4", TypeFamily::kInet}, {"inet6", TypeFamily::kInet},
+      {"interval", TypeFamily::kOther}, {"bit", TypeFamily::kOther}, {"varbit", TypeFamily::kOther},
+      {"macaddr", TypeFamily::kOther}, {"macaddr8", TypeFamily::kOther}, {"point", TypeFamily::kOther},
+      {"line", TypeFamily::kOther}, {"lseg", TypeFamily::kOther}, {"box", TypeFamily::kOther},
+      {"path", TypeFamily::kOther}, {"polygon", TypeFamily::kOther}, {"circle", TypeFamily::kOther},
+      {"xml", TypeFamily::kOther}, {"tsvector", TypeFamily::kOther}, {"tsquery", TypeFamily::kOther},
+      {"int4range", TypeFamily::kOther}, {"int8range", TypeFamily::kOther}, {"numrange", TypeFamily::kOther},
+      {"tsrange", TypeFamily::kOther}, {"tstzrange", TypeFamily::kOther}, {"daterange", TypeFamily::kOther},
+      {"oid", TypeFamily::kInteger}, {"geometry", TypeFamily::kOther}, {"set", TypeFamily::kOther},
+  };
+  for (const auto& [w, family] : kWords) {
+    if (word == w) return family;
+  }
+  return TypeFamily::kUnknown;
+}
+
 }  // namespace
 
 ColumnLimit LimitOfType(std::string name, std::string_view type) {
@@ -46,6 +90,8 @@ ColumnLimit LimitOfType(std::string name, std::string_view type) {
   type = Trim(type);
   std::string t;
   for (char c : type) t.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+  limit.family = FamilyOf(t);
+  limit.type = t;
   // Arrays hold many values: no single limit applies.
   size_t paren_end = t.find(')');
   if (t.find('[') != std::string::npos) return limit;

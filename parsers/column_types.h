@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "anonymizers/anonymizer.h"
 #include "parsers/text_encoding.h"
 
 namespace dbanon {
@@ -40,6 +41,12 @@ struct ColumnLimit {
   // 0 when not limited (numeric without a precision).
   int numeric_precision = 0;
   int numeric_scale = 0;
+  // The type's family (what text its input accepts) and its text as the
+  // DDL wrote it, lower case ("bigint", "text[]", "character varying(20)"),
+  // for messages. kUnknown when no DDL says it or the type is not one
+  // dbanon knows (a domain's own type is resolved by the catalog).
+  TypeFamily family = TypeFamily::kUnknown;
+  std::string type;
   bool IsLimited() const { return max_chars > 0 || integer_bits > 0 || numeric_precision > 0; }
   // The largest magnitude the column holds: 2^(bits-1) - 1 for integers,
   // 10^(p-s) - 10^-s for numeric(p,s); 0 when the type sets none.
@@ -47,7 +54,9 @@ struct ColumnLimit {
 };
 
 // The limit a type text ("character varying(45)", "char(2)", "bigint",
-// "varchar(10)[]") sets, with `name` filled in.
+// "varchar(10)[]") sets, with `name`, `family` and `type` filled in.
+// Families: PostgreSQL docs, "Data Types" (table 8.1, the built-in types and
+// their aliases; "Arrays": `type[]`); MariaDB docs, "Data Types".
 ColumnLimit LimitOfType(std::string name, std::string_view type);
 
 // Fits `value` to `limit`: text longer than max_chars characters (UTF-8) is

@@ -694,6 +694,16 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
   TableDef def;
   def.types_enforced = !d.sqlite();
   std::vector<std::pair<std::string, bool>> keys;  // one-column keys: (column, primary)
+  // MariaDB writes a JSON column as `longtext ... CHECK (json_valid(col))`
+  // (MariaDB docs, "JSON Data Type"): the columns such a CHECK names.
+  std::vector<std::string> json_checked;
+  auto find_json_valid = [&](const std::vector<Tok>& e) {
+    for (size_t k = 0; k + 3 < e.size(); ++k) {
+      if (e[k].Is("json_valid") && e[k + 1].IsPunct('(') && IsNameTok(d, e[k + 2]) && e[k + 3].IsPunct(')')) {
+        json_checked.push_back(NameOf(d, e[k + 2]));
+      }
+    }
+  };
   if (!ReadCreateTableHead(d, tz, false, &def.name_parts)) return std::nullopt;
   if (!tz.Next().IsPunct('(')) return std::nullopt;
   // The elements of the list, split at top-level commas.
@@ -720,6 +730,7 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
       // [CONSTRAINT name] PRIMARY KEY (c) / UNIQUE [KEY|INDEX] [name] (c):
       // a key on one column makes that column's values distinct.
       size_t k = 0;
+      if (d.mysql()) find_json_valid(e);
       if (e[k].Is("constraint")) k += 2;
       const bool primary = k < e.size() && e[k].Is("primary");
       const bool unique = k < e.size() && e[k].Is("unique");
@@ -780,7 +791,15 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
       }
       break;
     }
+    if (d.mysql()) find_json_valid(e);
     def.columns.push_back(std::move(col));
+  }
+  for (const std::string& name : json_checked) {
+    for (ColumnDef& c : def.columns) {
+      if (c.name != name || c.limit.family != TypeFamily::kText) continue;
+      c.limit.family = TypeFamily::kJson;
+      c.limit.type = "json";
+    }
   }
   for (const auto& [name, primary] : keys) {
     for (ColumnDef& c : def.columns) {

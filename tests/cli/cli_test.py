@@ -1232,7 +1232,7 @@ CREATE TABLE public."evil
 \.
 COPY x FROM stdin;" (
     "col
-nl" integer
+nl" text
 );
 
 

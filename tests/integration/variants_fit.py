@@ -7,9 +7,11 @@ PostgreSQL (pg_dump -Fp and -Fc, restored by psql and pg_restore):
   * a phone number into varchar(9) keeps a valid format (555-01XX);
   * numeric(5,2) with an integer anonymizer of range [0, 999];
   * a column typed by a domain AS varchar(20) gets its length (an e-mail fits);
-  * `null` on a NOT NULL column: exit 2 naming table, column and reason, nothing at -o.
+  * `null` on a NOT NULL column: exit 2 naming table, column and reason, nothing at -o;
+  * a phone number into bigint is written as its digits; `email` into bigint is refused (exit 2).
 MariaDB (mariadb-dump, restored by mariadb): 2,000 e-mails into varchar(20) with a UNIQUE KEY
-(no unique = true: the key says it), NOT NULL + null refused.
+(no unique = true: the key says it), NOT NULL + null refused, phone into bigint as digits, email
+into bigint refused.
 """
 
 import os
@@ -22,8 +24,10 @@ CONFIG = ('salt = "%s"\n\n[tables.fit]\n' % SALT +
           'email = { anonymizer = "email", options = { unique = true } }\n'
           'phone = "phone"\n'
           'amount = { anonymizer = "integer", options = { min = 0, max = 999 } }\n'
-          'dmail = "email"\n')
+          'dmail = "email"\n'
+          'pnum = "phone"\n')
 NULL_CONFIG = 'salt = "%s"\n\n[tables.fit]\nphone = "null"\n' % SALT
+TYPE_CONFIG = 'salt = "%s"\n\n[tables.fit]\npnum = "email"\n' % SALT
 
 
 def _config(dbanon, name, text):
@@ -45,12 +49,18 @@ def _refused(rep, desc, rc, err, out, where):
               "nothing at -o)" % desc, "rc=%s %s" % (rc, err))
 
 
+def _type_refused(rep, desc, rc, err, out):
+    rep.check(rc == 2 and out is None and "fit.pnum: the anonymizer 'email' writes text, not bigint" in err,
+              "%s: email into a bigint column is refused at the DDL (exit 2, nothing at -o)" % desc,
+              "rc=%s %s" % (rc, err))
+
+
 def pg_fit_part(rep, dbanon, pg):
     pg.createdb("fit_src")
-    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io')" % (i, e, i) for i, e in enumerate(EMAILS))
+    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io', 33612345678)" % (i, e, i) for i, e in enumerate(EMAILS))
     pg.psql("fit_src", "CREATE DOMAIN short_mail AS varchar(20);"
                        "CREATE TABLE fit (id int PRIMARY KEY, email varchar(20) NOT NULL UNIQUE,"
-                       " phone varchar(9) NOT NULL, amount numeric(5,2), dmail short_mail);"
+                       " phone varchar(9) NOT NULL, amount numeric(5,2), dmail short_mail, pnum bigint);"
                        "INSERT INTO fit VALUES %s;" % rows)
     config = _config(dbanon, "fit.toml", CONFIG)
     null_config = _config(dbanon, "fit-null.toml", NULL_CONFIG)
@@ -74,7 +84,9 @@ def pg_fit_part(rep, dbanon, pg):
         if not rep.check(p.returncode == 0, "%s: the restore passes (UNIQUE, lengths, numeric, domain)" % desc,
                          p.stderr[-2000:]):
             continue
-        got = pg.query(db, "SELECT email, phone, amount, dmail FROM fit ORDER BY id")
+        got = pg.query(db, "SELECT email, phone, amount, dmail, pnum FROM fit ORDER BY id")
+        rep.check(all(re.fullmatch(r"[0-9]{10,11}", str(r[4])) and str(r[4]) != "33612345678" for r in got),
+                  "%s: a phone number in bigint is written as its digits" % desc, repr([r[4] for r in got[:3]]))
         emails = [r[0] for r in got]
         rep.check(len(got) == N and len(set(emails)) == N and not set(emails) & set(EMAILS)
                   and all(re.fullmatch(r"[0-9a-z]{13}@a\.test", e) for e in emails),
@@ -88,13 +100,15 @@ def pg_fit_part(rep, dbanon, pg):
 
         rc, err, out = dbanon.run("fit-null" + fmt, dump, config=null_config)
         _refused(rep, "pg_dump %s" % fmt, rc, err, out, r"\.in:\d+:\d+: " if fmt == "-Fp" else r":byte \d+: ")
+        rc, err, out = dbanon.run("fit-type" + fmt, dump, config=_config(dbanon, "fit-type.toml", TYPE_CONFIG))
+        _type_refused(rep, "pg_dump %s" % fmt, rc, err, out)
 
 
 def mariadb_fit_part(rep, dbanon, db):
     db.sql("CREATE DATABASE fit_src; CREATE DATABASE fit_dst")
-    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io')" % (i, e, i) for i, e in enumerate(EMAILS))
+    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io', 33612345678)" % (i, e, i) for i, e in enumerate(EMAILS))
     db.sql("CREATE TABLE fit (id int PRIMARY KEY, email varchar(20) NOT NULL, phone varchar(9) NOT NULL,"
-           " amount decimal(5,2), dmail varchar(20), UNIQUE KEY fit_email (email)) DEFAULT CHARSET=utf8mb4;"
+           " amount decimal(5,2), dmail varchar(20), pnum bigint, UNIQUE KEY fit_email (email)) DEFAULT CHARSET=utf8mb4;"
            "INSERT INTO fit VALUES %s;" % rows, database="fit_src")
     dump = db.dump("fit_src")
     desc = "mariadb-dump, varchar(20) with a UNIQUE KEY"
@@ -104,7 +118,9 @@ def mariadb_fit_part(rep, dbanon, db):
         _no_leak(rep, desc, out)
         try:
             db.sql(out, database="fit_dst")
-            got = db.query("fit_dst", "SELECT email, phone FROM fit ORDER BY id")
+            got = db.query("fit_dst", "SELECT email, phone, pnum FROM fit ORDER BY id")
+            rep.check(all(re.fullmatch(r"[0-9]{10,11}", str(r[2])) and str(r[2]) != "33612345678" for r in got),
+                      "%s: a phone number in bigint is written as its digits" % desc, repr([r[2] for r in got[:3]]))
             emails = [r[0] for r in got]
             rep.check(len(got) == N and len(set(e.lower() for e in emails)) == N
                       and all(re.fullmatch(r"[0-9a-z]{13}@a\.test", e) for e in emails),
@@ -115,3 +131,5 @@ def mariadb_fit_part(rep, dbanon, db):
             rep.check(False, "%s: the mariadb client restores the output" % desc, e)
     rc, err, out = dbanon.run("fit-mariadb-null", dump, config=_config(dbanon, "fit-my-null.toml", NULL_CONFIG))
     _refused(rep, "mariadb-dump", rc, err, out, r"\.in:\d+:\d+: ")
+    rc, err, out = dbanon.run("fit-mariadb-type", dump, config=_config(dbanon, "fit-my-type.toml", TYPE_CONFIG))
+    _type_refused(rep, "mariadb-dump", rc, err, out)

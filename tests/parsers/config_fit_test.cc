@@ -263,5 +263,82 @@ TEST_CASE("a column typed by a domain gets the domain's length and NOT NULL") {
   }
 }
 
+TEST_CASE("an anonymizer whose values the column's type does not take is refused at the CREATE TABLE") {
+  const std::string create =
+      "CREATE TABLE public.users (\n    id integer,\n    tags text[],\n    doc jsonb,\n    addr inet,\n"
+      "    who uuid,\n    born date\n);\n";
+  struct Case {
+    const char* column;
+    const char* anonymizer;
+    const char* message;
+  };
+  for (const Case& c : {Case{"tags", "lastname", "public.users.tags: the anonymizer 'lastname' writes text, not text[]"},
+                        Case{"doc", "email", "public.users.doc: the anonymizer 'email' writes text, not jsonb"},
+                        Case{"addr", "email", "public.users.addr: the anonymizer 'email' writes text, not inet"},
+                        Case{"id", "email", "public.users.id: the anonymizer 'email' writes text, not integer"},
+                        Case{"born", "uuid", "public.users.born: the anonymizer 'uuid' writes a UUID, not date"}}) {
+    CAPTURE(c.column);
+    const std::string dump = Copy(create, "id, tags, doc, addr, who, born", "1\t{a}\t\"x@y\"\t10.0.0.1\t\t\\N\n");
+    TestResolver r;
+    r.Add(kUsers, Make(c.anonymizer, c.column));
+    Run run = FrameAndRewrite(*std::make_unique<PgPlainFramer>(&r), dump, 13);
+    REQUIRE(!run.status.ok());
+    CHECK(run.status.code() == absl::StatusCode::kInvalidArgument);
+    CHECK_MESSAGE(std::string(run.status.message()).find(c.message) != std::string::npos, run.status.message());
+    CHECK(run.output.find("x@y") == std::string::npos);
+  }
+  // What fits passes: json paths in jsonb, ip in inet, md5 and uuid in uuid,
+  // date in date, integer in integer, anything in text, keep/constant anywhere.
+  const std::string dump = Copy(create, "id, tags, doc, addr, who, born",
+                                "1\t{a}\t{\"e\": \"x@y\"}\t10.0.0.1\ta0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\t2001-02-03\n");
+  TestResolver r;
+  r.Add(kUsers, Make("integer", "id", Options(OptionTable{{"min", OptionValue{int64_t{1}}}, {"max", OptionValue{int64_t{9}}}})));
+  r.Add(kUsers, Make("constant", "tags", Options(OptionTable{{"value", OptionValue{std::string("{b}")}}})));
+  r.Add(kUsers, Make("ip", "addr"));
+  r.Add(kUsers, Make("md5", "who"));
+  r.Add(kUsers, Make("date", "born", Options(OptionTable{{"min", OptionValue{std::string("1950-01-01")}},
+                                                          {"max", OptionValue{std::string("2000-12-31")}}})));
+  Run run = FrameAndRewrite(*std::make_unique<PgPlainFramer>(&r), dump, dump.size());
+  CHECK_MESSAGE(run.status.ok(), run.status.message());
+}
+
+TEST_CASE("a phone number in an integer column is written as its digits") {
+  const std::string dump = Copy("CREATE TABLE public.users (\n    phone bigint\n);\n", "phone", "33612345678\n");
+  TestResolver r;
+  r.Add(kUsers, Make("phone", "phone"));
+  Run run = FrameAndRewrite(*std::make_unique<PgPlainFramer>(&r), dump, dump.size());
+  REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+  size_t row = run.output.find("FROM stdin;\n") + 12;
+  std::string value = run.output.substr(row, run.output.find('\n', row) - row);
+  CHECK(value.size() >= 10);
+  CHECK(value.find_first_not_of("0123456789") == std::string::npos);
+}
+
+TEST_CASE("MySQL: a JSON column (longtext CHECK (json_valid(col))) refuses email; a bigint takes a phone's digits") {
+  const std::string mysql =
+      "CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  `phone_num` bigint(20) DEFAULT NULL,\n"
+      "  `doc` longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NULL CHECK (json_valid(`doc`)),\n"
+      "  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\nINSERT INTO `t` VALUES (1,33612345678,'\\\"x@y\\\"');\n";
+  {
+    TestResolver r;
+    r.Add(TableName{"", "t"}, Make("email", "doc"));
+    Run run = FrameAndRewrite(*std::make_unique<SqlScriptFramer>(MySqlDialect(), &r), mysql, mysql.size());
+    REQUIRE(!run.status.ok());
+    CHECK_MESSAGE(std::string(run.status.message()).find("1:1: t.doc: the anonymizer 'email' writes text, not json") == 0,
+                  run.status.message());
+  }
+  {
+    TestResolver r;
+    r.Add(TableName{"", "t"}, Make("phone", "phone_num"));
+    r.Add(TableName{"", "t"}, Make("json", "doc", Options(OptionTable{{"paths", OptionValue{OptionTable{{"$.a", OptionValue{std::string("email")}}}}}})));
+    Run run = FrameAndRewrite(*std::make_unique<SqlScriptFramer>(MySqlDialect(), &r), mysql, mysql.size());
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    size_t at = run.output.find("VALUES (1,") + 10;
+    std::string value = run.output.substr(at, run.output.find(',', at) - at);
+    if (!value.empty() && value.front() == '\'') value = value.substr(1, value.size() - 2);
+    CHECK_MESSAGE(value.find_first_not_of("0123456789") == std::string::npos, value);
+  }
+}
+
 }  // namespace
 }  // namespace dbanon
