@@ -57,11 +57,12 @@ def _type_refused(rep, desc, rc, err, out):
 
 def pg_fit_part(rep, dbanon, pg):
     pg.createdb("fit_src")
-    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io', 33612345678)" % (i, e, i) for i, e in enumerate(EMAILS))
+    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io')" % (i, e, i) for i, e in enumerate(EMAILS))
     pg.psql("fit_src", "CREATE DOMAIN short_mail AS varchar(20);"
                        "CREATE TABLE fit (id int PRIMARY KEY, email varchar(20) NOT NULL UNIQUE,"
                        " phone varchar(9) NOT NULL, amount numeric(5,2), dmail short_mail, pnum bigint);"
                        "INSERT INTO fit VALUES %s;" % rows)
+    pg.psql("fit_src", "UPDATE fit SET pnum = 33612345678")
     config = _config(dbanon, "fit.toml", CONFIG)
     null_config = _config(dbanon, "fit-null.toml", NULL_CONFIG)
     for fmt in ("-Fp", "-Fc"):
@@ -106,10 +107,11 @@ def pg_fit_part(rep, dbanon, pg):
 
 def mariadb_fit_part(rep, dbanon, db):
     db.sql("CREATE DATABASE fit_src; CREATE DATABASE fit_dst")
-    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io', 33612345678)" % (i, e, i) for i, e in enumerate(EMAILS))
+    rows = ",".join("(%d, '%s', '555-0142', 123.45, 'd%d@x.io')" % (i, e, i) for i, e in enumerate(EMAILS))
     db.sql("CREATE TABLE fit (id int PRIMARY KEY, email varchar(20) NOT NULL, phone varchar(9) NOT NULL,"
            " amount decimal(5,2), dmail varchar(20), pnum bigint, UNIQUE KEY fit_email (email)) DEFAULT CHARSET=utf8mb4;"
-           "INSERT INTO fit VALUES %s;" % rows, database="fit_src")
+           "INSERT INTO fit (id, email, phone, amount, dmail) VALUES %s;" % rows, database="fit_src")
+    db.sql("UPDATE fit SET pnum = 33612345678", database="fit_src")
     dump = db.dump("fit_src")
     desc = "mariadb-dump, varchar(20) with a UNIQUE KEY"
     config = _config(dbanon, "fit-my.toml", CONFIG.replace('{ anonymizer = "email", options = { unique = true } }', '"email"'))
