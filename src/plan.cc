@@ -85,7 +85,7 @@ absl::StatusOr<std::unique_ptr<RunPlan>> RunPlan::Create(const Config& config, s
 }
 
 const RunPlan::TableEntry* RunPlan::Find(const TableName& table) const {
-  auto it = tables_.find(Key(table));
+  auto it = table.schema.empty() ? tables_.find(Key(table)) : tables_.find(table);
   if (it == tables_.end() && unqualified_fallback_ && !table.schema.empty()) {
     it = tables_.find(TableName{"public", table.table});
   }
@@ -112,7 +112,13 @@ std::vector<std::pair<TableName, const RunPlan::TableEntry*>> RunPlan::Reach(con
   return out;
 }
 
-bool RunPlan::IsConfigured(const TableName& table) const { return !Reach(Key(table)).empty(); }
+bool RunPlan::IsConfigured(const TableName& table) const {
+  if (table.schema.empty()) return IsConfigured(Key(table));
+  if (parents_.find(table) != parents_.end()) return !Reach(table).empty();
+  // A table without a parent (most tables): Reach would visit it alone.
+  const TableEntry* entry = Find(table);
+  return entry != nullptr && !entry->config->keep;
+}
 
 void RunPlan::NoteParent(const TableName& child, const TableName& parent) {
   std::vector<TableName>& parents = parents_[Key(child)];

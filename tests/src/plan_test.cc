@@ -41,6 +41,23 @@ std::vector<std::string> Steps(RunPlan& plan, const TableName& table, const std:
   return out;
 }
 
+TEST_CASE("a table is configured by its own entry unless it keeps every column, or through a parent") {
+  auto plan = MakePlan(
+      "[tables.customer]\nemail = \"email\"\n[tables.audit]\nkeep = true\n[tables.person]\nname = \"lastname\"\n");
+  CHECK(plan->IsConfigured({"public", "customer"}));
+  CHECK(plan->IsConfigured({"", "customer"}));  // an unqualified name is in schema public
+  CHECK_FALSE(plan->IsConfigured({"sales", "customer"}));
+  CHECK_FALSE(plan->IsConfigured({"public", "orders"}));
+  CHECK_FALSE(plan->IsConfigured({"public", "audit"}));  // keep = true: copied unread
+  CHECK_FALSE(plan->IsConfigured({"public", "employee"}));
+  plan->NoteParent({"public", "employee"}, {"public", "person"});
+  CHECK(plan->IsConfigured({"public", "employee"}));
+  CHECK(plan->IsConfigured({"", "employee"}));
+  // A table that keeps every column is not reached by its parent's config.
+  plan->NoteParent({"public", "audit"}, {"public", "person"});
+  CHECK_FALSE(plan->IsConfigured({"public", "audit"}));
+}
+
 TEST_CASE("a config on a partitioned table reaches its partitions and sub-partitions") {
   auto plan = MakePlan("[tables.measurements]\nemail = \"email\"\n");
   const TableName root{"public", "measurements"}, mid{"public", "m_2024"}, leaf{"public", "m_2024m01"};
