@@ -73,19 +73,25 @@ TableName TableCatalog::NameFor(const SqlDialect& d, const std::vector<std::stri
 }
 
 void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
+  // ParseCreateTable is pure: read first, so that the head of a table it
+  // reads is not read twice (CreatedTableName reads the same name from it).
+  std::optional<TableDef> def = ParseCreateTable(d, text);
   std::optional<TableName> created;
-  if (auto parts = CreatedTableName(d, text)) {
+  if (def.has_value()) {
+    created = NameFor(d, def->name_parts);
+  } else if (auto parts = CreatedTableName(d, text)) {
     created = NameFor(d, *parts);
+  }
+  if (created.has_value()) {
     created_.insert(*created);
     resolver_->NoteCreated(*created);
   }
   if (d.postgres()) AddAlterTable(text);
-  std::optional<TableDef> def = ParseCreateTable(d, text);
   if (!def.has_value()) {
     if (created.has_value()) resolver_->SawColumns(*created, {}, false);
     return;
   }
-  TableName name = NameFor(d, def->name_parts);
+  const TableName name = *created;
   ddl_[name] = *std::move(def);
   new_tables_.push_back(name);
   ++ddl_generation_;  // a parent's columns count for its children: every plan may change
