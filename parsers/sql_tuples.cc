@@ -37,6 +37,18 @@ constexpr std::array<bool, 256> MakeSpecialMultibyte() {
   return t;
 }
 constexpr std::array<bool, 256> kSpecialMultibyte = MakeSpecialMultibyte();
+// The bytes of a bare value that TupleRewriter's one-pass path reads
+// (numbers, NULL, DEFAULT, true/false, 0x..): none starts a literal, a
+// quoted name, a comment (but "--", checked apart) or a dollar quote.
+constexpr std::array<bool, 256> MakeWordByte() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' ||
+           c == '+' || c == '-';
+  }
+  return t;
+}
+constexpr std::array<bool, 256> kWordByte = MakeWordByte();
 
 }  // namespace
 
@@ -199,9 +211,13 @@ constexpr size_t kNoSlot = ~size_t{0};
 struct TupleGroup {
   std::vector<size_t> positions;  // configured positions, ascending
   std::vector<size_t> slot;       // per column: its index in `positions`, or kNoSlot
+  std::vector<bool> read;         // per column: an anonymizer reads it (a step's column)
   std::vector<std::pair<size_t, size_t>> spans;
   std::vector<SqlValue> values;
   std::vector<std::string> decoded;
+  // What the anonymizer reads: a view into `rows` (a literal without escapes)
+  // or into `decoded`.
+  std::vector<std::string_view> view;
   std::vector<std::string> replacement;
   std::vector<bool> keep_original;
   std::vector<Cell> in, res;  // per tuple and step column
@@ -276,11 +292,18 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
       g.positions.push_back(i);
     }
   }
+  g.read.assign(ncols, false);
+  for (const RowPlan::Step& step : plan.steps) {
+    for (size_t col : step.columns) {
+      if (col < ncols) g.read[col] = true;
+    }
+  }
   const size_t npos = g.positions.size();
   const size_t cells = kTupleGroup * npos;
   if (g.spans.size() < cells) g.spans.resize(cells);
   if (g.values.size() < cells) g.values.resize(cells);
   if (g.decoded.size() < cells) g.decoded.resize(cells);
+  if (g.view.size() < cells) g.view.resize(cells);
   if (g.replacement.size() < cells) g.replacement.resize(cells);
   if (g.keep_original.size() < cells) g.keep_original.resize(cells);
   out->reserve(out->size() + rows.size() + rows.size() / 4);
@@ -296,20 +319,10 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
       g.res.resize(tuples * k);
       for (size_t t = 0; t < tuples; ++t) {
         for (size_t j = 0; j < k; ++j) {
-          const size_t col = step.columns[j];
-          const size_t c = t * npos + g.slot[col];
-          auto [b, e] = g.spans[c];
-          g.decoded[c].clear();
-          absl::Status s = DecodeValue(d, rows.substr(b, e - b), &g.values[c], &g.decoded[c]);
-          if (!s.ok()) {
-            return error_at(absl::StatusCode::kDataLoss, b,
-                            absl::StrCat("column ", plan.column_names[col], " of table ", plan.table.Display(), ": ",
-                                         s.message()));
-          }
+          const size_t c = t * npos + g.slot[step.columns[j]];
           SqlValue::Kind kind = g.values[c].kind;
-          g.in[t * k + j] = kind == SqlValue::Kind::kNull || kind == SqlValue::Kind::kDefault
-                                ? Cell::Null()
-                                : Cell{g.decoded[c], false};
+          g.in[t * k + j] = kind == SqlValue::Kind::kNull || kind == SqlValue::Kind::kDefault ? Cell::Null()
+                                                                                               : Cell{g.view[c], false};
         }
       }
       step.anonymizer->AnonymizeRows(g.in, scratch, g.res);
@@ -369,18 +382,144 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
 
   TupleScanState st;
   if (bare_) st.depth = 1;
+
+  // Decodes the values that anonymizers read of tuple `tuples` of the group
+  // (the general path: after its values are found and counted).
+  auto decode_tuple = [&]() -> absl::Status {
+    for (size_t k = 0; k < npos; ++k) {
+      const size_t col = g.positions[k];
+      if (!g.read[col]) continue;
+      const size_t c = tuples * npos + k;
+      auto [b, e] = g.spans[c];
+      g.decoded[c].clear();
+      absl::Status s = DecodeValue(d, rows.substr(b, e - b), &g.values[c], &g.decoded[c]);
+      if (!s.ok()) {
+        return error_at(absl::StatusCode::kDataLoss, b,
+                        absl::StrCat("column ", plan.column_names[col], " of table ", plan.table.Display(), ": ",
+                                     s.message()));
+      }
+      g.view[c] = g.decoded[c];
+    }
+    return absl::OkStatus();
+  };
+
+  // The tuple that starts at *pos (after its '('), read in one pass: each
+  // value found, and those anonymizers read decoded, as it goes. It takes
+  // only what mysqldump, pg_dump --inserts and sqlite3 .dump write most:
+  // '...' literals (without an introducer or suffix) and bare words and
+  // numbers ([A-Za-z0-9_.+-]), separated by ',' with optional whitespace,
+  // and as many values as columns, every one where its column's versioned
+  // comment wants it. On anything else (comments, other literals, an error
+  // to report) it returns false having changed nothing but the group's
+  // cells of this tuple, and the general path reads the tuple again from
+  // *pos. The boundaries are the lexer's: a '...' literal in code closes at
+  // the first quote not doubled, not after a backslash when the dialect's
+  // strings have escapes (SqlLexer::SkipQuoted); the values' bytes are
+  // DecodeValue's (DecodeQuotedLiteral, or DecodeValue itself for words).
+  const bool fast = !bare_ && d.multibyte == MultibyteRule::kNone;
+  auto fast_tuple = [&](size_t* pos) -> bool {
+    const char* data = rows.data();
+    const size_t n = rows.size();
+    const bool escapes = d.backslash_strings;
+    const int got = st.lex.version();
+    size_t q = *pos;
+    size_t count = 0;
+    while (true) {
+      while (q < n && IsSqlSpace(static_cast<unsigned char>(data[q]))) ++q;
+      if (q >= n || count >= ncols) return false;
+      const int want = count < plan.column_info.size() ? plan.column_info[count].version : 0;
+      if (want != got) return false;
+      const size_t b = q;
+      const size_t c = g.slot[count] == kNoSlot ? kNoSlot : tuples * npos + g.slot[count];
+      const bool read = c != kNoSlot && g.read[count];
+      if (data[q] == '\'') {
+        bool plain = true;  // no escape, no doubled quote: the bytes are the literal's
+        ++q;
+        while (true) {
+          const char* f = escapes ? FindQuoteOrBackslash(data + q, data + n, '\'')
+                                  : static_cast<const char*>(std::memchr(data + q, '\'', n - q));
+          if (f == nullptr || f == data + n) return false;
+          const size_t at = static_cast<size_t>(f - data);
+          if (at + 1 >= n) return false;
+          if (*f == '\\' || data[at + 1] == '\'') {
+            plain = false;
+            q = at + 2;
+            continue;
+          }
+          q = at + 1;
+          break;
+        }
+        if (read) {
+          SqlValue& v = g.values[c];
+          v = SqlValue();
+          v.kind = SqlValue::Kind::kString;
+          v.literal_end = q - b;
+          v.escapes = escapes;
+          if (plain) {
+            g.view[c] = rows.substr(b + 1, q - b - 2);
+          } else {
+            g.decoded[c].clear();
+            DecodeQuotedLiteral(d, rows.substr(b, q - b), 0, escapes, &g.decoded[c]);
+            g.view[c] = g.decoded[c];
+          }
+        }
+      } else {
+        while (q < n && kWordByte[static_cast<unsigned char>(data[q])]) {
+          if (data[q] == '-' && q + 1 < n && data[q + 1] == '-') return false;  // a comment, perhaps
+          ++q;
+        }
+        if (q == b) return false;
+        if (read) {
+          g.decoded[c].clear();
+          if (!DecodeValue(d, rows.substr(b, q - b), &g.values[c], &g.decoded[c]).ok()) return false;
+          g.view[c] = g.decoded[c];
+        }
+      }
+      const size_t e = q;
+      while (q < n && IsSqlSpace(static_cast<unsigned char>(data[q]))) ++q;
+      if (q >= n || (data[q] != ',' && data[q] != ')')) return false;
+      if (c != kNoSlot) g.spans[c] = {b, e};
+      ++count;
+      if (data[q++] == ')') break;
+    }
+    if (count != ncols) return false;
+    st.depth = 0;
+    st.prev = ')';
+    st.prev2 = static_cast<unsigned char>(data[q - 2]);
+    *pos = q;
+    return true;
+  };
+
   size_t p = 0;
   while (p < rows.size() || bare_) {
     if (!bare_) {
-      TupleEvent ev = ScanTuples(d, &st, rows, &p, true);
-      if (ev == TupleEvent::kEnd) break;
-      if (ev == TupleEvent::kOuter) {
-        if (rows[p] == ',') {
-          ++p;
-          continue;
+      if (st.depth == 0 && st.lex.state() == SqlLexer::State::kCode && p + 1 < rows.size() && rows[p] == ',' &&
+          rows[p + 1] == '(') {
+        // The next tuple right after the comma (mysqldump's ",("): what
+        // ScanTuples would report, without the calls.
+        p += 2;
+        st.depth = 1;
+        st.prev = '(';
+        st.prev2 = ',';
+      } else {
+        TupleEvent ev = ScanTuples(d, &st, rows, &p, true);
+        if (ev == TupleEvent::kEnd) break;
+        if (ev == TupleEvent::kOuter) {
+          if (rows[p] == ',') {
+            ++p;
+            continue;
+          }
+          return error_at(absl::StatusCode::kDataLoss, p,
+                          absl::StrCat("unexpected text between the tuples of table ", plan.table.Display()));
         }
-        return error_at(absl::StatusCode::kDataLoss, p,
-                        absl::StrCat("unexpected text between the tuples of table ", plan.table.Display()));
+      }
+      if (fast && fast_tuple(&p)) {
+        ++tuples;
+        if (tuples == kTupleGroup) {
+          absl::Status s = flush();
+          if (!s.ok()) return s;
+        }
+        continue;
       }
     }
     const size_t tuple_begin = bare_ ? 0 : p - 1;
@@ -432,6 +571,8 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
                       absl::StrCat("tuple of table ", plan.table.Display(), " has ", empty_tuple ? 0 : count,
                                    " values, expected ", ncols));
     }
+    absl::Status decoded = decode_tuple();
+    if (!decoded.ok()) return decoded;
     ++tuples;
     if (tuples == kTupleGroup || bare_) {
       absl::Status s = flush();
