@@ -25,7 +25,7 @@ std::string_view DumpFormatName(DumpFormat format) {
   }
 }
 
-DumpFormat DetectDumpFormat(std::string_view head) {
+std::optional<DumpFormat> DetectDumpFormat(std::string_view head) {
   auto starts = [](std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; };
   head = head.substr(0, kDetectBytes);
   if (starts(head, "\xEF\xBB\xBF")) head.remove_prefix(3);  // a UTF-8 byte order mark
@@ -54,7 +54,7 @@ DumpFormat DetectDumpFormat(std::string_view head) {
       if (starts(line, m)) return DumpFormat::kPostgres;
     }
   }
-  return DumpFormat::kPostgres;
+  return std::nullopt;
 }
 
 namespace {
@@ -110,9 +110,10 @@ std::unique_ptr<Framer> MakeDialectFramer(DumpFormat format, TableResolver* reso
 }  // namespace
 
 std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver,
-                                   const std::vector<std::string>& pg_schema) {
+                                   const std::vector<std::string>& pg_schema, PgOrigin origin) {
   std::unique_ptr<Framer> framer = MakeDialectFramer(format, resolver);
   if (format == DumpFormat::kPostgres) {
+    if (origin == PgOrigin::kUnknown) static_cast<PgPlainFramer*>(framer.get())->SetOriginUnknown();
     for (const std::string& statement : pg_schema) static_cast<PgPlainFramer*>(framer.get())->AddSchema(statement);
   }
   return std::make_unique<BomSkippingFramer>(std::move(framer));

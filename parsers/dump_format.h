@@ -5,7 +5,10 @@
 // statements (backquoted names, versioned comments, LOCK TABLES for MySQL;
 // PRAGMA and BEGIN TRANSACTION for SQLite; COPY, psql meta-commands and
 // pg_dump's SET lines for PostgreSQL). Input with none of these is read as
-// PostgreSQL; `--format` overrides the guess.
+// PostgreSQL, but as PostgreSQL of unknown origin (PgOrigin::kUnknown): it
+// may be bare INSERTs from another tool (sqlite3 `.mode insert`), so the
+// rules that hold only for what pg_dump writes are not relied on. `--format`
+// overrides the guess; the origin is still read from the markers.
 //
 // Thread-safety: pure functions.
 #ifndef DBANON_PARSERS_DUMP_FORMAT_H_
@@ -33,16 +36,28 @@ std::string_view DumpFormatName(DumpFormat format);
 // dump alone (issue 15 item 9: a pipe delivering 100 bytes at a time).
 inline constexpr size_t kDetectBytes = 256 * 1024;
 
-// The format of a dump that starts with `head`; only its first kDetectBytes
-// bytes are looked at.
-DumpFormat DetectDumpFormat(std::string_view head);
+// The format of a dump that starts with `head`, from the first banner or
+// dialect-specific statement among its first kDetectBytes bytes; nullopt
+// when there is none (such input is read as PostgreSQL of unknown origin).
+std::optional<DumpFormat> DetectDumpFormat(std::string_view head);
+
+// Where a PostgreSQL plain dump comes from, as far as its first bytes tell.
+// kPgDump: a pg_dump marker was seen (its banner, COPY, its SET lines,
+// psql meta-commands), so the rows hold no values of generated columns
+// (pg_dump.c leaves attgenerated columns out of COPY and INSERTs; psql would
+// refuse them anyway). kUnknown: no marker; a configured table without its
+// CREATE TABLE must then have every column of its rows named in the config,
+// as for MySQL and SQLite (parsers/table_catalog.h).
+enum class PgOrigin { kPgDump, kUnknown };
 
 // A framer for `format`; `resolver` must outlive it. A UTF-8 byte order mark
 // at the start of the input is passed through unchanged and the rest is read
 // as if it were not there (what psql, mariadb and sqlite3 do). `pg_schema`:
 // --schema's DDL statements (src/schema.h), read before a PostgreSQL dump.
+// `origin`: see PgOrigin; ignored for MySQL and SQLite.
 std::unique_ptr<Framer> MakeFramer(DumpFormat format, TableResolver* resolver,
-                                   const std::vector<std::string>& pg_schema = {});
+                                   const std::vector<std::string>& pg_schema = {},
+                                   PgOrigin origin = PgOrigin::kPgDump);
 
 }  // namespace dbanon
 

@@ -87,6 +87,10 @@ class PgPlainFramer : public Framer {
   // --schema (src/schema.h): a CREATE TABLE or ALTER TABLE statement of the
   // schema-only dump that goes with this data-only one, read before it.
   void AddSchema(std::string_view statement);
+  // The dump shows no sign of pg_dump (parsers/dump_format.h, PgOrigin):
+  // rows of a configured table without its CREATE TABLE are refused unless
+  // the config names every column they carry (TableCatalog::Resolve).
+  void SetOriginUnknown() { tables_.SetGeneratedValuesPossible(); }
   // Collects the text of every CREATE TABLE and ALTER TABLE statement framed
   // from now on into `sink` (which must outlive the framer): reading a
   // schema-only dump for --schema.

@@ -555,16 +555,18 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     target.drop = true;
     return target;
   }
-  if (!d.postgres() && !have_ddl) {
+  if ((!d.postgres() || pg_generated_values_possible_) && !have_ddl) {
     // A MySQL or SQLite table without its CREATE TABLE (mysqldump
     // --no-create-info): dbanon cannot see which columns are generated, and
     // mariadb-dump writes the values of generated columns (docs/formats.md
     // C.3), computed from the original data: UPPER(email) would go out in
     // clear. Every column of the rows must be named in the config.
-    // PostgreSQL needs no such rule: pg_dump never writes the values of
-    // generated columns, in COPY column lists or INSERTs (pg_dump.c
+    // A dump from pg_dump needs no such rule: pg_dump never writes the values
+    // of generated columns, in COPY column lists or INSERTs (pg_dump.c
     // fmtCopyColumnList and dumpTableData_insert skip attgenerated columns),
-    // so a data-only pg_dump (-a, with or without --schema) holds none.
+    // so a data-only pg_dump (-a, with or without --schema) holds none. Input
+    // read as PostgreSQL without any sign of pg_dump (bare INSERTs, such as
+    // sqlite3 `.mode insert` writes) gets the rule.
     std::vector<std::string> unnamed;
     for (size_t i = 0; i < (*plan)->num_columns && i < (*plan)->configured.size(); ++i) {
       if (!(*plan)->configured[i]) unnamed.push_back((*plan)->column_names[i]);
@@ -572,7 +574,8 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     if (!unnamed.empty()) {
       return WithExitClass(
           absl::FailedPreconditionError(absl::StrCat(
-              "table ", target.table.Display(), " is configured but the dump has no CREATE TABLE for it, and the "
+              "table ", target.table.Display(), " is configured but the dump has no CREATE TABLE for it",
+              d.postgres() ? " (nor any sign of pg_dump: its banner, a COPY or a SET line)" : "", ", and the "
               "config names neither an anonymizer nor \"keep\" for column", unnamed.size() > 1 ? "s " : " ",
               absl::StrJoin(unnamed, ", "), ": dbanon cannot see their definitions, and a generated column "
               "computed from a configured one would keep its original value; dump the table with its CREATE TABLE "

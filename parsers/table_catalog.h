@@ -92,6 +92,11 @@ class TableCatalog {
   // MySQL `USE db;` (mysqldump --databases, --all-databases): names without
   // a database are in `db` from here on (MariaDB docs, "USE"). Empty: none.
   void SetDatabase(std::string db) { database_ = std::move(db); }
+  // PostgreSQL rows may carry values of generated columns: the dump is not
+  // known to come from pg_dump (parsers/dump_format.h, PgOrigin::kUnknown).
+  // Resolve then asks, as for MySQL and SQLite, that a configured table
+  // without its CREATE TABLE have every column of its rows named in the config.
+  void SetGeneratedValuesPossible() { pg_generated_values_possible_ = true; }
   // TableNameFor, with the database of the last USE for unqualified MySQL
   // names.
   TableName NameFor(const SqlDialect& d, const std::vector<std::string>& parts) const;
@@ -164,6 +169,7 @@ class TableCatalog {
 
  private:
   std::string database_;  // of the last MySQL USE
+  bool pg_generated_values_possible_ = false;  // SetGeneratedValuesPossible
   struct Cached {
     std::vector<std::string> columns;
     std::vector<int> versions;

@@ -144,11 +144,13 @@ absl::StatusOr<OpenedInput> OpenInput(const std::string& path, std::optional<Dum
     input.kind = InputKind::kTarArchive;
   } else {
     input.kind = InputKind::kPlain;
-    if (!format.has_value()) {
-      // The guess reads a fixed prefix, never "what the first read returned".
-      if (absl::Status st = ReadUpTo(in, &head, kDetectBytes, 0); !st.ok()) return st;
-      format = DetectDumpFormat(head);
-    }
+    // The guess reads a fixed prefix, never "what the first read returned".
+    // It is made under --format too: a PostgreSQL dump without any marker
+    // may come from another tool (PgOrigin).
+    if (absl::Status st = ReadUpTo(in, &head, kDetectBytes, 0); !st.ok()) return st;
+    const std::optional<DumpFormat> detected = DetectDumpFormat(head);
+    if (!format.has_value()) format = detected.value_or(DumpFormat::kPostgres);
+    if (detected != DumpFormat::kPostgres) input.pg_origin = PgOrigin::kUnknown;
     input.format = format;
   }
   input.file = std::move(in);
@@ -165,7 +167,8 @@ absl::StatusOr<std::vector<std::string>> RunPlainDump(OpenedInput& input, Output
   }
   plan.SetSchemaless(format != DumpFormat::kPostgres);
   plan.SetUnqualifiedFallback(format == DumpFormat::kMySql);
-  std::unique_ptr<Framer> framer = MakeFramer(format, &resolver, schema != nullptr ? *schema : std::vector<std::string>());
+  std::unique_ptr<Framer> framer =
+      MakeFramer(format, &resolver, schema != nullptr ? *schema : std::vector<std::string>(), input.pg_origin);
   PipelineOptions options;
   options.threads = threads;
   InputFile& in = *input.file;

@@ -83,6 +83,7 @@ struct OpenedInput {
   std::string head;                      // bytes read from `file` already: they come first
   std::optional<Algorithm> compression;  // the compressed stream `file` reads through
   std::optional<DumpFormat> format;      // kPlain: --format, or detected from the first kDetectBytes
+  PgOrigin pg_origin = PgOrigin::kPgDump;  // kPlain: kUnknown when no dialect marker is in the first kDetectBytes
 };
 
 // Opens `path` ("-": standard input) and reads what it is. Errors: the

@@ -364,4 +364,12 @@ CASES = [
     {"name": "sqlite3 .mode insert with a generated column and no CREATE TABLE is refused",
      "make": sqlite_generated, "config": '[tables.customer]\nemail = "email"\n', "args": ["--format", "sqlite"],
      "expect": "refuse"},
+    {"name": "sqlite3 .mode insert with a generated column, no CREATE TABLE and no --format (read as PostgreSQL of unknown origin) is refused",
+     "make": sqlite_generated, "config": '[tables.customer]\nemail = "email"\n', "expect": "refuse"},
+    {"name": "sqlite3 .mode insert read as PostgreSQL under --format pg, no sign of pg_dump, is refused",
+     "make": sqlite_generated, "config": '[tables.customer]\nemail = "email"\n', "args": ["--format", "pg"],
+     "expect": "refuse"},
+    {"name": "sqlite3 .mode insert with every column named in the config and no --format is rewritten",
+     "make": sqlite_generated, "config": '[tables.customer]\nid = "keep"\nemail = "email"\nup = "email"\n',
+     "markers": [b"zqxmarker", b"ZQXMARKER"], "expect": "clean"},
 ]
