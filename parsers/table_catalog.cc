@@ -98,7 +98,10 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
   std::vector<const ColumnDef*> ddl;
   std::vector<std::string> columns;
   if (DdlColumns(name, &ddl)) {
-    for (const ColumnDef* c : ddl) columns.push_back(c->name);
+    for (const ColumnDef* c : ddl) {
+      columns.push_back(c->name);
+      if (c->generated) resolver_->NoteGenerated(name, c->name);
+    }
   }
   resolver_->SawColumns(name, columns, false);
 }

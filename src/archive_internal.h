@@ -74,6 +74,10 @@ class LockedResolver : public TableResolver {
     MutexLock lock(&mu_);
     inner_->NoteParent(child, parent);
   }
+  void NoteGenerated(const TableName& table, const std::string& column) override {
+    MutexLock lock(&mu_);
+    inner_->NoteGenerated(table, column);
+  }
   void NoteCreated(const TableName& table) override {
     MutexLock lock(&mu_);
     inner_->NoteCreated(table);

@@ -91,10 +91,14 @@ class CheckResolver : public TableResolver {
     row->configured.assign(columns.size(), false);
     for (size_t i = 0; i < columns.size(); ++i) {
       bool covered = coverage.keep || coverage.truncate;
+      bool generated = false;
       for (const RunPlan::ColumnCoverage& c : coverage.columns) {
         if (c.name == columns[i] && c.cover != RunPlan::Cover::kUncovered) covered = true;
+        // A generated column is never sampled: a configured table's plan
+        // refuses any anonymizer on one, and its value is the server's.
+        if (c.name == columns[i] && c.cover == RunPlan::Cover::kGenerated) generated = true;
       }
-      if (covered && !sample_all_) continue;
+      if (generated || (covered && !sample_all_)) continue;
       std::unique_ptr<ColumnSample>& s = samples_[{RunPlan::KeyOf(table), columns[i]}];
       if (s == nullptr) s = std::make_unique<ColumnSample>();
       anonymizers_.push_back(std::make_unique<SampleAnonymizer>(columns[i], s.get(), sample_));
@@ -127,6 +131,9 @@ class CheckResolver : public TableResolver {
     plan_.SawTable(table);
   }
   void NoteParent(const TableName& child, const TableName& parent) override { plan_.NoteParent(child, parent); }
+  void NoteGenerated(const TableName& table, const std::string& column) override {
+    plan_.NoteGenerated(table, column);
+  }
   void NoteCreated(const TableName& table) override {
     Order(table);
     plan_.NoteCreated(table);
@@ -289,6 +296,7 @@ std::string CoverText(const ColumnFacts& c, const RunPlan::TableCoverage& t) {
     case RunPlan::Cover::kAnonymized: return absl::StrCat("anonymized (", c.anonymizer, ")");
     case RunPlan::Cover::kKept: return t.keep ? "kept (table keep = true)" : "kept (keep)";
     case RunPlan::Cover::kTruncated: return "truncated";
+    case RunPlan::Cover::kGenerated: return "generated (computed on restore)";
     case RunPlan::Cover::kUncovered: break;
   }
   return "UNCOVERED";
@@ -414,6 +422,13 @@ std::string Suggest(const std::vector<TableFacts>& tables, const std::string& in
     std::vector<std::string> address_evidence;
     for (const ColumnFacts& c : t.columns) {
       std::optional<PiiKind> kind = c.Kind();
+      if (c.cover == RunPlan::Cover::kGenerated) {
+        // Its value is computed on restore, from the columns above: an
+        // anonymizer on it would be refused.
+        absl::StrAppend(&out, "# generated column: computed on restore from the columns it reads\n", TomlKey(c.name),
+                        " = \"keep\"\n");
+        continue;
+      }
       if (!kind.has_value()) {
         absl::StrAppend(&out, TomlKey(c.name), " = \"keep\"\n");
         continue;

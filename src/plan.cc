@@ -127,6 +127,10 @@ void RunPlan::NoteParent(const TableName& child, const TableName& parent) {
 
 void RunPlan::NoteCreated(const TableName& table) { created_.insert(Key(table)); }
 
+void RunPlan::NoteGenerated(const TableName& table, const std::string& column) {
+  generated_.emplace(Key(table), column);
+}
+
 absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const std::vector<std::string>& columns) {
   const TableName key = Key(table);
   std::vector<std::pair<TableName, const TableEntry*>> reach = Reach(key);
@@ -167,6 +171,14 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
                                            ": warning: column '", anonymizer->columns()[0], "' of table ",
                                            table.Display(), via, " is configured but is not in the dump (--allow-missing)");
         if (std::find(warnings_.begin(), warnings_.end(), warning) == warnings_.end()) warnings_.push_back(warning);
+        continue;
+      }
+      // `keep` on a generated column documents a decision and writes
+      // nothing: PostgreSQL's data has no such column (pg_dump leaves it
+      // out), MySQL's value is the server's to compute (DEFAULT when it reads
+      // a configured column, parsers/table_catalog.h).
+      if (entry->config->rules[a].anonymizer == "keep" && anonymizer->columns().size() == 1 &&
+          generated_.count({key, anonymizer->columns()[0]}) > 0) {
         continue;
       }
       RowPlan::Step step{anonymizer, {}};
@@ -265,6 +277,9 @@ RunPlan::TableCoverage RunPlan::CoverageOf(const TableName& key, const Seen& see
           col.cover = col.anonymizer == "keep" ? Cover::kKept : Cover::kAnonymized;
         }
         if (col.cover != Cover::kUncovered) break;  // the nearest entry that names the column wins
+      }
+      if ((col.cover == Cover::kUncovered || col.cover == Cover::kKept) && generated_.count({key, c}) > 0) {
+        col.cover = Cover::kGenerated;
       }
     }
     t.columns.push_back(std::move(col));

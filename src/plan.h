@@ -66,6 +66,7 @@ class RunPlan : public TableResolver {
   void SawTable(const TableName& table) override;
   void NoteParent(const TableName& child, const TableName& parent) override;
   void NoteCreated(const TableName& table) override;
+  void NoteGenerated(const TableName& table, const std::string& column) override;
   void NoteData(const TableName& table) override;
 
   // After the run: InvalidArgument when a configured table has no data in
@@ -91,7 +92,10 @@ class RunPlan : public TableResolver {
   void SetUnqualifiedFallback(bool fallback) { unqualified_fallback_ = fallback; }
 
   // How one column of the dump is covered.
-  enum class Cover : uint8_t { kUncovered, kAnonymized, kKept, kTruncated };
+  // kGenerated: a generated column (NoteGenerated) that the config does not
+  // name or names `keep`: the server computes it on restore, from values
+  // dbanon rewrote when it reads a configured column.
+  enum class Cover : uint8_t { kUncovered, kAnonymized, kKept, kTruncated, kGenerated };
   struct ColumnCoverage {
     std::string name;
     Cover cover = Cover::kUncovered;
@@ -192,6 +196,7 @@ class RunPlan : public TableResolver {
   // Partition and INHERITS links from the dump's DDL: child -> parents.
   std::map<TableName, std::vector<TableName>> parents_;
   std::set<TableName> created_;  // tables the dump's DDL creates
+  std::set<std::pair<TableName, std::string>> generated_;  // NoteGenerated: (table key, column)
   std::map<TableName, std::string> data_;  // PostgreSQL tables with data, as the dump spells them
   std::set<TableName> reached_;  // configured tables whose config reached a child's data
 };

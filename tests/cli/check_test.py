@@ -256,5 +256,61 @@ if shutil.which('sqlite3'):
 else:
     report('check on a sqlite3 .dump', 'SKIP sqlite3 not installed')
 
+# Generated columns: the server computes them on restore, so coverage counts them
+# as covered (check, strict) and a `keep` for one is accepted, in every dialect;
+# an anonymizer on one stays an error (exit 2).
+GEN_PG = b"""--
+-- PostgreSQL database dump
+--
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+
+CREATE TABLE public.c (
+    id integer NOT NULL,
+    email text,
+    up text GENERATED ALWAYS AS (upper(email)) STORED
+);
+
+COPY public.c (id, email) FROM stdin;
+1\tzqxmarker@example.org
+\\.
+
+"""
+GEN_MY = (b"-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)\n"
+          b"/*!40101 SET NAMES utf8mb4 */;\n"
+          b"CREATE TABLE `c` (\n  `id` int(11) NOT NULL,\n  `email` varchar(100) DEFAULT NULL,\n"
+          b"  `up` varchar(100) GENERATED ALWAYS AS (upper(`email`)) STORED,\n  PRIMARY KEY (`id`)\n"
+          b") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+          b"INSERT INTO `c` VALUES (1,'zqxmarker@example.org','ZQXMARKER@EXAMPLE.ORG');\n")
+GEN_SQ = (b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
+          b"CREATE TABLE c (id INTEGER, email TEXT, up TEXT AS (upper(email)) STORED);\n"
+          b"INSERT INTO c VALUES(1,'zqxmarker@example.org');\nCOMMIT;\n")
+for dialect, dump, table in (('pg', GEN_PG, '"public.c"'), ('mysql', GEN_MY, 'c'), ('sqlite', GEN_SQ, 'c')):
+    path = write(f'gen-{dialect}.sql', dump)
+    check(f'{dialect}: check without a config reports a generated column as generated, not uncovered, exit 1',
+          [path], 1, has=['  up     generated (computed on restore)\n', '2 columns uncovered'],
+          lacks=['zqxmarker', 'ZQXMARKER'])
+    p = check(f'{dialect}: check --suggest names a generated column keep, with a comment, exit 0', ['--suggest', path], 0,
+              has=['# generated column: computed on restore from the columns it reads\nup = "keep"\n',
+                   'email = "email"\n'], lacks=['zqxmarker', 'ZQXMARKER'])
+    suggested = write(f'gen-{dialect}.toml', p.stdout)
+    env = dict(os.environ, DBANON_SALT='0123456789abcdef0123')
+    for name, cfg in (('the suggested strict config', suggested),
+                      ('a strict config that leaves the generated column out',
+                       write(f'gen-{dialect}-2.toml', f'strict = true\n[tables.{table}]\nid = "keep"\nemail = "email"\n'))):
+        r = cli.run(['-c', cfg, path], TMP, env=env, timeout=60)
+        errs = [] if r.returncode == 0 else [f'exit {r.returncode}, expected 0']
+        if b'zqxmarker' in r.stdout.lower():
+            errs.append('a value of email or of its generated column is in the output')
+        if dialect == 'mysql' and b"'anon-" not in r.stdout or dialect == 'mysql' and b',DEFAULT);' not in r.stdout:
+            errs.append('the generated column is not written DEFAULT')
+        report(f'{dialect}: a run with {name} covers the generated column and rewrites the row', errs, r)
+    r = cli.run(['-c', write(f'gen-{dialect}-3.toml', f'[tables.{table}]\nemail = "email"\nup = "email"\n'), path], TMP,
+                env=env, timeout=60)
+    errs = [] if r.returncode == 2 else [f'exit {r.returncode}, expected 2']
+    if b'zqxmarker' in (r.stdout + r.stderr).lower():
+        errs.append('a value reached the output or a message')
+    report(f'{dialect}: an anonymizer on a generated column is still refused, exit 2', errs, r)
+
 shutil.rmtree(TMP)
 sys.exit(TAP.finish())

@@ -70,6 +70,28 @@ TEST_CASE("a config on a partitioned table reaches its partitions and sub-partit
   CHECK(plan->Finish().ok());
 }
 
+TEST_CASE("a generated column is covered in strict mode, and a keep for it writes nothing, in data that lacks it") {
+  auto plan = MakePlan("strict = true\n[tables.c]\nid = \"md5\"\nemail = \"email\"\nup = \"keep\"\n");
+  const TableName c{"public", "c"};
+  plan->SawColumns(c, {"id", "email", "up"}, false);  // its CREATE TABLE
+  plan->NoteGenerated(c, "up");
+  CHECK(plan->CheckCoverage().ok());
+  // pg_dump's COPY leaves the generated column out of its column list.
+  CHECK(Steps(*plan, c, {"id", "email"}) == std::vector<std::string>{"md5", "email"});
+  const RunPlan::TableCoverage t = plan->CoverageOfTable(c);
+  REQUIRE(t.columns.size() == 3);
+  CHECK(t.columns[2].cover == RunPlan::Cover::kGenerated);
+}
+
+TEST_CASE("without NoteGenerated a column left out of the config fails strict mode, and a keep for an absent column is an error") {
+  auto plan = MakePlan("strict = true\n[tables.c]\nid = \"keep\"\nemail = \"email\"\nup = \"keep\"\n");
+  const TableName c{"public", "c"};
+  CHECK_FALSE(plan->Resolve(c, {"id", "email"}).ok());
+  auto strict = MakePlan("strict = true\n[tables.c]\nid = \"keep\"\nemail = \"email\"\n");
+  strict->SawColumns(c, {"id", "email", "up"}, false);
+  CHECK_FALSE(strict->CheckCoverage().ok());
+}
+
 TEST_CASE("a child's own config entry wins for the columns it names, its parent's applies to the rest") {
   auto plan = MakePlan(
       "[tables.person]\nemail = \"email\"\nname = \"lastname\"\n[tables.employee]\nemail = \"md5\"\n");
