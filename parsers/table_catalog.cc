@@ -487,7 +487,7 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     }
     absl::Status s = CheckDataTarget(target.table);
     if (!s.ok()) return s;
-    if (d.postgres()) {
+    if (d.postgres() && partitions_.find(target.table) != partitions_.end()) {  // CheckPartitionRows has work
       std::vector<std::string> columns = head.columns;
       if (!head.has_column_list) {
         std::vector<const ColumnDef*> defs;

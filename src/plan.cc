@@ -209,7 +209,8 @@ void RunPlan::CountRows(const TableName& table, int64_t rows) {
 }
 
 void RunPlan::NoteData(const TableName& table) {
-  if (!table.schema.empty()) data_.emplace(Key(table), table.Display());  // PostgreSQL: partitions exist
+  // PostgreSQL: partitions exist. Display() only for a table not seen yet.
+  if (!table.schema.empty() && data_.find(table) == data_.end()) data_.emplace(table, table.Display());
 }
 
 void RunPlan::SawTable(const TableName& table) {

@@ -34,9 +34,9 @@ void ResetByteCounts() {
   bytes_written.store(0, std::memory_order_relaxed);
 }
 
-void SetCurrentTable(std::string display) {
+void SetCurrentTable(std::string_view display) {
   MutexLock lock(&table_mu);
-  table = std::move(display);
+  if (table != display) table.assign(display);  // the same table statement after statement: no copy
 }
 
 std::string CurrentTable() {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace dbanon {
 
@@ -29,7 +30,7 @@ void SetFolderBytesCounted(bool counted);
 
 // The table whose rows are being read now ("public.customer"), "" before
 // the first one.
-void SetCurrentTable(std::string display);
+void SetCurrentTable(std::string_view display);
 std::string CurrentTable();
 
 }  // namespace dbanon
