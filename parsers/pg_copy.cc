@@ -377,7 +377,9 @@ constexpr size_t kGroup = 64;
 struct CopyRowGroup {
   std::vector<std::string_view> cells;      // of the row being split
   std::vector<std::string_view> rows;       // the group's rows, without CR LF
-  std::vector<bool> crlf;                   // per row
+  std::vector<char> crlf;                   // per row
+  std::vector<char> plain;                  // per row: it holds no backslash (SplitPlainRow)
+  std::vector<size_t> step_slot;            // per step column, in step order: its configured position's index
   std::vector<std::string_view> raw;        // per row and configured position
   std::vector<std::string> decoded;         // per row and step column
   std::vector<std::string> replacement;     // per row and configured position
@@ -407,6 +409,45 @@ struct TrimOnExit {
     if (g.narrowed.capacity() > kKeep) std::string().swap(g.narrowed);
   }
 };
+
+// Splits `row` at its TABs into *cells when it holds no backslash (then
+// no TAB is escaped and no field needs CopyUnescape); false, with *cells
+// unspecified, when it holds one (SplitCopyRow reads it then). The bytes
+// from row.data() up to `readable` may be read (16 at a time; those past
+// the row's end are masked), which saves a scalar tail on every row but the
+// last of a call.
+bool SplitPlainRow(std::string_view row, const char* readable, std::vector<std::string_view>* cells) {
+  cells->clear();
+  const char* p = row.data();
+  const size_t n = row.size();
+  size_t start = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i tab = _mm_set1_epi8('\t');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i < n && readable - (p + i) >= 16; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const unsigned valid = n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1;
+    if ((static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash))) & valid) != 0) return false;
+    unsigned tabs = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab))) & valid;
+    while (tabs != 0) {
+      const size_t at = i + static_cast<size_t>(__builtin_ctz(tabs));
+      cells->push_back(row.substr(start, at - start));
+      start = at + 1;
+      tabs &= tabs - 1;
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    if (p[i] == '\\') return false;
+    if (p[i] == '\t') {
+      cells->push_back(row.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  cells->push_back(row.substr(start));
+  return true;
+}
 
 // RewriteCopyRows, or with `fields` the rewriting of one span of whole
 // fields of a row, without its line ending (CopyFieldsRewriter): `first_col`
@@ -439,6 +480,11 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
   auto slot_of = [&](size_t column) {
     return static_cast<size_t>(std::lower_bound(positions, positions + npos, column) - positions);
   };
+  g.step_slot.clear();
+  for (const RowPlan::Step& step : plan.steps) {
+    for (size_t column : step.columns) g.step_slot.push_back(slot_of(column));
+  }
+  const char* readable = rows.data() + rows.size();
   if (g.raw.size() < kGroup * npos) g.raw.resize(kGroup * npos);
   if (g.replacement.size() < kGroup * npos) g.replacement.resize(kGroup * npos);
   out->reserve(out->size() + rows.size() + rows.size() / 4);
@@ -448,6 +494,7 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
     // Split up to kGroup rows.
     g.rows.clear();
     g.crlf.clear();
+    g.plain.clear();
     while (pos < rows.size() && g.rows.size() < kGroup) {
       const char* nl = static_cast<const char*>(std::memchr(rows.data() + pos, '\n', rows.size() - pos));
       size_t end = nl == nullptr ? rows.size() : static_cast<size_t>(nl - rows.data());
@@ -461,7 +508,8 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
       if (crlf) row.remove_suffix(1);
       const int64_t row_line = line + static_cast<int64_t>(g.rows.size());
       const int64_t col0 = fields ? first_col - 1 : 0;
-      if (CopySplit split = SplitCopyRow(row, layout, &cells); split != CopySplit::kOk) {
+      const bool plain = layout == CharLayout::kAsciiSafe && SplitPlainRow(row, readable, &cells);
+      if (CopySplit split = plain ? CopySplit::kOk : SplitCopyRow(row, layout, &cells); split != CopySplit::kOk) {
         return PositionedError(absl::StatusCode::kDataLoss, row_line, col0 + static_cast<int64_t>(row.size()),
                                split == CopySplit::kTrailingBackslash
                                    ? absl::StrCat("invalid escape: backslash at the end of a row of table ",
@@ -488,20 +536,26 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
       for (size_t k = 0; k < npos; ++k) g.raw[r * npos + k] = cells[positions[k]];
       g.rows.push_back(row);
       g.crlf.push_back(crlf);
+      g.plain.push_back(plain);
       pos = end + 1;
     }
     const size_t nrows = g.rows.size();
     // Each anonymizer, over the whole group.
+    const size_t* next_slots = g.step_slot.data();
     for (const RowPlan::Step& step : plan.steps) {
       const size_t n = step.columns.size();
+      const size_t* step_slot = next_slots;  // of this step's columns
+      next_slots += n;
       g.in.resize(nrows * n);
       g.res.resize(nrows * n);
       if (g.decoded.size() < nrows * n) g.decoded.resize(nrows * n);
       for (size_t r = 0; r < nrows; ++r) {
         for (size_t j = 0; j < n; ++j) {
-          std::string_view raw = g.raw[r * npos + slot_of(step.columns[j])];
+          std::string_view raw = g.raw[r * npos + step_slot[j]];
           Cell& c = g.in[r * n + j];
-          if (raw == "\\N") {
+          if (g.plain[r]) {
+            c = Cell{raw, false};
+          } else if (raw == "\\N") {
             c = Cell::Null();
           } else if (raw.find('\\') == std::string_view::npos) {
             c = Cell{raw, false};
@@ -519,7 +573,7 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
           const Cell& in = g.in[r * n + j];
           const Cell& res = g.res[r * n + j];
           scratch.CountCell(step.anonymizer->id(), j, in.is_null && res.is_null);
-          std::string& rep = g.replacement[r * npos + slot_of(step.columns[j])];
+          std::string& rep = g.replacement[r * npos + step_slot[j]];
           rep.clear();
           if (res.is_null) {
             rep.assign("\\N");
