@@ -57,7 +57,8 @@ struct ArchiveEngine::Item : public PieceEngine::Piece {
   int64_t index = 0;
   bool last_piece = false;
   // Results.
-  std::string output;
+  std::string output;  // compressed bytes
+  std::string heads;   // chunked streams: the length word of each chunk of output
   uint32_t check = 0;
   uint64_t plain_length = 0;
   int64_t rows = 0;
@@ -72,6 +73,7 @@ struct ArchiveEngine::Item : public PieceEngine::Piece {
     index = 0;
     last_piece = false;
     output.clear();
+    heads.clear();
     check = 0;
     plain_length = 0;
     rows = 0;
@@ -138,10 +140,14 @@ class ArchiveEngine::Road : public PieceEngine::Road {
       }
     }
     if (!item->status.ok()) return;
+    // The compressed bytes change hands, not places: the chunks' length
+    // words go into heads, and Write sends them between the chunks' bytes.
+    item->output.swap(compressed);
     if (s.chunked) {
-      AppendChunks(compressed, s.int_size, &item->output);
-    } else {
-      item->output.swap(compressed);
+      for (size_t pos = 0; pos < item->output.size(); pos += kMaxChunk) {
+        AppendArchiveInt(static_cast<int64_t>(std::min(kMaxChunk, item->output.size() - pos)), s.int_size,
+                         &item->heads);
+      }
     }
   }
 
@@ -163,7 +169,19 @@ class ArchiveEngine::Road : public PieceEngine::Road {
       }
       s.length += item->plain_length;
       s.rows += item->rows;
-      if (!item->output.empty()) iov_.push_back(iovec{item->output.data(), item->output.size()});
+      if (s.chunked) {
+        // {Int len, bytes} per chunk of at most kMaxChunk bytes; every
+        // length word is a sign byte and int_size bytes (WriteInt).
+        const size_t word = static_cast<size_t>(s.int_size) + 1;
+        size_t head = 0;
+        for (size_t pos = 0; pos < item->output.size(); pos += kMaxChunk) {
+          iov_.push_back(iovec{item->heads.data() + head, word});
+          iov_.push_back(iovec{item->output.data() + pos, std::min(kMaxChunk, item->output.size() - pos)});
+          head += word;
+        }
+      } else if (!item->output.empty()) {
+        iov_.push_back(iovec{item->output.data(), item->output.size()});
+      }
       if (item->last_piece) {
         if (IndependentPieces(s)) {
           std::string trailer = DeflateTrailer(s.container, s.check, s.length);
@@ -293,10 +311,17 @@ StreamFeeder::StreamFeeder(ArchiveEngine* engine, std::shared_ptr<ArchiveStream>
       decompressor_(std::move(decompressor)),
       batch_bytes_(batch_bytes),
       after_terminator_(stream_->plan == nullptr) {
+  Reserve(&pending_);
   if (stream_->plan != nullptr) {
     cutter_.Start(stream_->plan->table.Display(), stream_->plan, false, 0, 1, 1, stream_->layout);
     stream_->plans = cutter_.plans();
   }
+}
+
+void StreamFeeder::Reserve(std::string* buffer) const {
+  // What Add lets pending_ reach before it publishes: batch_bytes_, or one
+  // decompression step of at most kMinRoom past it.
+  buffer->reserve(batch_bytes_ + kMinRoom);
 }
 
 absl::Status StreamFeeder::Error(std::string_view message) const {
@@ -309,7 +334,7 @@ absl::Status StreamFeeder::Add(std::string_view input) {
     return pending_.size() >= batch_bytes_ ? Publish(false) : absl::OkStatus();
   }
   while (true) {
-    size_t room = std::max<size_t>(batch_bytes_ - std::min(batch_bytes_, pending_.size()), size_t{64} << 10);
+    size_t room = std::max<size_t>(batch_bytes_ - std::min(batch_bytes_, pending_.size()), kMinRoom);
     size_t before = pending_.size();
     absl::Status st = decompressor_->Decompress(&input, &pending_, room);
     if (!st.ok()) return Error(ToStd(st.message()));
@@ -360,6 +385,7 @@ absl::Status StreamFeeder::Publish(bool final) {
     if (!final && pending_.size() < batch_bytes_) return absl::OkStatus();
     if (pending_.size() > cut_) segments_.push_back(Segment{Segment::Kind::kRaw, cut_, pending_.size(), 0});
     engine_->Piece(stream_, &pending_, &segments_, cutter_.rows() - rows_published_, index_++, final);
+    if (!final) Reserve(&pending_);
     rows_published_ = cutter_.rows();
     cut_ = 0;
     tail_from_ = 0;
@@ -367,11 +393,15 @@ absl::Status StreamFeeder::Publish(bool final) {
   }
   if (final) return Error("the table data ends without its end-of-data line (\\.)");
   if (cut_ == 0) return absl::OkStatus();  // a long row: wait for its end
-  std::string rest = pending_.substr(cut_);
+  // The part row after the cut goes into spare_, a buffer the pool gave
+  // back; the piece's buffer goes to the engine, which hands back an empty
+  // one of a recycled piece: no buffer is freed and grown again per piece.
+  spare_.assign(pending_, cut_, std::string::npos);
   pending_.resize(cut_);
   engine_->Piece(stream_, &pending_, &segments_, cutter_.rows() - rows_published_, index_++, false);
   rows_published_ = cutter_.rows();
-  pending_.swap(rest);
+  pending_.swap(spare_);
+  Reserve(&pending_);
   cut_ = 0;
   return absl::OkStatus();
 }

@@ -168,14 +168,21 @@ class StreamFeeder {
   absl::Status Finish();
 
  private:
+  // Decompressed bytes asked for per call at least, even when pending_ is
+  // about full.
+  static constexpr size_t kMinRoom = size_t{64} << 10;
+
   absl::Status Publish(bool final);
   absl::Status Error(std::string_view message) const;
+  // Gives `buffer` the capacity of a whole piece, once.
+  void Reserve(std::string* buffer) const;
 
   ArchiveEngine* engine_;
   std::shared_ptr<ArchiveStream> stream_;
   std::unique_ptr<Decompressor> decompressor_;
   size_t batch_bytes_;
   std::string pending_;
+  std::string spare_;  // the next buffer for pending_, empty between pieces
   CopyRowCutter cutter_;
   std::vector<Segment> segments_;  // of pending_[0, cut_)
   size_t cut_ = 0;                 // bytes of pending_ cut into segments_
