@@ -163,6 +163,20 @@ bool TableCatalog::DdlColumns(const TableName& table, std::vector<const ColumnDe
   return true;
 }
 
+std::vector<TableName> TableCatalog::PartitionsBelow(const TableName& table) const {
+  std::vector<TableName> queue{table};
+  std::set<TableName> seen{table};
+  for (size_t i = 0; i < queue.size(); ++i) {
+    auto children = partitions_.find(queue[i]);
+    if (children == partitions_.end()) continue;
+    for (const TableName& child : children->second) {
+      if (seen.insert(child).second) queue.push_back(child);
+    }
+  }
+  queue.erase(queue.begin());
+  return queue;
+}
+
 absl::Status TableCatalog::CheckPgValuesOrder(const TableName& table, const std::vector<std::string>& columns,
                                                const RowPlan& plan) const {
   std::vector<std::string> configured;
@@ -191,25 +205,17 @@ absl::Status TableCatalog::CheckPgValuesOrder(const TableName& table, const std:
   // --load-via-partition-root writes each partition's rows, in the
   // partition's own column order, as INSERTs into the root (pg_dump.c
   // dumpTableData_insert, getRootTableInfo).
-  std::vector<TableName> queue{table};
-  std::set<TableName> seen{table};
-  for (size_t i = 0; i < queue.size() && i < 100000; ++i) {
-    auto it = partitions_.find(queue[i]);
-    if (it == partitions_.end()) continue;
-    for (const TableName& part : it->second) {
-      if (!seen.insert(part).second) continue;
-      queue.push_back(part);
-      std::vector<const ColumnDef*> ddl;
-      std::vector<std::string> names;
-      const bool known = DdlColumns(part, &ddl);
-      for (const ColumnDef* c : ddl) names.push_back(c->name);
-      if (!known || names != columns) {
-        return refuse(absl::StrCat("its partition ", part.Display(),
-                                   known ? " has other columns or another column order"
-                                         : " has no column list in the dump",
-                                   " (pg_dump --load-via-partition-root writes a partition's values, in the "
-                                   "partition's order, into the root)"));
-      }
+  for (const TableName& part : PartitionsBelow(table)) {
+    std::vector<const ColumnDef*> ddl;
+    std::vector<std::string> names;
+    const bool known = DdlColumns(part, &ddl);
+    for (const ColumnDef* c : ddl) names.push_back(c->name);
+    if (!known || names != columns) {
+      return refuse(absl::StrCat("its partition ", part.Display(),
+                                 known ? " has other columns or another column order"
+                                       : " has no column list in the dump",
+                                 " (pg_dump --load-via-partition-root writes a partition's values, in the "
+                                 "partition's order, into the root)"));
     }
   }
   return absl::OkStatus();
@@ -420,17 +426,7 @@ absl::Status TableCatalog::CheckDataTarget(const TableName& table) {
 absl::Status TableCatalog::CheckPartitionRows(const TableName& table, const std::vector<std::string>& columns,
                                               const RowPlan* plan) {
   if (partitions_.find(table) == partitions_.end()) return absl::OkStatus();
-  std::vector<TableName> queue{table};
-  std::set<TableName> seen{table};
-  for (size_t i = 0; i < queue.size() && queue.size() < 10000; ++i) {
-    auto children = partitions_.find(queue[i]);
-    if (children == partitions_.end()) continue;
-    for (const TableName& child : children->second) {
-      if (seen.insert(child).second) queue.push_back(child);
-    }
-  }
-  for (size_t i = 1; i < queue.size(); ++i) {
-    const TableName& part = queue[i];
+  for (const TableName& part : PartitionsBelow(table)) {
     if (!resolver_->IsConfigured(part)) continue;
     auto part_plan = resolver_->Resolve(part, columns);
     std::string what;

@@ -187,6 +187,10 @@ class TableCatalog {
   // depth, has other columns or another order (pg_dump
   // --load-via-partition-root writes a partition's values, in the
   // partition's order, into the root).
+  // Every partition below `table`, at any depth, parents before their
+  // children (breadth first); empty when it has none. Each table once, so a
+  // link cycle in a damaged dump ends.
+  std::vector<TableName> PartitionsBelow(const TableName& table) const;
   absl::Status CheckPgValuesOrder(const TableName& table, const std::vector<std::string>& columns,
                                   const RowPlan& plan) const;
 
