@@ -799,16 +799,17 @@ absl::InlinedVector<std::string_view, 24> SetStatementWords(std::string_view tex
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
+    const char next = i + 1 < text.size() ? text[i + 1] : '\0';  // two-byte tokens compared in place
     if (IsSqlSpace(c) || c == ';') {
       ++i;
-    } else if (text.compare(i, 2, "/*") == 0) {
+    } else if (c == '/' && next == '*') {
       i += 2;
       if (i < text.size() && text[i] == 'M') ++i;
       if (i < text.size() && text[i] == '!') ++i;
       while (i < text.size() && IsAsciiDigit(static_cast<unsigned char>(text[i]))) ++i;
-    } else if (text.compare(i, 2, "*/") == 0) {
+    } else if (c == '*' && next == '/') {
       i += 2;
-    } else if (text.compare(i, 2, ":=") == 0) {
+    } else if (c == ':' && next == '=') {
       words.push_back("=");
       i += 2;
     } else if (c == '\'' || c == '"' || c == '`') {
