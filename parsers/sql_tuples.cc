@@ -125,6 +125,37 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
       if (s->depth == 1 && s->commas) return finish(TupleEvent::kComma);
       continue;
     }
+    if (c == '\'' && s->depth > 0 && d.multibyte == MultibyteRule::kNone) {
+      // A '...' literal inside a tuple, skipped here when it closes in this
+      // input: what SqlLexer::Open and SkipQuoted do (the quote closes at
+      // the first quote not doubled, not after a backslash when strings have
+      // escapes), without their calls. An E'...' (PostgreSQL), or a literal
+      // that this input cuts, goes through the lexer.
+      const unsigned char p1 = byte_at(static_cast<ptrdiff_t>(p) - 1);
+      const bool e_prefix = d.e_strings && (p1 == 'E' || p1 == 'e');
+      if (!e_prefix) {
+        const bool escapes = d.backslash_strings;
+        size_t q = p + 1;
+        size_t closed = 0;  // the index after the closing quote, or 0
+        while (q < n) {
+          const char* f = escapes ? FindQuoteOrBackslash(data + q, data + n, '\'')
+                                  : static_cast<const char*>(std::memchr(data + q, '\'', n - q));
+          if (f == nullptr || f == data + n) break;
+          const size_t at = static_cast<size_t>(f - data);
+          if (at + 1 >= n) break;  // a backslash or quote whose next byte is not here
+          if (*f == '\\' || data[at + 1] == '\'') {
+            q = at + 2;
+            continue;
+          }
+          closed = at + 1;
+          break;
+        }
+        if (closed != 0) {
+          p = closed;
+          continue;
+        }
+      }
+    }
     size_t end = p;
     switch (s->lex.Open(d, input, p, eof, byte_at(static_cast<ptrdiff_t>(p) - 1),
                         byte_at(static_cast<ptrdiff_t>(p) - 2), &end)) {
