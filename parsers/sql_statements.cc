@@ -314,11 +314,16 @@ TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& part
   if (d.postgres()) {
     return n >= 2 ? TableName{parts[n - 2], parts[n - 1]} : TableName{"public", parts[n - 1]};
   }
-  if (n >= 2) {
-    std::string schema = parts[n - 2];
-    if (d.sqlite() && (Lower(schema) == "main" || Lower(schema) == "temp")) schema.clear();
-    return TableName{schema, parts[n - 1]};
+  if (d.sqlite()) {
+    // SQLite names are case-insensitive for ASCII letters (SQLite docs,
+    // "SQL Keywords": identifiers; sqlite3StrICmp in the table lookup):
+    // `Users`, [USERS] and "main"."USERS" are table users. The name is
+    // folded here, once, so that every lookup (catalog, config) sees one key.
+    std::string schema = n >= 2 ? Lower(parts[n - 2]) : std::string();
+    if (schema == "main" || schema == "temp") schema.clear();
+    return TableName{std::move(schema), Lower(parts[n - 1])};
   }
+  if (n >= 2) return TableName{parts[n - 2], parts[n - 1]};
   return TableName{"", parts[0]};
 }
 

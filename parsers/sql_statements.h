@@ -160,7 +160,11 @@ bool SameColumnName(std::string_view a, std::string_view b);
 
 // The table a dump names with `parts`: PostgreSQL puts unqualified names in
 // schema public; MySQL and SQLite names are unqualified (schema "", which the
-// config's unqualified keys match).
+// config's unqualified keys match). SQLite names come back in ASCII lower
+// case (SQLite compares names without regard to ASCII case; `main.` and
+// `temp.` are the unqualified name), as RunPlan::SetFoldedNames keys the
+// config; MySQL names keep their case (lower_case_table_names=0, the Linux
+// default: MariaDB docs, "Identifier Case-sensitivity").
 TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts);
 
 // The name of any CREATE TABLE statement (`text` from CREATE to its end),

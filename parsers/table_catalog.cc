@@ -412,11 +412,15 @@ absl::Status TableCatalog::CheckDataTarget(const TableName& table) {
   auto [it, added] = checked_.emplace(table, absl::OkStatus());
   if (!added) return it->second;
   for (const TableName& c : created_) {
-    const bool near = c.table == table.table || (c.schema == table.schema && OneEditApart(c.table, table.table));
+    // A name that differs only in ASCII case is near too: a MySQL server
+    // with lower_case_table_names=1 (Windows, macOS) loads `USERS` into
+    // users. (SQLite names come folded from TableNameFor.)
+    const std::string lower_c = absl::AsciiStrToLower(c.table), lower_t = absl::AsciiStrToLower(table.table);
+    const bool near = lower_c == lower_t || (absl::AsciiStrToLower(c.schema) == absl::AsciiStrToLower(table.schema) && OneEditApart(lower_c, lower_t));
     if (near && resolver_->IsConfigured(c)) {
       it->second = absl::DataLossError(absl::StrCat(
           "the dump has data for table ", table.Display(), ", which it does not create, but creates configured table ",
-          c.Display(), " whose name differs by one letter or schema: a damaged table name?"));
+          c.Display(), " whose name differs by one letter, letter case or schema: a damaged table name?"));
       break;
     }
   }

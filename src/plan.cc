@@ -84,6 +84,24 @@ absl::StatusOr<std::unique_ptr<RunPlan>> RunPlan::Create(const Config& config, s
   return plan;
 }
 
+absl::Status RunPlan::SetFoldedNames() {
+  folded_names_ = true;
+  std::map<TableName, TableEntry> folded;
+  while (!tables_.empty()) {
+    auto node = tables_.extract(tables_.begin());
+    node.key() = TableName{Lower(node.key().schema), Lower(node.key().table)};
+    const TableConfig* config = node.mapped().config;
+    auto result = folded.insert(std::move(node));
+    if (!result.inserted) {
+      return ConfigError(config_.path, config->position,
+                         absl::StrCat("table '", config->key, "' and table '", result.position->second.config->key,
+                                      "' are one SQLite table (SQLite names do not differ by case)"));
+    }
+  }
+  tables_ = std::move(folded);
+  return absl::OkStatus();
+}
+
 const RunPlan::TableEntry* RunPlan::Find(const TableName& table) const {
   auto it = table.schema.empty() ? tables_.find(Key(table)) : tables_.find(table);
   if (it == tables_.end() && unqualified_fallback_ && !table.schema.empty()) {
@@ -163,8 +181,14 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
             "does not; configure all of its columns in one place"));
       }
       size_t missing = 0;
+      // SQLite column names match without regard to ASCII case.
+      auto find_column = [&](const std::string& column) {
+        return std::find_if(columns.begin(), columns.end(), [&](const std::string& c) {
+          return folded_names_ ? Lower(c) == Lower(column) : c == column;
+        });
+      };
       for (const std::string& column : anonymizer->columns()) {
-        missing += std::find(columns.begin(), columns.end(), column) == columns.end() ? 1 : 0;
+        missing += find_column(column) == columns.end() ? 1 : 0;
       }
       if (missing > 0 && allow_missing_ && missing == anonymizer->columns().size()) {
         std::string warning = absl::StrCat(config_.path, ":", entry->positions[a].line, ":", entry->positions[a].column,
@@ -183,7 +207,7 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
       }
       RowPlan::Step step{anonymizer, {}};
       for (const std::string& column : anonymizer->columns()) {
-        auto found = std::find(columns.begin(), columns.end(), column);
+        auto found = find_column(column);
         if (found == columns.end()) {
           return absl::InvalidArgumentError(absl::StrCat(
               "column '", column, "' of table ", table.Display(), " is configured (", config_.path, ":",
@@ -269,7 +293,11 @@ RunPlan::TableCoverage RunPlan::CoverageOf(const TableName& key, const Seen& see
         const TableEntry* entry = r.second;
         for (size_t a = 0; a < entry->anonymizers.size() && col.cover == Cover::kUncovered; ++a) {
           const std::vector<std::string>& cols = entry->anonymizers[a]->columns();
-          if (std::find(cols.begin(), cols.end(), c) == cols.end()) continue;
+          if (std::find_if(cols.begin(), cols.end(), [&](const std::string& name) {
+                return folded_names_ ? Lower(name) == Lower(c) : name == c;
+              }) == cols.end()) {
+            continue;
+          }
           for (const ColumnRule& rule : entry->config->rules) {
             if (rule.position.line == entry->positions[a].line && rule.position.column == entry->positions[a].column) {
               col.anonymizer = rule.anonymizer;

@@ -90,6 +90,12 @@ class RunPlan : public TableResolver {
   // not configured as `shop.users` is looked up as `users` (schema public),
   // the key that names the tables of a single-database dump.
   void SetUnqualifiedFallback(bool fallback) { unqualified_fallback_ = fallback; }
+  // SQLite dumps: table and column names match without regard to ASCII case
+  // (SQLite docs: identifiers are case-insensitive for ASCII letters; the
+  // dump's names come folded from TableNameFor). Re-keys the config's tables
+  // in lower case. Call before any lookup. Errors: InvalidArgument (with
+  // the config's position) when two config keys differ only in case.
+  absl::Status SetFoldedNames();
 
   // How one column of the dump is covered.
   // kGenerated: a generated column (NoteGenerated) that the config does not
@@ -184,6 +190,7 @@ class RunPlan : public TableResolver {
   bool allow_missing_ = false;
   bool strict_ = false;
   bool unqualified_fallback_ = false;
+  bool folded_names_ = false;  // SetFoldedNames
   bool coverage_checked_ = true;  // no table seen since the last CheckCoverage
   std::vector<std::string> warnings_;
 

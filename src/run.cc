@@ -167,6 +167,9 @@ absl::StatusOr<std::vector<std::string>> RunPlainDump(OpenedInput& input, Output
   }
   plan.SetSchemaless(format != DumpFormat::kPostgres);
   plan.SetUnqualifiedFallback(format == DumpFormat::kMySql);
+  if (format == DumpFormat::kSqlite) {
+    if (absl::Status s = plan.SetFoldedNames(); !s.ok()) return s;
+  }
   std::unique_ptr<Framer> framer =
       MakeFramer(format, &resolver, schema != nullptr ? *schema : std::vector<std::string>(), input.pg_origin);
   PipelineOptions options;

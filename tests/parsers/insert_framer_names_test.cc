@@ -43,6 +43,22 @@ TEST_CASE("SQLite reads a string literal where a table or column name stands, as
   CHECK(head->columns == std::vector<std::string>{"id", "e'mail"});
 }
 
+TEST_CASE("SQLite table names fold to ASCII lower case and main. names the same table; MySQL names keep their case") {
+  const SqlDialect& d = SqliteDialect();
+  for (const char* sql : {"INSERT INTO Users VALUES(1)", "INSERT INTO [USERS] VALUES(1)",
+                          "INSERT INTO \"main\".\"USERS\" VALUES(1)", "INSERT INTO `Main`.users VALUES(1)",
+                          "INSERT INTO TEMP.uSeRs VALUES(1)"}) {
+    CAPTURE(sql);
+    std::optional<InsertHead> head = ParseInsertHead(d, sql);
+    REQUIRE(head.has_value());
+    CHECK(TableNameFor(d, head->name_parts) == TableName{"", "users"});
+  }
+  // Only ASCII letters fold (SQLite's sqlite3StrICmp): a UTF-8 name keeps its bytes.
+  CHECK(TableNameFor(d, {"\xc3\x89T\xc3\xa9"}) == TableName{"", "\xc3\x89t\xc3\xa9"});
+  CHECK(TableNameFor(d, {"Aux", "Users"}) == TableName{"aux", "users"});
+  CHECK(TableNameFor(MySqlDialect(), {"USERS"}) == TableName{"", "USERS"});
+}
+
 TEST_CASE("MySQL and PostgreSQL never read a string literal as a name") {
   CHECK_FALSE(ParseCreateTable(MySqlDialect(), "CREATE TABLE 'u3' (id int)").has_value());
   CHECK_FALSE(ParseCreateTable(PostgresDialect(true), "CREATE TABLE 'u3' (id int)").has_value());

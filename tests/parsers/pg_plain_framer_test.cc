@@ -468,7 +468,7 @@ TEST_CASE("fail closed: data of an uncreated table one letter away from a config
   } cases[] = {
       {ddl + "INSERT INTO public.custome\xff VALUES (2, 'secret@x');\n",
        "3:1: the dump has data for table public.\"custome\xff\", which it does not create, but creates configured table "
-       "public.customer whose name differs by one letter or schema: a damaged table name?"},
+       "public.customer whose name differs by one letter, letter case or schema: a damaged table name?"},
       {ddl + "INSERT INTO public.ustomer VALUES (2, 'secret@x');\n", nullptr},
       {ddl + "INSERT INTO public.customerr VALUES (2, 'secret@x');\n", nullptr},
       {ddl + "INSERT INTO poblic.customer VALUES (2, 'secret@x');\n", nullptr},

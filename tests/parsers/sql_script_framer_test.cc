@@ -549,10 +549,23 @@ TEST_CASE("fail closed: data of an uncreated table one letter away from a config
         std::string m(run.status.message());
         CHECK(m.find("3:1: the dump has data for table ") == 0);
         CHECK(m.find("which it does not create, but creates configured table customer whose name differs by one "
-                     "letter or schema: a damaged table name?") != std::string::npos);
+                     "letter, letter case or schema: a damaged table name?") != std::string::npos);
         CHECK(m.find("secret") == std::string::npos);
       }
     }
+  }
+  // MySQL: a name that differs only in case (a lower_case_table_names=1
+  // server loads it into customer).
+  for (const std::string& tail : {std::string("INSERT INTO CUSTOMER VALUES (2,'secret@x');\n"),
+                                  std::string("INSERT INTO `Customer` VALUES (2,'secret@x');\n"),
+                                  std::string("INSERT INTO Custome VALUES (2,'secret@x');\n")}) {
+    CAPTURE(tail);
+    TestResolver r;
+    r.Add(T("customer"), Wrap("email"));
+    Run run = MySql(r, ddl + tail, ddl.size() + tail.size() + 1);
+    REQUIRE_FALSE(run.status.ok());
+    CHECK(run.status.code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(run.status.message()).find("letter case") != std::string::npos);
   }
   // A neighbour the dump creates, a dump without CREATE TABLE, an unconfigured
   // neighbour, SQLite's own tables: passed through.

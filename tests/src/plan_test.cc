@@ -41,6 +41,24 @@ std::vector<std::string> Steps(RunPlan& plan, const TableName& table, const std:
   return out;
 }
 
+TEST_CASE("with SetFoldedNames (SQLite) config keys and column names match without regard to ASCII case") {
+  auto plan = MakePlan("[tables.Users]\nEmail = \"email\"\n");
+  CHECK_FALSE(plan->IsConfigured(TableName{"", "users"}));
+  REQUIRE(plan->SetFoldedNames().ok());
+  CHECK(plan->IsConfigured(TableName{"", "users"}));
+  CHECK(Steps(*plan, TableName{"", "users"}, {"id", "EMAIL"}) == std::vector<std::string>{"", "email"});
+  auto twice = MakePlan("[tables.users]\nemail = \"email\"\n[tables.USERS]\nname = \"lastname\"\n");
+  absl::Status s = twice->SetFoldedNames();
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(s.message()).find("one SQLite table") != std::string::npos);
+}
+
+TEST_CASE("without SetFoldedNames (MySQL, PostgreSQL) names match byte for byte") {
+  auto plan = MakePlan("[tables.users]\nemail = \"email\"\n");
+  CHECK_FALSE(plan->IsConfigured(TableName{"", "USERS"}));
+  CHECK_FALSE(plan->Resolve(TableName{"", "users"}, {"id", "EMAIL"}).ok());
+}
+
 TEST_CASE("a table is configured by its own entry unless it keeps every column, or through a parent") {
   auto plan = MakePlan(
       "[tables.customer]\nemail = \"email\"\n[tables.audit]\nkeep = true\n[tables.person]\nname = \"lastname\"\n");
