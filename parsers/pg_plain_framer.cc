@@ -757,6 +757,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (first_word_ == "alter") {
     // ALTER TABLE p ATTACH PARTITION c: p's config reaches c's rows.
     tables_.AddAlterTable(statement);
+    tables_.NoteAlterTable(PostgresDialect(standard_strings_, multibyte_), statement);
     return absl::OkStatus();
   }
   auto header = ParseCopyHeader(statement);

@@ -89,6 +89,7 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 
 bool SqlScriptFramer::Holding() const {
   return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView ||
+         kind_ == Kind::kAlter ||
          kind_ == Kind::kSchemaInsert || kind_ == Kind::kFtsData ||
          kind_ == Kind::kDelimiter || kind_ == Kind::kUse || kind_ == Kind::kSet || kind_ == Kind::kWrite;
 }
@@ -242,7 +243,8 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
                               absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
                                            " MiB before its VALUES"));
       }
-      if (((kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView) && held > kMaxCreateTableBytes) ||
+      if (((kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView || kind_ == Kind::kAlter) &&
+           held > kMaxCreateTableBytes) ||
           (kind_ == Kind::kUndecided && held > (size_t{64} << 10))) {
         kind_ = Kind::kOther;  // pass it through without reading it
       }
@@ -505,6 +507,8 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
         kind_ = Kind::kWrite;
       } else if (w == "create" && paren_depth_ == 0) {
         // decided by the next words
+      } else if (w == "alter" && paren_depth_ == 0) {
+        kind_ = Kind::kAlter;
       } else if (d_->mysql() && w == "delimiter" && lex_.versioned() == 0 && paren_depth_ == 0) {
         kind_ = Kind::kDelimiter;
       } else if (d_->mysql() && w == "use" && paren_depth_ == 0) {
@@ -598,6 +602,9 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
     case Kind::kCreateView:
       tables_.AddCreateView(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
+      break;
+    case Kind::kAlter:
+      tables_.NoteAlterTable(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       break;
     case Kind::kSchemaInsert: {
       std::optional<FtsTable> fts = ParseSqliteSchemaFts(input.substr(stmt_begin_, end - stmt_begin_));

@@ -81,6 +81,7 @@ class SqlScriptFramer : public Framer {
     kInsert,       // INSERT/REPLACE before VALUES (held)
     kCreateTable,  // held whole, for its columns
     kCreateView,   // held whole, for the configured tables it reads
+    kAlter,        // ALTER TABLE, held whole: it may change a table's columns (TableCatalog::NoteAlterTable)
     kSchemaInsert, // SQLite INSERT INTO sqlite_schema (held whole): an FTS table's declaration
     kFtsData,      // an FTS5 `_data` row of an index that is rebuilt (held whole): kept or dropped by its id
     kDelimiter,    // a DELIMITER line (held)

@@ -824,6 +824,92 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
   return def;
 }
 
+std::optional<std::vector<std::string>> AlterChangesColumns(const SqlDialect& d, std::string_view statement) {
+  Tokenizer tz(d, statement);
+  if (!tz.Next().Is("alter")) return std::nullopt;
+  Tok t = tz.Next();
+  if (t.Is("online") || t.Is("ignore")) t = tz.Next();  // MariaDB
+  if (!t.Is("table")) return std::nullopt;
+  t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("exists")) {
+    tz.Next();
+    t = tz.Next();
+  }
+  if (t.Is("only") && !tz.Peek().IsPunct('.')) t = tz.Next();
+  std::vector<std::string> table;
+  if (!ReadQualifiedName(d, tz, t, &table)) return std::nullopt;
+  if (tz.Peek().IsPunct('*')) tz.Next();
+  auto one_of = [](const Tok& w, std::initializer_list<std::string_view> words) {
+    for (std::string_view x : words) {
+      if (w.Is(x)) return true;
+    }
+    return false;
+  };
+  // One action at a time, up to its comma at depth 0 or the end.
+  while (true) {
+    std::vector<Tok> action;
+    int depth = 0;
+    while (true) {
+      Tok w = tz.Next();
+      if (w.kind == Tok::kEnd || (depth == 0 && (w.IsPunct(',') || w.IsPunct(';')))) {
+        if (!action.empty()) break;
+        if (w.kind == Tok::kEnd || w.IsPunct(';')) return std::nullopt;  // every action left the columns alone
+        continue;
+      }
+      if (w.IsPunct('(')) ++depth;
+      if (w.IsPunct(')')) --depth;
+      action.push_back(std::move(w));
+    }
+    const Tok& a = action[0];
+    const Tok none;
+    const Tok& b = action.size() > 1 ? action[1] : none;
+    bool keeps = false;
+    if (one_of(a, {"owner", "attach", "detach", "enable", "disable", "cluster", "replica", "inherit", "no", "of",
+                   "not", "validate", "force", "reset", "auto_increment", "engine", "comment", "default",
+                   "character", "charset", "collate", "algorithm", "lock", "row_format", "order", "partition",
+                   "remove", "analyze", "check", "optimize", "convert", "repair", "coalesce", "reorganize", "exchange",
+                   "truncate", "discard", "import", "key_block_size", "stats_persistent", "pack_keys",
+                   "checksum", "delay_key_write", "min_rows", "max_rows", "avg_row_length", "union",
+                   "insert_method", "data", "index", "tablespace", "encryption", "page_checksum", "transactional"})) {
+      keeps = true;  // table-level settings, keys, partitions, ownership
+    } else if (a.Is("set")) {
+      // SET (storage parameters), SET SCHEMA/TABLESPACE/LOGGED/ACCESS METHOD/WITHOUT ...: the columns stay.
+      keeps = true;
+    } else if (a.Is("add")) {
+      keeps = one_of(b, {"constraint", "primary", "unique", "foreign", "check", "exclude", "index", "key",
+                         "fulltext", "spatial", "partition", "period", "system"});
+    } else if (a.Is("drop")) {
+      keeps = one_of(b, {"constraint", "primary", "foreign", "index", "key", "check", "partition", "period",
+                         "system", "foreign"});
+    } else if (a.Is("alter")) {
+      // ALTER [COLUMN] name SET DEFAULT / DROP DEFAULT / SET NOT NULL / DROP NOT NULL / ADD GENERATED ...
+      // AS IDENTITY / SET STATISTICS / SET STORAGE / SET (...) / RESET (...) / DROP IDENTITY / SET
+      // GENERATED / RESTART; also ALTER CONSTRAINT / ALTER INDEX. TYPE, SET DATA TYPE, DROP EXPRESSION
+      // and SET EXPRESSION change the column.
+      if (one_of(b, {"constraint", "index", "check"})) {
+        keeps = true;
+      } else {
+        size_t k = b.Is("column") ? 2 : 1;
+        k += 1;  // the column's name
+        keeps = k < action.size();
+        for (size_t j = k; j < action.size(); ++j) {
+          if (one_of(action[j], {"type", "expression", "data"})) keeps = false;
+        }
+      }
+    } else if (a.Is("rename")) {
+      keeps = one_of(b, {"index", "key", "constraint"});  // RENAME COLUMN, RENAME TO: a change
+    } else if (a.Is("modify")) {
+      // MySQL MODIFY [COLUMN] name definition [FIRST | AFTER col]: a new
+      // definition in place; FIRST/AFTER move it.
+      keeps = true;
+      for (const Tok& w : action) {
+        if (w.Is("first") || w.Is("after")) keeps = false;
+      }
+    }
+    if (!keeps) return table;
+  }
+}
+
 std::vector<ParentLink> PgParentLinks(std::string_view statement) {
   const SqlDialect& d = PostgresDialect(true);
   std::vector<ParentLink> links;

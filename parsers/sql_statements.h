@@ -198,6 +198,19 @@ struct ParentLink {
 // PostgreSQL docs, "CREATE TABLE" and "ALTER TABLE".
 std::vector<ParentLink> PgParentLinks(std::string_view statement);
 
+// The name parts of the table an `ALTER TABLE` statement may change the
+// columns of: their set, their order, their names or their types (ADD or DROP
+// of a column, RENAME, MySQL's MODIFY/CHANGE, ALTER COLUMN ... TYPE, DROP
+// EXPRESSION), in any dialect; nullopt for any other statement, and for an
+// ALTER TABLE whose every action is one that leaves the columns as they are
+// (the ones pg_dump, mysqldump and phpMyAdmin write: OWNER TO, ADD/DROP
+// CONSTRAINT, keys and indexes, ALTER COLUMN ... SET DEFAULT / ADD GENERATED
+// ... AS IDENTITY / SET STATISTICS, ATTACH PARTITION, ENABLE/DISABLE KEYS,
+// MODIFY without FIRST or AFTER, REPLICA IDENTITY, CLUSTER ON, ...). An
+// action not known to be one of those counts as a change (PostgreSQL docs,
+// ALTER TABLE; MariaDB docs, ALTER TABLE; SQLite docs, ALTER TABLE).
+std::optional<std::vector<std::string>> AlterChangesColumns(const SqlDialect& d, std::string_view statement);
+
 }  // namespace dbanon
 
 #endif  // DBANON_PARSERS_SQL_STATEMENTS_H_

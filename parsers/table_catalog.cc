@@ -92,6 +92,7 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
     return;
   }
   const TableName name = *created;
+  altered_.erase(name);
   ddl_[name] = *std::move(def);
   new_tables_.push_back(name);
   ++ddl_generation_;  // a parent's columns count for its children: every plan may change
@@ -131,6 +132,20 @@ absl::Status TableCatalog::CheckNewTables() {
     if (!plan.ok()) return plan.status();
   }
   return absl::OkStatus();
+}
+
+std::string TableCatalog::NoDdlReason(const TableName& table) const {
+  return altered_.count(table) > 0 ? "an ALTER TABLE in the dump changed its columns after its CREATE TABLE"
+                                   : "the dump has no CREATE TABLE for it";
+}
+
+void TableCatalog::NoteAlterTable(const SqlDialect& d, std::string_view text) {
+  std::optional<std::vector<std::string>> parts = AlterChangesColumns(d, text);
+  if (!parts.has_value()) return;
+  const TableName name = NameFor(d, *parts);
+  if (ddl_.erase(name) == 0) return;
+  altered_.insert(name);
+  ++ddl_generation_;  // its plans (and its children's) are read again
 }
 
 void TableCatalog::AddAlterTable(std::string_view text) {
@@ -519,8 +534,8 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     }
     return WithExitClass(absl::FailedPreconditionError(absl::StrCat(
         "table ", target.table.Display(),
-        " is configured but its INSERT statement has no column list and the dump has no CREATE TABLE for it; "
-        "dump it with column names (mysqldump --complete-insert, pg_dump --column-inserts) or with its schema")),
+        " is configured but its INSERT statement has no column list and ", NoDdlReason(target.table),
+        "; dump it with column names (mysqldump --complete-insert, pg_dump --column-inserts) or with its schema")),
                          ExitClass::kInput);
   }
   if (have_ddl) {
@@ -577,12 +592,13 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     if (!unnamed.empty()) {
       return WithExitClass(
           absl::FailedPreconditionError(absl::StrCat(
-              "table ", target.table.Display(), " is configured but the dump has no CREATE TABLE for it",
+              "table ", target.table.Display(), " is configured but ", NoDdlReason(target.table),
               d.postgres() ? " (nor any sign of pg_dump: its banner, a COPY or a SET line)" : "", ", and the "
               "config names neither an anonymizer nor \"keep\" for column", unnamed.size() > 1 ? "s " : " ",
               absl::StrJoin(unnamed, ", "), ": dbanon cannot see their definitions, and a generated column "
               "computed from a configured one would keep its original value; dump the table with its CREATE TABLE "
-              "(without --no-create-info), or name every column in the config")),
+              "(without --no-create-info), or name every column in the config, giving a generated column computed "
+              "from personal data an anonymizer of its own, not \"keep\" (the server computes it again on restore)")),
           ExitClass::kInput);
     }
   }

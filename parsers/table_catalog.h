@@ -52,6 +52,13 @@ class TableCatalog {
   // A PostgreSQL statement that may link tables (`ALTER TABLE p ATTACH
   // PARTITION c`, see PgParentLinks): tells the resolver; others are ignored.
   void AddAlterTable(std::string_view text);
+  // An ALTER TABLE statement of any dialect that may change the columns of a
+  // table whose CREATE TABLE was added (AlterChangesColumns): that CREATE
+  // TABLE no longer says which value of a row is which column, so the table
+  // is read from then on as one without its CREATE TABLE (Resolve: an INSERT
+  // without a column list into a configured table is refused; in MySQL and
+  // SQLite every column of its rows must be named in the config).
+  void NoteAlterTable(const SqlDialect& d, std::string_view text);
   // A PostgreSQL `CREATE DOMAIN` statement (ParseCreateDomain); other text
   // is ignored. Columns of that type get its limit and NOT NULL.
   void AddDomain(std::string_view text);
@@ -170,6 +177,9 @@ class TableCatalog {
  private:
   std::string database_;  // of the last MySQL USE
   bool pg_generated_values_possible_ = false;  // SetGeneratedValuesPossible
+  // Why `table` has no CREATE TABLE to read its rows by (messages).
+  std::string NoDdlReason(const TableName& table) const;
+  std::set<TableName> altered_;                // NoteAlterTable: tables whose CREATE TABLE was dropped
   struct Cached {
     std::vector<std::string> columns;
     std::vector<int> versions;
