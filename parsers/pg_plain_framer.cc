@@ -823,6 +823,11 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     if (absl::Status s = tables_.CheckPartitionRows(copy_table_, copy_->columns, *plan); !s.ok()) {
       return PositionedError(s, statement_line_, statement_col_);
     }
+    if (*plan != nullptr) {
+      if (absl::Status s = TableCatalog::CheckCopyColumns(**plan); !s.ok()) {
+        return PositionedError(s, statement_line_, statement_col_);
+      }
+    }
     copy_plan_ = *plan;
   }
   mode_ = Mode::kAfterCopy;

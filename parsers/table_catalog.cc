@@ -139,6 +139,18 @@ std::string TableCatalog::NoDdlReason(const TableName& table) const {
                                    : "the dump has no CREATE TABLE for it";
 }
 
+absl::Status TableCatalog::CheckCopyColumns(const RowPlan& plan) {
+  for (size_t i = 0; i < plan.column_info.size() && i < plan.column_names.size(); ++i) {
+    if (!plan.column_info[i].generated) continue;
+    return WithExitClass(absl::DataLossError(absl::StrCat(
+                             "COPY into configured table ", plan.table.Display(), " lists generated column ",
+                             plan.column_names[i], ": PostgreSQL refuses COPY into a generated column (pg_dump "
+                             "leaves them out), and its values were computed from the original data")),
+                         ExitClass::kInput);
+  }
+  return absl::OkStatus();
+}
+
 void TableCatalog::NoteAlterTable(const SqlDialect& d, std::string_view text) {
   std::optional<std::vector<std::string>> parts = AlterChangesColumns(d, text);
   if (!parts.has_value()) return;

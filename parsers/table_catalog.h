@@ -59,6 +59,12 @@ class TableCatalog {
   // without a column list into a configured table is refused; in MySQL and
   // SQLite every column of its rows must be named in the config).
   void NoteAlterTable(const SqlDialect& d, std::string_view text);
+  // A COPY column list of a configured table (`plan`, from PlanFor) that
+  // names a generated column: PostgreSQL refuses COPY into one (PostgreSQL
+  // docs, COPY: generated columns are not allowed in the column list; pg_dump
+  // leaves them out), and its values were computed from the original data.
+  // DataLoss (exit 3) naming table and column, never a value; OK otherwise.
+  static absl::Status CheckCopyColumns(const RowPlan& plan);
   // A PostgreSQL `CREATE DOMAIN` statement (ParseCreateDomain); other text
   // is ignored. Columns of that type get its limit and NOT NULL.
   void AddDomain(std::string_view text);

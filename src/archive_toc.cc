@@ -110,6 +110,9 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
       return WithMessage(s, absl::StrCat(entry, ": ", s.message()));
     }
     if (*plan == nullptr) continue;
+    if (absl::Status s = TableCatalog::CheckCopyColumns(**plan); !s.ok() && !(*plan)->truncate) {
+      return WithMessage(s, absl::StrCat(entry, ": ", s.message()));
+    }
     if (!(*plan)->truncate && !(*header)->text_format) {
       return absl::UnimplementedError(
           absl::StrCat(entry, ": the COPY statement of table ", table.Display(), " uses options dbanon cannot read"));

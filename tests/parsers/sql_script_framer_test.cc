@@ -146,7 +146,9 @@ TEST_CASE("without its CREATE TABLE, a configured table's column lists must name
           "1:1: table customer is configured but the dump has no CREATE TABLE for it, and the config names neither "
           "an anonymizer nor \"keep\" for columns id, email_upper: dbanon cannot see their definitions, and a "
           "generated column computed from a configured one would keep its original value; dump the table with its "
-          "CREATE TABLE (without --no-create-info), or name every column in the config");
+          "CREATE TABLE (without --no-create-info), or name every column in the config, giving a generated column "
+          "computed from personal data an anonymizer of its own, not \"keep\" (the server computes it again on "
+          "restore)");
     CHECK(bad.output.find("A@X.ORG") == std::string::npos);
     // Every column named: rewritten as before.
     TestResolver all;
