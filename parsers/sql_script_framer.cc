@@ -799,37 +799,49 @@ absl::Status SqlScriptFramer::ReadSqlMode(std::string_view text) {
 namespace {
 
 // The words of a SET statement, views of `text`: names (with their @, @@
-// and dots), the text of quoted names and strings, and "=" (also for :=) and
-// "," between them; versioned-comment markers and the delimiter left out.
-absl::InlinedVector<std::string_view, 24> SetStatementWords(std::string_view text) {
+// and dots), the text of quoted names and strings as written, and "=" (also
+// for :=) and "," between them; comments, versioned-comment markers and the
+// delimiter left out. Comments and literals are what SqlLexer says under
+// dialect `d` (a comment holds no words: `SET /* x */ NAMES sjis` sets NAMES).
+absl::InlinedVector<std::string_view, 24> SetStatementWords(const SqlDialect& d, std::string_view text) {
   absl::InlinedVector<std::string_view, 24> words;
+  SqlLexer lex;
+  const size_t n = text.size();
   size_t i = 0;
-  while (i < text.size()) {
+  while (i < n) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    const char next = i + 1 < text.size() ? text[i + 1] : '\0';  // two-byte tokens compared in place
     if (IsSqlSpace(c) || c == ';') {
       ++i;
-    } else if (c == '/' && next == '*') {
-      i += 2;
-      if (i < text.size() && text[i] == 'M') ++i;
-      if (i < text.size() && text[i] == '!') ++i;
-      while (i < text.size() && IsAsciiDigit(static_cast<unsigned char>(text[i]))) ++i;
-    } else if (c == '*' && next == '/') {
-      i += 2;
-    } else if (c == ':' && next == '=') {
+      continue;
+    }
+    size_t end = i;
+    bool more = false;
+    switch (lex.Open(d, text, i, true, ' ', ' ', &end)) {
+      case SqlLexer::Token::kLineComment:
+      case SqlLexer::Token::kBlockComment:
+        i = lex.Skip(text, end, true, &more);  // to its end, or the text's
+        continue;
+      case SqlLexer::Token::kVersionedOpen:
+      case SqlLexer::Token::kVersionedClose:
+        i = end;
+        continue;
+      case SqlLexer::Token::kString:
+      case SqlLexer::Token::kQuotedName: {
+        const size_t close = lex.Skip(text, end, true, &more);
+        const size_t e = lex.state() == SqlLexer::State::kCode ? close - 1 : n;  // unterminated: to the end
+        words.push_back(text.substr(end, e - end));
+        i = close;
+        continue;
+      }
+      default:
+        break;
+    }
+    if (c == ':' && i + 1 < n && text[i + 1] == '=') {
       words.push_back("=");
       i += 2;
-    } else if (c == '\'' || c == '"' || c == '`') {
-      const size_t close = text.find(static_cast<char>(c), i + 1);
-      const size_t e = close == std::string_view::npos ? text.size() : close;
-      words.push_back(text.substr(i + 1, e - i - 1));
-      i = e + 1;
     } else if (IsSqlIdentChar(c) || c == '@' || c == '.') {
       size_t e = i;
-      while (e < text.size() && (IsSqlIdentChar(static_cast<unsigned char>(text[e])) || text[e] == '@' ||
-                                 text[e] == '.')) {
-        ++e;
-      }
+      while (e < n && (IsSqlIdentChar(static_cast<unsigned char>(text[e])) || text[e] == '@' || text[e] == '.')) ++e;
       words.push_back(text.substr(i, e - i));
       i = e;
     } else {
@@ -865,7 +877,7 @@ absl::Status SqlScriptFramer::ReadCharset(std::string_view text) {
   // @saved_cs_client` (client/mysqldump.c): the values are remembered by
   // variable. A character set dbanon cannot read is refused, never read as
   // if its bytes were ASCII.
-  const absl::InlinedVector<std::string_view, 24> w = SetStatementWords(text);
+  const absl::InlinedVector<std::string_view, 24> w = SetStatementWords(*d_, text);
   // The statement may begin with a comment that holds no SQL (mariadb-dump's
   // `/*M!999999\- enable the sandbox mode */`): its words come before SET.
   size_t k = 0;
