@@ -29,7 +29,8 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
     return !IsSqlIdentChar(static_cast<unsigned char>(prefix[word.size()]));
   };
   return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter") ||
-         starts("update") || starts("merge") || starts("with") || starts("select") || starts("do");
+         starts("update") || starts("merge") || starts("with") || starts("select") || starts("do") ||
+         starts("reset");
 }
 
 // `SET standard_conforming_strings = off|on;` (and TO, quotes, case).
@@ -218,7 +219,10 @@ absl::Status PgPlainFramer::EndInsertWithoutValues(std::string_view input, size_
     // whatever its table.
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_, kUnreadableInsert);
   }
-  TableName table = TableNameFor(PostgresDialect(true), head->name_parts);
+  TableName table = tables_.NameFor(PostgresDialect(true), head->name_parts);
+  if (absl::Status s = tables_.CheckSearchPath(table); !s.ok()) {
+    return PositionedError(s, statement_line_, statement_col_);
+  }
   resolver_->SawTable(table);
   resolver_->SawColumns(table, head->columns, true);
   if (absl::Status covered = resolver_->CheckCoverage(); !covered.ok()) {
@@ -653,7 +657,15 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   keep_text_ = false;
   std::string statement = std::move(statement_);
   statement_.clear();
-  if (first_word_ == "select") return EndSelect(input, statement);
+  if (first_word_ == "select") {
+    // pg_dump's SELECT pg_catalog.set_config('search_path', '', false).
+    if (kept && statement.rfind("\x01toolong", 0) != 0) {
+      if (std::optional<SearchPathSetting> path = PgSearchPathSetting(statement)) {
+        tables_.SetSearchPath(std::move(path->schemas));
+      }
+    }
+    return EndSelect(input, statement);
+  }
   if (first_word_ == "update" || first_word_ == "merge" || first_word_ == "with") {
     // The values an UPDATE, MERGE or WITH statement carries into a
     // configured table would pass in clear (issue 11).
@@ -665,7 +677,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
     const std::string first = absl::AsciiStrToUpper(first_word_);
     for (const WrittenTable& w : WrittenTables(d, statement)) {
-      TableName table = TableNameFor(d, w.name_parts);
+      TableName table = tables_.NameFor(d, w.name_parts);
       if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
       if (!resolver_->IsConfigured(table)) continue;
       return PositionedError(
@@ -691,7 +703,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
                                           "): it may write values into a configured table (remove it from the dump)"));
     }
     for (const WrittenTable& w : writes->tables) {
-      TableName table = TableNameFor(d, w.name_parts);
+      TableName table = tables_.NameFor(d, w.name_parts);
       if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
       if (!resolver_->IsConfigured(table)) continue;
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -708,6 +720,12 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
                              "COPY statement longer than 1 MiB before its data");
     }
     return absl::OkStatus();
+  }
+  if (kept && (first_word_ == "set" || first_word_ == "reset")) {
+    if (std::optional<SearchPathSetting> path = PgSearchPathSetting(statement)) {
+      tables_.SetSearchPath(std::move(path->schemas));
+      return absl::OkStatus();
+    }
   }
   if (auto sco = StandardStringsSetting(statement)) {
     standard_strings_ = *sco;
@@ -776,7 +794,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
       // configured table at restore time.
       const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
       for (const WrittenTable& w : WrittenTables(d, statement)) {
-        TableName table = TableNameFor(d, w.name_parts);
+        TableName table = tables_.NameFor(d, w.name_parts);
         if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
         if (!resolver_->IsConfigured(table)) continue;
         return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -788,7 +806,10 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     return absl::OkStatus();
   }
   copy_ = std::move(**header);
-  copy_table_ = copy_->Table();
+  copy_table_ = tables_.NameFor(PostgresDialect(true), copy_->name_parts);
+  if (absl::Status s = tables_.CheckSearchPath(copy_table_); !s.ok()) {
+    return PositionedError(s, statement_line_, statement_col_);
+  }
   copy_line_ = statement_line_;
   copy_plan_ = nullptr;
   copy_drop_ = false;

@@ -327,6 +327,91 @@ TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& part
   return TableName{"", parts[0]};
 }
 
+namespace {
+
+// The schemas of a search_path value as set_config takes it: names separated
+// by commas, each bare (folded to lower case) or double-quoted. nullopt when
+// it cannot be read.
+std::optional<std::vector<std::string>> SplitSearchPath(std::string_view value) {
+  std::vector<std::string> out;
+  Tokenizer tz(PostgresDialect(true), value);
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (t.kind == Tok::kWord) {
+      out.push_back(Lower(t.text));
+    } else if (t.kind == Tok::kName) {
+      out.push_back(t.text);
+    } else {
+      return std::nullopt;
+    }
+    Tok sep = tz.Next();
+    if (sep.kind == Tok::kEnd) break;
+    if (!sep.IsPunct(',')) return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<SearchPathSetting> PgSearchPathSetting(std::string_view statement) {
+  const SqlDialect& d = PostgresDialect(true);
+  Tokenizer tz(d, statement);
+  Tok t = tz.Next();
+  SearchPathSetting out;
+  const std::vector<std::string> kDefault{"$user", "public"};
+  if (t.Is("reset")) {
+    if (!tz.Next().Is("search_path")) return std::nullopt;
+    out.schemas = kDefault;
+    return out;
+  }
+  if (t.Is("set")) {
+    t = tz.Next();
+    if (t.Is("session") || t.Is("local")) t = tz.Next();
+    if (!t.Is("search_path")) return std::nullopt;
+    t = tz.Next();
+    if (!t.IsPunct('=') && !t.Is("to")) return out;  // unreadable
+    std::vector<std::string> schemas;
+    for (t = tz.Next(); t.kind != Tok::kEnd && !t.IsPunct(';'); t = tz.Next()) {
+      if (t.Is("default") && schemas.empty() && (tz.Peek().kind == Tok::kEnd || tz.Peek().IsPunct(';'))) {
+        out.schemas = kDefault;
+        return out;
+      }
+      if (t.kind == Tok::kWord) {
+        schemas.push_back(Lower(t.text));
+      } else if (t.kind == Tok::kName || t.kind == Tok::kString) {
+        schemas.push_back(t.text);
+      } else {
+        return out;  // unreadable
+      }
+      const Tok& sep = tz.Peek();
+      if (sep.kind == Tok::kEnd || sep.IsPunct(';')) break;
+      if (!sep.IsPunct(',')) return out;
+      tz.Next();
+    }
+    out.schemas = std::move(schemas);
+    return out;
+  }
+  if (t.Is("select")) {
+    // pg_dump: SELECT pg_catalog.set_config('search_path', '', false);
+    std::vector<Tok> toks;
+    for (t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) toks.push_back(std::move(t));
+    size_t i = 0;
+    if (toks.size() >= 2 && toks[0].Is("pg_catalog") && toks[1].IsPunct('.')) i = 2;
+    if (i >= toks.size() || !toks[i].Is("set_config")) return std::nullopt;
+    if (i + 3 >= toks.size() || !toks[i + 1].IsPunct('(') || toks[i + 2].kind != Tok::kString) return std::nullopt;
+    if (Lower(toks[i + 2].text) != "search_path") return std::nullopt;
+    // Exactly ( 'search_path' , 'value' , false|true ) [;]: anything else
+    // (an expression, a variable) is unreadable.
+    const size_t n = toks.size() - (toks.back().IsPunct(';') ? 1 : 0);
+    if (n != i + 8 || !toks[i + 3].IsPunct(',') || toks[i + 4].kind != Tok::kString || !toks[i + 5].IsPunct(',') ||
+        !(toks[i + 6].Is("false") || toks[i + 6].Is("true")) || !toks[i + 7].IsPunct(')')) {
+      return out;
+    }
+    out.schemas = SplitSearchPath(toks[i + 4].text);
+    return out;
+  }
+  return std::nullopt;
+}
+
 std::vector<WrittenTable> WrittenTables(const SqlDialect& d, std::string_view statement) {
   std::vector<WrittenTable> out;
   Tokenizer tz(d, statement);

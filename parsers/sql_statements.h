@@ -167,6 +167,18 @@ bool SameColumnName(std::string_view a, std::string_view b);
 // default: MariaDB docs, "Identifier Case-sensitivity").
 TableName TableNameFor(const SqlDialect& d, const std::vector<std::string>& parts);
 
+// PostgreSQL's search_path, as a statement sets it (PostgreSQL docs, "The
+// Schema Search Path", "SET", "set_config"): `SET [SESSION|LOCAL]
+// search_path {=|TO} a, "B"`, `... TO DEFAULT`, `RESET search_path`, and
+// `SELECT [pg_catalog.]set_config('search_path', 'a, b', false)` (pg_dump
+// writes it with ''). nullopt: the statement does not set search_path.
+// `schemas` nullopt: it does, but dbanon cannot read the value (a function
+// call, a variable). DEFAULT and RESET give "$user", public.
+struct SearchPathSetting {
+  std::optional<std::vector<std::string>> schemas;
+};
+std::optional<SearchPathSetting> PgSearchPathSetting(std::string_view statement);
+
 // The name of any CREATE TABLE statement (`text` from CREATE to its end),
 // FOREIGN included, whatever follows the name (a column list, PARTITION OF,
 // OF type, AS, LIKE); nullopt for any other statement.

@@ -69,6 +69,16 @@ void MarkDerivedGeneratedColumns(const std::vector<const ColumnDef*>& ddl, RowPl
 TableName TableCatalog::NameFor(const SqlDialect& d, const std::vector<std::string>& parts) const {
   TableName name = TableNameFor(d, parts);
   if (d.mysql() && name.schema.empty()) name.schema = database_;
+  if (d.postgres() && parts.size() == 1) {
+    if (!search_path_.has_value()) return TableName{"", name.table};
+    std::string first;
+    for (const std::string& schema : *search_path_) {
+      if (schema == "$user" || schema == "pg_catalog" || schema.empty()) continue;
+      if (first.empty()) first = schema;
+      if (created_.count(TableName{schema, name.table}) > 0) return TableName{schema, name.table};
+    }
+    if (!first.empty()) name.schema = first;
+  }
   return name;
 }
 
@@ -487,9 +497,23 @@ absl::Status TableCatalog::CheckPartitionRows(const TableName& table, const std:
   return absl::OkStatus();
 }
 
+absl::Status TableCatalog::CheckSearchPath(const TableName& table) const {
+  if (!table.schema.empty() || search_path_.has_value()) return absl::OkStatus();
+  bool configured = resolver_->IsConfigured(TableName{"public", table.table});
+  for (const TableName& c : created_) configured = configured || (c.table == table.table && resolver_->IsConfigured(c));
+  if (!configured) return absl::OkStatus();
+  return absl::DataLossError(absl::StrCat("data for table ", table.table,
+                                          " without a schema, after a search_path dbanon cannot read, while a "
+                                          "table of that name is configured: qualify the name or set search_path "
+                                          "to a list of names"));
+}
+
 absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const InsertHead& head) {
   InsertTarget target;
   target.table = NameFor(d, head.name_parts);
+  if (d.postgres()) {
+    if (absl::Status s = CheckSearchPath(target.table); !s.ok()) return s;
+  }
   resolver_->SawTable(target.table);
   {
     std::vector<std::string> seen_columns = head.columns;

@@ -110,8 +110,20 @@ class TableCatalog {
   // Resolve then asks, as for MySQL and SQLite, that a configured table
   // without its CREATE TABLE have every column of its rows named in the config.
   void SetGeneratedValuesPossible() { pg_generated_values_possible_ = true; }
+  // PostgreSQL's search_path from here on (PgSearchPathSetting): an
+  // unqualified name is the table of the first schema of the path in which
+  // the dump created it, else of the first schema of the path ("$user" and
+  // pg_catalog skipped; none left: public). nullopt: the path cannot be
+  // read; NameFor then puts unqualified names in schema "" and Resolve
+  // refuses data through them when a table of that name is configured.
+  void SetSearchPath(std::optional<std::vector<std::string>> schemas) { search_path_ = std::move(schemas); }
+  // PostgreSQL data for `table` (from NameFor): DataLoss when its name is
+  // unqualified while the search_path cannot be read (schema "") and a table
+  // of that name is configured in public or in a schema the dump creates it
+  // in: the rows may go to either.
+  absl::Status CheckSearchPath(const TableName& table) const;
   // TableNameFor, with the database of the last USE for unqualified MySQL
-  // names.
+  // names and the search_path for unqualified PostgreSQL names.
   TableName NameFor(const SqlDialect& d, const std::vector<std::string>& parts) const;
 
   // The target of an INSERT whose head is `head`: calls SawTable, resolves
@@ -182,6 +194,7 @@ class TableCatalog {
 
  private:
   std::string database_;  // of the last MySQL USE
+  std::optional<std::vector<std::string>> search_path_ = std::vector<std::string>{"$user", "public"};
   bool pg_generated_values_possible_ = false;  // SetGeneratedValuesPossible
   // Why `table` has no CREATE TABLE to read its rows by (messages).
   std::string NoDdlReason(const TableName& table) const;

@@ -59,6 +59,21 @@ TEST_CASE("SQLite table names fold to ASCII lower case and main. names the same 
   CHECK(TableNameFor(MySqlDialect(), {"USERS"}) == TableName{"", "USERS"});
 }
 
+TEST_CASE("PostgreSQL search_path is read from SET, RESET and set_config; an expression is unreadable") {
+  using V = std::vector<std::string>;
+  auto schemas = [](const char* sql) { return PgSearchPathSetting(sql).value().schemas; };
+  CHECK(schemas("SET search_path = app, public;") == V{"app", "public"});
+  CHECK(schemas("SET LOCAL search_path TO \"App\", 'x';") == V{"App", "x"});
+  CHECK(schemas("SET search_path TO DEFAULT;") == V{"$user", "public"});
+  CHECK(schemas("RESET search_path;") == V{"$user", "public"});
+  CHECK(schemas("SELECT pg_catalog.set_config('search_path', '', false);") == V{});
+  CHECK(schemas("SELECT set_config('search_path', 'app, \"B\"', true);") == V{"app", "B"});
+  CHECK_FALSE(schemas("SELECT set_config('search_path', current_setting('x'), false);").has_value());
+  CHECK_FALSE(schemas("SET search_path = app || 'x';").has_value());
+  CHECK_FALSE(PgSearchPathSetting("SET client_encoding = 'UTF8';").has_value());
+  CHECK_FALSE(PgSearchPathSetting("SELECT pg_catalog.setval('s', 1, false);").has_value());
+}
+
 TEST_CASE("MySQL and PostgreSQL never read a string literal as a name") {
   CHECK_FALSE(ParseCreateTable(MySqlDialect(), "CREATE TABLE 'u3' (id int)").has_value());
   CHECK_FALSE(ParseCreateTable(PostgresDialect(true), "CREATE TABLE 'u3' (id int)").has_value());

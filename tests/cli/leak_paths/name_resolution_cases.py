@@ -50,3 +50,32 @@ CASES = [
          dump=MYSQL + b"INSERT INTO `Users` VALUES (2,'zqxmarker@example.com');\n", config=USERS,
          expect="refuse"),
 ]
+
+# PostgreSQL: an unqualified name is the table of the first schema of search_path in which
+# the dump created it (PostgreSQL docs, "The Schema Search Path"); psql loads these rows
+# into app.users.
+PG_HEAD = (b"CREATE SCHEMA app;\nCREATE TABLE public.users (id int, email text);\n"
+           b"CREATE TABLE app.users (id int, email text);\n")
+APP_USERS = '[tables."app.users"]\nemail = "email"\n'
+PG_ROW = b"INSERT INTO users VALUES (1, 'zqxmarker@example.com');\n"
+
+CASES += [
+    dict(name="pg: SET search_path = app sends unqualified INSERT rows to app.users",
+         dump=PG_HEAD + b"SET search_path = app;\n" + PG_ROW, config=APP_USERS),
+    dict(name="pg: SET search_path TO \"$user\", app, public sends them to app.users",
+         dump=PG_HEAD + b"SET search_path TO \"$user\", app, public;\n" + PG_ROW, config=APP_USERS),
+    dict(name="pg: set_config('search_path', 'app', false) sends them to app.users",
+         dump=PG_HEAD + b"SELECT pg_catalog.set_config('search_path', 'app', false);\n" + PG_ROW, config=APP_USERS),
+    dict(name="pg: SET search_path = app before an unqualified CREATE TABLE creates and fills app.users",
+         dump=b"CREATE SCHEMA app;\nSET search_path = app, public;\nCREATE TABLE users (id int, email text);\n"
+              + PG_ROW, config=APP_USERS),
+    dict(name="pg: COPY into an unqualified name follows search_path",
+         dump=PG_HEAD + b"SET search_path = app;\nCOPY users (id, email) FROM stdin;\n1\tzqxmarker@example.com\n\\.\n",
+         config=APP_USERS),
+    dict(name="pg: RESET search_path goes back to public",
+         dump=PG_HEAD + b"SET search_path = app;\nRESET search_path;\n" + PG_ROW,
+         config='[tables.users]\nemail = "email"\n'),
+    dict(name="pg: a search_path dbanon cannot read refuses unqualified data into a configured table",
+         dump=PG_HEAD + b"SELECT set_config('search_path', current_setting('my.path'), false);\n" + PG_ROW,
+         config=APP_USERS, expect="refuse"),
+]
