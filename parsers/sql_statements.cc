@@ -909,7 +909,50 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
   return def;
 }
 
-std::optional<std::vector<std::string>> AlterChangesColumns(const SqlDialect& d, std::string_view statement) {
+namespace {
+
+// False when `statement` holds none of the words an action that changes
+// columns needs (ADD, DROP, RENAME, MODIFY, CHANGE, TYPE, EXPRESSION), as
+// letters in any case, other than in `ADD CONSTRAINT`: such an ALTER TABLE
+// (pg_dump's ADD CONSTRAINT and OWNER TO, mysqldump's DISABLE KEYS) is not
+// read token by token. A word found inside a name or a literal only sends
+// the statement to the full reading.
+bool MayChangeColumns(std::string_view s) {
+  auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
+  auto at = [&](size_t i, std::string_view w) {
+    if (i + w.size() > s.size()) return false;
+    for (size_t k = 0; k < w.size(); ++k) {
+      if (lower(s[i + k]) != w[k]) return false;
+    }
+    return true;
+  };
+  for (size_t i = 0; i < s.size(); ++i) {
+    switch (lower(s[i])) {
+      case 'a':
+        if (at(i, "add")) {
+          size_t j = i + 3;
+          while (j < s.size() && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) ++j;
+          if (j == i + 3 || !at(j, "constraint")) return true;
+          i = j + 9;
+        }
+        break;
+      case 'c': if (at(i, "change")) return true; break;
+      case 'd': if (at(i, "drop")) return true; break;
+      case 'e': if (at(i, "expression")) return true; break;
+      case 'm': if (at(i, "modify")) return true; break;
+      case 'r': if (at(i, "rename")) return true; break;
+      case 't': if (at(i, "type")) return true; break;
+      default: break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> AlterChangesColumns(
+    const SqlDialect& d, std::string_view statement, absl::FunctionRef<bool(const std::vector<std::string>&)> wanted) {
+  if (!MayChangeColumns(statement)) return std::nullopt;
   Tokenizer tz(d, statement);
   if (!tz.Next().Is("alter")) return std::nullopt;
   Tok t = tz.Next();
@@ -923,6 +966,7 @@ std::optional<std::vector<std::string>> AlterChangesColumns(const SqlDialect& d,
   if (t.Is("only") && !tz.Peek().IsPunct('.')) t = tz.Next();
   std::vector<std::string> table;
   if (!ReadQualifiedName(d, tz, t, &table)) return std::nullopt;
+  if (!wanted(table)) return std::nullopt;
   if (tz.Peek().IsPunct('*')) tz.Next();
   auto one_of = [](const Tok& w, std::initializer_list<std::string_view> words) {
     for (std::string_view x : words) {

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "parsers/column_types.h"
 #include "parsers/framer.h"
 #include "parsers/pg_identifier.h"
@@ -219,9 +220,17 @@ std::vector<ParentLink> PgParentLinks(std::string_view statement);
 // CONSTRAINT, keys and indexes, ALTER COLUMN ... SET DEFAULT / ADD GENERATED
 // ... AS IDENTITY / SET STATISTICS, ATTACH PARTITION, ENABLE/DISABLE KEYS,
 // MODIFY without FIRST or AFTER, REPLICA IDENTITY, CLUSTER ON, ...). An
-// action not known to be one of those counts as a change (PostgreSQL docs,
+// action not known to be one of those counts as a change, but a statement
+// without any of the words ADD (but in ADD CONSTRAINT), DROP, RENAME, MODIFY,
+// CHANGE, TYPE, EXPRESSION is not read: no action without one changes
+// columns (PostgreSQL docs,
 // ALTER TABLE; MariaDB docs, ALTER TABLE; SQLite docs, ALTER TABLE).
-std::optional<std::vector<std::string>> AlterChangesColumns(const SqlDialect& d, std::string_view statement);
+// `wanted` is asked with the table's name parts as soon as they are read:
+// false stops there (nullopt), so that the actions of ALTER statements of
+// tables that do not matter to the caller are not read.
+std::optional<std::vector<std::string>> AlterChangesColumns(
+    const SqlDialect& d, std::string_view statement,
+    absl::FunctionRef<bool(const std::vector<std::string>&)> wanted);
 
 }  // namespace dbanon
 

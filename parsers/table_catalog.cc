@@ -162,7 +162,20 @@ absl::Status TableCatalog::CheckCopyColumns(const RowPlan& plan) {
 }
 
 void TableCatalog::NoteAlterTable(const SqlDialect& d, std::string_view text) {
-  std::optional<std::vector<std::string>> parts = AlterChangesColumns(d, text);
+  // Only a table whose CREATE TABLE is held and whose rows are rewritten
+  // (its own or an ancestor's config, or a partition's below it) matters:
+  // the actions of other ALTER statements (pg_dump's ADD CONSTRAINT, one per
+  // key) are not read.
+  auto wanted = [&](const std::vector<std::string>& parts) {
+    const TableName n = NameFor(d, parts);
+    if (ddl_.count(n) == 0) return false;
+    if (resolver_->IsConfigured(n)) return true;
+    for (const TableName& part : PartitionsBelow(n)) {
+      if (resolver_->IsConfigured(part)) return true;
+    }
+    return false;
+  };
+  std::optional<std::vector<std::string>> parts = AlterChangesColumns(d, text, wanted);
   if (!parts.has_value()) return;
   const TableName name = NameFor(d, *parts);
   if (ddl_.erase(name) == 0) return;
