@@ -884,16 +884,18 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
     if (d.mysql()) find_json_valid(e);
     def.columns.push_back(std::move(col));
   }
+  // MySQL and SQLite keys may name a column in another case.
+  auto same = [&](const std::string& a, const std::string& b) { return d.postgres() ? a == b : SameColumnName(a, b); };
   for (const std::string& name : json_checked) {
     for (ColumnDef& c : def.columns) {
-      if (c.name != name || c.limit.family != TypeFamily::kText) continue;
+      if (!same(c.name, name) || c.limit.family != TypeFamily::kText) continue;
       c.limit.family = TypeFamily::kJson;
       c.limit.type = "json";
     }
   }
   for (const auto& [name, primary] : keys) {
     for (ColumnDef& c : def.columns) {
-      if (c.name != name) continue;
+      if (!same(c.name, name)) continue;
       c.unique_key = true;
       c.not_null = c.not_null || primary;
     }

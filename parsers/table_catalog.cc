@@ -528,8 +528,27 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     if (absl::Status s = CheckSearchPath(target.table); !s.ok()) return s;
   }
   resolver_->SawTable(target.table);
+  // MySQL and SQLite column names are case-insensitive (MariaDB docs,
+  // "Identifier Case-sensitivity"; SQLite docs, "SQL Keywords"): `(EMAIL)`
+  // names the CREATE TABLE's `email`, and is read under that spelling, so
+  // that its facts (generated, type, limit) and the config find it. A table
+  // cannot have two columns that differ only in case there.
+  std::vector<std::string> head_columns = head.columns;
+  if (!d.postgres() && head.has_column_list) {
+    std::vector<const ColumnDef*> defs;
+    if (DdlColumns(target.table, &defs)) {
+      for (std::string& column : head_columns) {
+        for (const ColumnDef* c : defs) {
+          if (SameColumnName(column, c->name)) {
+            column = c->name;
+            break;
+          }
+        }
+      }
+    }
+  }
   {
-    std::vector<std::string> seen_columns = head.columns;
+    std::vector<std::string> seen_columns = head_columns;
     if (!head.has_column_list) {
       std::vector<const ColumnDef*> defs;
       if (DdlColumns(target.table, &defs)) {
@@ -552,7 +571,7 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     absl::Status s = CheckDataTarget(target.table);
     if (!s.ok()) return s;
     if (d.postgres() && partitions_.find(target.table) != partitions_.end()) {  // CheckPartitionRows has work
-      std::vector<std::string> columns = head.columns;
+      std::vector<std::string> columns = head_columns;
       if (!head.has_column_list) {
         std::vector<const ColumnDef*> defs;
         if (DdlColumns(target.table, &defs)) {
@@ -609,7 +628,7 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
   std::vector<std::string> columns;
   std::vector<int> versions;
   if (head.has_column_list) {
-    columns = head.columns;
+    columns = head_columns;
     versions = head.column_versions;
   } else {
     columns = d.sqlite() ? plain : all;  // sqlite3 .dump leaves generated columns out

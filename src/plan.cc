@@ -84,6 +84,27 @@ absl::StatusOr<std::unique_ptr<RunPlan>> RunPlan::Create(const Config& config, s
   return plan;
 }
 
+absl::Status RunPlan::SetFoldedColumns() {
+  folded_columns_ = true;
+  // Two keys of one table that differ only in case would name one column:
+  // which of their anonymizers writes it would depend on the order.
+  for (const auto& [name, entry] : tables_) {
+    std::map<std::string, size_t> seen;  // folded column -> its anonymizer
+    for (size_t a = 0; a < entry.anonymizers.size(); ++a) {
+      for (const std::string& column : entry.anonymizers[a]->columns()) {
+        auto [it, added] = seen.emplace(Lower(column), a);
+        if (added) continue;
+        const ColumnRule& other = entry.config->rules[it->second];
+        return ConfigError(config_.path, entry.positions[a],
+                           absl::StrCat("table '", entry.config->key, "': key '", entry.config->rules[a].target,
+                                        "' and key '", other.target, "' name one column (",
+                                        folded_names_ ? "SQLite" : "MySQL", " column names do not differ by case)"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunPlan::SetFoldedNames() {
   folded_names_ = true;
   std::map<TableName, TableEntry> folded;
@@ -99,8 +120,10 @@ absl::Status RunPlan::SetFoldedNames() {
     }
   }
   tables_ = std::move(folded);
-  return absl::OkStatus();
+  return SetFoldedColumns();
 }
+
+std::string RunPlan::ColumnKey(const std::string& column) const { return folded_columns_ ? Lower(column) : column; }
 
 const RunPlan::TableEntry* RunPlan::Find(const TableName& table) const {
   auto it = table.schema.empty() ? tables_.find(Key(table)) : tables_.find(table);
@@ -146,7 +169,7 @@ void RunPlan::NoteParent(const TableName& child, const TableName& parent) {
 void RunPlan::NoteCreated(const TableName& table) { created_.insert(Key(table)); }
 
 void RunPlan::NoteGenerated(const TableName& table, const std::string& column) {
-  generated_.emplace(Key(table), column);
+  generated_.emplace(Key(table), ColumnKey(column));
 }
 
 absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const std::vector<std::string>& columns) {
@@ -172,7 +195,7 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
     for (size_t a = 0; a < entry->anonymizers.size(); ++a) {
       const Anonymizer* anonymizer = entry->anonymizers[a].get();
       size_t taken = 0;
-      for (const std::string& column : anonymizer->columns()) taken += written.count(column);
+      for (const std::string& column : anonymizer->columns()) taken += written.count(ColumnKey(column));
       if (taken == anonymizer->columns().size() && taken > 0) continue;  // a nearer entry names them all: it wins
       if (taken > 0) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -181,11 +204,10 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
             "does not; configure all of its columns in one place"));
       }
       size_t missing = 0;
-      // SQLite column names match without regard to ASCII case.
+      // MySQL and SQLite column names match without regard to ASCII case.
       auto find_column = [&](const std::string& column) {
-        return std::find_if(columns.begin(), columns.end(), [&](const std::string& c) {
-          return folded_names_ ? Lower(c) == Lower(column) : c == column;
-        });
+        return std::find_if(columns.begin(), columns.end(),
+                            [&](const std::string& c) { return ColumnKey(c) == ColumnKey(column); });
       };
       for (const std::string& column : anonymizer->columns()) {
         missing += find_column(column) == columns.end() ? 1 : 0;
@@ -202,7 +224,7 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
       // out), MySQL's value is the server's to compute (DEFAULT when it reads
       // a configured column, parsers/table_catalog.h).
       if (entry->config->rules[a].anonymizer == "keep" && anonymizer->columns().size() == 1 &&
-          generated_.count({key, anonymizer->columns()[0]}) > 0) {
+          generated_.count({key, ColumnKey(anonymizer->columns()[0])}) > 0) {
         continue;
       }
       RowPlan::Step step{anonymizer, {}};
@@ -215,9 +237,19 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
               ClosestColumn(column, columns)));
         }
         size_t index = static_cast<size_t>(found - columns.begin());
+        // The server refuses a column list naming one column twice (MySQL:
+        // "Column specified twice"; SQLite reads the last value): which
+        // value is the column's is not for dbanon to guess.
+        if (std::find_if(found + 1, columns.end(), [&](const std::string& c) {
+              return ColumnKey(c) == ColumnKey(column);
+            }) != columns.end()) {
+          return absl::InvalidArgumentError(absl::StrCat("column '", column, "' of table ", table.Display(),
+                                                         " is configured and the dump names it twice in one "
+                                                         "column list"));
+        }
         step.columns.push_back(index);
         row->configured[index] = true;
-        written.emplace(column, name);
+        written.emplace(ColumnKey(column), name);
       }
       row->steps.push_back(std::move(step));
     }
@@ -294,7 +326,7 @@ RunPlan::TableCoverage RunPlan::CoverageOf(const TableName& key, const Seen& see
         for (size_t a = 0; a < entry->anonymizers.size() && col.cover == Cover::kUncovered; ++a) {
           const std::vector<std::string>& cols = entry->anonymizers[a]->columns();
           if (std::find_if(cols.begin(), cols.end(), [&](const std::string& name) {
-                return folded_names_ ? Lower(name) == Lower(c) : name == c;
+                return ColumnKey(name) == ColumnKey(c);
               }) == cols.end()) {
             continue;
           }
@@ -307,7 +339,7 @@ RunPlan::TableCoverage RunPlan::CoverageOf(const TableName& key, const Seen& see
         }
         if (col.cover != Cover::kUncovered) break;  // the nearest entry that names the column wins
       }
-      if ((col.cover == Cover::kUncovered || col.cover == Cover::kKept) && generated_.count({key, c}) > 0) {
+      if ((col.cover == Cover::kUncovered || col.cover == Cover::kKept) && generated_.count({key, ColumnKey(c)}) > 0) {
         col.cover = Cover::kGenerated;
       }
     }

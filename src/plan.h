@@ -96,6 +96,13 @@ class RunPlan : public TableResolver {
   // in lower case. Call before any lookup. Errors: InvalidArgument (with
   // the config's position) when two config keys differ only in case.
   absl::Status SetFoldedNames();
+  // MySQL dumps (and SQLite's, through SetFoldedNames): column names match
+  // without regard to ASCII case (MariaDB docs, "Identifier
+  // Case-sensitivity": column names are not case-sensitive on any platform),
+  // the config's column keys too; table names keep their case. Call before
+  // any lookup. Errors: InvalidArgument (with the config's position) when
+  // two column keys of one table differ only in case.
+  absl::Status SetFoldedColumns();
 
   // How one column of the dump is covered.
   // kGenerated: a generated column (NoteGenerated) that the config does not
@@ -191,6 +198,9 @@ class RunPlan : public TableResolver {
   bool strict_ = false;
   bool unqualified_fallback_ = false;
   bool folded_names_ = false;  // SetFoldedNames
+  bool folded_columns_ = false;  // SetFoldedColumns (and SetFoldedNames)
+  // `column` as the plan compares it: ASCII lower case under SetFoldedColumns.
+  std::string ColumnKey(const std::string& column) const;
   bool coverage_checked_ = true;  // no table seen since the last CheckCoverage
   std::vector<std::string> warnings_;
 

@@ -169,6 +169,8 @@ absl::StatusOr<std::vector<std::string>> RunPlainDump(OpenedInput& input, Output
   plan.SetUnqualifiedFallback(format == DumpFormat::kMySql);
   if (format == DumpFormat::kSqlite) {
     if (absl::Status s = plan.SetFoldedNames(); !s.ok()) return s;
+  } else if (format == DumpFormat::kMySql) {
+    if (absl::Status s = plan.SetFoldedColumns(); !s.ok()) return s;
   }
   std::unique_ptr<Framer> framer =
       MakeFramer(format, &resolver, schema != nullptr ? *schema : std::vector<std::string>(), input.pg_origin);

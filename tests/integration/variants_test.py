@@ -33,6 +33,8 @@ Variants, in every dialect the client accepts them in:
   * client character sets whose characters hold ASCII bytes (item 13, variants_mbcs.py):
     mariadb-dump --default-character-set=sjis, gbk, big5 of tables in those character sets
     and pg_dump -E SJIS --inserts, values with 0x5C second bytes; restored byte-identical.
+  * dumps the clients accept that dbanon refused (variants_accept.py): MySQL column names
+    and config keys in another case.
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -52,6 +54,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from pg_roundtrip_test import Reporter  # noqa: E402
+import variants_accept  # noqa: E402
 import variants_fit  # noqa: E402
 import variants_mbcs  # noqa: E402
 
@@ -489,6 +492,7 @@ def mariadb_part(rep, dbanon):
         check_variants(rep, dbanon, "mariadb-dump --compatible=ansi", ansi, restore)
         variants_fit.mariadb_fit_part(rep, dbanon, db)
         variants_mbcs.mariadb_part(rep, dbanon, db)
+        variants_accept.mariadb_part(rep, dbanon, db)
 
         sakila_part(rep, dbanon, db)
 

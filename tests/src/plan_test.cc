@@ -53,6 +53,24 @@ TEST_CASE("with SetFoldedNames (SQLite) config keys and column names match witho
   CHECK(std::string(s.message()).find("one SQLite table") != std::string::npos);
 }
 
+TEST_CASE("with SetFoldedColumns (MySQL) column names and keys match in any ASCII case, table names exactly") {
+  auto plan = MakePlan("[tables.users]\nEmail = \"email\"\nNAME = \"lastname\"\n");
+  REQUIRE(plan->SetFoldedColumns().ok());
+  CHECK(Steps(*plan, TableName{"", "users"}, {"ID", "EMAIL", "name"}) ==
+        std::vector<std::string>{"", "email", "lastname"});
+  CHECK_FALSE(plan->IsConfigured(TableName{"", "USERS"}));
+  // Keys that differ only in case name one column: exit 2, with the config's position.
+  auto twice = MakePlan("[tables.users]\nemail = \"email\"\nEMAIL = \"md5\"\n");
+  absl::Status s = twice->SetFoldedColumns();
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(s.message()).find("dbanon.toml:2:9: table 'users': key 'email' and key 'EMAIL' name one column "
+                                      "(MySQL column names do not differ by case)") != std::string::npos);
+  // A column list naming a configured column twice: which value is the column's?
+  auto row = plan->Resolve(TableName{"", "users"}, {"email", "EMAIL", "name"});
+  REQUIRE_FALSE(row.ok());
+  CHECK(std::string(row.status().message()).find("names it twice") != std::string::npos);
+}
+
 TEST_CASE("without SetFoldedNames (MySQL, PostgreSQL) names match byte for byte") {
   auto plan = MakePlan("[tables.users]\nemail = \"email\"\n");
   CHECK_FALSE(plan->IsConfigured(TableName{"", "USERS"}));

@@ -1,0 +1,93 @@
+"""Dumps from the real world that the clients accept (issue "accept"): the parts of
+variants_test.py that run on its PostgreSQL cluster and MariaDB server (no server of their own).
+
+MariaDB (mariadb-dump, restored by mariadb):
+  * column names in another case: a table whose columns are `ID`, `Email`, `Name` and a
+    generated `Email_LC` AS (lower(`EMAIL`)), config keys `email`, `name` (lower case); the
+    dump as mariadb-dump writes it (default and --complete-insert) and with a hand-written
+    `INSERT INTO people (id, EMAIL, NAME)` appended, which mariadb loads. dbanon exits 0, no
+    original e-mail or name in the output, every row restores with both changed and email_lc
+    recomputed from the new e-mail.
+Checks: dbanon exits 0; no original configured value in the output; the real client restores
+it with every row and every configured value changed.
+
+Run alone: variants_accept.py DBANON_BINARY (starts the servers variants_test.py would).
+"""
+
+import os
+import sys
+
+SALT = "variants-accept-salt-0123456789"
+PEOPLE = [(i, "Person.%d@Corp.example" % i, "Surname%d" % i) for i in range(1, 7)]
+CASE_CONFIG = 'salt = "%s"\n\n[tables.people]\nemail = "email"\nname = "lastname"\n' % SALT
+
+
+def _config(dbanon, name, text):
+    path = os.path.join(dbanon.work, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def _originals(rows):
+    out = []
+    for _, email, name in rows:
+        out += [email.encode(), email.lower().encode(), name.encode()]
+    return out
+
+
+def mariadb_case_part(rep, dbanon, db):
+    db.sql("CREATE DATABASE case_src")
+    db.sql("CREATE TABLE people (ID int PRIMARY KEY, Email varchar(120), Name varchar(50), "
+           "Email_LC varchar(120) AS (lower(`EMAIL`)) VIRTUAL) DEFAULT CHARSET=utf8mb4;" +
+           "INSERT INTO people (ID, Email, Name) VALUES %s;" % ",".join("(%d, '%s', '%s')" % r for r in PEOPLE[:4]),
+           database="case_src")
+    config = _config(dbanon, "case.toml", CASE_CONFIG)
+    extra = "".join("INSERT INTO people (id, EMAIL, NAME) VALUES (%d, '%s', '%s');\n" % r for r in PEOPLE[4:])
+    for args in ([], ["--complete-insert"]):
+        dump = db.dump("case_src", args)
+        for tail, rows in (("", PEOPLE[:4]), (extra, PEOPLE)):
+            desc = "mariadb-dump %s%s, config keys in lower case" % (
+                " ".join(args) or "(default)", " + INSERT INTO people (id, EMAIL, NAME)" if tail else "")
+            rc, err, out = dbanon.run("case_%d_%d" % (len(args), len(tail)), dump + tail.encode(), config=config)
+            if not rep.check(rc == 0 and out is not None, "%s: dbanon exits 0" % desc, err):
+                continue
+            rep.check(not [o for o in _originals(rows) if o in out], "%s: no original e-mail or name in the output" % desc)
+            target = "case_dst_%d_%d" % (len(args), len(tail))
+            try:
+                db.sql("CREATE DATABASE `%s`" % target)
+                db.sql(out.decode(), database=target)
+                got = db.query(target, "SELECT ID, Email, Name, Email_LC FROM people ORDER BY ID")
+            except Exception as e:  # noqa: BLE001
+                rep.check(False, "%s: mariadb restores the output" % desc, e)
+                continue
+            ok = len(got) == len(rows) and all(
+                g[1] != r[1] and g[2] != r[2] and "@" in g[1] and g[3] == g[1].lower() for g, r in zip(got, rows))
+            rep.check(ok, "%s: mariadb restores every row, e-mail and name changed, email_lc recomputed" % desc,
+                      "%d rows" % len(got))
+
+
+def mariadb_part(rep, dbanon, db):
+    mariadb_case_part(rep, dbanon, db)
+
+
+def main(argv):
+    """Runs these parts alone, on servers of their own."""
+    import shutil
+    import tempfile
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from pg_roundtrip_test import Reporter
+    import variants_test
+    rep = Reporter()
+    with tempfile.TemporaryDirectory(prefix="dbanon-accept-") as work:
+        dbanon = variants_test.Dbanon(os.path.abspath(argv[1]), work)
+        if shutil.which("mariadb"):
+            from mariadb_harness import MariaDb
+            with MariaDb() as db:
+                mariadb_part(rep, dbanon, db)
+    print("# %d passed, %d failed" % (rep.passed, rep.failed))
+    return 1 if rep.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
