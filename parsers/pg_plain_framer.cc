@@ -16,6 +16,13 @@
 namespace dbanon {
 namespace {
 
+// `word == "literal"` without strlen: the sizes are compared first, and most
+// words differ there (the framer compares every word of every statement).
+template <size_t N>
+bool Is(const std::string& word, const char (&literal)[N]) {
+  return word.size() == N - 1 && std::memcmp(word.data(), literal, N - 1) == 0;
+}
+
 
 // The statement kinds whose text the framer inspects. Everything else is
 // passed through without keeping its text.
@@ -508,7 +515,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
   // So is a statement that may be a statistics call of pg_dump 18: its
   // value arguments may have to go (EndStatement).
   const bool maybe_stats = in_statement_ && !maybe_insert && stmt_started_here_ && !eof &&
-                           (first_word_ == "select" || (ident_count_ == 0 && in_ident_)) &&
+                           (Is(first_word_, "select") || (ident_count_ == 0 && in_ident_)) &&
                            AttributeStatsCallStart(input.substr(stmt_begin_, i - stmt_begin_)) != StatsCallStart::kNo;
   if (maybe_stats && i - stmt_begin_ > kMaxRowBytes) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -548,7 +555,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
 // PROCEDURE (src/fe_utils/psqlscan.l). Same rule here.
 absl::Status PgPlainFramer::FinishIdentifier(int next) {
   in_ident_ = false;
-  if (ident_ == "stdin") saw_stdin_ = true;
+  if (Is(ident_, "stdin")) saw_stdin_ = true;
   // INSERT: held up to its VALUES keyword; CREATE TABLE: its text is kept.
   if (ident_count_ == 0) {
     // The first word must be an SQL command (or, after '(', start a query).
@@ -561,41 +568,44 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
                                                    next));
     }
     first_word_ = ident_;
-    insert_head_ = ident_ == "insert" && paren_depth_ == 0 && significant_ == 6;
-  } else if (insert_head_ && paren_depth_ == 0 && ident_ == "values" && prev_word_ != "default") {
+    alter_words_.Reset();
+    insert_head_ = Is(ident_, "insert") && paren_depth_ == 0 && significant_ == 6;
+  } else if (insert_head_ && paren_depth_ == 0 && Is(ident_, "values") && !Is(prev_word_, "default")) {
     values_found_ = true;
-  } else if (first_word_ == "create" && ident_count_ <= 4 && !create_table_ && !create_index_ && !create_domain_) {
-    if (ident_ == "table") {
+  } else if (Is(first_word_, "create") && ident_count_ <= 4 && !create_table_ && !create_index_ && !create_domain_) {
+    if (Is(ident_, "table")) {
       create_table_ = true;
-    } else if (ident_ == "index") {
+    } else if (Is(ident_, "index")) {
       create_index_ = true;  // its table: for the statistics of an expression index
-    } else if (ident_ == "domain" && ident_count_ == 1) {
+    } else if (Is(ident_, "domain") && ident_count_ == 1) {
       create_domain_ = true;  // its limits and NOT NULL reach the columns it types
-    } else if (ident_ == "view") {
+    } else if (Is(ident_, "view")) {
       create_view_ = true;
       first_word_ = "create view";
-    } else if (!(ident_ == "unique" || ident_ == "unlogged" || ident_ == "temporary" || ident_ == "temp" ||
-                 ident_ == "global" || ident_ == "local" || ident_ == "foreign" || ident_ == "or" ||
-                 ident_ == "replace" || ident_ == "recursive")) {
+    } else if (!(Is(ident_, "unique") || Is(ident_, "unlogged") || Is(ident_, "temporary") || Is(ident_, "temp") ||
+                 Is(ident_, "global") || Is(ident_, "local") || Is(ident_, "foreign") || Is(ident_, "or") ||
+                 Is(ident_, "replace") || Is(ident_, "recursive"))) {
       first_word_ = "create ...";  // not a table: stop keeping the text
       keep_text_ = false;
     }
+  } else if (Is(first_word_, "alter")) {
+    alter_words_.Word(ident_);
   }
   prev_word_ = ident_;
   if (ident_count_ < 4) {
-    bool tracked = ident_ == "create" || ident_ == "function" || ident_ == "procedure" || ident_ == "or" ||
-                   ident_ == "replace";
+    bool tracked = Is(ident_, "create") || Is(ident_, "function") || Is(ident_, "procedure") || Is(ident_, "or") ||
+                   Is(ident_, "replace");
     routine_words_[ident_count_] = tracked ? ident_[0] : '\0';
   }
   ++ident_count_;
   const char* w = routine_words_;
   bool routine = w[0] == 'c' && (w[1] == 'f' || w[1] == 'p' || (w[1] == 'o' && w[2] == 'r' && (w[3] == 'f' || w[3] == 'p')));
   if (!routine || paren_depth_ != 0) return absl::OkStatus();
-  if (ident_ == "begin") {
+  if (Is(ident_, "begin")) {
     ++begin_depth_;
-  } else if (ident_ == "case") {
+  } else if (Is(ident_, "case")) {
     if (begin_depth_ >= 1) ++begin_depth_;
-  } else if (ident_ == "end") {
+  } else if (Is(ident_, "end")) {
     if (begin_depth_ > 0) --begin_depth_;
   }
   return absl::OkStatus();
@@ -657,7 +667,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   keep_text_ = false;
   std::string statement = std::move(statement_);
   statement_.clear();
-  if (first_word_ == "select") {
+  if (Is(first_word_, "select")) {
     // pg_dump's SELECT pg_catalog.set_config('search_path', '', false).
     if (kept && statement.rfind("\x01toolong", 0) != 0) {
       if (std::optional<SearchPathSetting> path = PgSearchPathSetting(statement)) {
@@ -666,7 +676,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     }
     return EndSelect(input, statement);
   }
-  if (first_word_ == "update" || first_word_ == "merge" || first_word_ == "with") {
+  if (Is(first_word_, "update") || Is(first_word_, "merge") || Is(first_word_, "with")) {
     // The values an UPDATE, MERGE or WITH statement carries into a
     // configured table would pass in clear (issue 11).
     if (statement.rfind("\x01toolong", 0) == 0) {
@@ -689,7 +699,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     }
     return absl::OkStatus();
   }
-  if (first_word_ == "do") {
+  if (Is(first_word_, "do")) {
     // A DO block runs at restore time: values its code writes into a
     // configured table would pass in clear. One that only reads passes.
     const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
@@ -714,14 +724,14 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     return absl::OkStatus();
   }
   if (!kept) {
-    if (statement.rfind("\x01toolong", 0) == 0 && first_word_ == "copy") {
+    if (statement.rfind("\x01toolong", 0) == 0 && Is(first_word_, "copy")) {
       // Only statements worth keeping grow this long while kept.
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                              "COPY statement longer than 1 MiB before its data");
     }
     return absl::OkStatus();
   }
-  if (kept && (first_word_ == "set" || first_word_ == "reset")) {
+  if (kept && (Is(first_word_, "set") || Is(first_word_, "reset"))) {
     if (std::optional<SearchPathSetting> path = PgSearchPathSetting(statement)) {
       tables_.SetSearchPath(std::move(path->schemas));
       return absl::OkStatus();
@@ -733,12 +743,12 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   }
   // SET client_encoding: the other statements (CREATE TABLE ...) are not
   // copied and lowercased to find out.
-  if (first_word_ == "set" && !PgClientEncodingKnown(statement)) {
+  if (Is(first_word_, "set") && !PgClientEncodingKnown(statement)) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                            "SET client_encoding names an encoding PostgreSQL does not know (psql refuses it): "
                            "dbanon cannot tell how the bytes that follow make characters");
   }
-  if (auto encoding = first_word_ == "set" ? PgClientEncodingSetting(statement) : std::nullopt) {
+  if (auto encoding = Is(first_word_, "set") ? PgClientEncodingSetting(statement) : std::nullopt) {
     // How psql reads the literals of the statements that follow (SJIS: a
     // 0x5C that ends a character is no backslash; sql_dialect.h).
     multibyte_ = PgMultibyteRule(PgClientEncodingLayout(statement).value_or(CharLayout::kAsciiSafe));
@@ -746,7 +756,7 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     copy_layout_ = PgClientEncodingLayout(statement).value_or(CharLayout::kAsciiSafe);
     return absl::OkStatus();
   }
-  if (ddl_sink_ != nullptr && (create_table_ || create_index_ || create_domain_ || first_word_ == "alter")) {
+  if (ddl_sink_ != nullptr && (create_table_ || create_index_ || create_domain_ || Is(first_word_, "alter"))) {
     ddl_sink_->push_back(statement);
   }
   if (create_index_) {
@@ -772,10 +782,12 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     }
     return absl::OkStatus();
   }
-  if (first_word_ == "alter") {
+  if (Is(first_word_, "alter")) {
     // ALTER TABLE p ATTACH PARTITION c: p's config reaches c's rows.
     tables_.AddAlterTable(statement);
-    tables_.NoteAlterTable(PostgresDialect(standard_strings_, multibyte_), statement);
+    if (alter_words_.may_change()) {
+      tables_.NoteAlterTable(PostgresDialect(standard_strings_, multibyte_), statement);
+    }
     return absl::OkStatus();
   }
   auto header = ParseCopyHeader(statement);
@@ -785,11 +797,11 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   if (!header->has_value()) {
     // Not a COPY FROM STDIN, yet it names STDIN: a damaged header, whose
     // rows would go by as SQL.
-    if (first_word_ == "copy" && saw_stdin_) {
+    if (Is(first_word_, "copy") && saw_stdin_) {
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                              "COPY statement that dbanon cannot read");
     }
-    if (first_word_ == "copy") {
+    if (Is(first_word_, "copy")) {
       // COPY t FROM 'file' | PROGRAM: rows dbanon never sees would reach a
       // configured table at restore time.
       const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);

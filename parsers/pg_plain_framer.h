@@ -68,6 +68,7 @@
 #include "parsers/pg_copy.h"
 #include "parsers/pg_stats.h"
 #include "parsers/sql_lexer.h"
+#include "parsers/sql_statements.h"
 
 namespace dbanon {
 
@@ -184,6 +185,7 @@ class PgPlainFramer : public Framer {
   bool drop_tail_ = false;        // the statement's data is dropped: so is the rest of it
   bool drop_newline_ = false;     // ... and the line end after it
   std::string prev_word_;
+  AlterWords alter_words_;        // an ALTER statement: may an action change columns (NoteAlterTable)
   bool saw_stdin_ = false;        // the word STDIN outside literals and comments
   // A line that starts with `\.` in SQL: 1 after the backslash, 2 after the
   // dot, 3 after a CR; its LF (or the end of input) makes it an error.

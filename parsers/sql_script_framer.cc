@@ -88,10 +88,11 @@ void SqlScriptFramer::Flush(size_t to, Segment::Kind kind) {
 }
 
 bool SqlScriptFramer::Holding() const {
-  return kind_ == Kind::kUndecided || kind_ == Kind::kInsert || kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView ||
-         kind_ == Kind::kAlter ||
-         kind_ == Kind::kSchemaInsert || kind_ == Kind::kFtsData ||
-         kind_ == Kind::kDelimiter || kind_ == Kind::kUse || kind_ == Kind::kSet || kind_ == Kind::kWrite;
+  constexpr uint32_t kHeld = Bit(Kind::kUndecided) | Bit(Kind::kInsert) | Bit(Kind::kCreateTable) |
+                             Bit(Kind::kCreateView) | Bit(Kind::kAlter) | Bit(Kind::kSchemaInsert) |
+                             Bit(Kind::kFtsData) | Bit(Kind::kDelimiter) | Bit(Kind::kUse) | Bit(Kind::kSet) |
+                             Bit(Kind::kWrite);
+  return (Bit(kind_) & kHeld) != 0;
 }
 
 void SqlScriptFramer::StartStatement(size_t i) {
@@ -107,6 +108,7 @@ void SqlScriptFramer::StartStatement(size_t i) {
   stmt_significant_ = false;
   first_word_done_ = false;
   pragma_state_ = 0;
+  alter_words_.Reset();
 }
 
 void SqlScriptFramer::ResetStatement() {
@@ -198,6 +200,38 @@ absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
   return absl::OkStatus();
 }
 
+// A held statement past its size limit: refused, or passed through unread
+// (kind_ becomes kOther) where reading it cannot matter.
+absl::Status SqlScriptFramer::LimitHeld(size_t held) {
+  if (kind_ == Kind::kWrite && held > kMaxHeadBytes) {
+    return StatementError(absl::StatusCode::kDataLoss,
+                          absl::StrCat("UPDATE, MERGE or WITH statement longer than ", kMaxHeadBytes >> 20,
+                                       " MiB: dbanon cannot check which tables it writes"));
+  }
+  if ((kind_ == Kind::kSchemaInsert || kind_ == Kind::kFtsData) && held > kMaxHeadBytes) {
+    return StatementError(absl::StatusCode::kDataLoss,
+                          absl::StrCat(kind_ == Kind::kFtsData ? "FTS index row" : "INSERT INTO sqlite_schema",
+                                       " statement longer than ", kMaxHeadBytes >> 20,
+                                       " MiB: not in the shape of sqlite3's .dump"));
+  }
+  if (kind_ == Kind::kSet && held > kMaxHeadBytes) {
+    return StatementError(absl::StatusCode::kDataLoss,
+                          absl::StrCat("SET statement longer than ", kMaxHeadBytes >> 20,
+                                       " MiB: dbanon cannot check the sql_mode it may assign"));
+  }
+  if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
+    return StatementError(absl::StatusCode::kDataLoss,
+                          absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
+                                       " MiB before its VALUES"));
+  }
+  if (((kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView || kind_ == Kind::kAlter) &&
+       held > kMaxCreateTableBytes) ||
+      (kind_ == Kind::kUndecided && held > kMinHeldLimit)) {
+    kind_ = Kind::kOther;  // pass it through without reading it
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool eof, Stop* stop) {
   const size_t n = input.size();
   const char* data = input.data();
@@ -220,34 +254,11 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
   };
 
   while (i < n) {
-    if (Holding()) {
-      size_t held = i - stmt_begin_;
-      if (kind_ == Kind::kWrite && held > kMaxHeadBytes) {
-        return StatementError(absl::StatusCode::kDataLoss,
-                              absl::StrCat("UPDATE, MERGE or WITH statement longer than ", kMaxHeadBytes >> 20,
-                                           " MiB: dbanon cannot check which tables it writes"));
-      }
-      if ((kind_ == Kind::kSchemaInsert || kind_ == Kind::kFtsData) && held > kMaxHeadBytes) {
-        return StatementError(absl::StatusCode::kDataLoss,
-                              absl::StrCat(kind_ == Kind::kFtsData ? "FTS index row" : "INSERT INTO sqlite_schema",
-                                           " statement longer than ", kMaxHeadBytes >> 20,
-                                           " MiB: not in the shape of sqlite3's .dump"));
-      }
-      if (kind_ == Kind::kSet && held > kMaxHeadBytes) {
-        return StatementError(absl::StatusCode::kDataLoss,
-                              absl::StrCat("SET statement longer than ", kMaxHeadBytes >> 20,
-                                           " MiB: dbanon cannot check the sql_mode it may assign"));
-      }
-      if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
-        return StatementError(absl::StatusCode::kDataLoss,
-                              absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
-                                           " MiB before its VALUES"));
-      }
-      if (((kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView || kind_ == Kind::kAlter) &&
-           held > kMaxCreateTableBytes) ||
-          (kind_ == Kind::kUndecided && held > (size_t{64} << 10))) {
-        kind_ = Kind::kOther;  // pass it through without reading it
-      }
+    // The size limits of held statements are 64 KiB and more: one compare
+    // per byte until then.
+    if (Holding() && i - stmt_begin_ > kMinHeldLimit) {
+      absl::Status s = LimitHeld(i - stmt_begin_);
+      if (!s.ok()) return s;
     }
     if (lex_.state() != SqlLexer::State::kCode) {
       bool more = false;
@@ -534,6 +545,7 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     *stop = Stop::kValues;
     return StartValues(input, i);
   }
+  if (kind_ == Kind::kAlter) alter_words_.Word(w);
   last_word_default_ = w == "default";
   return absl::OkStatus();
 }
@@ -604,7 +616,7 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       last_head_.clear();
       break;
     case Kind::kAlter:
-      tables_.NoteAlterTable(*d_, input.substr(stmt_begin_, end - stmt_begin_));
+      if (alter_words_.may_change()) tables_.NoteAlterTable(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       break;
     case Kind::kSchemaInsert: {
       std::optional<FtsTable> fts = ParseSqliteSchemaFts(input.substr(stmt_begin_, end - stmt_begin_));

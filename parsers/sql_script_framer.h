@@ -54,6 +54,7 @@
 #include "parsers/framer.h"
 #include "parsers/insert_framer.h"
 #include "parsers/sql_lexer.h"
+#include "parsers/sql_statements.h"
 #include "parsers/sql_tuples.h"
 
 namespace dbanon {
@@ -93,7 +94,13 @@ class SqlScriptFramer : public Framer {
   };
   enum class Stop : uint8_t { kNone, kNeedMore, kValues };
 
+  static constexpr uint32_t Bit(Kind k) { return uint32_t{1} << static_cast<unsigned>(k); }
+  // The smallest size limit of a held statement (LimitHeld).
+  static constexpr size_t kMinHeldLimit = size_t{64} << 10;
+  static_assert(kMaxHeadBytes >= kMinHeldLimit && kMaxCreateTableBytes >= kMinHeldLimit);
+
   absl::Status ScanSql(std::string_view input, size_t* pos, bool eof, Stop* stop);
+  absl::Status LimitHeld(size_t held);
   absl::Status EndWord(std::string_view input, size_t i, Stop* stop);
   absl::Status EndStatement(std::string_view input, size_t end);
   absl::Status StartValues(std::string_view input, size_t i);
@@ -184,6 +191,7 @@ class SqlScriptFramer : public Framer {
   AppendRewriter rebuild_rewriter_;
   RowPlan rebuild_plan_;
   int pragma_state_ = 0;       // PRAGMA (1) writable_schema (2) = OFF (3)
+  AlterWords alter_words_;     // kAlter: may an action change columns (NoteAlterTable)
 
   int64_t line_ = 1, col_ = 1;  // position of the first byte of the next input
   std::vector<std::string> warnings_;

@@ -914,8 +914,9 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
 namespace {
 
 // False when `statement` holds none of the words an action that changes
-// columns needs (ADD, DROP, RENAME, MODIFY, CHANGE, TYPE, EXPRESSION), as
-// letters in any case, other than in `ADD CONSTRAINT`: such an ALTER TABLE
+// columns needs (ADD, DROP, RENAME, MODIFY, CHANGE, TYPE, EXPRESSION,
+// INVISIBLE, VISIBLE), as letters in any case, other than in
+// `ADD CONSTRAINT`: such an ALTER TABLE
 // (pg_dump's ADD CONSTRAINT and OWNER TO, mysqldump's DISABLE KEYS) is not
 // read token by token. A word found inside a name or a literal only sends
 // the statement to the full reading.
@@ -941,6 +942,8 @@ bool MayChangeColumns(std::string_view s) {
       case 'c': if (at(i, "change")) return true; break;
       case 'd': if (at(i, "drop")) return true; break;
       case 'e': if (at(i, "expression")) return true; break;
+      case 'i': if (at(i, "invisible")) return true; break;
+      case 'v': if (at(i, "visible")) return true; break;
       case 'm': if (at(i, "modify")) return true; break;
       case 'r': if (at(i, "rename")) return true; break;
       case 't': if (at(i, "type")) return true; break;
@@ -951,6 +954,18 @@ bool MayChangeColumns(std::string_view s) {
 }
 
 }  // namespace
+
+void AlterWords::Word(std::string_view w) {
+  if (state_ == kMay) return;
+  if (state_ == kAfterAdd) {
+    state_ = w == "constraint" ? kNone : kMay;
+  } else if (w == "add") {
+    state_ = kAfterAdd;
+  } else if (w == "drop" || w == "rename" || w == "modify" || w == "change" || w == "type" || w == "expression" ||
+             w == "invisible" || w == "visible") {
+    state_ = kMay;
+  }
+}
 
 std::optional<std::vector<std::string>> AlterChangesColumns(
     const SqlDialect& d, std::string_view statement, absl::FunctionRef<bool(const std::vector<std::string>&)> wanted) {
@@ -1024,7 +1039,9 @@ std::optional<std::vector<std::string>> AlterChangesColumns(
         k += 1;  // the column's name
         keeps = k < action.size();
         for (size_t j = k; j < action.size(); ++j) {
-          if (one_of(action[j], {"type", "expression", "data"})) keeps = false;
+          // MySQL 8: ALTER COLUMN c SET [IN]VISIBLE changes what a VALUES
+          // without a column list fills.
+          if (one_of(action[j], {"type", "expression", "data", "invisible", "visible"})) keeps = false;
         }
       }
     } else if (a.Is("rename")) {

@@ -222,8 +222,8 @@ std::vector<ParentLink> PgParentLinks(std::string_view statement);
 // MODIFY without FIRST or AFTER, REPLICA IDENTITY, CLUSTER ON, ...). An
 // action not known to be one of those counts as a change, but a statement
 // without any of the words ADD (but in ADD CONSTRAINT), DROP, RENAME, MODIFY,
-// CHANGE, TYPE, EXPRESSION is not read: no action without one changes
-// columns (PostgreSQL docs,
+// CHANGE, TYPE, EXPRESSION, INVISIBLE, VISIBLE is not read: no action without
+// one changes columns (PostgreSQL docs,
 // ALTER TABLE; MariaDB docs, ALTER TABLE; SQLite docs, ALTER TABLE).
 // `wanted` is asked with the table's name parts as soon as they are read:
 // false stops there (nullopt), so that the actions of ALTER statements of
@@ -231,6 +231,23 @@ std::vector<ParentLink> PgParentLinks(std::string_view statement);
 std::optional<std::vector<std::string>> AlterChangesColumns(
     const SqlDialect& d, std::string_view statement,
     absl::FunctionRef<bool(const std::vector<std::string>&)> wanted);
+
+// The same gate, word by word, for a framer that reads the words of an ALTER
+// TABLE statement anyway (bare words, lower case; quoted names, literals and
+// comments are not words): while may_change() is false, no action of the
+// statement can change columns and AlterChangesColumns need not read it. A
+// name that reads like an action word only sends the statement to the full
+// reading. Not thread-safe; one per framer.
+class AlterWords {
+ public:
+  void Reset() { state_ = kNone; }
+  void Word(std::string_view lower_word);
+  bool may_change() const { return state_ != kNone; }
+
+ private:
+  enum State : uint8_t { kNone, kMay, kAfterAdd };  // kAfterAdd: ADD's next word decides
+  State state_ = kNone;
+};
 
 }  // namespace dbanon
 

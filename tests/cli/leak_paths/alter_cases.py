@@ -38,6 +38,13 @@ SQ_RENAME = (b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
              b"ALTER TABLE users RENAME COLUMN email TO note;\n"
              b"ALTER TABLE users RENAME COLUMN mail TO email;\n"
              b"INSERT INTO users VALUES(1,'zqxmarker@corp.example','n/a');\nCOMMIT;\n")
+MY_INVISIBLE = (b"/*!40101 SET NAMES utf8mb4 */;\n"
+                b"CREATE TABLE `users` (`id` varchar(100), `email` varchar(100), `note` varchar(100));\n"
+                b"ALTER TABLE `users` ALTER COLUMN `email` SET INVISIBLE;\n"
+                b"INSERT INTO `users` VALUES ('1','zqxmarker@corp.example');\n")
+PG_GLUED = (b"CREATE TABLE users (id int, email text, note text);\n"
+            b"ALTER TABLE ONLY \"users\"ADD CONSTRAINT c CHECK (id > 0),Drop\tCOLUMN email,\n  ADD email text;\n"
+            b"INSERT INTO users VALUES (1, 'n/a', 'zqxmarker@corp.example');\n")
 # What pg_dump --inserts writes between CREATE TABLE and the rows: the table stays readable.
 PG_DUMP_ALTERS = (b"--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n"
                   b"SET standard_conforming_strings = on;\n"
@@ -74,6 +81,10 @@ CASES = [
      "dump": MY_CHANGE, "config": CFG, "expect": "clean"},
     {"name": "sqlite script: RENAME COLUMN between CREATE TABLE and an INSERT without column list is refused",
      "dump": SQ_RENAME, "config": STRICT, "expect": "refuse"},
+    {"name": "mysql 8 script: ALTER COLUMN ... SET INVISIBLE before an INSERT without column list is refused",
+     "dump": MY_INVISIBLE, "config": STRICT, "expect": "refuse"},
+    {"name": "psql script: DROP/ADD after ADD CONSTRAINT, glued to a quoted name, in mixed case, is refused",
+     "dump": PG_GLUED, "config": STRICT, "expect": "refuse"},
     {"name": "pg_dump --inserts: OWNER TO, ADD GENERATED AS IDENTITY, SET DEFAULT, REPLICA IDENTITY leave the table readable",
      "dump": PG_DUMP_ALTERS, "config": '[tables."public.users"]\nemail = "email"\n', "expect": "clean"},
     {"name": "mysqldump: DISABLE KEYS and MODIFY without FIRST/AFTER leave the table readable",
