@@ -849,6 +849,10 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
       if (e[k].Is("not") && k + 1 < e.size() && e[k + 1].Is("null") && !e[k - 1].Is("is")) col.not_null = true;
       if (e[k].Is("primary") && k + 1 < e.size() && e[k + 1].Is("key")) col.not_null = col.unique_key = true;
       if (e[k].Is("unique")) col.unique_key = true;
+      if (d.mysql() && e[k].Is("invisible")) {
+        col.invisible = true;
+        col.invisible_version = e[k].version;
+      }
     }
     if (d.postgres() && e.size() > 1 && e[1].IsName()) {
       col.type_parts.push_back(NameOf(d, e[1]));

@@ -127,6 +127,13 @@ struct ColumnDef {
   ColumnLimit limit;                          // varchar(n)/char(n) length, integer range
   bool not_null = false;                      // NOT NULL or PRIMARY KEY
   bool unique_key = false;                    // UNIQUE or PRIMARY KEY on this column alone
+  // MariaDB 10.3+/MySQL 8.0.23+ INVISIBLE: an INSERT without a column list
+  // carries no value for it (MariaDB docs, "Invisible Columns"); mariadb-dump
+  // then writes a column list naming it. `invisible_version`: the
+  // VersionedCommentTag of the word (MySQL's mysqldump writes
+  // /*!80023 INVISIBLE */, which MariaDB skips), 0 when bare.
+  bool invisible = false;
+  int invisible_version = 0;
   // The type's name when it may be a domain (PostgreSQL: a name that is not
   // a built-in type, e.g. {"public", "us_postal_code"}); empty otherwise.
   std::vector<std::string> type_parts;

@@ -112,6 +112,7 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
     for (const ColumnDef* c : ddl) {
       columns.push_back(c->name);
       if (c->generated) resolver_->NoteGenerated(name, c->name);
+      if (c->invisible) resolver_->NoteInvisible(name, c->name);
     }
   }
   resolver_->SawColumns(name, columns, false);
@@ -584,15 +585,32 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
   }
   std::vector<const ColumnDef*> ddl;
   const bool have_ddl = DdlColumns(target.table, &ddl);
-  std::vector<std::string> all, plain;
-  std::vector<int> all_versions, plain_versions;
+  // `all`: every column; `visible`, `plain`: the values of an INSERT
+  // without a column list, which leave out INVISIBLE columns (MariaDB docs,
+  // "Invisible Columns"), and, in `plain`, generated ones too.
+  std::vector<std::string> all, visible, plain;
+  std::vector<int> all_versions, visible_versions, plain_versions;
+  const ColumnDef* unsure_invisible = nullptr;  // INVISIBLE in a versioned comment
   for (const ColumnDef* c : ddl) {
     all.push_back(c->name);
     all_versions.push_back(c->version);
+    if (c->invisible_version != 0 && unsure_invisible == nullptr) unsure_invisible = c;
+    if (c->invisible) continue;
+    visible.push_back(c->name);
+    visible_versions.push_back(c->version);
     if (!c->generated) {
       plain.push_back(c->name);
       plain_versions.push_back(c->version);
     }
+  }
+  if (!head.has_column_list && unsure_invisible != nullptr) {
+    return WithExitClass(
+        absl::FailedPreconditionError(absl::StrCat(
+            "table ", target.table.Display(), " is configured but its INSERT statement has no column list, and its "
+            "CREATE TABLE declares column ", unsure_invisible->name, " INVISIBLE inside a MySQL versioned comment: "
+            "servers disagree whether the values include it (MariaDB skips /*!80023 INVISIBLE */, MySQL 8 runs it); "
+            "dump it with column names (mysqldump --complete-insert)")),
+        ExitClass::kInput);
   }
   if (!head.has_column_list && !have_ddl) {
     auto p = resolver_->Resolve(target.table, {});
@@ -631,8 +649,8 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     columns = head_columns;
     versions = head.column_versions;
   } else {
-    columns = d.sqlite() ? plain : all;  // sqlite3 .dump leaves generated columns out
-    versions = d.sqlite() ? plain_versions : all_versions;
+    columns = d.sqlite() ? plain : visible;  // sqlite3 .dump leaves generated columns out
+    versions = d.sqlite() ? plain_versions : visible_versions;
   }
   auto plan = PlanFor(target.table, columns, versions);
   if (!plan.ok()) return plan.status();
@@ -677,7 +695,7 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     if (absl::Status p = CheckPartitionRows(target.table, columns, *plan); !p.ok()) return p;
   }
   target.plan = *plan;
-  if (!head.has_column_list && !d.sqlite() && plain.size() != all.size()) {
+  if (!head.has_column_list && !d.sqlite() && plain.size() != visible.size()) {
     auto alt = PlanFor(target.table, plain, plain_versions);
     if (alt.ok()) target.alt_plan = *alt;
     // MariaDB dumps the values of generated columns (docs/formats.md C.3);

@@ -78,6 +78,10 @@ class LockedResolver : public TableResolver {
     MutexLock lock(&mu_);
     inner_->NoteGenerated(table, column);
   }
+  void NoteInvisible(const TableName& table, const std::string& column) override {
+    MutexLock lock(&mu_);
+    inner_->NoteInvisible(table, column);
+  }
   void NoteCreated(const TableName& table) override {
     MutexLock lock(&mu_);
     inner_->NoteCreated(table);

@@ -134,6 +134,9 @@ class CheckResolver : public TableResolver {
   void NoteGenerated(const TableName& table, const std::string& column) override {
     plan_.NoteGenerated(table, column);
   }
+  void NoteInvisible(const TableName& table, const std::string& column) override {
+    plan_.NoteInvisible(table, column);
+  }
   void NoteCreated(const TableName& table) override {
     Order(table);
     plan_.NoteCreated(table);

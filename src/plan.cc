@@ -172,6 +172,10 @@ void RunPlan::NoteGenerated(const TableName& table, const std::string& column) {
   generated_.emplace(Key(table), ColumnKey(column));
 }
 
+void RunPlan::NoteInvisible(const TableName& table, const std::string& column) {
+  invisible_.emplace(Key(table), ColumnKey(column));
+}
+
 absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const std::vector<std::string>& columns) {
   const TableName key = Key(table);
   std::vector<std::pair<TableName, const TableEntry*>> reach = Reach(key);
@@ -203,15 +207,20 @@ absl::StatusOr<const RowPlan*> RunPlan::Resolve(const TableName& table, const st
             entry->positions[a].line, via, " writes some columns that a nearer config entry names and some it "
             "does not; configure all of its columns in one place"));
       }
-      size_t missing = 0;
+      size_t missing = 0, missing_invisible = 0;
       // MySQL and SQLite column names match without regard to ASCII case.
       auto find_column = [&](const std::string& column) {
         return std::find_if(columns.begin(), columns.end(),
                             [&](const std::string& c) { return ColumnKey(c) == ColumnKey(column); });
       };
       for (const std::string& column : anonymizer->columns()) {
-        missing += find_column(column) == columns.end() ? 1 : 0;
+        const bool absent = find_column(column) == columns.end();
+        missing += absent ? 1 : 0;
+        missing_invisible += absent && invisible_.count({key, ColumnKey(column)}) > 0 ? 1 : 0;
       }
+      // An INVISIBLE column that these rows do not carry (an INSERT without
+      // a column list): the server gives it its default, no value goes by.
+      if (missing > 0 && missing_invisible == anonymizer->columns().size()) continue;
       if (missing > 0 && allow_missing_ && missing == anonymizer->columns().size()) {
         std::string warning = absl::StrCat(config_.path, ":", entry->positions[a].line, ":", entry->positions[a].column,
                                            ": warning: column '", anonymizer->columns()[0], "' of table ",

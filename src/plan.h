@@ -67,6 +67,7 @@ class RunPlan : public TableResolver {
   void NoteParent(const TableName& child, const TableName& parent) override;
   void NoteCreated(const TableName& table) override;
   void NoteGenerated(const TableName& table, const std::string& column) override;
+  void NoteInvisible(const TableName& table, const std::string& column) override;
   void NoteData(const TableName& table) override;
 
   // After the run: InvalidArgument when a configured table has no data in
@@ -214,6 +215,7 @@ class RunPlan : public TableResolver {
   std::map<TableName, std::vector<TableName>> parents_;
   std::set<TableName> created_;  // tables the dump's DDL creates
   std::set<std::pair<TableName, std::string>> generated_;  // NoteGenerated: (table key, column)
+  std::set<std::pair<TableName, std::string>> invisible_;  // NoteInvisible: (table key, column)
   std::map<TableName, std::string> data_;  // PostgreSQL tables with data, as the dump spells them
   std::set<TableName> reached_;  // configured tables whose config reached a child's data
 };

@@ -8,6 +8,12 @@ MariaDB (mariadb-dump, restored by mariadb):
     `INSERT INTO people (id, EMAIL, NAME)` appended, which mariadb loads. dbanon exits 0, no
     original e-mail or name in the output, every row restores with both changed and email_lc
     recomputed from the new e-mail.
+  * INVISIBLE columns: a table with an INVISIBLE configured column `secret` and an INVISIBLE
+    generated column computed from the configured `email`; mariadb-dump writes a column list
+    naming them (default and --complete-insert: checked), and a hand-written INSERT without a
+    column list (VALUES for the visible columns only, which mariadb loads) is appended. dbanon
+    exits 0, no original secret or e-mail in the output, every row restores with email and
+    secret changed (secret NULL where the INSERT left it out) and elc recomputed.
 Checks: dbanon exits 0; no original configured value in the output; the real client restores
 it with every row and every configured value changed.
 
@@ -67,8 +73,50 @@ def mariadb_case_part(rep, dbanon, db):
                       "%d rows" % len(got))
 
 
+INV = [(i, "Secret%d" % i, "inv.%d@corp.example" % i, "note %d" % i) for i in range(1, 6)]
+INV_CONFIG = 'salt = "%s"\n\n[tables.inv]\nemail = "email"\nsecret = "lastname"\n' % SALT
+
+
+def mariadb_invisible_part(rep, dbanon, db):
+    db.sql("CREATE DATABASE inv_src")
+    db.sql("CREATE TABLE inv (id int PRIMARY KEY, secret varchar(50) INVISIBLE, email varchar(100), "
+           "elc varchar(100) AS (lower(email)) VIRTUAL INVISIBLE, note varchar(100)) DEFAULT CHARSET=utf8mb4;"
+           "INSERT INTO inv (id, secret, email, note) VALUES %s;" % ",".join("(%d, '%s', '%s', '%s')" % r
+                                                                             for r in INV[:3]),
+           database="inv_src")
+    config = _config(dbanon, "inv.toml", INV_CONFIG)
+    # VALUES without a column list: id, email, note (the invisible columns take their default).
+    extra = "INSERT INTO `inv` VALUES %s;\n" % ",".join("(%d,'%s','%s')" % (r[0], r[2], r[3]) for r in INV[3:])
+    originals = [v.encode() for r in INV for v in (r[1], r[2])]
+    for args in ([], ["--complete-insert"]):
+        dump = db.dump("inv_src", args)
+        rep.check(b"INSERT INTO `inv` (`id`, `secret`, `email`, `elc`, `note`) VALUES" in dump,
+                  "mariadb-dump %s writes a column list naming the INVISIBLE columns" % (" ".join(args) or "(default)"))
+        desc = "mariadb-dump %s of a table with INVISIBLE columns + INSERT without a column list" % (
+            " ".join(args) or "(default)")
+        rc, err, out = dbanon.run("inv_%d" % len(args), dump + extra.encode(), config=config)
+        if not rep.check(rc == 0 and out is not None, "%s: dbanon exits 0" % desc, err):
+            continue
+        rep.check(not [o for o in originals if o in out], "%s: no original secret or e-mail in the output" % desc)
+        target = "inv_dst_%d" % len(args)
+        try:
+            db.sql("CREATE DATABASE `%s`" % target)
+            db.sql(out.decode(), database=target)
+            got = db.query(target, "SELECT id, secret, email, elc, note FROM inv ORDER BY id")
+        except Exception as e:  # noqa: BLE001
+            rep.check(False, "%s: mariadb restores the output" % desc, e)
+            continue
+        ok = len(got) == len(INV) and all(
+            g[2] != r[2] and "@" in g[2] and g[3] == g[2].lower() and g[4] == r[3] and
+            (g[1] != r[1] and g[1] not in (None, "NULL") if r[0] <= 3 else g[1] in (None, "NULL"))
+            for g, r in zip(got, INV))
+        rep.check(ok, "%s: mariadb restores every row, email and secret changed, elc recomputed" % desc,
+                  "%d rows" % len(got))
+
+
 def mariadb_part(rep, dbanon, db):
     mariadb_case_part(rep, dbanon, db)
+    mariadb_invisible_part(rep, dbanon, db)
 
 
 def main(argv):

@@ -74,6 +74,23 @@ TEST_CASE("PostgreSQL search_path is read from SET, RESET and set_config; an exp
   CHECK_FALSE(PgSearchPathSetting("SELECT pg_catalog.setval('s', 1, false);").has_value());
 }
 
+TEST_CASE("MariaDB INVISIBLE columns are read from CREATE TABLE, and MySQL's versioned INVISIBLE keeps its tag") {
+  std::optional<TableDef> t = ParseCreateTable(
+      MySqlDialect(),
+      "CREATE TABLE `inv` (\n  `id` int(11) NOT NULL,\n  `secret` varchar(50) INVISIBLE DEFAULT NULL,\n"
+      "  `elc` varchar(100) GENERATED ALWAYS AS (lcase(`email`)) VIRTUAL INVISIBLE,\n"
+      "  `email` varchar(100) DEFAULT 'invisible',\n  `m8` int /*!80023 INVISIBLE */,\n"
+      "  `invisible` int,\n  PRIMARY KEY (`ID`),\n  KEY `k` (`email`) /*!80000 INVISIBLE */\n)");
+  REQUIRE(t.has_value());
+  REQUIRE(Columns(*t) == "id|secret|elc|email|m8|invisible");
+  std::vector<bool> invisible;
+  for (const ColumnDef& c : t->columns) invisible.push_back(c.invisible);
+  CHECK(invisible == std::vector<bool>{false, true, true, false, true, false});
+  CHECK(t->columns[1].invisible_version == 0);
+  CHECK(t->columns[4].invisible_version == 80023);
+  CHECK(t->columns[0].unique_key);  // PRIMARY KEY (`ID`) names `id`: MySQL column names are case-insensitive
+}
+
 TEST_CASE("MySQL and PostgreSQL never read a string literal as a name") {
   CHECK_FALSE(ParseCreateTable(MySqlDialect(), "CREATE TABLE 'u3' (id int)").has_value());
   CHECK_FALSE(ParseCreateTable(PostgresDialect(true), "CREATE TABLE 'u3' (id int)").has_value());

@@ -41,3 +41,27 @@ CASES = [
          dump=my(b"INSERT INTO `users` VALUES (1,'zqxmarker@example.com','zqxmarker@example.com','Smith');"),
          config='[tables.users]\nemail = "email"\nEMAIL = "md5"\n', expect="refuse"),
 ]
+
+# MariaDB INVISIBLE columns (MariaDB docs, "Invisible Columns"): an INSERT without a column
+# list carries no value for them; mariadb-dump writes a column list naming them.
+INV_HEAD = (b"/*!40101 SET NAMES utf8mb4 */;\n"
+            b"CREATE TABLE `inv` (\n  `id` int(11) NOT NULL,\n  `secret` varchar(50) INVISIBLE DEFAULT NULL,\n"
+            b"  `email` varchar(100) DEFAULT NULL,\n"
+            b"  `elc` varchar(100) GENERATED ALWAYS AS (lcase(`email`)) VIRTUAL INVISIBLE,\n"
+            b"  `note` varchar(100) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n"
+            b") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n")
+INV_CONFIG = '[tables.inv]\nemail = "email"\nsecret = "lastname"\n'
+
+CASES += [
+    dict(name="mariadb: VALUES without a column list skip INVISIBLE columns (id, email, note)",
+         dump=INV_HEAD + b"INSERT INTO `inv` VALUES (1,'zqxmarker@example.com','n/a'),(2,'b@example.com','n');\n",
+         config=INV_CONFIG),
+    dict(name="mariadb: a column list naming INVISIBLE columns rewrites the configured one, DEFAULT for elc",
+         dump=INV_HEAD + b"INSERT INTO `inv` (`id`, `secret`, `email`, `elc`, `note`) VALUES "
+                         b"(1,'zqxmarkersecret','zqxmarker@example.com','zqxmarker@example.com','n/a');\n",
+         config=INV_CONFIG),
+    dict(name="mysql: VALUES without a column list into a table with /*!80023 INVISIBLE */ are refused",
+         dump=INV_HEAD.replace(b"varchar(50) INVISIBLE", b"varchar(50) /*!80023 INVISIBLE */") +
+         b"INSERT INTO `inv` VALUES (1,'zqxmarker@example.com','n/a');\n",
+         config=INV_CONFIG, expect="refuse"),
+]
