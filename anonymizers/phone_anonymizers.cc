@@ -188,7 +188,8 @@ class PhoneAnonymizer : public SingleColumnAnonymizer {
       if (IsDigit(c)) digits.push_back(c);
     }
     if (digits.size() + (plus ? 1 : 0) <= max_chars) {
-      buf->assign(plus ? "+" : "");
+      buf->clear();
+      if (plus) buf->push_back('+');
       buf->append(digits);
       return *buf;
     }

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
 #include "parsers/column_fit.h"
+#include "parsers/row_group.h"
 #include "parsers/sql_dialect.h"
 #include "parsers/sql_lexer.h"
 
@@ -393,23 +394,6 @@ CopyRowGroup& ThreadCopyRowGroup() {
   return group;
 }
 
-// Frees what a long value left in the thread's buffers, so that memory stays
-// bounded by the longest rows of one call, not of the whole run.
-struct TrimOnExit {
-  CopyRowGroup& g;
-  ~TrimOnExit() {
-    constexpr size_t kKeep = size_t{1} << 20;
-    for (std::string& s : g.decoded) {
-      if (s.capacity() > kKeep) std::string().swap(s);
-    }
-    for (std::string& s : g.replacement) {
-      if (s.capacity() > kKeep) std::string().swap(s);
-    }
-    if (g.fitted.capacity() > kKeep) std::string().swap(g.fitted);
-    if (g.narrowed.capacity() > kKeep) std::string().swap(g.narrowed);
-  }
-};
-
 // Splits `row` at its TABs into *cells when it holds no backslash (then
 // no TAB is escaped and no field needs CopyUnescape); false, with *cells
 // unspecified, when it holds one (SplitCopyRow reads it then). The bytes
@@ -455,7 +439,7 @@ bool SplitPlainRow(std::string_view row, const char* readable, std::vector<std::
 absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t first_line, int64_t first_col,
                          bool fields, CharLayout layout, std::string* out, Scratch& scratch) {
   CopyRowGroup& g = ThreadCopyRowGroup();
-  TrimOnExit trim{g};
+  TrimGroupOnExit<CopyRowGroup> trim(g);
   std::vector<std::string_view>& cells = g.cells;
   // Configured positions, ascending; slot_of(c) = index of column c among
   // them. A generated column (write_default) never has COPY data: PostgreSQL

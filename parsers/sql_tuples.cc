@@ -15,6 +15,7 @@
 #include "base/string_view_compat.h"
 #include "base/utf8.h"
 #include "parsers/column_fit.h"
+#include "parsers/row_group.h"
 
 namespace dbanon {
 namespace {
@@ -261,23 +262,6 @@ TupleGroup& ThreadTupleGroup() {
   return group;
 }
 
-// Frees what a long value left in the thread's buffers, so that memory stays
-// bounded by the longest values of one call, not of the whole run.
-struct TrimTupleGroupOnExit {
-  TupleGroup& g;
-  ~TrimTupleGroupOnExit() {
-    constexpr size_t kKeep = size_t{1} << 20;
-    for (std::string& s : g.decoded) {
-      if (s.capacity() > kKeep) std::string().swap(s);
-    }
-    for (std::string& s : g.replacement) {
-      if (s.capacity() > kKeep) std::string().swap(s);
-    }
-    if (g.fitted.capacity() > kKeep) std::string().swap(g.fitted);
-    if (g.narrowed.capacity() > kKeep) std::string().swap(g.narrowed);
-  }
-};
-
 class TupleRewriter : public RowRewriter {
  public:
   TupleRewriter(const SqlDialect* d, bool bare) : d_(d), bare_(bare) {}
@@ -314,7 +298,7 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
   // (AnonymizeRows: one batch of keyed PRF calls), then the group is written.
   // The buffers are the thread's and keep their capacity from call to call.
   TupleGroup& g = ThreadTupleGroup();
-  TrimTupleGroupOnExit trim{g};
+  TrimGroupOnExit<TupleGroup> trim(g);
   g.positions.clear();  // configured positions, ascending
   g.slot.assign(ncols, kNoSlot);
   for (size_t i = 0; i < ncols; ++i) {

@@ -109,16 +109,17 @@ void PrintWarnings(const std::vector<std::string>& warnings, bool quiet) {
 }
 
 // The pieces and batches (2 MiB, a few per thread) are freed and allocated
-// again all run long. glibc serves blocks over its mmap threshold with
-// mmap and gives freed heap tops back to the kernel, so each new piece
-// page-faulted its memory in again (perf on a pg_dump -Fc archive: a sixth
-// of the CPU in page faults). Keeping them in the heap takes the system time
-// of an archive run from 0.24 s to 0.15 s of 0.9 s (bench/README.md); memory
-// stays bounded by the pools, whose blocks are reused.
-void KeepFreedBlocks() {
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-}
+// again all run long, and glibc gave freed heap tops back to the kernel, so
+// each new piece page-faulted its memory in again (perf on a pg_dump -Fc
+// archive: a sixth of the CPU in page faults). A trim threshold of 256 MiB
+// took the system time of an archive run from 0.24 s to 0.15 s of 0.9 s
+// (bench/README.md). Setting it also fixes glibc's mmap threshold at its
+// 128 KiB default (mallopt(3): no dynamic threshold), so blocks over that
+// still come from mmap and go back when freed: memory stays bounded by what
+// is in use. (A larger mmap threshold, tried 2026-12-06 at glibc's 32 MiB
+// maximum, changed neither CPU time nor page faults of an archive run now
+// that pieces are reused, and would keep long values' buffers in the heap.)
+void KeepFreedBlocks() { mallopt(M_TRIM_THRESHOLD, 256 << 20); }
 
 int Main(int argc, char** argv) {
   KeepFreedBlocks();

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 namespace dbanon {
 namespace {
 
@@ -161,8 +163,9 @@ TEST_CASE("COPY rows rewritten in groups give what one row at a time gives, erro
   std::string rows, one_by_one;
   Scratch scratch;
   for (int i = 0; i < 200; ++i) {
-    std::string row = std::to_string(i) + "\t" + (i % 9 == 0 ? "\\N" : "n\\t" + std::to_string(i)) + "\ta" +
-                      std::to_string(i) + "\tkeep\\\\me\t" + (i % 7 == 0 ? "\\N" : "b" + std::to_string(i)) + "\n";
+    const std::string name = i % 9 == 0 ? std::string("\\N") : absl::StrCat("n\\t", i);
+    const std::string b = i % 7 == 0 ? std::string("\\N") : absl::StrCat("b", i);
+    std::string row = absl::StrCat(i, "\t", name, "\ta", i, "\tkeep\\\\me\t", b, "\n");
     rows += row;
     REQUIRE(RewriteCopyRows(plan, row, 1, &one_by_one, scratch).ok());
   }
