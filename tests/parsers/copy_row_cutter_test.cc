@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "parsers/pg_copy.h"
 #include "tests/parsers/insert_test_util.h"
 
@@ -17,7 +18,7 @@ RowPlan PlanOf(size_t columns, std::vector<size_t> configured) {
   plan.num_columns = columns;
   plan.configured.assign(columns, false);
   for (size_t c : configured) plan.configured[c] = true;
-  for (size_t i = 0; i < columns; ++i) plan.column_names.push_back("c" + std::to_string(i));
+  for (size_t i = 0; i < columns; ++i) plan.column_names.push_back(absl::StrCat("c", i));
   return plan;
 }
 
