@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
 #include "base/exit_class.h"
@@ -64,7 +65,13 @@ std::optional<bool> StandardStringsSetting(std::string_view statement) {
 std::vector<std::string> PgPlainFramer::TakeWarnings() { return std::move(warnings_); }
 
 void PgPlainFramer::AddSchema(std::string_view statement) {
+  if (absl::StartsWith(ToAbsl(statement), ToAbsl(kUnreadMark))) {
+    // Its errors were the schema's framer's (EndLongStatement).
+    tables_.NoteUnreadDdl(PostgresDialect(true), statement.substr(kUnreadMark.size()), "1 MiB").IgnoreError();
+    return;
+  }
   tables_.AddCreateTable(PostgresDialect(true), statement);  // ALTER TABLE ... ATTACH PARTITION too
+  tables_.NoteAlterTable(PostgresDialect(true), statement);
   indexes_.Add(statement);                                   // CREATE INDEX
   tables_.AddDomain(statement);
 }
@@ -262,6 +269,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     if (!keep_text_ || to <= from) return;
     if (statement_.size() + (to - from) > kMaxStatementBytes) {
       keep_text_ = false;
+      long_head_.swap(statement_);  // its head names its table (EndStatement)
       statement_.assign("\x01toolong");
       return;
     }
@@ -667,6 +675,13 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
   keep_text_ = false;
   std::string statement = std::move(statement_);
   statement_.clear();
+  const bool too_long = statement.rfind("\x01toolong", 0) == 0;
+  if (too_long) {
+    std::string head = std::move(long_head_);
+    long_head_.clear();
+    absl::Status s = EndLongStatement(head);
+    if (!s.ok()) return PositionedError(s, statement_line_, statement_col_);
+  }
   if (Is(first_word_, "select")) {
     // pg_dump's SELECT pg_catalog.set_config('search_path', '', false).
     if (kept && statement.rfind("\x01toolong", 0) != 0) {
@@ -864,6 +879,26 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     copy_plan_ = *plan;
   }
   mode_ = Mode::kAfterCopy;
+  return absl::OkStatus();
+}
+
+absl::Status PgPlainFramer::EndLongStatement(std::string_view head) {
+  const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
+  if (create_table_ || create_view_ || Is(first_word_, "alter")) {
+    absl::Status s = tables_.NoteUnreadDdl(d, head, "1 MiB");
+    if (s.ok() && ddl_sink_ != nullptr && !create_view_) {
+      ddl_sink_->push_back(absl::StrCat(ToAbsl(kUnreadMark), ToAbsl(head.substr(0, size_t{64} << 10))));
+    }
+    return s;
+  }
+  auto names = [&](std::string_view word) {
+    return absl::StrContains(absl::AsciiStrToLower(ToAbsl(head.substr(0, size_t{64} << 10))), ToAbsl(word));
+  };
+  if (Is(first_word_, "set") || Is(first_word_, "reset") || (Is(first_word_, "select") && names("set_config"))) {
+    return absl::DataLossError(
+        "SET statement (or set_config call) longer than 1 MiB: dbanon cannot read what it sets (search_path, "
+        "standard_conforming_strings, client_encoding decide where rows go and how their quotes are read)");
+  }
   return absl::OkStatus();
 }
 

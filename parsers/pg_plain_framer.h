@@ -110,6 +110,13 @@ class PgPlainFramer : public Framer {
   // column becomes a kRows segment that StatsCallRewriter writes without
   // the column's values (parsers/pg_stats.h).
   absl::Status EndSelect(std::string_view input, const std::string& statement);
+  // A statement longer than kMaxStatementBytes ended (`head`: its first
+  // kMaxStatementBytes): a CREATE TABLE, CREATE VIEW or ALTER leaves its
+  // table without columns or is refused (TableCatalog::NoteUnreadDdl); a SET
+  // or set_config call is refused (DataLoss, no position).
+  absl::Status EndLongStatement(std::string_view head);
+  // Marks a statement of ddl_sink_ that was too long to read: its head follows.
+  static constexpr std::string_view kUnreadMark = "\x01unread\n";
   absl::Status EndOfInput();
   // INSERT support: the VALUES keyword ended the held head at input[i].
   absl::Status StartValues(std::string_view input, size_t i);
@@ -153,6 +160,7 @@ class PgPlainFramer : public Framer {
   bool in_statement_ = false;  // a non-space, non-comment byte was seen
   bool keep_text_ = false;     // statement_ collects the text
   std::string statement_;
+  std::string long_head_;  // the first kMaxStatementBytes of a statement too long to keep (EndLongStatement)
   int64_t statement_line_ = 0;
   int64_t statement_col_ = 0;
   int64_t lex_start_line_ = 0;  // where the current literal/comment began

@@ -202,7 +202,7 @@ absl::Status SqlScriptFramer::EndOfInput(std::string_view input) {
 
 // A held statement past its size limit: refused, or passed through unread
 // (kind_ becomes kOther) where reading it cannot matter.
-absl::Status SqlScriptFramer::LimitHeld(size_t held) {
+absl::Status SqlScriptFramer::LimitHeld(std::string_view input, size_t held) {
   if (kind_ == Kind::kWrite && held > kMaxHeadBytes) {
     return StatementError(absl::StatusCode::kDataLoss,
                           absl::StrCat("UPDATE, MERGE or WITH statement longer than ", kMaxHeadBytes >> 20,
@@ -226,8 +226,10 @@ absl::Status SqlScriptFramer::LimitHeld(size_t held) {
   }
   if (((kind_ == Kind::kCreateTable || kind_ == Kind::kCreateView || kind_ == Kind::kAlter) &&
        held > kMaxCreateTableBytes) ||
-      (kind_ == Kind::kUndecided && held > kMinHeldLimit)) {
-    kind_ = Kind::kOther;  // pass it through without reading it
+      (kind_ == Kind::kUndecided && held > kMaxUndecidedBytes)) {
+    // Passed through without reading it, but for its head.
+    if (absl::Status s = PassUnreadStatement(input.substr(stmt_begin_, held)); !s.ok()) return s;
+    kind_ = Kind::kOther;
   }
   return absl::OkStatus();
 }
@@ -257,7 +259,7 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     // The size limits of held statements are 64 KiB and more: one compare
     // per byte until then.
     if (Holding() && i - stmt_begin_ > kMinHeldLimit) {
-      absl::Status s = LimitHeld(i - stmt_begin_);
+      absl::Status s = LimitHeld(input, i - stmt_begin_);
       if (!s.ok()) return s;
     }
     if (lex_.state() != SqlLexer::State::kCode) {
@@ -470,6 +472,21 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
   }
   Flush(n, drop_tail_ ? Segment::Kind::kDrop : Segment::Kind::kRaw);
   *pos = n;
+  return absl::OkStatus();
+}
+
+absl::Status SqlScriptFramer::PassUnreadStatement(std::string_view head) {
+  if (kind_ == Kind::kUndecided) {
+    // Only CREATE leaves a statement undecided after its first word.
+    if (words_ == 0) return absl::OkStatus();
+    return StatementError(absl::StatusCode::kDataLoss,
+                          absl::StrCat("CREATE statement with more than ", kMaxUndecidedBytes >> 10,
+                                       " KiB before the kind of object it creates: dbanon cannot tell whether it "
+                                       "creates a table or a view"));
+  }
+  absl::Status s = tables_.NoteUnreadDdl(*d_, head, absl::StrCat(kMaxCreateTableBytes >> 20, " MiB"));
+  last_head_.clear();
+  if (!s.ok()) return StatementError(s.code(), ToStd(s.message()));
   return absl::OkStatus();
 }
 

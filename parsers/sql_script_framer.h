@@ -61,11 +61,16 @@ namespace dbanon {
 
 class SqlScriptFramer : public Framer {
  public:
-  // An INSERT statement's text before VALUES, and a CREATE TABLE statement,
-  // are held whole; beyond these sizes the first is an error and the second
-  // is passed through without reading its columns.
+  // An INSERT statement's text before VALUES, and a CREATE TABLE, CREATE
+  // VIEW or ALTER statement, are held whole; beyond these sizes the first is
+  // an error and the second is passed through, read by its head only
+  // (PassUnreadStatement: its table loses its columns; a view is an error).
   static constexpr size_t kMaxHeadBytes = size_t{1} << 20;
   static constexpr size_t kMaxCreateTableBytes = size_t{4} << 20;
+  // A statement whose first words do not yet say what it is (CREATE ...
+  // before TABLE or VIEW) is held up to this size; past it a CREATE is an
+  // error, anything else is passed through.
+  static constexpr size_t kMaxUndecidedBytes = size_t{64} << 10;
 
   // `dialect` is MySqlDialect() or SqliteDialect(); `resolver` must outlive
   // the framer.
@@ -97,11 +102,17 @@ class SqlScriptFramer : public Framer {
   static constexpr uint32_t Bit(Kind k) { return uint32_t{1} << static_cast<unsigned>(k); }
   // The smallest size limit of a held statement (LimitHeld).
   static constexpr size_t kMinHeldLimit = size_t{64} << 10;
-  static_assert(kMaxHeadBytes >= kMinHeldLimit && kMaxCreateTableBytes >= kMinHeldLimit);
+  static_assert(kMaxHeadBytes >= kMinHeldLimit && kMaxCreateTableBytes >= kMinHeldLimit &&
+                kMaxUndecidedBytes >= kMinHeldLimit);
 
   absl::Status ScanSql(std::string_view input, size_t* pos, bool eof, Stop* stop);
-  absl::Status LimitHeld(size_t held);
+  absl::Status LimitHeld(std::string_view input, size_t held);
   absl::Status EndWord(std::string_view input, size_t i, Stop* stop);
+  // The held statement (`head`: its text so far) grew past its cap: it is
+  // passed through unread. A CREATE TABLE or ALTER TABLE leaves its table
+  // without columns (TableCatalog::NoteUnreadDdl); a view, or a CREATE whose
+  // kind is not read yet, is an error (DataLoss).
+  absl::Status PassUnreadStatement(std::string_view head);
   absl::Status EndStatement(std::string_view input, size_t end);
   absl::Status StartValues(std::string_view input, size_t i);
   absl::Status EndOfInput(std::string_view input);

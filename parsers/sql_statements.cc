@@ -267,26 +267,92 @@ std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, st
   return parts;
 }
 
-std::optional<ViewDef> ParseCreateView(const SqlDialect& d, std::string_view text) {
-  Tokenizer tz(d, text);
-  if (!tz.Next().Is("create")) return std::nullopt;
+namespace {
+
+// Reads the words after CREATE or ALTER up to and with VIEW, and the view's
+// name: [OR REPLACE] [TEMP] [RECURSIVE] VIEW (PostgreSQL, SQLite); [OR
+// REPLACE] [ALGORITHM = ...] [DEFINER = ...] [SQL SECURITY ...] VIEW
+// (MariaDB docs, "CREATE VIEW", "ALTER VIEW"; mysqldump wraps it in
+// versioned comments). False when the text is something else.
+bool ReadViewHead(const SqlDialect& d, Tokenizer& tz, std::vector<std::string>* parts) {
   Tok t = tz.Next();
-  // CREATE [OR REPLACE] [TEMP] [RECURSIVE] VIEW (PostgreSQL, SQLite);
-  // CREATE [OR REPLACE] [ALGORITHM = ...] [DEFINER = ...] [SQL SECURITY ...]
-  // VIEW (MariaDB docs, "CREATE VIEW"; mysqldump wraps it in versioned
-  // comments).
   for (int words = 0; t.kind != Tok::kEnd && !t.Is("view"); t = tz.Next()) {
-    if (t.Is("as") || t.Is("table") || t.IsPunct('(') || ++words > 16) return std::nullopt;
+    if (t.Is("as") || t.Is("table") || t.IsPunct('(') || ++words > 16) return false;
   }
-  if (t.kind == Tok::kEnd) return std::nullopt;
+  if (t.kind == Tok::kEnd) return false;
   t = tz.Next();
   if (t.Is("if") && tz.Peek().Is("not")) {
     tz.Next();
     tz.Next();  // EXISTS
     t = tz.Next();
   }
+  return ReadQualifiedName(d, tz, t, parts);
+}
+
+// Reads `[ONLINE|IGNORE] TABLE [IF EXISTS] [ONLY] name` after ALTER.
+// `table` false: the next word is not TABLE (nothing else read).
+bool ReadAlterTableHead(const SqlDialect& d, Tokenizer& tz, bool* table, std::vector<std::string>* parts) {
+  *table = false;
+  while (tz.Peek().Is("online") || tz.Peek().Is("ignore")) tz.Next();  // MariaDB: ALTER [ONLINE] [IGNORE] TABLE
+  if (!tz.Peek().Is("table")) return false;
+  tz.Next();
+  *table = true;
+  Tok t = tz.Next();
+  if (t.Is("if") && tz.Peek().Is("exists")) {
+    tz.Next();
+    t = tz.Next();
+  }
+  if (t.Is("only") && !tz.Peek().IsPunct('.')) t = tz.Next();
+  return ReadQualifiedName(d, tz, t, parts);
+}
+
+}  // namespace
+
+std::optional<DdlHead> ReadDdlHead(const SqlDialect& d, std::string_view head) {
+  DdlHead out;
+  Tokenizer first(d, head);
+  const Tok verb = first.Next();
+  if (verb.Is("create")) {
+    out.create = true;
+    Tokenizer tz(d, head);
+    if (ReadCreateTableHead(d, tz, true, &out.name_parts)) {
+      out.kind = DdlHead::Kind::kTable;
+      return out;
+    }
+    out.name_parts.clear();
+    Tokenizer tv(d, head);
+    tv.Next();  // CREATE
+    if (ReadViewHead(d, tv, &out.name_parts)) {
+      out.kind = DdlHead::Kind::kView;
+      return out;
+    }
+    return std::nullopt;  // a table or view whose name cannot be read (callers pass only those)
+  }
+  if (verb.Is("alter")) {
+    bool table = false;
+    if (ReadAlterTableHead(d, first, &table, &out.name_parts)) {
+      out.kind = DdlHead::Kind::kTable;
+      return out;
+    }
+    if (table) return std::nullopt;
+    out.name_parts.clear();
+    Tokenizer tv(d, head);
+    tv.Next();  // ALTER
+    if (ReadViewHead(d, tv, &out.name_parts)) {
+      out.kind = DdlHead::Kind::kView;
+      return out;
+    }
+    out.name_parts.clear();
+  }
+  return out;
+}
+
+std::optional<ViewDef> ParseCreateView(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("create")) return std::nullopt;
   ViewDef view;
-  if (!ReadQualifiedName(d, tz, t, &view.name_parts)) return std::nullopt;
+  if (!ReadViewHead(d, tz, &view.name_parts)) return std::nullopt;
+  Tok t;
   // Every name in the definition.
   for (t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
     if (!IsNameTok(d, t) || t.kind == Tok::kString) continue;
@@ -976,17 +1042,9 @@ std::optional<std::vector<std::string>> AlterChangesColumns(
   if (!MayChangeColumns(statement)) return std::nullopt;
   Tokenizer tz(d, statement);
   if (!tz.Next().Is("alter")) return std::nullopt;
-  Tok t = tz.Next();
-  if (t.Is("online") || t.Is("ignore")) t = tz.Next();  // MariaDB
-  if (!t.Is("table")) return std::nullopt;
-  t = tz.Next();
-  if (t.Is("if") && tz.Peek().Is("exists")) {
-    tz.Next();
-    t = tz.Next();
-  }
-  if (t.Is("only") && !tz.Peek().IsPunct('.')) t = tz.Next();
+  bool is_table = false;
   std::vector<std::string> table;
-  if (!ReadQualifiedName(d, tz, t, &table)) return std::nullopt;
+  if (!ReadAlterTableHead(d, tz, &is_table, &table)) return std::nullopt;
   if (!wanted(table)) return std::nullopt;
   if (tz.Peek().IsPunct('*')) tz.Next();
   auto one_of = [](const Tok& w, std::initializer_list<std::string_view> words) {

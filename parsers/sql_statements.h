@@ -192,6 +192,20 @@ std::optional<SearchPathSetting> PgSearchPathSetting(std::string_view statement)
 // OF type, AS, LIKE); nullopt for any other statement.
 std::optional<std::vector<std::string>> CreatedTableName(const SqlDialect& d, std::string_view text);
 
+// The object named by the head of a CREATE TABLE, CREATE VIEW, ALTER TABLE
+// or ALTER VIEW statement too long to hold whole (`head`: its first bytes;
+// the name comes before any column or query). `kind` kOther: an ALTER of
+// another object (ALTER DATABASE, ALTER USER, ...). nullopt: a CREATE whose
+// table or view name cannot be read, or an ALTER TABLE/VIEW whose name
+// cannot be read. The heads are
+// ReadCreateTableHead's, ParseCreateView's and AlterChangesColumns'.
+struct DdlHead {
+  enum class Kind { kTable, kView, kOther } kind = Kind::kOther;
+  bool create = false;  // CREATE (else ALTER)
+  std::vector<std::string> name_parts;
+};
+std::optional<DdlHead> ReadDdlHead(const SqlDialect& d, std::string_view head);
+
 // `CREATE ... VIEW name AS query` (PostgreSQL, SQLite; MariaDB's ALGORITHM,
 // DEFINER and SQL SECURITY clauses): the view's name and every name its
 // definition holds, in order (qualified names as their parts); nullopt for

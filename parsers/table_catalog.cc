@@ -102,7 +102,7 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
     return;
   }
   const TableName name = *created;
-  altered_.erase(name);
+  no_ddl_reasons_.erase(name);
   ddl_[name] = *std::move(def);
   new_tables_.push_back(name);
   ++ddl_generation_;  // a parent's columns count for its children: every plan may change
@@ -146,8 +146,8 @@ absl::Status TableCatalog::CheckNewTables() {
 }
 
 std::string TableCatalog::NoDdlReason(const TableName& table) const {
-  return altered_.count(table) > 0 ? "an ALTER TABLE in the dump changed its columns after its CREATE TABLE"
-                                   : "the dump has no CREATE TABLE for it";
+  auto it = no_ddl_reasons_.find(table);
+  return it != no_ddl_reasons_.end() ? it->second : "the dump has no CREATE TABLE for it";
 }
 
 absl::Status TableCatalog::CheckCopyColumns(const RowPlan& plan) {
@@ -180,8 +180,42 @@ void TableCatalog::NoteAlterTable(const SqlDialect& d, std::string_view text) {
   if (!parts.has_value()) return;
   const TableName name = NameFor(d, *parts);
   if (ddl_.erase(name) == 0) return;
-  altered_.insert(name);
+  no_ddl_reasons_[name] = "an ALTER TABLE in the dump changed its columns after its CREATE TABLE";
   ++ddl_generation_;  // its plans (and its children's) are read again
+}
+
+absl::Status TableCatalog::NoteUnreadDdl(const SqlDialect& d, std::string_view head, std::string_view limit_text) {
+  const absl::string_view limit = ToAbsl(limit_text);
+  std::optional<DdlHead> h = ReadDdlHead(d, head);
+  if (!h.has_value()) {
+    return absl::DataLossError(absl::StrCat("CREATE or ALTER statement longer than ", limit,
+                                            " whose table or view name dbanon cannot read: it may change the "
+                                            "columns of a table whose rows follow"));
+  }
+  if (h->kind == DdlHead::Kind::kOther) return absl::OkStatus();
+  const TableName name = NameFor(d, h->name_parts);
+  const char* what = h->kind == DdlHead::Kind::kView ? (h->create ? "CREATE VIEW" : "ALTER VIEW")
+                                                      : (h->create ? "CREATE TABLE" : "ALTER TABLE");
+  if (h->kind == DdlHead::Kind::kView) {
+    return absl::DataLossError(absl::StrCat(what, " statement of ", name.Display(), " longer than ", limit,
+                                            ": dbanon cannot read which tables the view reads (data through it "
+                                            "may reach a configured table)"));
+  }
+  if (h->create && d.postgres()) {
+    return absl::DataLossError(absl::StrCat(what, " statement of ", name.Display(), " longer than ", limit,
+                                            ": dbanon cannot read its columns nor its INHERITS parents"));
+  }
+  if (h->create) {
+    created_.insert(name);
+    resolver_->NoteCreated(name);
+    resolver_->SawColumns(name, {}, false);
+  }
+  if (d.postgres()) AddAlterTable(head);  // ATTACH PARTITION, INHERIT: at the head
+  ddl_.erase(name);
+  ++ddl_generation_;
+  no_ddl_reasons_[name] =
+      absl::StrCat("its ", what, " statement in the dump is longer than ", limit, " (dbanon does not read it)");
+  return absl::OkStatus();
 }
 
 void TableCatalog::AddAlterTable(std::string_view text) {

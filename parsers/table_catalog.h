@@ -59,6 +59,17 @@ class TableCatalog {
   // without a column list into a configured table is refused; in MySQL and
   // SQLite every column of its rows must be named in the config).
   void NoteAlterTable(const SqlDialect& d, std::string_view text);
+  // A CREATE TABLE, CREATE VIEW, ALTER TABLE or ALTER VIEW statement too
+  // long for the framer to hold (`head`: its first bytes, ReadDdlHead;
+  // `limit`: the framer's cap, for messages). Its table is read from then on
+  // as one without a CREATE TABLE (Resolve: an INSERT without a column list
+  // into a configured table is refused), never by an older one; an ALTER
+  // TABLE's ATTACH PARTITION or INHERIT link is read from the head
+  // (PostgreSQL). DataLoss (no position; the caller adds the statement's)
+  // for a head whose name cannot be read, for a view (which tables it reads
+  // is at its end), and for a PostgreSQL CREATE TABLE (its INHERITS parents
+  // are at its end); OK for an ALTER of another object.
+  absl::Status NoteUnreadDdl(const SqlDialect& d, std::string_view head, std::string_view limit);
   // A COPY column list of a configured table (`plan`, from PlanFor) that
   // names a generated column: PostgreSQL refuses COPY into one (PostgreSQL
   // docs, COPY: generated columns are not allowed in the column list; pg_dump
@@ -198,7 +209,8 @@ class TableCatalog {
   bool pg_generated_values_possible_ = false;  // SetGeneratedValuesPossible
   // Why `table` has no CREATE TABLE to read its rows by (messages).
   std::string NoDdlReason(const TableName& table) const;
-  std::set<TableName> altered_;                // NoteAlterTable: tables whose CREATE TABLE was dropped
+  // NoteAlterTable, NoteUnreadDdl: tables whose CREATE TABLE was dropped, and why.
+  std::map<TableName, std::string> no_ddl_reasons_;
   struct Cached {
     std::vector<std::string> columns;
     std::vector<int> versions;

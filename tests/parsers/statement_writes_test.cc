@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "parsers/insert_framer.h"
+#include "parsers/sql_statements.h"
 #include "parsers/sql_tuples.h"
 
 namespace dbanon {
@@ -126,6 +127,47 @@ TEST_CASE("an FTS table's declaration in sqlite3 .dump's INSERT INTO sqlite_sche
   CHECK(FirstTupleInteger(SqliteDialect(), "INSERT INTO ft_data VALUES(137438953473,X'00');") == 137438953473);
   CHECK(FirstTupleInteger(SqliteDialect(), "INSERT INTO ft_data VALUES(10,X'00');") == 10);
   CHECK_FALSE(FirstTupleInteger(SqliteDialect(), "INSERT INTO ft_data VALUES('10',X'00');").has_value());
+}
+
+}  // namespace
+}  // namespace dbanon
+
+namespace dbanon {
+namespace {
+
+std::string DdlHeadOf(const SqlDialect& d, std::string_view head) {
+  std::optional<DdlHead> h = ReadDdlHead(d, head);
+  if (!h.has_value()) return "unreadable";
+  if (h->kind == DdlHead::Kind::kOther) return "other";
+  return std::string(h->create ? "create " : "alter ") + (h->kind == DdlHead::Kind::kTable ? "table " : "view ") +
+         TableNameFor(d, h->name_parts).Display();
+}
+
+TEST_CASE("the head of a DDL statement too long to hold names its table or view") {
+  const SqlDialect& my = MySqlDialect();
+  const SqlDialect& pg = PostgresDialect(true);
+  const SqlDialect& sq = SqliteDialect();
+  // Cut anywhere after the name: a string or comment left open does not matter.
+  CHECK(DdlHeadOf(my, "ALTER TABLE `users` MODIFY `email` varchar(100) FIRST, ADD CHECK (`note` <> 'xxx") ==
+        "alter table users");
+  CHECK(DdlHeadOf(my, "/*!40000 ALTER ONLINE IGNORE TABLE `app`.`users` COMMENT 'xx") == "alter table app.users");
+  CHECK(DdlHeadOf(pg, "ALTER TABLE IF EXISTS ONLY public.users DROP COLUMN email, ADD CONSTRAINT c CHECK (x <> 'xx") ==
+        "alter table public.users");
+  CHECK(DdlHeadOf(sq, "ALTER TABLE users RENAME COLUMN email TO note /* xxx") == "alter table users");
+  CHECK(DdlHeadOf(my, "CREATE TABLE IF NOT EXISTS `users` (`email` varchar(100), `id` int) COMMENT='xx") ==
+        "create table users");
+  CHECK(DdlHeadOf(pg, "CREATE UNLOGGED TABLE public.users (email text CHECK (email <> 'xx") == "create table public.users");
+  CHECK(DdlHeadOf(my, "CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER VIEW `v` AS SELECT 'x") ==
+        "create view v");
+  CHECK(DdlHeadOf(my, "ALTER ALGORITHM=MERGE VIEW `v` AS SELECT * FROM `users` WHERE 'x") == "alter view v");
+  CHECK(DdlHeadOf(pg, "CREATE OR REPLACE TEMP VIEW v AS SELECT 'xx") == "create view public.v");
+  // Other objects are not tables.
+  CHECK(DdlHeadOf(my, "ALTER DATABASE `app` COMMENT 'xx") == "other");
+  CHECK(DdlHeadOf(pg, "ALTER SEQUENCE public.s OWNED BY public.users.id") == "other");
+  // A table whose name is cut off, or hidden in a comment that does not end, cannot be read.
+  CHECK(DdlHeadOf(my, "ALTER TABLE /* xxxx") == "unreadable");
+  CHECK(DdlHeadOf(pg, "CREATE TABLE /* xxxx") == "unreadable");
+  CHECK(DdlHeadOf(my, "CREATE /* xxxx") == "unreadable");
 }
 
 }  // namespace

@@ -1,0 +1,138 @@
+"""Leak paths of DDL statements too long to hold, of sql_mode read from a comment,
+of names reached through a search_path dbanon cannot read, of data into views, and
+of configs that do not fit SQLite's INTEGER PRIMARY KEY.
+
+Over-long DDL: the framers hold a CREATE TABLE, CREATE VIEW or ALTER TABLE statement
+whole only up to a cap (SqlScriptFramer 4 MiB, PgPlainFramer 1 MiB); past it the
+statement went through unread, so an ALTER TABLE that reorders a table's columns left
+its old CREATE TABLE in force and a later `INSERT INTO users VALUES (...)` was read by
+the old column order: the e-mail went out in clear in another column. Now such a
+statement is read by its head only: its table is read from then on as one without a
+CREATE TABLE (PostgreSQL: refused, since INHERITS is at its end).
+"""
+
+CFG = '[tables.users]\nid = "keep"\nemail = "email"\nnote = "keep"\n'
+PG_CFG = '[tables."public.users"]\nid = "keep"\nemail = "email"\nnote = "keep"\n'
+
+PAD_MY = b"x" * (5 << 20)   # past SqlScriptFramer::kMaxCreateTableBytes (4 MiB)
+PAD_PG = b"x" * (3 << 19)   # past PgPlainFramer::kMaxStatementBytes (1 MiB)
+MY_HEAD = b"/*!40101 SET NAMES utf8mb4 */;\n"
+SQ_HEAD = b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n"
+PG_HEAD = (b"SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n"
+           b"SELECT pg_catalog.set_config('search_path', '', false);\n")
+
+# MariaDB: MODIFY ... FIRST puts email first; the CHECK's string makes the statement 5 MiB.
+MY_LONG_ALTER = (MY_HEAD +
+                 b"CREATE TABLE `users` (`id` varchar(100), `email` varchar(100), `note` text);\n"
+                 b"ALTER TABLE `users` MODIFY `email` varchar(100) FIRST, ADD CONSTRAINT `c` CHECK (`note` <> '"
+                 + PAD_MY + b"');\n"
+                 b"INSERT INTO `users` VALUES ('zqxmarker@corp.example','1','n/a');\n")
+# The same ALTER with the long part in a comment.
+MY_LONG_ALTER_COMMENT = (MY_HEAD +
+                         b"CREATE TABLE `users` (`id` varchar(100), `email` varchar(100), `note` text);\n"
+                         b"ALTER TABLE `users` MODIFY `email` varchar(100) FIRST /* " + PAD_MY + b" */;\n"
+                         b"INSERT INTO `users` VALUES ('zqxmarker@corp.example','1','n/a');\n")
+# A table dropped and created again with another column order, by a CREATE TABLE too long to hold.
+MY_LONG_RECREATE = (MY_HEAD +
+                    b"CREATE TABLE `users` (`id` varchar(100), `email` varchar(100), `note` text);\n"
+                    b"DROP TABLE `users`;\n"
+                    b"CREATE TABLE `users` (`email` varchar(100), `id` varchar(100), `note` text) COMMENT='"
+                    + PAD_MY + b"';\n"
+                    b"INSERT INTO `users` VALUES ('zqxmarker@corp.example','1','n/a');\n")
+# The same, with the long part between CREATE and TABLE (the statement's kind is read late).
+MY_LONG_CREATE_KIND = (MY_HEAD +
+                       b"CREATE TABLE `users` (`id` varchar(100), `email` varchar(100), `note` text);\n"
+                       b"DROP TABLE `users`;\n"
+                       b"CREATE /* " + b"y" * (70 << 10) + b" */ TABLE `users` (`email` varchar(100), "
+                       b"`id` varchar(100), `note` text);\n"
+                       b"INSERT INTO `users` VALUES ('zqxmarker@corp.example','1','n/a');\n")
+# What is not a table's: an over-long ALTER of another table, and of the database, leave users readable.
+MY_LONG_ALTER_OTHER = (MY_HEAD +
+                       b"CREATE TABLE `users` (`id` varchar(100), `email` varchar(100), `note` text);\n"
+                       b"CREATE TABLE `logs` (`id` int, `line` text);\n"
+                       b"ALTER TABLE `logs` ADD CONSTRAINT `c` CHECK (`line` <> '" + PAD_MY + b"');\n"
+                       b"ALTER DATABASE `app` COMMENT '" + PAD_MY + b"';\n"
+                       b"INSERT INTO `users` VALUES ('1','zqxmarker@corp.example','n/a');\n")
+SQ_LONG_ALTER = (SQ_HEAD +
+                 b"CREATE TABLE users (id int, mail text, email text);\n"
+                 b"ALTER TABLE users RENAME COLUMN email TO email_old /* " + PAD_MY + b" */;\n"
+                 b"INSERT INTO users VALUES(1,'zqxmarker@corp.example','n/a');\nCOMMIT;\n")
+SQ_LONG_RECREATE = (SQ_HEAD +
+                    b"CREATE TABLE users (id int, email text, note text);\n"
+                    b"DROP TABLE users;\n"
+                    b"CREATE TABLE users (email text, id int, note text CHECK (note <> '" + PAD_MY + b"'));\n"
+                    b"INSERT INTO users VALUES('zqxmarker@corp.example',1,'n/a');\nCOMMIT;\n")
+PG_LONG_ALTER = (PG_HEAD +
+                 b"CREATE TABLE public.users (id integer, email text, note text);\n"
+                 b"ALTER TABLE public.users DROP COLUMN email, ADD COLUMN email text, "
+                 b"ADD CONSTRAINT c CHECK (note <> '" + PAD_PG + b"');\n"
+                 b"INSERT INTO public.users VALUES (1, 'n/a', 'zqxmarker@corp.example');\n")
+PG_LONG_RECREATE = (PG_HEAD +
+                    b"CREATE TABLE public.users (id integer, email text, note text);\n"
+                    b"DROP TABLE public.users;\n"
+                    b"CREATE TABLE public.users (email text, id integer, note text CHECK (note <> '"
+                    + PAD_PG + b"'));\n"
+                    b"INSERT INTO public.users VALUES ('zqxmarker@corp.example', 1, 'n/a');\n")
+PG_LONG_ALTER_OTHER = (PG_HEAD +
+                       b"CREATE TABLE public.users (id integer, email text, note text);\n"
+                       b"CREATE TABLE public.logs (id integer, line text);\n"
+                       b"ALTER TABLE public.logs ADD CONSTRAINT c CHECK (line <> '" + PAD_PG + b"');\n"
+                       b"INSERT INTO public.users VALUES (1, 'zqxmarker@corp.example', 'n/a');\n")
+
+PG_LONG_VIEW = (PG_HEAD +
+                b"CREATE TABLE public.users (id integer, email text, note text);\n"
+                b"CREATE VIEW public.v AS SELECT id, email, note FROM public.users WHERE note <> '" + PAD_PG + b"';\n"
+                b"INSERT INTO public.v VALUES (1, 'zqxmarker@corp.example', 'n/a');\n")
+MY_LONG_VIEW = (MY_HEAD +
+                b"CREATE TABLE `users` (`id` varchar(100), `email` varchar(100), `note` text);\n"
+                b"/*!50001 CREATE ALGORITHM=UNDEFINED VIEW `v` AS SELECT `id`,`email`,`note` FROM `users` "
+                b"WHERE `note` <> '" + PAD_MY + b"' */;\n"
+                b"INSERT INTO `v` VALUES ('1','zqxmarker@corp.example','n/a');\n")
+PG_LONG_SET = (PG_HEAD +
+               b"CREATE SCHEMA other;\nCREATE TABLE other.users (id integer, email text, note text);\n"
+               b"CREATE TABLE public.users (id integer, email text, note text);\n"
+               b"SET search_path = other;\n"
+               b"SET search_path = public, \"" + PAD_PG + b"\";\n"
+               b"INSERT INTO users VALUES (1, 'zqxmarker@corp.example', 'n/a');\n")
+
+
+def make_pg_schema_long_alter(tmp):
+    """pg_dump -a --inserts data, with --schema: a script whose ALTER TABLE reorders users, too long to hold."""
+    (tmp / "schema.sql").write_bytes(PG_HEAD + b"CREATE TABLE public.users (id integer, email text, note text);\n"
+                                     b"ALTER TABLE public.users DROP COLUMN email, ADD COLUMN email text, "
+                                     b"ADD CONSTRAINT c CHECK (note <> '" + PAD_PG + b"');\n")
+    data = tmp / "data.sql"
+    data.write_bytes(PG_HEAD + b"INSERT INTO public.users VALUES (1, 'n/a', 'zqxmarker@corp.example');\n")
+    return data
+
+
+CASES = [
+    {"name": "mariadb script: an ALTER TABLE ... FIRST longer than 4 MiB drops the table's CREATE TABLE, INSERT without column list refused",
+     "dump": MY_LONG_ALTER, "config": CFG, "expect": "refuse"},
+    {"name": "mariadb script: an ALTER TABLE ... FIRST made longer than 4 MiB by a comment is refused the same",
+     "dump": MY_LONG_ALTER_COMMENT, "config": CFG, "expect": "refuse"},
+    {"name": "mariadb script: a CREATE TABLE longer than 4 MiB that creates a table again leaves it without columns, refused",
+     "dump": MY_LONG_RECREATE, "config": CFG, "expect": "refuse"},
+    {"name": "mariadb script: a CREATE statement with 64 KiB before its TABLE word is refused",
+     "dump": MY_LONG_CREATE_KIND, "config": CFG, "expect": "refuse"},
+    {"name": "mariadb script: over-long ALTERs of another table and of the database leave the configured table readable",
+     "dump": MY_LONG_ALTER_OTHER, "config": CFG, "expect": "clean"},
+    {"name": "sqlite script: a RENAME COLUMN longer than 4 MiB drops the table's CREATE TABLE, INSERT without column list refused",
+     "dump": SQ_LONG_ALTER, "config": '[tables.users]\nid = "keep"\nemail = "email"\n', "expect": "refuse"},
+    {"name": "sqlite script: a CREATE TABLE longer than 4 MiB that creates a table again leaves it without columns, refused",
+     "dump": SQ_LONG_RECREATE, "config": CFG, "expect": "refuse"},
+    {"name": "psql script: an ALTER TABLE DROP/ADD COLUMN longer than 1 MiB drops the table's CREATE TABLE, INSERT without column list refused",
+     "dump": PG_LONG_ALTER, "config": PG_CFG, "expect": "refuse"},
+    {"name": "psql script: a CREATE TABLE longer than 1 MiB is refused (its INHERITS would be unread)",
+     "dump": PG_LONG_RECREATE, "config": PG_CFG, "expect": "refuse"},
+    {"name": "psql script: an over-long ALTER TABLE of another table leaves the configured table readable",
+     "dump": PG_LONG_ALTER_OTHER, "config": PG_CFG, "expect": "clean"},
+    {"name": "psql script: a CREATE VIEW longer than 1 MiB is refused (which tables it reads is unread)",
+     "dump": PG_LONG_VIEW, "config": PG_CFG, "expect": "refuse"},
+    {"name": "mariadb script: a CREATE VIEW longer than 4 MiB is refused (which tables it reads is unread)",
+     "dump": MY_LONG_VIEW, "config": CFG, "expect": "refuse"},
+    {"name": "psql script: a SET search_path longer than 1 MiB is refused (where unqualified rows go is unread)",
+     "dump": PG_LONG_SET, "config": PG_CFG, "expect": "refuse"},
+    {"name": "psql script with --schema: an over-long ALTER TABLE in the schema drops the table's CREATE TABLE, refused",
+     "make": make_pg_schema_long_alter, "config": PG_CFG, "args": ["--schema", "schema.sql"], "expect": "refuse"},
+]
