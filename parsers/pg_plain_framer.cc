@@ -585,8 +585,10 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
       create_table_ = true;
     } else if (Is(ident_, "index")) {
       create_index_ = true;  // its table: for the statistics of an expression index
-    } else if (Is(ident_, "domain") && ident_count_ == 1) {
-      create_domain_ = true;  // its limits and NOT NULL reach the columns it types
+    } else if ((Is(ident_, "domain") || Is(ident_, "type")) && ident_count_ == 1) {
+      // A domain's limits and NOT NULL reach the columns it types; a
+      // composite type's attributes are the columns of its typed tables.
+      create_domain_ = true;
     } else if (Is(ident_, "view")) {
       create_view_ = true;
       first_word_ = "create view";

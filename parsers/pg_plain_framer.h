@@ -186,7 +186,7 @@ class PgPlainFramer : public Framer {
   PgIndexTables indexes_;
   RowPlan stats_plan_;            // the plan of statistics segments (StatsCallRewriter does not read it)
   bool create_view_ = false;      // CREATE [OR REPLACE] [TEMP] [RECURSIVE] VIEW: its text is kept
-  bool create_domain_ = false;    // CREATE DOMAIN: its text is kept
+  bool create_domain_ = false;    // CREATE DOMAIN or CREATE TYPE: its text is kept
   TableName tail_table_;          // an INSERT into a configured table: its tail is kept
   bool tail_configured_ = false;  // (ON CONFLICT DO UPDATE SET col = '...' is refused)
   const RowPlan* tail_plan_ = nullptr;

@@ -845,10 +845,12 @@ std::optional<DomainDef> ParseCreateDomain(std::string_view text) {
   return def;
 }
 
-std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text) {
-  Tokenizer tz(d, text);
-  TableDef def;
-  def.types_enforced = !d.sqlite();
+namespace {
+
+// The parenthesized column list that `tz` is at (a CREATE TABLE's, a
+// composite CREATE TYPE's attributes, a typed table's column options) and
+// what follows it (INHERITS), into `def`.
+std::optional<TableDef> ReadColumnList(const SqlDialect& d, Tokenizer& tz, TableDef def) {
   std::vector<std::pair<std::string, bool>> keys;  // one-column keys: (column, primary)
   // MariaDB writes a JSON column as `longtext ... CHECK (json_valid(col))`
   // (MariaDB docs, "JSON Data Type"): the columns such a CHECK names.
@@ -860,7 +862,6 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
       }
     }
   };
-  if (!ReadCreateTableHead(d, tz, false, &def.name_parts)) return std::nullopt;
   if (!tz.Next().IsPunct('(')) return std::nullopt;
   // The elements of the list, split at top-level commas.
   bool closed = false;
@@ -979,6 +980,46 @@ std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view t
     }
   }
   return def;
+}
+
+}  // namespace
+
+std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text) {
+  Tokenizer tz(d, text);
+  TableDef def;
+  def.types_enforced = !d.sqlite();
+  if (!ReadCreateTableHead(d, tz, false, &def.name_parts)) return std::nullopt;
+  // CREATE TABLE name OF type [(column options)] (PostgreSQL docs, "CREATE
+  // TABLE": a typed table; pg_dump.c dumpTableSchema writes it so).
+  if (d.postgres() && tz.Peek().Is("of")) {
+    tz.Next();
+    if (!ReadQualifiedName(d, tz, tz.Next(), &def.of_type)) return std::nullopt;
+    if (!tz.Peek().IsPunct('(')) return def;
+    return ReadColumnList(d, tz, std::move(def));
+  }
+  return ReadColumnList(d, tz, std::move(def));
+}
+
+std::optional<TableDef> ParseCreateCompositeType(std::string_view text) {
+  const SqlDialect& d = PostgresDialect(true);
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("create") || !tz.Next().Is("type")) return std::nullopt;
+  TableDef def;
+  if (!ReadQualifiedName(d, tz, tz.Next(), &def.name_parts)) return std::nullopt;
+  if (!tz.Next().Is("as") || !tz.Peek().IsPunct('(')) return std::nullopt;  // AS ENUM, AS RANGE: no attributes
+  return ReadColumnList(d, tz, std::move(def));
+}
+
+std::optional<std::vector<std::string>> AlteredCompositeType(std::string_view text) {
+  const SqlDialect& d = PostgresDialect(true);
+  Tokenizer tz(d, text);
+  if (!tz.Next().Is("alter") || !tz.Next().Is("type")) return std::nullopt;
+  std::vector<std::string> name;
+  if (!ReadQualifiedName(d, tz, tz.Next(), &name)) return std::nullopt;
+  for (Tok t = tz.Next(); t.kind != Tok::kEnd; t = tz.Next()) {
+    if (t.Is("attribute")) return name;
+  }
+  return std::nullopt;
 }
 
 namespace {

@@ -155,10 +155,26 @@ struct TableDef {
   std::vector<ColumnDef> columns;
   std::vector<std::vector<std::string>> inherits;  // PostgreSQL INHERITS (parents, in order)
   bool types_enforced = true;  // false for SQLite, which does not enforce declared types
+  // PostgreSQL typed table, `CREATE TABLE name OF type [(options)]`: the
+  // type's name; `columns` then holds only the options the statement gives
+  // (NOT NULL, DEFAULT, GENERATED ...), by name: the columns themselves are
+  // the composite type's attributes, in its order (PostgreSQL docs, "CREATE
+  // TABLE", OF type_name).
+  std::vector<std::string> of_type;
 };
 
-// Parses `CREATE [...] TABLE name (...)`. nullopt when the text is not a
-// CREATE TABLE with a column list (CREATE TABLE ... AS, LIKE, OF, PARTITION OF).
+// `CREATE TYPE name AS (attribute type, ...)`, a composite type (PostgreSQL
+// docs, "CREATE TYPE"; pg_dump.c dumpCompositeType writes it before the
+// tables): its attributes as columns. nullopt for any other text (enum,
+// range, base types).
+std::optional<TableDef> ParseCreateCompositeType(std::string_view text);
+// `ALTER TYPE name {ADD|DROP|ALTER|RENAME} ATTRIBUTE ...`: the type's name
+// (its typed tables' columns change with CASCADE); nullopt for other text.
+std::optional<std::vector<std::string>> AlteredCompositeType(std::string_view text);
+
+// Parses `CREATE [...] TABLE name (...)`, and PostgreSQL's `CREATE TABLE
+// name OF type` (TableDef::of_type). nullopt when the text is not a CREATE
+// TABLE with a column list (CREATE TABLE ... AS, LIKE, PARTITION OF).
 std::optional<TableDef> ParseCreateTable(const SqlDialect& d, std::string_view text);
 
 // True when `a` and `b` name the same column up to ASCII case (MySQL

@@ -92,6 +92,31 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
   } else if (auto parts = CreatedTableName(d, text)) {
     created = NameFor(d, *parts);
   }
+  if (def.has_value() && !def->of_type.empty()) {
+    // A typed table: its columns are the composite type's attributes, in
+    // the type's order, with the options the statement adds. A type the
+    // dump does not define leaves them unknown (a table without DDL).
+    const TableName type_name = TableNameFor(PostgresDialect(true), def->of_type);
+    auto type = types_.find(type_name);
+    if (type == types_.end()) {
+      def.reset();
+    } else {
+      std::vector<ColumnDef> columns = type->second.columns;
+      for (ColumnDef& c : columns) {
+        for (const ColumnDef& option : def->columns) {
+          if (option.name != c.name) continue;
+          c.not_null = c.not_null || option.not_null;
+          c.unique_key = c.unique_key || option.unique_key;
+          if (option.generated) {
+            c.generated = true;
+            c.expression_names = option.expression_names;
+          }
+        }
+      }
+      def->columns = std::move(columns);
+      typed_tables_[type_name].insert(*created);
+    }
+  }
   if (created.has_value()) {
     created_.insert(*created);
     resolver_->NoteCreated(*created);
@@ -119,6 +144,10 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
 }
 
 void TableCatalog::AddDomain(std::string_view text) {
+  if (std::optional<TableDef> type = ParseCreateCompositeType(text)) {
+    types_[TableNameFor(PostgresDialect(true), type->name_parts)] = *std::move(type);
+    return;
+  }
   std::optional<DomainDef> def = ParseCreateDomain(text);
   if (!def.has_value()) return;
   domains_[TableNameFor(PostgresDialect(true), def->name_parts)] = *std::move(def);
@@ -163,6 +192,21 @@ absl::Status TableCatalog::CheckCopyColumns(const RowPlan& plan) {
 }
 
 void TableCatalog::NoteAlterTable(const SqlDialect& d, std::string_view text) {
+  if (d.postgres()) {
+    // ALTER TYPE t ADD|DROP|ALTER|RENAME ATTRIBUTE ... CASCADE changes the
+    // columns of the tables typed OF t.
+    if (std::optional<std::vector<std::string>> type = AlteredCompositeType(text)) {
+      const TableName type_name = TableNameFor(PostgresDialect(true), *type);
+      types_.erase(type_name);
+      for (const TableName& table : typed_tables_[type_name]) {
+        if (ddl_.erase(table) > 0) {
+          no_ddl_reasons_[table] = "an ALTER TYPE in the dump changed the attributes of its type after its CREATE TABLE";
+        }
+      }
+      ++ddl_generation_;
+      return;
+    }
+  }
   // Only a table whose CREATE TABLE is held and whose rows are rewritten
   // (its own or an ancestor's config, or a partition's below it) matters:
   // the actions of other ALTER statements (pg_dump's ADD CONSTRAINT, one per

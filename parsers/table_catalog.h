@@ -77,7 +77,11 @@ class TableCatalog {
   // DataLoss (exit 3) naming table and column, never a value; OK otherwise.
   static absl::Status CheckCopyColumns(const RowPlan& plan);
   // A PostgreSQL `CREATE DOMAIN` statement (ParseCreateDomain); other text
-  // is ignored. Columns of that type get its limit and NOT NULL.
+  // is ignored. Columns of that type get its limit and NOT NULL. Also a
+  // composite `CREATE TYPE name AS (...)` (ParseCreateCompositeType): a
+  // typed table added after it (`CREATE TABLE t OF name`) has its
+  // attributes as columns; `ALTER TYPE name ... ATTRIBUTE` (NoteAlterTable)
+  // makes those tables read as tables without their CREATE TABLE.
   void AddDomain(std::string_view text);
 
   // Checks the configured tables whose CREATE TABLE was added since the last
@@ -241,6 +245,8 @@ class TableCatalog {
   TableResolver* resolver_;
   std::map<TableName, TableDef> ddl_;
   std::map<TableName, DomainDef> domains_;
+  std::map<TableName, TableDef> types_;                     // composite types (AddDomain)
+  std::map<TableName, std::set<TableName>> typed_tables_;   // composite type -> tables OF it
   std::vector<TableName> new_tables_;  // CREATE TABLEs added since CheckNewTables
   uint64_t ddl_generation_ = 0;                 // CREATE TABLE statements added to ddl_ (and encodings set)
   TextEncoding encoding_ = TextEncoding::kUtf8;

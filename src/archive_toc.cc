@@ -42,7 +42,8 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     // 14 and later, pg_dump.c dumpTableAttach), or PARTITION OF / INHERITS
     // in its TABLE entry's CREATE TABLE: a config on the parent reaches it.
     if (e.desc == "TABLE ATTACH" && e.defn.has_value()) ddl.AddAlterTable(*e.defn);
-    if (e.desc == "DOMAIN" && e.defn.has_value()) ddl.AddDomain(*e.defn);  // before the tables it types
+    // Before the tables they type (a composite TYPE: the columns of CREATE TABLE ... OF it).
+    if ((e.desc == "DOMAIN" || e.desc == "TYPE") && e.defn.has_value()) ddl.AddDomain(*e.defn);
     if (e.desc != "TABLE") continue;
     tables.insert(TableName{e.namespace_name.value_or(""), e.tag.value_or("")});
     if (e.defn.has_value()) {

@@ -34,7 +34,7 @@ Variants, in every dialect the client accepts them in:
     mariadb-dump --default-character-set=sjis, gbk, big5 of tables in those character sets
     and pg_dump -E SJIS --inserts, values with 0x5C second bytes; restored byte-identical.
   * dumps the clients accept that dbanon refused (variants_accept.py): MySQL column names
-    and config keys in another case.
+    and config keys in another case, MariaDB INVISIBLE columns, PostgreSQL typed tables.
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -151,6 +151,7 @@ def pg_part(rep, dbanon):
         pg_stats_part(rep, dbanon, pg)
         variants_fit.pg_fit_part(rep, dbanon, pg)
         variants_mbcs.pg_part(rep, dbanon, pg)
+        variants_accept.pg_part(rep, dbanon, pg)
         pg_long_row_part(rep, dbanon, pg)
         pg_sjis_part(rep, dbanon, pg)
 

@@ -154,6 +154,39 @@ TEST_CASE("--inserts without column lists into an INHERITS child or a partitione
   CHECK(deep.output.find("s@x") == std::string::npos);
 }
 
+TEST_CASE("--inserts into a typed table (CREATE TABLE t OF type) read the composite type's attributes, at every chunk size") {
+  // pg_dump.c dumpCompositeType, then dumpTableSchema's `OF type (col NOT NULL)`.
+  const std::string schema =
+      "CREATE TYPE public.person AS (\n\tid integer,\n\temail text,\n\tnote character varying(20)\n);\n"
+      "CREATE TABLE public.users OF public.person (\n    id WITH OPTIONS NOT NULL\n);\n"
+      "CREATE TABLE public.bare OF public.person;\n";
+  const std::string dump = schema +
+                           "INSERT INTO public.users VALUES (1, 'a@x', 'n');\n"
+                           "INSERT INTO public.bare VALUES (2, 'b@x', 'm');\n";
+  const std::string expected = schema +
+                               "INSERT INTO public.users VALUES (1, 'a@x', '<n>');\n"
+                               "INSERT INTO public.bare VALUES (2, 'b@x', '<m>');\n";
+  for (size_t chunk : {size_t{1}, size_t{7}, dump.size() + 1}) {
+    CAPTURE(chunk);
+    TestResolver r;
+    r.Add(TableName{"public", "users"}, Wrap("note"));
+    r.Add(TableName{"public", "bare"}, Wrap("note"));
+    Run run = Pg(r, dump, chunk);
+    REQUIRE_MESSAGE(run.status.ok(), run.status.message());
+    CHECK(run.output == expected);
+  }
+  std::optional<TableDef> t = ParseCreateTable(PostgresDialect(true), "CREATE TABLE public.users OF public.person (\n"
+                                                                      "    id WITH OPTIONS NOT NULL\n)");
+  REQUIRE(t.has_value());
+  CHECK(t->of_type == std::vector<std::string>{"public", "person"});
+  REQUIRE(t->columns.size() == 1);
+  CHECK(t->columns[0].not_null);
+  CHECK_FALSE(ParseCreateCompositeType("CREATE TYPE public.mood AS ENUM ('sad', 'ok')").has_value());
+  CHECK(AlteredCompositeType("ALTER TYPE public.person ADD ATTRIBUTE nick text CASCADE") ==
+        std::vector<std::string>{"public", "person"});
+  CHECK_FALSE(AlteredCompositeType("ALTER TYPE public.person OWNER TO postgres").has_value());
+}
+
 TEST_CASE("--rows-per-insert=3 and --column-inserts with a TAB before each tuple") {
   const std::string dump =
       "INSERT INTO \"we\"\"ird\".t1 (id, email) VALUES\n\t(1, 'a@example.invalid'),\n\t(2, 'tab\there\n"

@@ -65,3 +65,29 @@ CASES += [
          b"INSERT INTO `inv` VALUES (1,'zqxmarker@example.com','n/a');\n",
          config=INV_CONFIG, expect="refuse"),
 ]
+
+# PostgreSQL typed tables (CREATE TABLE t OF type): the columns are the composite type's
+# attributes, in its order (pg_dump 15 --inserts shape).
+PG_TYPED = (b"--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n"
+            b"SET standard_conforming_strings = on;\n"
+            b"SELECT pg_catalog.set_config('search_path', '', false);\n\n"
+            b"CREATE TYPE public.person AS (\n\tid integer,\n\temail text,\n\tnote text\n);\n\n"
+            b"CREATE TABLE public.users OF public.person (\n    id NOT NULL\n);\n\n")
+PG_TYPED_CONFIG = '[tables.users]\nemail = "email"\n'
+
+CASES += [
+    dict(name="pg --inserts: rows of a typed table (OF a composite type) are read in the type's order",
+         dump=PG_TYPED + b"INSERT INTO public.users VALUES (1, 'zqxmarker@example.com', 'n/a');\n",
+         config=PG_TYPED_CONFIG),
+    dict(name="pg --column-inserts: rows of a typed table are rewritten",
+         dump=PG_TYPED + b"INSERT INTO public.users (id, email, note) VALUES (1, 'zqxmarker@example.com', 'n/a');\n",
+         config=PG_TYPED_CONFIG),
+    dict(name="pg --inserts: a typed table whose type the dump does not define is refused",
+         dump=PG_TYPED.replace(b"CREATE TYPE public.person", b"CREATE TYPE public.other") +
+         b"INSERT INTO public.users VALUES (1, 'zqxmarker@example.com', 'n/a');\n",
+         config=PG_TYPED_CONFIG, expect="refuse"),
+    dict(name="pg --inserts: after ALTER TYPE ... ADD ATTRIBUTE CASCADE a typed table's rows are refused",
+         dump=PG_TYPED + b"ALTER TYPE public.person ADD ATTRIBUTE nick text CASCADE;\n"
+         b"INSERT INTO public.users VALUES (1, 'zqxmarker@example.com', 'n/a', 'x');\n",
+         config=PG_TYPED_CONFIG, expect="refuse"),
+]
