@@ -43,7 +43,16 @@ struct Step {
   enum Kind { kKey, kIndex, kAny } kind;
   std::string key;
   uint64_t index = 0;
+  bool element = false;  // [*] (kAny) or [N] (kIndex): an array step
 };
+
+// PostgreSQL's lax mode wraps a value that is not an array in an array of
+// one when an array step meets it: `$.email[0]` and `$.email[*]` find the
+// string of {"email": "x"} (PostgreSQL docs, "The SQL/JSON Path Language",
+// lax mode). Only [0] and [*] reach that one element.
+bool WrapsNonArray(const Step& s) {
+  return s.element && (s.kind == Step::kAny || (s.kind == Step::kIndex && s.index == 0));
+}
 
 struct Pattern {
   std::vector<Step> steps;
@@ -53,12 +62,39 @@ struct Pattern {
 absl::Status BadPath(std::string_view path) {
   return absl::InvalidArgumentError(absl::StrCat(
       "option 'paths': invalid JSON path '", ToAbsl(path),
-      "' (expected $ followed by .key, .*, [\"key\"], [N] or [*])"));
+      "' (expected $ followed by .key, .\"key\", .*, [\"key\"], [N] or [*]; a key with spaces, quotes, dots, "
+      "brackets or other punctuation is written quoted: $.\"first name\")"));
 }
 
-absl::StatusOr<std::vector<Step>> ParsePath(std::string_view path) {
+// A key step's bare name: PostgreSQL's jsonpath takes letters, digits, _
+// and $ (and any non-ASCII character); dbanon also takes '-' and the other
+// punctuation that cannot start another step, but not whitespace, quotes
+// or brackets, so that `$."email"` or `$.a b` never silently names a key
+// that no document holds.
+bool BareKeyChar(unsigned char c) {
+  return c >= 0x80 || (c > ' ' && c != '"' && c != '\'' && c != '.' && c != '[' && c != ']' && c != 0x7f);
+}
+
+// A quoted key, from the quote at path[*i]: backslash escapes the next
+// character (\" and \\); *i ends after the closing quote.
+bool ReadQuotedKey(std::string_view path, size_t* i, std::string* key) {
+  const char quote = path[(*i)++];
+  while (*i < path.size() && path[*i] != quote) {
+    if (path[*i] == '\\' && *i + 1 < path.size()) ++*i;
+    key->push_back(path[(*i)++]);
+  }
+  if (*i >= path.size()) return false;
+  ++*i;  // closing quote
+  return true;
+}
+
+absl::StatusOr<std::vector<Step>> ParsePath(std::string_view written) {
+  // Whitespace around the path is not part of it (jsonpath allows it).
+  std::string_view path = written;
+  while (!path.empty() && (path.front() == ' ' || path.front() == '\t')) path.remove_prefix(1);
+  while (!path.empty() && (path.back() == ' ' || path.back() == '\t')) path.remove_suffix(1);
   std::vector<Step> steps;
-  if (path.empty() || path.front() != '$') return BadPath(path);
+  if (path.empty() || path.front() != '$') return BadPath(written);
   size_t i = 1;
   while (i < path.size()) {
     if (path[i] == '.') {
@@ -68,38 +104,42 @@ absl::StatusOr<std::vector<Step>> ParsePath(std::string_view path) {
         ++i;
         continue;
       }
+      if (i < path.size() && path[i] == '"') {
+        // `$."key"`: PostgreSQL's and MySQL's quoted member name.
+        std::string key;
+        if (!ReadQuotedKey(path, &i, &key)) return BadPath(written);
+        steps.push_back({Step::kKey, std::move(key), 0});
+        continue;
+      }
       size_t end = i;
-      while (end < path.size() && path[end] != '.' && path[end] != '[') ++end;
-      if (end == i) return BadPath(path);
+      while (end < path.size() && path[end] != '.' && path[end] != '[') {
+        if (!BareKeyChar(static_cast<unsigned char>(path[end]))) return BadPath(written);
+        ++end;
+      }
+      if (end == i) return BadPath(written);
       steps.push_back({Step::kKey, std::string(path.substr(i, end - i)), 0});
       i = end;
     } else if (path[i] == '[') {
       ++i;
-      if (i >= path.size()) return BadPath(path);
+      if (i >= path.size()) return BadPath(written);
       if (path[i] == '*') {
-        steps.push_back({Step::kAny, "", 0});
+        steps.push_back({Step::kAny, "", 0, true});
         ++i;
       } else if (path[i] == '"' || path[i] == '\'') {
-        const char quote = path[i++];
         std::string key;
-        while (i < path.size() && path[i] != quote) {
-          if (path[i] == '\\' && i + 1 < path.size()) ++i;
-          key.push_back(path[i++]);
-        }
-        if (i >= path.size()) return BadPath(path);
-        ++i;  // closing quote
+        if (!ReadQuotedKey(path, &i, &key)) return BadPath(written);
         steps.push_back({Step::kKey, std::move(key), 0});
       } else {
         uint64_t n = 0;
         size_t start = i;
         while (i < path.size() && path[i] >= '0' && path[i] <= '9' && i - start < 18) n = n * 10 + (path[i++] - '0');
-        if (i == start) return BadPath(path);
-        steps.push_back({Step::kIndex, "", n});
+        if (i == start) return BadPath(written);
+        steps.push_back({Step::kIndex, "", n, true});
       }
-      if (i >= path.size() || path[i] != ']') return BadPath(path);
+      if (i >= path.size() || path[i] != ']') return BadPath(written);
       ++i;
     } else {
-      return BadPath(path);
+      return BadPath(written);
     }
   }
   return steps;
@@ -231,10 +271,15 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
           }
         }
         if (!match) continue;
-        if (p.steps.size() == matched) {
-          if (complete < 0) complete = p.target;
-        } else {
-          alive.push_back({entry.pattern, matched});
+        // The steps left, and, for a value that is not an array, also the
+        // steps after each array step it takes as its own one element.
+        for (size_t m = matched;; ++m) {
+          if (p.steps.size() == m) {
+            if (complete < 0) complete = p.target;
+            break;
+          }
+          alive.push_back({entry.pattern, m});
+          if (t.kind == json::TokenKind::kBeginArray || !WrapsNonArray(p.steps[m])) break;
         }
       }
       if (complete >= 0) target = complete;

@@ -107,7 +107,10 @@ TEST_CASE("json path forms: [\"key\"], [N], .*, [*], $ and escaped keys") {
   CHECK(changed({{"$.list[*]", Str("md5")}}) == std::vector<std::string>{"\"p\"", "\"q\"", "\"r\""});
   CHECK(changed({{"$.email", Str("md5")}}) == std::vector<std::string>{"\"y\""});
   CHECK(changed({{"$.*.k", Str("md5")}}) == std::vector<std::string>{"\"z\""});
-  CHECK(changed({{"$[*][0]", Str("md5")}}) == std::vector<std::string>{"\"p\""});
+  // [*] reaches the members of an object, and, as in PostgreSQL's lax mode,
+  // a non-array is its own one element: [0] of the object is the object.
+  CHECK(changed({{"$[*][0]", Str("md5")}}).size() == 6);
+  CHECK(changed({{"$.list[*][0]", Str("md5")}}) == std::vector<std::string>{"\"p\"", "\"q\"", "\"r\""});
   // A path ending at a container applies to every string and number inside.
   CHECK(changed({{"$.o", Str("md5")}}) == std::vector<std::string>{"\"z\""});
   CHECK(changed({{"$", Str("md5")}}).size() == 6);
@@ -119,6 +122,32 @@ TEST_CASE("json path forms: [\"key\"], [N], .*, [*], $ and escaped keys") {
   auto both = MakeJson({{"$.o", Str("md5")}, {"$.o.k", Paths({{"anonymizer", Str("constant")},
                                                                {"options", Paths({{"value", Str("K")}})}})}});
   CHECK(testing::Contains(Run(*both, doc), "{\"k\": \"K\"}"));
+}
+
+TEST_CASE("json quoted member names $.\"key\", as PostgreSQL and MySQL write them, and whitespace around a path") {
+  const std::string doc = "{\"email\": \"y\", \"first name\": \"x\", \"a.b\": \"d\", \"q\\\"k\": \"w\", \"o\": {\"k\": \"z\"}}";
+  auto changed = [&](const char* path) { return Changed(doc, Run(*MakeJson({{path, Str("md5")}}), doc)); };
+  CHECK(changed("$.\"email\"") == std::vector<std::string>{"\"y\""});
+  CHECK(changed("$.\"first name\"") == std::vector<std::string>{"\"x\""});
+  CHECK(changed("$.\"a.b\"") == std::vector<std::string>{"\"d\""});
+  CHECK(changed("$.\"q\\\"k\"") == std::vector<std::string>{"\"w\""});
+  CHECK(changed("$.\"o\".\"k\"") == std::vector<std::string>{"\"z\""});
+  CHECK(changed(" $.email\t") == std::vector<std::string>{"\"y\""});
+  CHECK(changed("$.email ") == std::vector<std::string>{"\"y\""});
+}
+
+TEST_CASE("json array steps take a value that is not an array as its own one element, as PostgreSQL's lax mode does") {
+  const std::string doc = "{\"email\": \"y\", \"o\": {\"k\": \"z\"}, \"list\": [\"p\", \"q\"]}";
+  auto changed = [&](const char* path) { return Changed(doc, Run(*MakeJson({{path, Str("md5")}}), doc)); };
+  // jsonb_path_query('{"email": "y"}', '$.email[0]') finds "y".
+  CHECK(changed("$.email[0]") == std::vector<std::string>{"\"y\""});
+  CHECK(changed("$.email[*]") == std::vector<std::string>{"\"y\""});
+  CHECK(changed("$.o[0].k") == std::vector<std::string>{"\"z\""});
+  CHECK(changed("$.o[*].k") == std::vector<std::string>{"\"z\""});
+  CHECK(changed("$[0].email") == std::vector<std::string>{"\"y\""});
+  // [1] of a value that is not an array is nothing; an array keeps its indexes.
+  CHECK(changed("$.email[1]").empty());
+  CHECK(changed("$.list[1]") == std::vector<std::string>{"\"q\""});
 }
 
 TEST_CASE("json key steps reach through arrays, as PostgreSQL's lax mode does, so no value the database finds is missed") {
@@ -198,7 +227,10 @@ TEST_CASE("json option errors name the option and the path") {
   std::string e = MakeError("json", {{"paths", Paths({{"email", Str("email")}})}});
   CHECK(testing::Contains(e, "'paths'"));
   CHECK(testing::Contains(e, "'email'"));
-  for (const char* bad : {"$.", "$[", "$[x]", "$['a'", "$[1", "$.a[", "$..a", "$a"}) {
+  // A key that needs quotes is refused rather than read as a key no document
+  // holds (a value left in clear).
+  for (const char* bad : {"$.", "$[", "$[x]", "$['a'", "$[1", "$.a[", "$..a", "$a", "$.\"a", "$.a b", "$.'a'",
+                          "$.a\"b\"", "$.a]", "$ .a", "lax $.a"}) {
     CHECK_MESSAGE(testing::Contains(MakeError("json", {{"paths", Paths({{bad, Str("md5")}})}}), "invalid JSON path"),
                   bad);
   }
