@@ -1,5 +1,6 @@
 #include "parsers/sql_script_framer.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <cstring>
@@ -752,79 +753,6 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
   return absl::OkStatus();
 }
 
-absl::Status SqlScriptFramer::ReadSqlMode(std::string_view text) {
-  // The assignments to sql_mode in a SET statement (MariaDB docs, "SET",
-  // "SQL_MODE"): `SQL_MODE='...'`, `@@SQL_MODE=`, `SESSION sql_mode =`, and
-  // mysqldump's save and restore around the dump (client/mysqldump.c):
-  // `SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO'` ...
-  // `SET SQL_MODE=@OLD_SQL_MODE`. A value dbanon cannot read is refused: it
-  // decides whether "..." is a string or a name from here on.
-  const std::string lower = absl::AsciiStrToLower(ToAbsl(text));
-  auto skip_space = [&](size_t k) {
-    while (k < lower.size() && IsSqlSpace(static_cast<unsigned char>(lower[k]))) ++k;
-    return k;
-  };
-  for (size_t at = lower.find("sql_mode"); at != std::string::npos; at = lower.find("sql_mode", at + 8)) {
-    const size_t after = at + 8;
-    if (after < lower.size() && IsSqlIdentChar(static_cast<unsigned char>(lower[after]))) continue;
-    size_t k = skip_space(after);
-    const bool assigned = k < lower.size() && (lower[k] == '=' || lower.compare(k, 2, ":=") == 0);
-    // The name before: @@sql_mode, @@session.sql_mode, sql_mode; not @x_sql_mode.
-    size_t b = at;
-    if (b > 0 && IsSqlIdentChar(static_cast<unsigned char>(lower[b - 1]))) continue;
-    const bool user_var = b > 0 && lower[b - 1] == '@' && !(b > 1 && lower[b - 2] == '@');
-    if (user_var || !assigned) {
-      // `@OLD_SQL_MODE=@@SQL_MODE`: remember the mode under the variable.
-      if (!assigned && b >= 2 && lower.compare(b - 2, 2, "@@") == 0) {
-        size_t e = b - 2;
-        while (e > 0 && IsSqlSpace(static_cast<unsigned char>(lower[e - 1]))) --e;
-        if (e > 0 && lower[e - 1] == '=') {
-          size_t ve = e - 1;
-          while (ve > 0 && IsSqlSpace(static_cast<unsigned char>(lower[ve - 1]))) --ve;
-          size_t vb = ve;
-          while (vb > 0 && IsSqlIdentChar(static_cast<unsigned char>(lower[vb - 1]))) --vb;
-          if (vb > 0 && lower[vb - 1] == '@' && vb < ve) saved_modes_[lower.substr(vb, ve - vb)] = d_;
-        }
-      }
-      continue;
-    }
-    k = skip_space(k + (lower[k] == ':' ? 2 : 1));
-    const SqlDialect* next = nullptr;
-    if (k < lower.size() && (lower[k] == '\'' || (lower[k] == '"' && d_->double_quoted_strings()))) {
-      std::string mode;
-      if (DecodeQuotedLiteral(*d_, text, k, d_->backslash_strings, &mode) != std::string_view::npos) {
-        bool ansi = false, no_backslash = false;
-        const std::string upper = absl::AsciiStrToUpper(mode);
-        for (absl::string_view m : absl::StrSplit(upper, ',')) {
-          m = absl::StripAsciiWhitespace(m);
-          // Combination modes that include ANSI_QUOTES (MariaDB docs, "SQL_MODE").
-          if (m == "ANSI_QUOTES" || m == "ANSI" || m == "DB2" || m == "MAXDB" || m == "MSSQL" || m == "ORACLE" ||
-              m == "POSTGRESQL") {
-            ansi = true;
-          }
-          if (m == "NO_BACKSLASH_ESCAPES") no_backslash = true;
-        }
-        next = &MySqlDialect(ansi, !no_backslash);
-      }
-    } else if (k < lower.size() && lower[k] == '@' && !(k + 1 < lower.size() && lower[k + 1] == '@')) {
-      size_t e = k + 1;
-      while (e < lower.size() && IsSqlIdentChar(static_cast<unsigned char>(lower[e]))) ++e;
-      auto it = saved_modes_.find(lower.substr(k + 1, e - k - 1));
-      next = it != saved_modes_.end() ? it->second : &MySqlDialect();
-    }
-    if (next == nullptr) {
-      return StatementError(absl::StatusCode::kDataLoss,
-                            "cannot read the sql_mode this SET statement assigns (it decides how quotes are read)");
-    }
-    next = &MySqlDialect(next->ansi_quotes, next->backslash_strings, d_->multibyte);  // the character set stays
-    if (next != d_) {
-      d_ = next;
-      last_head_.clear();
-    }
-  }
-  return absl::OkStatus();
-}
-
 namespace {
 
 // The words of a SET statement, views of `text`: names (with their @, @@
@@ -832,9 +760,19 @@ namespace {
 // for :=) and "," between them; comments, versioned-comment markers and the
 // delimiter left out. Comments and literals are what SqlLexer says under
 // dialect `d` (a comment holds no words: `SET /* x */ NAMES sjis` sets NAMES).
-absl::InlinedVector<std::string_view, 24> SetStatementWords(const SqlDialect& d, std::string_view text) {
+// `info`, when given, gets one SetWordInfo per word.
+struct SetWordInfo {
+  char quote = 0;  // the quote of a string or quoted name, 0 for other words
+  int tag = 0;     // the VersionedCommentTag of the comment the word is in (`base_tag` outside any)
+};
+absl::InlinedVector<std::string_view, 24> SetStatementWords(const SqlDialect& d, std::string_view text,
+                                                            absl::InlinedVector<SetWordInfo, 24>* info = nullptr,
+                                                            int base_tag = 0) {
   absl::InlinedVector<std::string_view, 24> words;
   SqlLexer lex;
+  auto note = [&](char quote) {
+    if (info != nullptr) info->push_back(SetWordInfo{quote, lex.versioned() > 0 ? lex.version() : base_tag});
+  };
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
@@ -858,6 +796,7 @@ absl::InlinedVector<std::string_view, 24> SetStatementWords(const SqlDialect& d,
       case SqlLexer::Token::kQuotedName: {
         const size_t close = lex.Skip(text, end, true, &more);
         const size_t e = lex.state() == SqlLexer::State::kCode ? close - 1 : n;  // unterminated: to the end
+        note(text[i]);
         words.push_back(text.substr(end, e - end));
         i = close;
         continue;
@@ -865,6 +804,7 @@ absl::InlinedVector<std::string_view, 24> SetStatementWords(const SqlDialect& d,
       default:
         break;
     }
+    note(0);
     if (c == ':' && i + 1 < n && text[i + 1] == '=') {
       words.push_back("=");
       i += 2;
@@ -893,6 +833,100 @@ std::string_view SystemVariable(std::string_view w) {
 bool IsCharacterSetClient(std::string_view w) { return EqualsAsciiLower(SystemVariable(w), "character_set_client"); }
 
 }  // namespace
+
+absl::Status SqlScriptFramer::ReadSqlMode(std::string_view text) {
+  // The assignments to sql_mode in a SET statement (MariaDB docs, "SET",
+  // "SQL_MODE"): `SQL_MODE='...'`, `@@SQL_MODE=`, `SESSION sql_mode =`, and
+  // mysqldump's save and restore around the dump (client/mysqldump.c):
+  // `SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO'` ...
+  // `SET SQL_MODE=@OLD_SQL_MODE`. The statement is read by its words
+  // (SetStatementWords: comments and strings are not words), so a sql_mode
+  // in a comment or a string assigns nothing; `GLOBAL sql_mode` and
+  // `@@global.sql_mode` leave the session's mode as it is. A value dbanon
+  // cannot read is refused: it decides whether "..." is a string or a name
+  // from here on; so is a mode set in a versioned comment that servers
+  // disagree to run (VersionedCommentTag 50700 and above, /*M!), and
+  // MariaDB's `SET STATEMENT ... FOR statement`, which runs a statement
+  // dbanon does not read.
+  absl::InlinedVector<SetWordInfo, 24> info;
+  const absl::InlinedVector<std::string_view, 24> w = SetStatementWords(*d_, text, &info, stmt_version_);
+  size_t k = 0;
+  while (k < w.size() && !(info[k].quote == 0 && EqualsAsciiLower(w[k], "set"))) ++k;
+  if (k == w.size()) return absl::OkStatus();
+  ++k;
+  if (k < w.size() && info[k].quote == 0 && EqualsAsciiLower(w[k], "statement")) {
+    return StatementError(absl::StatusCode::kDataLoss,
+                          "SET STATEMENT ... FOR runs the statement after FOR, which dbanon does not read (it may "
+                          "carry values into a configured table): remove it from the dump");
+  }
+  auto bare = [&](size_t j) { return info[j].quote == 0; };
+  auto is_sql_mode = [&](size_t j) {
+    return bare(j) && !(w[j].size() > 1 && w[j][0] == '@' && w[j][1] != '@') &&
+           EqualsAsciiLower(SystemVariable(w[j]), "sql_mode");
+  };
+  auto cannot_read = [&] {
+    return StatementError(absl::StatusCode::kDataLoss,
+                          "cannot read the sql_mode this SET statement assigns (it decides how quotes are read)");
+  };
+  while (k < w.size()) {
+    size_t e = k;
+    while (e < w.size() && !(bare(e) && w[e] == ",")) ++e;
+    size_t a = k, n = e - k;
+    k = e + 1;
+    if (n > 0 && bare(a) && EqualsAsciiLower(w[a], "global")) continue;  // not the session's
+    if (n > 0 && bare(a) && (EqualsAsciiLower(w[a], "session") || EqualsAsciiLower(w[a], "local"))) {
+      ++a;
+      --n;
+    }
+    if (n == 0) continue;
+    const bool user_var = bare(a) && w[a].size() > 1 && w[a][0] == '@' && w[a][1] != '@';
+    if (user_var) {
+      // `@OLD_SQL_MODE=@@SQL_MODE`: remember the mode under the variable.
+      if (n == 3 && w[a + 1] == "=" && bare(a + 2) && w[a + 2].substr(0, 2) == "@@" && is_sql_mode(a + 2)) {
+        saved_modes_[absl::AsciiStrToLower(ToAbsl(w[a].substr(1)))] = d_;
+      }
+      continue;
+    }
+    if (!is_sql_mode(a)) continue;
+    if (n != 3 || !bare(a + 1) || w[a + 1] != "=") return cannot_read();
+    const size_t v = a + 2;
+    const SqlDialect* next = nullptr;
+    if (info[v].quote == '\'' || (info[v].quote == '"' && d_->double_quoted_strings())) {
+      std::string mode;
+      const size_t open = static_cast<size_t>(w[v].data() - text.data()) - 1;
+      if (DecodeQuotedLiteral(*d_, text, open, d_->backslash_strings, &mode) != std::string_view::npos) {
+        bool ansi = false, no_backslash = false;
+        const std::string upper = absl::AsciiStrToUpper(mode);
+        for (absl::string_view m : absl::StrSplit(upper, ',')) {
+          m = absl::StripAsciiWhitespace(m);
+          // Combination modes that include ANSI_QUOTES (MariaDB docs, "SQL_MODE").
+          if (m == "ANSI_QUOTES" || m == "ANSI" || m == "DB2" || m == "MAXDB" || m == "MSSQL" || m == "ORACLE" ||
+              m == "POSTGRESQL") {
+            ansi = true;
+          }
+          if (m == "NO_BACKSLASH_ESCAPES") no_backslash = true;
+        }
+        next = &MySqlDialect(ansi, !no_backslash);
+      }
+    } else if (bare(v) && w[v].size() > 1 && w[v][0] == '@' && w[v][1] != '@') {
+      auto it = saved_modes_.find(absl::AsciiStrToLower(ToAbsl(w[v].substr(1))));
+      next = it != saved_modes_.end() ? it->second : &MySqlDialect();
+    }
+    if (next == nullptr) return cannot_read();
+    next = &MySqlDialect(next->ansi_quotes, next->backslash_strings, d_->multibyte);  // the character set stays
+    if (next == d_) continue;
+    int tag = 0;
+    for (size_t j = a; j <= v; ++j) tag = std::max(tag, info[j].tag);
+    if (tag >= 50700) {
+      return StatementError(absl::StatusCode::kDataLoss,
+                            "SET sql_mode in a versioned comment that MySQL and MariaDB disagree to run (/*!50700 "
+                            "and above, /*M!): dbanon cannot tell how the quotes that follow are read");
+    }
+    d_ = next;
+    last_head_.clear();
+  }
+  return absl::OkStatus();
+}
 
 absl::Status SqlScriptFramer::ReadCharset(std::string_view text) {
   // The client character set decides how the server reads the bytes of the

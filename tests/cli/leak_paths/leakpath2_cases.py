@@ -136,3 +136,55 @@ CASES = [
     {"name": "psql script with --schema: an over-long ALTER TABLE in the schema drops the table's CREATE TABLE, refused",
      "make": make_pg_schema_long_alter, "config": PG_CFG, "args": ["--schema", "schema.sql"], "expect": "refuse"},
 ]
+
+# sql_mode read from a comment, a string or SET GLOBAL: the session's mode stays, dbanon's
+# changed. With the server's NO_BACKSLASH_ESCAPES (or ANSI_QUOTES) in force and dbanon
+# reading backslash escapes (or "..." strings), dbanon read the users INSERT as the inside
+# of a string of another statement, and let it through.
+MY_TABLES = (MY_HEAD + b"CREATE TABLE `logs` (`line` text);\n"
+             b"CREATE TABLE `users` (`id` int, `email` varchar(100));\n")
+NOBS_SWALLOW = (b"INSERT INTO `logs` VALUES ('a\\');\n"
+                b"INSERT INTO `users` VALUES (1,\"zqxmarker@corp.example\");\n"
+                b"INSERT INTO `logs` VALUES (', 2); -- ');\n")
+MY_MODE_COMMENT = (MY_TABLES + b"SET sql_mode='NO_BACKSLASH_ESCAPES';\n"
+                   b"SET /* sql_mode='' */ NAMES utf8mb4;\n" + NOBS_SWALLOW)
+MY_MODE_STRING = (MY_TABLES + b"SET sql_mode='NO_BACKSLASH_ESCAPES';\n"
+                  b"SET @note = 'was sql_mode=''''', NAMES utf8mb4;\n" + NOBS_SWALLOW)
+MY_MODE_GLOBAL = (MY_TABLES + b"SET sql_mode='NO_BACKSLASH_ESCAPES';\n"
+                  b"SET GLOBAL sql_mode='';\n" + NOBS_SWALLOW)
+MY_MODE_ANSI_COMMENT = (MY_TABLES + b"SET sql_mode='ANSI_QUOTES';\n"
+                        b"SET /* sql_mode='' */ NAMES utf8mb4;\n"
+                        b"CREATE TABLE \"a\\\" (x text);\n"
+                        b"INSERT INTO `users` VALUES (1,'zqxmarker@corp.example');\n"
+                        b"CREATE TABLE c (y text); -- \"\n"
+                        b"CREATE TABLE d (z text);\n")
+# mysqldump's own shape: the mode inside a versioned comment every server runs is read.
+MY_MODE_VERSIONED = (MY_TABLES + b"/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_BACKSLASH_ESCAPES' */;\n"
+                     b"INSERT INTO `logs` VALUES ('a\\');\n"
+                     b"INSERT INTO `users` VALUES (1,'zqxmarker@corp.example');\n"
+                     b"/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;\n"
+                     b"INSERT INTO `users` VALUES (2,'zqxmarker2@corp.example\\'s');\n")
+# MariaDB's SET STATEMENT var=value FOR statement runs the statement: an INSERT in it is data.
+MY_SET_STATEMENT = (MY_TABLES + b"SET STATEMENT max_statement_time=60 FOR "
+                    b"INSERT INTO `users` VALUES (1,'zqxmarker@corp.example');\n")
+# A mode only some servers run (MySQL 5.7+ runs /*!50700, MariaDB skips it) is refused.
+MY_MODE_DISPUTED = (MY_TABLES + b"/*!50700 SET sql_mode='NO_BACKSLASH_ESCAPES' */;\n"
+                    b"INSERT INTO `users` VALUES (1,'zqxmarker@corp.example');\n")
+MY_CFG = '[tables.users]\nemail = "email"\n'
+
+CASES += [
+    {"name": "mariadb script: sql_mode='' in a comment of a SET does not change how quotes are read",
+     "dump": MY_MODE_COMMENT, "config": MY_CFG, "expect": "clean"},
+    {"name": "mariadb script: sql_mode='' inside a string of a SET does not change how quotes are read",
+     "dump": MY_MODE_STRING, "config": MY_CFG, "expect": "clean"},
+    {"name": "mariadb script: SET GLOBAL sql_mode does not change the session's quotes",
+     "dump": MY_MODE_GLOBAL, "config": MY_CFG, "expect": "clean"},
+    {"name": "mariadb script: under ANSI_QUOTES, sql_mode='' in a comment does not make \"...\" a string",
+     "dump": MY_MODE_ANSI_COMMENT, "config": MY_CFG, "expect": "clean"},
+    {"name": "mysqldump: SQL_MODE set and restored in versioned comments is followed",
+     "dump": MY_MODE_VERSIONED, "config": MY_CFG, "expect": "clean"},
+    {"name": "mariadb script: SET STATEMENT ... FOR INSERT into a configured table is refused",
+     "dump": MY_SET_STATEMENT, "config": MY_CFG, "expect": "refuse"},
+    {"name": "mariadb script: a sql_mode in a versioned comment only some servers run is refused",
+     "dump": MY_MODE_DISPUTED, "config": MY_CFG, "expect": "refuse"},
+]
