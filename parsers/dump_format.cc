@@ -36,6 +36,12 @@ std::optional<DumpFormat> DetectDumpFormat(std::string_view head) {
   }
   if (starts(head, "PRAGMA foreign_keys=OFF;") || starts(head, "BEGIN TRANSACTION;")) return DumpFormat::kSqlite;
   // Else the first statement-looking line that only one dialect writes.
+  // The sqlite3 shell's INSERTs (`.dump`, `.mode insert TABLE`, with
+  // `.headers on` a column list) put no space between VALUES and its
+  // parenthesis (shell.c: "INSERT INTO %s VALUES(" / "%s(...) VALUES("),
+  // where pg_dump and mysqldump write `VALUES (`: SQLite when no line of
+  // another dialect is seen (`.schema` + `.mode insert` writes no banner).
+  bool shell_insert = false;
   size_t pos = 0;
   while (pos < head.size()) {
     size_t nl = head.find('\n', pos);
@@ -53,7 +59,13 @@ std::optional<DumpFormat> DetectDumpFormat(std::string_view head) {
                                "SELECT pg_catalog.", "\\connect", "\\restrict", "-- PostgreSQL database dump"}) {
       if (starts(line, m)) return DumpFormat::kPostgres;
     }
+    if (!shell_insert && starts(line, "INSERT INTO ")) {
+      // ` VALUES(` before any quote: in the statement's head, not in a value.
+      const size_t values = line.find(" VALUES(");
+      shell_insert = values != std::string_view::npos && line.substr(0, values).find('\'') == std::string_view::npos;
+    }
   }
+  if (shell_insert) return DumpFormat::kSqlite;
   return std::nullopt;
 }
 

@@ -4,7 +4,9 @@
 // (mysqldump/mariadb-dump, sqlite3 .dump, pg_dump), then the first lines'
 // statements (backquoted names, versioned comments, LOCK TABLES for MySQL;
 // PRAGMA and BEGIN TRANSACTION for SQLite; COPY, psql meta-commands and
-// pg_dump's SET lines for PostgreSQL). Input with none of these is read as
+// pg_dump's SET lines for PostgreSQL; the sqlite3 shell's `INSERT INTO t
+// VALUES(` or `t(a,b) VALUES(`, with no space before the parenthesis, for
+// SQLite when no other line decides). Input with none of these is read as
 // PostgreSQL, but as PostgreSQL of unknown origin (PgOrigin::kUnknown): it
 // may be bare INSERTs from another tool (sqlite3 `.mode insert`), so the
 // rules that hold only for what pg_dump writes are not relied on. `--format`

@@ -149,7 +149,10 @@ absl::StatusOr<OpenedInput> OpenInput(const std::string& path, std::optional<Dum
     // may come from another tool (PgOrigin).
     if (absl::Status st = ReadUpTo(in, &head, kDetectBytes, 0); !st.ok()) return st;
     const std::optional<DumpFormat> detected = DetectDumpFormat(head);
-    if (!format.has_value()) format = detected.value_or(DumpFormat::kPostgres);
+    if (!format.has_value()) {
+      input.format_guessed = !detected.has_value();
+      format = detected.value_or(DumpFormat::kPostgres);
+    }
     if (detected != DumpFormat::kPostgres) input.pg_origin = PgOrigin::kUnknown;
     input.format = format;
   }
@@ -177,7 +180,12 @@ absl::StatusOr<std::vector<std::string>> RunPlainDump(OpenedInput& input, Output
   PipelineOptions options;
   options.threads = threads;
   InputFile& in = *input.file;
-  if (absl::Status s = RunPipeline(in, std::move(input.head), out, *framer, options); !s.ok()) return s;
+  if (absl::Status s = RunPipeline(in, std::move(input.head), out, *framer, options); !s.ok()) {
+    if (!input.format_guessed) return s;
+    // The dialect was a guess: say so, and how to name it.
+    return WithMessage(s, absl::StrCat(s.message(), " (no line of the dump says which tool wrote it, so it was read as "
+                                                    "PostgreSQL: pass --format mysql or --format sqlite if it is not)"));
+  }
   if (absl::Status s = resolver.Finish(); !s.ok()) return s;
   if (absl::Status s = resolver.SchemaComplete(); !s.ok()) return s;
   std::vector<std::string> warnings;

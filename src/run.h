@@ -84,6 +84,7 @@ struct OpenedInput {
   std::optional<Algorithm> compression;  // the compressed stream `file` reads through
   std::optional<DumpFormat> format;      // kPlain: --format, or detected from the first kDetectBytes
   PgOrigin pg_origin = PgOrigin::kPgDump;  // kPlain: kUnknown when no dialect marker is in the first kDetectBytes
+  bool format_guessed = false;  // kPlain: no --format and no dialect marker: read as PostgreSQL
 };
 
 // Opens `path` ("-": standard input) and reads what it is. Errors: the

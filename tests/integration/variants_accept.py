@@ -18,12 +18,18 @@ PostgreSQL (pg_dump, restored by psql):
   * typed tables: `CREATE TYPE person AS (id, email, note)`, `CREATE TABLE users OF person
     (id NOT NULL)`, config on users.email; pg_dump --inserts and --column-inserts. dbanon
     exits 0, no original e-mail in the output, psql restores every row with the e-mail changed.
+SQLite (sqlite3 3.40, restored by sqlite3 -bail):
+  * `.schema` then `.mode insert users` (with and without `.headers on`), no banner: dbanon
+    without --format reads it as SQLite, exits 0, no original e-mail in the output; sqlite3
+    restores every row with the e-mail changed. INSERTs no line of which tells the dialect
+    are read as PostgreSQL, and a refusal says to pass --format.
 Checks: dbanon exits 0; no original configured value in the output; the real client restores
 it with every row and every configured value changed.
 
 Run alone: variants_accept.py DBANON_BINARY (starts the servers variants_test.py would).
 """
 
+import json
 import os
 import sys
 
@@ -161,6 +167,50 @@ def pg_part(rep, dbanon, pg):
     pg_typed_part(rep, dbanon, pg)
 
 
+SQ = [(1, "sq.one@corp.example", "line1\nline2"), (2, "o'sq@corp.example", None), (3, "sq3@corp.example", "n")]
+SQ_CONFIG = 'salt = "%s"\n\n[tables.users]\nemail = "email"\n' % SALT
+
+
+def sqlite_part(rep, dbanon):
+    import subprocess
+    src = os.path.join(dbanon.work, "sq_src.db")
+    rows = ",".join("(%d, '%s', %s)" % (i, e.replace("'", "''"), "NULL" if n is None else "'%s'" % n) for i, e, n in SQ)
+    subprocess.run(["sqlite3", src, "CREATE TABLE users (id integer primary key, email text, note text);"
+                    "CREATE VIEW v AS SELECT email FROM users; INSERT INTO users VALUES %s;" % rows], check=True)
+    config = _config(dbanon, "sq.toml", SQ_CONFIG)
+    for headers in (False, True):
+        desc = "sqlite3 .schema + .mode insert users%s (no --format)" % (" + .headers on" if headers else "")
+        script = ".schema\n" + (".headers on\n" if headers else "") + ".mode insert users\nSELECT * FROM users;\n"
+        dump = subprocess.run(["sqlite3", src], input=script.encode(), check=True, stdout=subprocess.PIPE).stdout
+        report = os.path.join(dbanon.work, "sq_report_%d.json" % headers)
+        rc, err, out = dbanon.run("sq_modeins_%d" % headers, dump, args=["--report", report], config=config)
+        if not rep.check(rc == 0 and out is not None, "%s: dbanon exits 0" % desc, err):
+            continue
+        with open(report) as f:
+            fmt = json.load(f)["input"]["format"]
+        rep.check(fmt.startswith("sqlite"), "%s: read as SQLite" % desc, fmt)
+        rep.check(not [r for r in SQ if r[1].encode() in out or r[1].replace("'", "''").encode() in out],
+                  "%s: no original e-mail in the output" % desc)
+        path = os.path.join(dbanon.work, "sq_dst_%d.db" % headers)
+        try:
+            subprocess.run(["sqlite3", "-bail", path], input=out, check=True, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+            got = subprocess.run(["sqlite3", path, "SELECT id, email, note FROM users ORDER BY id"], check=True,
+                                 stdout=subprocess.PIPE).stdout.decode().split("\n")
+        except Exception as e:  # noqa: BLE001
+            rep.check(False, "%s: sqlite3 restores the output" % desc, e)
+            continue
+        emails = [line.split("|")[1] for line in got if line.count("|") >= 2]
+        rep.check(len(emails) == len(SQ) and all("@" in g and g != r[1] for g, r in zip(emails, SQ)),
+                  "%s: sqlite3 restores every row with the e-mail changed" % desc, "%d rows" % len(emails))
+    # No line tells the dialect: read as PostgreSQL, and a refusal says how to name it.
+    rc, err, out = dbanon.run("sq_guess", b"INSERT INTO users VALUES (1, 'zqx@corp.example', 'n');\n",
+                              config=config)
+    rep.check(rc == 3 and out is None and "pass --format mysql or --format sqlite" in err and
+              "zqx@corp.example" not in err,
+              "INSERTs without a dialect marker into a table without DDL: refused, saying to pass --format", err)
+
+
 def main(argv):
     """Runs these parts alone, on servers of their own."""
     import shutil
@@ -178,6 +228,8 @@ def main(argv):
                 pg_part(rep, dbanon, pg)
         except RuntimeError as e:
             rep.note("PostgreSQL skipped: %s" % e)
+        if shutil.which("sqlite3"):
+            sqlite_part(rep, dbanon)
         if shutil.which("mariadb"):
             from mariadb_harness import MariaDb
             with MariaDb() as db:

@@ -34,7 +34,7 @@ Variants, in every dialect the client accepts them in:
     mariadb-dump --default-character-set=sjis, gbk, big5 of tables in those character sets
     and pg_dump -E SJIS --inserts, values with 0x5C second bytes; restored byte-identical.
   * dumps the clients accept that dbanon refused (variants_accept.py): MySQL column names
-    and config keys in another case, MariaDB INVISIBLE columns, PostgreSQL typed tables.
+    and config keys in another case, MariaDB INVISIBLE columns, PostgreSQL typed tables, sqlite3 .schema + .mode insert.
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -590,6 +590,7 @@ def sqlite_part(rep, dbanon):
         return p.stdout.decode("utf-8").split("\n")[:-1]
 
     check_variants(rep, dbanon, "sqlite3 .dump", dump, restore)
+    variants_accept.sqlite_part(rep, dbanon)
 
 
 def main(argv):

@@ -638,6 +638,18 @@ TEST_CASE("the dump format is detected from its first lines") {
   CHECK(DetectDumpFormat("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n") == DumpFormat::kSqlite);
   CHECK(DetectDumpFormat("--\n-- PostgreSQL database dump\n--\n") == DumpFormat::kPostgres);
   CHECK(DetectDumpFormat("COPY public.t (a) FROM stdin;\n") == DumpFormat::kPostgres);
+  // The sqlite3 shell's `.schema` then `.mode insert users` (with and without `.headers on`):
+  // VALUES( with no space, which pg_dump and mysqldump never write.
+  const std::string schema = "CREATE TABLE users (id integer primary key, email text);\n"
+                             "CREATE VIEW v AS SELECT email FROM users\n/* v(email) */;\n";
+  CHECK(DetectDumpFormat(schema + "INSERT INTO users VALUES(1,'a@x');\n") == DumpFormat::kSqlite);
+  CHECK(DetectDumpFormat(schema + "INSERT INTO users(id,email) VALUES(1,'a@x');\n") == DumpFormat::kSqlite);
+  CHECK(DetectDumpFormat("INSERT INTO \"my table\" VALUES(1,'a@x');\n") == DumpFormat::kSqlite);
+  // pg_dump's and hand-written INSERTs stay undecided; a marker of another dialect wins.
+  CHECK_FALSE(DetectDumpFormat("INSERT INTO public.users VALUES (1, 'a@x');\n").has_value());
+  CHECK_FALSE(DetectDumpFormat("INSERT INTO users VALUES (1, 'x VALUES(y');\n").has_value());
+  CHECK(DetectDumpFormat("INSERT INTO users VALUES(1,'a@x');\nCOPY public.t (a) FROM stdin;\n") ==
+        DumpFormat::kPostgres);
   CHECK(DetectDumpFormat("INSERT INTO public.t VALUES (1);\n") == std::nullopt);  // read as PostgreSQL of unknown origin
   CHECK(ParseDumpFormat("mariadb") == DumpFormat::kMySql);
   CHECK_FALSE(ParseDumpFormat("oracle").has_value());
