@@ -705,6 +705,10 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     const std::string first = absl::AsciiStrToUpper(first_word_);
     for (const WrittenTable& w : WrittenTables(d, statement)) {
       TableName table = tables_.NameFor(d, w.name_parts);
+      // Unqualified after a search_path dbanon cannot read: any schema's table.
+      if (absl::Status p = tables_.CheckSearchPath(table); !p.ok()) {
+        return PositionedError(p, statement_line_, statement_col_);
+      }
       if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
       if (!resolver_->IsConfigured(table)) continue;
       return PositionedError(
@@ -731,6 +735,10 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     }
     for (const WrittenTable& w : writes->tables) {
       TableName table = tables_.NameFor(d, w.name_parts);
+      // Unqualified after a search_path dbanon cannot read: any schema's table.
+      if (absl::Status p = tables_.CheckSearchPath(table); !p.ok()) {
+        return PositionedError(p, statement_line_, statement_col_);
+      }
       if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
       if (!resolver_->IsConfigured(table)) continue;
       return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -824,6 +832,10 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
       const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
       for (const WrittenTable& w : WrittenTables(d, statement)) {
         TableName table = tables_.NameFor(d, w.name_parts);
+        // Unqualified after a search_path dbanon cannot read: any schema's table.
+        if (absl::Status p = tables_.CheckSearchPath(table); !p.ok()) {
+          return PositionedError(p, statement_line_, statement_col_);
+        }
         if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
         if (!resolver_->IsConfigured(table)) continue;
         return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,

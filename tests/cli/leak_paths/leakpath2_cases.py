@@ -188,3 +188,38 @@ CASES += [
     {"name": "mariadb script: a sql_mode in a versioned comment only some servers run is refused",
      "dump": MY_MODE_DISPUTED, "config": MY_CFG, "expect": "refuse"},
 ]
+
+# search_path dbanon cannot read (an expression): an unqualified UPDATE, MERGE, DO block or
+# COPY FROM a file may reach the configured public.users as well as an INSERT or COPY can.
+PG_UNREAD_PATH = (PG_HEAD + b"CREATE TABLE public.users (id integer, email text, note text);\n"
+                  b"SELECT pg_catalog.set_config('search_path', current_setting('app.schema'), false);\n")
+PG_PATH_CASES = [
+    ("UPDATE", b"UPDATE users SET email = 'zqxmarker@corp.example' WHERE id = 1;\n"),
+    ("MERGE", b"MERGE INTO users u USING (VALUES (1)) s(id) ON u.id = s.id "
+              b"WHEN MATCHED THEN UPDATE SET email = 'zqxmarker@corp.example';\n"),
+    ("WITH ... INSERT", b"WITH s AS (SELECT 1) INSERT INTO users SELECT 1, 'zqxmarker@corp.example', 'n/a';\n"),
+    ("DO block", b"DO $$ BEGIN INSERT INTO users VALUES (1, 'zqxmarker@corp.example', 'n/a'); END $$;\n"),
+    ("INSERT ... SELECT", b"INSERT INTO users SELECT 1, 'zqxmarker@corp.example', 'n/a';\n"),
+    ("COPY FROM a file", b"COPY users FROM '/tmp/zqxmarker.csv';\n"),
+]
+CASES += [
+    {"name": f"psql script: an unqualified {kind} after a search_path dbanon cannot read is refused",
+     "dump": PG_UNREAD_PATH + stmt, "config": PG_CFG, "expect": "refuse"}
+    for kind, stmt in PG_PATH_CASES
+]
+# The same statements schema-qualified, or with a readable path, are refused as before.
+CASES += [
+    {"name": "psql script: an UPDATE of public.users under a readable search_path is refused",
+     "dump": PG_HEAD + b"CREATE TABLE public.users (id integer, email text, note text);\n"
+             b"SET search_path = public;\nUPDATE users SET email = 'zqxmarker@corp.example' WHERE id = 1;\n",
+     "config": PG_CFG, "expect": "refuse"},
+]
+# A configured table in another schema than public, reached through an unreadable path.
+APP_CFG = '[tables."app.users"]\nid = "keep"\nemail = "email"\nnote = "keep"\n'
+PG_UNREAD_APP = (PG_HEAD + b"CREATE SCHEMA app;\nCREATE TABLE app.users (id integer, email text, note text);\n"
+                 b"SELECT pg_catalog.set_config('search_path', current_setting('app.schema'), false);\n")
+CASES += [
+    {"name": f"psql script: an unqualified {kind} that may reach app.users after an unreadable search_path is refused",
+     "dump": PG_UNREAD_APP + stmt, "config": APP_CFG, "expect": "refuse"}
+    for kind, stmt in PG_PATH_CASES
+]
