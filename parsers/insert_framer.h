@@ -93,6 +93,11 @@ class InsertValuesFramer {
     std::unique_ptr<RowPlan> plan;
   };
   const std::vector<Group>& GroupsFor(const RowPlan* plan);
+  // Between tuples, in code, outside any versioned comment, in a dialect
+  // without multibyte rules: SkimTuples (parsers/sql_tuples.h) may pass the
+  // next tuples. Skim does, and returns how many it passed.
+  bool CanSkim() const;
+  size_t Skim(std::string_view input, size_t* pos);
   absl::Status Error(SegmentSink* sink, size_t pos, std::string_view what);
   absl::Status EndOfInputError(SegmentSink* sink, size_t pos);
   absl::Status FramePassThrough(std::string_view input, size_t* pos, bool eof, SegmentSink* sink, bool* done);

@@ -10,25 +10,6 @@
 
 namespace dbanon {
 
-// Strings in dumps are short (names, e-mails) and MySQL's take backslash
-// escapes, so one pass for both bytes, 16 at a time, beats two memchr calls
-// (bench: the tuple scanner and memchr were the top of the profile of a
-// 1 GiB mysqldump).
-const char* FindQuoteOrBackslash(const char* p, const char* end, char quote) {
-#if defined(__SSE2__)
-  const __m128i q = _mm_set1_epi8(quote);
-  const __m128i bs = _mm_set1_epi8('\\');
-  while (end - p >= 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  while (p < end && *p != quote && *p != '\\') ++p;
-  return p;
-}
-
 SqlLexer::Token SqlLexer::OpenSpecial(const SqlDialect& d, std::string_view in, size_t p, bool eof,
                                       unsigned char prev, unsigned char prev2, size_t* end) {
   const char* data = in.data();

@@ -183,6 +183,80 @@ TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view i
 
 namespace {
 
+// The bytes at which SkimTuples looks closer: '(' and ')', the quotes and
+// the bytes that may open a comment or a dollar quote or close a versioned
+// comment (SqlLexer::MayOpen). Any other byte opens nothing in code.
+constexpr std::array<bool, 256> MakeSkimStop() {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {'\'', '"', '`', '[', '(', ')', '-', '/', '#', '$', '*'}) t[c] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSkimStop = MakeSkimStop();
+
+}  // namespace
+
+size_t SkimTuples(const SqlDialect& d, std::string_view input, size_t* pos) {
+  const char* data = input.data();
+  const size_t n = input.size();
+  const bool escapes = d.backslash_strings;
+  size_t p = *pos;
+  size_t tuples = 0;
+  while (p + 1 < n && data[p] == ',' && data[p + 1] == '(') {
+    size_t q = p + 2;
+    bool closed = false;
+    while (true) {
+      while (q + 4 <= n && !kSkimStop[static_cast<unsigned char>(data[q])] &&
+             !kSkimStop[static_cast<unsigned char>(data[q + 1])] && !kSkimStop[static_cast<unsigned char>(data[q + 2])] &&
+             !kSkimStop[static_cast<unsigned char>(data[q + 3])]) {
+        q += 4;
+      }
+      while (q < n && !kSkimStop[static_cast<unsigned char>(data[q])]) ++q;
+      if (q >= n) break;
+      const char c = data[q];
+      if (c == ')') {
+        closed = true;
+        ++q;
+        break;
+      }
+      if (c == '-') {
+        // "--" may open a comment (the lexer decides); a lone '-' is a sign.
+        if (q + 1 >= n || data[q + 1] == '-') break;
+        ++q;
+        continue;
+      }
+      if (c != '\'') break;
+      // E'...' (PostgreSQL) has escapes of its own: the lexer's.
+      if (d.e_strings && (data[q - 1] == 'E' || data[q - 1] == 'e')) break;
+      // SqlLexer::SkipQuoted: the literal ends at the first quote not
+      // doubled, not after a backslash when strings have escapes.
+      size_t r = q + 1;
+      size_t end = 0;
+      while (r < n) {
+        const char* f = escapes ? FindQuoteOrBackslash(data + r, data + n, '\'')
+                                : static_cast<const char*>(std::memchr(data + r, '\'', n - r));
+        if (f == nullptr || f == data + n) break;
+        const size_t at = static_cast<size_t>(f - data);
+        if (at + 1 >= n) break;  // a quote that may be doubled, or an escape, cut by the end
+        if (*f == '\\' || data[at + 1] == '\'') {
+          r = at + 2;
+          continue;
+        }
+        end = at + 1;
+        break;
+      }
+      if (end == 0) break;
+      q = end;
+    }
+    if (!closed) break;
+    p = q;
+    ++tuples;
+  }
+  *pos = p;
+  return tuples;
+}
+
+namespace {
+
 // Narrows [*b, *e) to the value: without the whitespace around it and the
 // comments before it. False when nothing is left.
 bool Trim(const SqlDialect& d, std::string_view all, size_t* b, size_t* e) {

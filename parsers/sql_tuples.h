@@ -57,6 +57,21 @@ enum class TupleEvent : uint8_t {
 // backslash at the end of a piece (SqlLexer::Skip).
 TupleEvent ScanTuples(const SqlDialect& d, TupleScanState* s, std::string_view input, size_t* pos, bool eof);
 
+// The framer's fast way over the tuples mysqldump, pg_dump --inserts and
+// sqlite3 .dump write: from input[*pos], the ',' right after a tuple's ')'
+// (ScanTuples state: depth 0, code, outside any versioned comment), it
+// passes whole tuples `,(...)` whose bytes read in the lexer's simplest
+// terms: '...' literals (not E'...'), and between them bytes that open
+// nothing (no '(' , quote of another kind, comment start, '$', '*', '/').
+// It stops before the first ',' whose tuple it cannot pass that way (any
+// other byte, a literal or tuple cut by the input's end, a '-' or quote
+// whose next byte is past the end), leaving it to ScanTuples, and returns
+// the number of tuples passed; *pos is after the last one's ')'. Where it
+// passes a tuple, ScanTuples reports the same '(' and ')' (the literal rule
+// is SqlLexer::SkipQuoted's), so framers and rewriters still agree on every
+// boundary. REQUIRES: d.multibyte == MultibyteRule::kNone.
+size_t SkimTuples(const SqlDialect& d, std::string_view input, size_t* pos);
+
 // The message for a value whose VersionedCommentTag `got` differs from its
 // column's `want` (RowPlan::ColumnInfo::version): names the table and
 // column, never the value.

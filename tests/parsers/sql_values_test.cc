@@ -149,6 +149,76 @@ TEST_CASE("a '...' literal inside a tuple ends where the lexer ends it, in every
   }
 }
 
+TEST_CASE("the framer's skim passes exactly the tuples ScanTuples reports, in every dialect, and no others") {
+  // SkimTuples passes `,(...)` tuples in the shapes dump tools write and
+  // stops before any other; where it passes one, ScanTuples (which the
+  // rewriters use) must report the same '(' and ')'. Random mixes of the
+  // bytes that matter: quotes of every kind, escapes, comment starts,
+  // dollar quotes, E'', parentheses, and inputs cut anywhere.
+  const std::vector<std::string> good = {"1",       "-2",   "10001", "'ab'", "''", "'it''s'", "'c\\'d'", "'a,b)('",
+                                         "'\\\\'",   "'x\"'", "NULL",  " 'sp' ", "'1953-09-02'", "1e-5", "a-b"};
+  const std::vector<std::string> bad = {"(",  ")", ",",  "'",  "''", "\\", "\\'", "-",  "--", "-- ", "/", "/*", "*/",
+                                        "*",  "\"", "`", "#",  "$",  "$$", "E'", "e'", "[",  "]",  "\n", ";",  "x'", "E'a\\'b'"};
+  std::mt19937 rng(1616);
+  for (const SqlDialect* d : {&MySqlDialect(), &MySqlDialect(false, false), &MySqlDialect(true, true),
+                              &PostgresDialect(true), &PostgresDialect(false), &SqliteDialect()}) {
+    size_t passed = 0, stopped_early = 0;
+    for (int round = 0; round < 3000; ++round) {
+      std::string s;
+      const int tuples_wanted = 1 + static_cast<int>(rng() % 6);
+      for (int t = 0; t < tuples_wanted; ++t) {
+        s += ",(";
+        const int values = 1 + static_cast<int>(rng() % 4);
+        for (int v = 0; v < values; ++v) {
+          if (v > 0) s += ",";
+          s += rng() % 12 == 0 ? bad[rng() % bad.size()] : good[rng() % good.size()];
+          if (rng() % 30 == 0) s += bad[rng() % bad.size()];
+        }
+        s += ")";
+      }
+      if (rng() % 3 == 0) s.resize(rng() % (s.size() + 1));  // cut anywhere
+      size_t pos = 0;
+      const size_t tuples = SkimTuples(*d, s, &pos);
+      CAPTURE(s);
+      TupleScanState st;
+      st.commas = false;
+      size_t q = 0;
+      for (size_t t = 0; t < tuples; ++t) {
+        REQUIRE(s[q] == ',');
+        ++q;
+        const size_t open = q;
+        REQUIRE(ScanTuples(*d, &st, s, &q, false) == TupleEvent::kOpen);
+        REQUIRE(q == open + 1);
+        REQUIRE(ScanTuples(*d, &st, s, &q, false) == TupleEvent::kClose);
+      }
+      CHECK(q == pos);
+      passed += tuples;
+      if (pos < s.size()) ++stopped_early;
+    }
+    CHECK(passed > 1000);
+    CHECK(stopped_early > 1000);
+  }
+}
+
+TEST_CASE("the framer's skim stops at what it cannot read alone") {
+  auto skim = [](const SqlDialect& d, std::string_view s) {
+    size_t pos = 0;
+    const size_t n = SkimTuples(d, s, &pos);
+    return std::to_string(n) + "@" + std::to_string(pos);
+  };
+  const SqlDialect& my = MySqlDialect();
+  CHECK(skim(my, ",(1,'a'),(2,'b\\'c'),(3,'d''e');") == "3@30");
+  CHECK(skim(my, ",(1,'a'),(2,/* c */'b')") == "1@8");   // a comment
+  CHECK(skim(my, ",(1,'a'),(2,\"b\")") == "1@8");        // another quote
+  CHECK(skim(my, ",(1,'a'),(2,-- c\n'b')") == "1@8");     // "--"
+  CHECK(skim(my, ",(1,-2),(2,CONCAT('a'))") == "1@7");  // a '(' inside
+  CHECK(skim(my, ",(1,'a'),(2,'b") == "1@8");            // cut inside a literal
+  CHECK(skim(my, ",(1,'a'),(2,'b'") == "1@8");           // a quote that may be doubled
+  CHECK(skim(my, ",(1,'a\\") == "0@0");                  // an escape cut by the end
+  CHECK(skim(PostgresDialect(true), ",(1,'a\\'),(2,E'b')") == "1@9");  // standard strings; E''
+  CHECK(skim(SqliteDialect(), ",(1,'a'),(2,[b])") == "1@8");
+}
+
 TEST_CASE("SQLite: quoted names in brackets and backquotes, '' inside strings") {
   CHECK(Events(SqliteDialect(), "(1,'it''s',[a)b],`c)d`,\"e)f\")", 29) == "open@1 comma@3 comma@11 comma@17 comma@23 close@29 end");
 }
