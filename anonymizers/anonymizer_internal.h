@@ -39,32 +39,44 @@ class SingleColumnAnonymizer : public Anonymizer {
     out[0] = Cell{cache.Cacheable(id(), in[0].value) ? std::string_view(cache.Store(id(), in[0].value, value)) : value, false};
   }
 
-  // Several rows: when the anonymizer draws one CMAC tag per value (SetTagPrf)
-  // and the value cache is off for it (values that rarely repeat), the tags
-  // of all the non-NULL values come from one Prf::CmacBatch call; otherwise
-  // value by value, as Anonymize.
+  // Several rows: when the anonymizer draws one CMAC tag per value
+  // (SetTagPrf), the tags of the values that the value cache does not hold
+  // (all of them when the cache is off for it: values that rarely repeat)
+  // come from one Prf::CmacBatch call; otherwise value by value, as
+  // Anonymize. Outputs are the same either way (a pure function of the value).
   void AnonymizeRows(std::span<const Cell> in, Scratch& scratch, std::span<Cell> out) const final {
-    if (tag_prf_ == nullptr || in.size() < 2 || Prf::ThreadRowToken().set ||
-        scratch.Cache().Cacheable(id(), std::string_view())) {
+    if (tag_prf_ == nullptr || in.size() < 2 || Prf::ThreadRowToken().set) {
       Anonymizer::AnonymizeRows(in, scratch, out);
       return;
     }
+    ValueCache& cache = scratch.Cache();
+    const bool cached = cache.Cacheable(id(), std::string_view());
     std::vector<size_t>& index = scratch.batch_index;
     std::vector<std::string_view>& messages = scratch.batch_messages;
     std::vector<Prf::Block>& tags = scratch.batch_tags;
     index.clear();
     messages.clear();
+    scratch.BatchString(in.size() - 1);  // every string first: growing would move short ones
     for (size_t i = 0; i < in.size(); ++i) {
       if (in[i].is_null) {
         out[i] = Cell::Null();
-      } else {
-        index.push_back(i);
-        messages.push_back(in[i].value);
+        continue;
       }
+      if (cached) {
+        if (const std::string* hit = cache.Find(id(), in[i].value)) {
+          // Copied: a later Store may reuse the slot.
+          std::string& copy = scratch.BatchString(i);
+          copy.assign(*hit);
+          out[i] = Cell{copy, false};
+          continue;
+        }
+      }
+      index.push_back(i);
+      messages.push_back(in[i].value);
     }
+    if (messages.empty()) return;
     tags.resize(messages.size());
     tag_prf_->CmacBatch(messages, tags.data());
-    scratch.BatchString(in.size() - 1);  // every string first: growing would move short ones
     for (size_t k = 0; k < index.size(); ++k) {
       std::string_view v = AnonymizeWithTag(messages[k], tags[k], scratch);
       // An output in scratch.String(0) moves to the batch's own string (the
@@ -77,6 +89,7 @@ class SingleColumnAnonymizer : public Anonymizer {
         keep.swap(s0);
         v = std::string_view(keep).substr(offset, v.size());
       }
+      if (cached && cache.Cacheable(id(), messages[k])) cache.StoreValue(id(), messages[k], v);
       out[index[k]] = Cell{v, false};
     }
   }

@@ -62,6 +62,14 @@ class ValueCache {
     return s.output;
   }
 
+  // Stores the output for `input` without a Find() just before (a batch
+  // that looked its inputs up first); the lookup counts are not touched.
+  // REQUIRES: Cacheable(owner, input).
+  void StoreValue(size_t owner, std::string_view input, std::string_view output) {
+    last_hash_ = XXH3_64bits_withSeed(input.data(), input.size(), owner);
+    Store(owner, input, output);
+  }
+
   // Whether Store() may follow a missed Find() for `input`.
   bool Cacheable(size_t owner, std::string_view input) {
     return input.size() <= kMaxValueBytes && StatsOf(owner).enabled;

@@ -103,6 +103,17 @@ size_t FirstToEscape(std::string_view s, size_t i) {
     int mask = _mm_movemask_epi8(hit);
     if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
   }
+  if (i < s.size()) {
+    // The last bytes (most replacements are shorter than 16), tested the
+    // same way in a copy padded with a byte that needs no escape; a hit is
+    // looked at byte by byte below.
+    char tail[16];
+    std::memset(tail, 'a', sizeof(tail));
+    std::memcpy(tail, s.data() + i, s.size() - i);
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tail));
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, thirteen), v), _mm_cmpeq_epi8(v, backslash));
+    if (_mm_movemask_epi8(hit) == 0) return s.size();
+  }
 #endif
   for (; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);

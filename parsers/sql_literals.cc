@@ -396,12 +396,22 @@ void AppendEscaped(const SqlDialect& d, std::string_view value, char quote, bool
     // a time while none is below '(' (NUL, LF, CR, ^Z, ", ') or a backslash.
     const __m128i limit = _mm_set1_epi8('(');
     const __m128i bs = _mm_set1_epi8('\\');
-    while (i + 16 <= value.size()) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i));
+    auto clean = [&](__m128i v) {
       // Unsigned v < '(' as max(v, '(') != v.
       __m128i below = _mm_xor_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, limit), v), _mm_set1_epi8(-1));
-      if (_mm_movemask_epi8(_mm_or_si128(below, _mm_cmpeq_epi8(v, bs))) != 0) break;
+      return _mm_movemask_epi8(_mm_or_si128(below, _mm_cmpeq_epi8(v, bs))) == 0;
+    };
+    while (i + 16 <= value.size()) {
+      if (!clean(_mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i)))) break;
       i += 16;
+    }
+    if (i + 16 > value.size() && i < value.size()) {
+      // The last bytes (most values are shorter than 16), tested the same
+      // way in a copy padded with a byte that needs no escape.
+      char tail[16];
+      std::memset(tail, 'a', sizeof(tail));
+      std::memcpy(tail, value.data() + i, value.size() - i);
+      if (clean(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tail)))) i = value.size();
     }
 #endif
     for (; i < value.size(); ++i) {

@@ -25,6 +25,23 @@ std::string Escape(std::string_view value) {
   return out;
 }
 
+TEST_CASE("a byte to escape is escaped at every position of a value of every length up to 40") {
+  // CopyEscape tests 16 bytes at a time and the last ones in a padded copy.
+  for (size_t len = 1; len <= 40; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      for (char c : {'\\', '\n', '\r', '\t', '\b', '\f', '\v'}) {
+        std::string value(len, 'x');
+        value[at] = c;
+        const std::string escaped = Escape(value);
+        CHECK(escaped.size() == len + 1);
+        CHECK(Unescape(escaped) == value);
+      }
+    }
+    CHECK(Escape(std::string(len, 'x')) == std::string(len, 'x'));
+    CHECK(Escape(std::string(len, '\x01')) == std::string(len, '\x01'));  // below \b: no escape
+  }
+}
+
 TEST_CASE("every escape of the COPY text format decodes to its byte") {
   CHECK(Unescape("\\b\\f\\n\\r\\t\\v\\\\") == "\b\f\n\r\t\v\\");
   CHECK(Unescape("a\\101b") == "aAb");           // octal, three digits

@@ -345,6 +345,28 @@ TEST_CASE("encode then decode gives the bytes back, in every dialect") {
   }
 }
 
+TEST_CASE("a byte to escape is escaped at every position of a MySQL string of every length up to 40") {
+  // AppendEscaped tests 16 bytes at a time and the last ones in a padded copy.
+  for (size_t len = 1; len <= 40; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      for (char c : {'\'', '"', '\\', '\n', '\r', '\0', '\x1a'}) {
+        std::string value(len, 'x');
+        value[at] = c;
+        std::string lit;
+        AppendStringLiteral(MySqlDialect(), value, &lit);
+        CHECK(lit.size() == len + 3);
+        SqlValue v;
+        std::string back;
+        REQUIRE(DecodeValue(MySqlDialect(), lit, &v, &back).ok());
+        CHECK(back == value);
+      }
+    }
+    std::string lit;
+    AppendStringLiteral(MySqlDialect(), std::string(len, '('), &lit);
+    CHECK(lit == "'" + std::string(len, '(') + "'");
+  }
+}
+
 TEST_CASE("encode then decode gives the bytes back in sjis, gbk and big5, 0x5C second bytes and lone first bytes") {
   std::mt19937 rng(7);
   // Characters whose second byte is ASCII (0x5C, 0x60, 0x27 is never one),
