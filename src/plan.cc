@@ -552,6 +552,45 @@ absl::Status RunPlan::Finish() const {
                        "dump the schema and the data together"));
     }
   }
+  // An INHERITS child or a partition has every column of its parent
+  // (PostgreSQL docs, "Inheritance" and "Table Partitioning"), whatever its
+  // name: data of a table the dump does not create and no config reaches,
+  // whose columns include every column of a configured table the dump does
+  // not create either (its data's column list), may be that table's rows.
+  // Only a configured table with data of its own (one without is the rule
+  // above's): a child has every one of its columns.
+  for (const auto& [name, entry] : tables_) {
+    if (created_.count(name) > 0 || entry.config->keep) continue;
+    auto own = seen_.find(name);
+    if (own == seen_.end() || !own->second.data || !own->second.columns_known) continue;
+    std::vector<std::string> hidden;
+    for (size_t a = 0; a < entry.anonymizers.size() && a < entry.config->rules.size(); ++a) {
+      if (entry.config->rules[a].anonymizer == "keep") continue;
+      for (const std::string& c : entry.anonymizers[a]->columns()) hidden.push_back(c);
+    }
+    if (hidden.empty()) continue;
+    const std::vector<std::string>& parent_columns = own->second.columns;
+    for (const auto& [data, display] : data_) {
+      if (data == name || created_.count(data) > 0 || !Reach(data).empty()) continue;
+      auto seen = seen_.find(Key(data));
+      if (seen == seen_.end() || !seen->second.columns_known) continue;
+      const std::vector<std::string>& columns = seen->second.columns;
+      bool all = true;
+      for (const std::string& c : parent_columns) {
+        all = all && std::find(columns.begin(), columns.end(), c) != columns.end();
+      }
+      if (!all) continue;
+      return ConfigError(
+          config_.path, entry.config->position,
+          absl::StrCat("table '", entry.config->key, "' (", name.Display(), ") is configured, and this dump creates "
+                       "neither it nor table ", display, " (a data-only dump, pg_dump -a?), whose data has every "
+                       "column of ", name.Display(), " (anonymized: ", absl::StrJoin(hidden, ", "), "), and that no "
+                       "config names: if it is an INHERITS child or a partition of ", name.Display(), ", its rows "
+                       "would go out in clear. Pass --schema FILE with a schema-only dump of the same database "
+                       "(pg_dump -s, any format), or name ", display, " in the config (its columns, or keep = true "
+                       "if it is not a child)"));
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -75,7 +75,11 @@ class RunPlan : public TableResolver {
   // the dump has data of a table it does not create, that no config reaches
   // and whose name starts with the configured table's (measurements_y2024m01
   // of measurements): likely a partition, whose rows went by unchanged. The
-  // message says to pass --schema. The caller must not commit the output.
+  // same when such a table's data (whatever its name) has every column of a
+  // configured table with data the dump does not create: an INHERITS child
+  // or a partition has every column of its parent. The message says
+  // to pass --schema or to name the table. The caller must not commit the
+  // output.
   absl::Status Finish() const override;
 
   void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override;

@@ -1064,6 +1064,10 @@ COPY public."Client List" (id, email) FROM stdin;
     email = "email"
     '''))
 P09_DUMP = r"""
+CREATE TABLE crm."Customer" (id integer, "eMail" text, email text);
+CREATE TABLE public.customer (id integer, email text);
+CREATE TABLE sales.customer (id integer, email text);
+
 COPY crm."Customer" (id, "eMail", email) FROM stdin;
 1⇥«e|Upper@example.invalid»⇥lower@example.invalid
 \.
