@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -302,6 +303,24 @@ bool LooksLikeYamlConfig(const std::string& path, std::string_view text) {
   return false;
 }
 
+// Symfony's %kernel.project_dir%: the nearest folder above the config file
+// that holds composer.json (Symfony's Kernel::getProjectDir), or, without
+// one, the folder above config/packages/. nullopt when neither is found.
+std::optional<std::string> ProjectDir(const std::string& config_path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path dir = fs::absolute(fs::path(config_path), ec).parent_path();
+  if (ec) return std::nullopt;
+  for (fs::path d = dir; !d.empty(); d = d.parent_path()) {
+    if (fs::exists(d / "composer.json", ec)) return d.string();
+    if (d == d.parent_path()) break;
+  }
+  if (dir.filename() == "packages" && dir.parent_path().filename() == "config") {
+    return dir.parent_path().parent_path().string();
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<Config> ParseYamlConfig(std::string_view text, const std::string& path,
                                        const std::optional<std::string>& connection) {
   auto root = LoadYaml(text, path);
@@ -311,7 +330,29 @@ absl::StatusOr<Config> ParseYamlConfig(std::string_view text, const std::string&
   YAML::Node doc = *root;
   if (doc.IsNull()) return config;
   if (!doc.IsMap()) return ConfigError(path, PositionOf(doc), "expected a map (a DbToolsBundle config or anonymization file)");
-  if (doc.size() == 1 && doc["db_tools"]) doc = doc["db_tools"];  // Symfony's config/packages/db_tools.yaml
+  if (doc["db_tools"]) {
+    // Symfony's config/packages/db_tools.yaml, possibly with when@ENV
+    // blocks for other environments. One that holds anonymization settings
+    // would change what is hidden: refused rather than ignored.
+    bool symfony = true;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      const std::string k = it->first.Scalar();
+      if (k == "db_tools") continue;
+      if (!absl::StartsWith(k, "when@")) {
+        symfony = false;
+        continue;
+      }
+      const YAML::Node env = it->second;
+      if (env.IsMap() && env["db_tools"] && env["db_tools"].IsMap() &&
+          (env["db_tools"]["anonymization"] || env["db_tools"]["anonymization_files"])) {
+        return ConfigError(path, PositionOf(it->first),
+                           absl::StrCat("'", k, "' sets anonymization for one environment: dbanon reads the base "
+                                        "settings only (merge them into 'db_tools', or give that environment's "
+                                        "anonymization file with -c)"));
+      }
+    }
+    if (symfony) doc = doc["db_tools"];
+  }
   bool is_config = false;
   for (auto it = doc.begin(); it != doc.end(); ++it) {
     const std::string k = it->first.Scalar();
@@ -368,6 +409,15 @@ absl::StatusOr<Config> ParseYamlConfig(std::string_view text, const std::string&
                          "give the connection's tables either inline ('anonymization') or in a file, not both");
     }
     std::string file_path = file.Scalar();
+    if (constexpr std::string_view kProjectDir = "%kernel.project_dir%"; absl::StartsWith(file_path, ToAbsl(kProjectDir))) {
+      std::optional<std::string> project = ProjectDir(path);
+      if (!project.has_value()) {
+        return ConfigError(path, PositionOf(file),
+                           "cannot resolve %kernel.project_dir%: no composer.json in a folder above the config file, "
+                           "which is not in config/packages/ either (give the anonymization file with -c)");
+      }
+      file_path = absl::StrCat(*project, file_path.substr(kProjectDir.size()));
+    }
     if (!file_path.empty() && file_path[0] != '/') {
       size_t slash = path.rfind('/');
       if (slash != std::string::npos) file_path = absl::StrCat(path.substr(0, slash + 1), file_path);

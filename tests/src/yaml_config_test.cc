@@ -2,6 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace dbanon {
@@ -47,6 +52,44 @@ TEST_CASE("faker.* and fr_fr.* anonymizers are refused with the built-in to use 
   auto old = ParseYamlConfig("user:\n  prenom: fr_fr.firstname\n", "c.yaml", std::nullopt);
   REQUIRE_FALSE(old.ok());
   CHECK(std::string(old.status().message()).find("is spelt 'fr-fr.firstname'") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace dbanon
+
+namespace dbanon {
+namespace {
+
+std::string WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST_CASE("Symfony's db_tools.yaml: %kernel.project_dir% is the folder of composer.json, when@ENV blocks without anonymization are ignored") {
+  char tmpl[] = "/tmp/dbanon-yaml-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string root = tmpl;
+  std::filesystem::create_directories(root + "/config/packages");
+  std::filesystem::create_directories(root + "/config/anonymization");
+  WriteFile(root + "/composer.json", "{}\n");
+  WriteFile(root + "/config/anonymization/default.yaml", "customer:\n  email: email\n");
+  const std::string cfg = WriteFile(root + "/config/packages/db_tools.yaml",
+                                    "db_tools:\n  storage:\n    root_dir: '%kernel.project_dir%/var/db_tools'\n"
+                                    "  anonymization_files:\n    default: '%kernel.project_dir%/config/anonymization/default.yaml'\n"
+                                    "when@test:\n  db_tools:\n    storage:\n      root_dir: '/tmp'\n");
+  auto config = ParseYamlConfig(std::string(std::istreambuf_iterator<char>(std::ifstream(cfg).rdbuf()), {}), cfg,
+                                std::nullopt);
+  REQUIRE_MESSAGE(config.ok(), config.status().message());
+  REQUIRE(config->tables.size() == 1);
+  CHECK(config->tables[0].name == TableName{"public", "customer"});
+  // A when@ENV block that sets anonymization is refused, not ignored.
+  auto env = ParseYamlConfig("db_tools:\n  anonymization:\n    default:\n      customer:\n        email: email\n"
+                             "when@prod:\n  db_tools:\n    anonymization:\n      default:\n        customer:\n"
+                             "          phone: fr-fr.phone\n",
+                             cfg, std::nullopt);
+  REQUIRE_FALSE(env.ok());
+  CHECK(std::string(env.status().message()).find("when@prod") != std::string::npos);
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace
