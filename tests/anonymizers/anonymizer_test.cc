@@ -1,5 +1,6 @@
 #include "anonymizers/anonymizer.h"
 
+#include "absl/strings/str_cat.h"
 #include "src/config.h"
 #include "tests/anonymizers/anonymizer_test_util.h"
 
@@ -67,7 +68,7 @@ TEST_CASE("the per-thread value cache returns exactly what the anonymizer comput
     // took minutes under AddressSanitizer).
     std::map<std::string, std::string> direct;
     for (int i = 0; i < 30000; ++i) {
-      std::string value = "v" + std::to_string(i % 300 == 0 ? i : i % 37);  // mostly repeats, some unique
+      std::string value = absl::StrCat("v", i % 300 == 0 ? i : i % 37);  // mostly repeats, some unique
       Cell cached = Run(*a, Cell{value, false}, shared);
       std::string cached_text(cached.value);
       auto it = direct.find(value);
