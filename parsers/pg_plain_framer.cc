@@ -243,6 +243,9 @@ absl::Status PgPlainFramer::EndInsertWithoutValues(std::string_view input, size_
     return PositionedError(covered, statement_line_, statement_col_);
   }
   bool drop = false;
+  if (absl::Status v = tables_.CheckViewTarget(table, "INSERT"); !v.ok()) {
+    return PositionedError(v, statement_line_, statement_col_);
+  }
   if (resolver_->IsConfigured(table)) {
     auto plan = resolver_->Resolve(table, {});
     drop = plan.ok() && *plan != nullptr && (*plan)->truncate;
@@ -709,6 +712,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
       if (absl::Status p = tables_.CheckSearchPath(table); !p.ok()) {
         return PositionedError(p, statement_line_, statement_col_);
       }
+      if (absl::Status v = tables_.CheckViewTarget(table, w.kind); !v.ok()) {
+        return PositionedError(v, statement_line_, statement_col_);
+      }
       if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
       if (!resolver_->IsConfigured(table)) continue;
       return PositionedError(
@@ -738,6 +744,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
       // Unqualified after a search_path dbanon cannot read: any schema's table.
       if (absl::Status p = tables_.CheckSearchPath(table); !p.ok()) {
         return PositionedError(p, statement_line_, statement_col_);
+      }
+      if (absl::Status v = tables_.CheckViewTarget(table, w.kind); !v.ok()) {
+        return PositionedError(v, statement_line_, statement_col_);
       }
       if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
       if (!resolver_->IsConfigured(table)) continue;
@@ -836,6 +845,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
         if (absl::Status p = tables_.CheckSearchPath(table); !p.ok()) {
           return PositionedError(p, statement_line_, statement_col_);
         }
+        if (absl::Status v = tables_.CheckViewTarget(table, w.kind); !v.ok()) {
+          return PositionedError(v, statement_line_, statement_col_);
+        }
         if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
         if (!resolver_->IsConfigured(table)) continue;
         return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
@@ -860,6 +872,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     return PositionedError(covered, statement_line_, statement_col_);
   }
   if (!resolver_->IsConfigured(copy_table_)) {
+    if (absl::Status v = tables_.CheckViewTarget(copy_table_, "COPY"); !v.ok()) {
+      return PositionedError(v, statement_line_, statement_col_);
+    }
     absl::Status s = tables_.CheckDataTarget(copy_table_);
     if (!s.ok()) return PositionedError(s, statement_line_, statement_col_);
     s = tables_.CheckPartitionRows(copy_table_, copy_->columns, nullptr);

@@ -679,6 +679,9 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
         return PositionedError(covered, stmt_line_, stmt_col_);
       }
       bool drop = false;
+      if (absl::Status v = tables_.CheckViewTarget(table, absl::AsciiStrToUpper(ToAbsl(first_raw_.view()))); !v.ok()) {
+        return StatementError(v.code(), ToStd(v.message()));
+      }
       if (resolver_->IsConfigured(table)) {
         auto plan = resolver_->Resolve(table, {});
         drop = plan.ok() && *plan != nullptr && (*plan)->truncate;
@@ -718,6 +721,9 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       const std::string first = absl::AsciiStrToUpper(ToAbsl(first_raw_.view()));
       for (const WrittenTable& w : WrittenTables(*d_, text)) {
         TableName table = tables_.NameFor(*d_, w.name_parts);
+        if (absl::Status v = tables_.CheckViewTarget(table, w.kind); !v.ok()) {
+          return StatementError(v.code(), ToStd(v.message()));
+        }
         if (std::optional<TableName> under = tables_.ConfiguredUnder(table)) table = *under;
         if (!resolver_->IsConfigured(table)) continue;
         return StatementError(

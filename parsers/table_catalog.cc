@@ -445,6 +445,7 @@ void TableCatalog::AddCreateView(const SqlDialect& d, std::string_view text) {
   std::optional<ViewDef> def = ParseCreateView(d, text);
   if (!def.has_value()) return;
   const TableName view = NameFor(d, def->name_parts);
+  view_names_.insert(view);
   // Any name in the definition that is a configured table (or such a view).
   for (const std::vector<std::string>& name : def->names) {
     const TableName table = NameFor(d, name);
@@ -457,6 +458,18 @@ void TableCatalog::AddCreateView(const SqlDialect& d, std::string_view text) {
       return;
     }
   }
+}
+
+absl::Status TableCatalog::CheckViewTarget(const TableName& table, std::string_view what) const {
+  if (view_names_.count(table) == 0 || resolver_->IsConfigured(table)) return absl::OkStatus();
+  std::string under;
+  if (auto it = views_.find(table); it != views_.end()) {
+    under = absl::StrCat(", which reads configured table ", it->second.Display());
+  }
+  return absl::DataLossError(absl::StrCat(
+      ToAbsl(what), " into view ", table.Display(), under,
+      ": the rows of a view reach tables dbanon cannot see (its base table, an INSTEAD OF trigger's or a rule's "
+      "targets) unrewritten; write into the table, or configure the view itself"));
 }
 
 std::optional<TableName> TableCatalog::ConfiguredUnder(const TableName& view) const {
@@ -642,11 +655,7 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     return ResolveFtsShadow(shadow->second, std::move(target));
   }
   if (!resolver_->IsConfigured(target.table)) {
-    if (std::optional<TableName> under = ConfiguredUnder(target.table)) {
-      return absl::DataLossError(absl::StrCat("INSERT into view ", target.table.Display(),
-                                              ", which reads configured table ", under->Display(),
-                                              ": its rows would reach that table unrewritten (insert into the table)"));
-    }
+    if (absl::Status v = CheckViewTarget(target.table, "INSERT"); !v.ok()) return v;
     absl::Status s = CheckDataTarget(target.table);
     if (!s.ok()) return s;
     if (d.postgres() && partitions_.find(target.table) != partitions_.end()) {  // CheckPartitionRows has work

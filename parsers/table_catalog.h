@@ -97,6 +97,14 @@ class TableCatalog {
   // here: an INSERT or UPDATE through the view (an updatable view, an
   // INSTEAD OF trigger, a rule) writes into that table (Resolve refuses it).
   void AddCreateView(const SqlDialect& d, std::string_view text);
+  // Data written into `table` (`what`: "INSERT", "COPY", "UPDATE", ...)
+  // when it is a view the dump creates (AddCreateView) that the config does
+  // not name: DataLoss naming the view, since its rows reach tables dbanon
+  // cannot see (an auto-updatable view's base table, the targets of an
+  // INSTEAD OF trigger or a rule: PostgreSQL docs, "CREATE VIEW", "CREATE
+  // TRIGGER"; SQLite docs, "CREATE TRIGGER"; MariaDB docs, "Inserting and
+  // Updating with Views"). OK otherwise.
+  absl::Status CheckViewTarget(const TableName& table, std::string_view what) const;
   // The configured table under `view` (AddCreateView), or nullopt.
   std::optional<TableName> ConfiguredUnder(const TableName& view) const;
 
@@ -255,6 +263,7 @@ class TableCatalog {
   std::map<TableName, std::vector<Cached>> plans_;
   std::map<TableName, bool> warned_;
   std::map<TableName, TableName> views_;        // view -> a configured table it reads
+  std::set<TableName> view_names_;              // every view the dump creates
   struct FtsShadow {
     FtsTable fts;
     std::string role;  // "content", "data", "drop"

@@ -223,3 +223,41 @@ CASES += [
      "dump": PG_UNREAD_APP + stmt, "config": APP_CFG, "expect": "refuse"}
     for kind, stmt in PG_PATH_CASES
 ]
+
+# Data into a view: an INSTEAD OF trigger (PostgreSQL, SQLite) or a rule (PostgreSQL) may
+# write its rows into a configured table whose name the view's definition does not hold.
+PG_VIEW_TRIGGER = (PG_HEAD + b"CREATE TABLE public.users (id integer, email text, note text);\n"
+                   b"CREATE VIEW public.signup AS SELECT 1 AS id, ''::text AS contact;\n"
+                   b"CREATE FUNCTION public.signup_ins() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                   b"BEGIN INSERT INTO public.users VALUES (NEW.id, NEW.contact, 'n/a'); RETURN NEW; END $$;\n"
+                   b"CREATE TRIGGER signup_ins INSTEAD OF INSERT ON public.signup FOR EACH ROW "
+                   b"EXECUTE FUNCTION public.signup_ins();\n")
+PG_VIEW_INSERT = PG_VIEW_TRIGGER + b"INSERT INTO public.signup VALUES (1, 'zqxmarker@corp.example');\n"
+PG_VIEW_COPY = PG_VIEW_TRIGGER + (b"COPY public.signup (id, contact) FROM stdin;\n"
+                                  b"1\tzqxmarker@corp.example\n\\.\n")
+PG_VIEW_UPDATE = PG_VIEW_TRIGGER + b"UPDATE public.signup SET contact = 'zqxmarker@corp.example';\n"
+SQ_VIEW_TRIGGER = (SQ_HEAD + b"CREATE TABLE users (id int, email text, note text);\n"
+                   b"CREATE VIEW signup AS SELECT 1 AS id, '' AS contact;\n"
+                   b"CREATE TRIGGER signup_ins INSTEAD OF INSERT ON signup BEGIN "
+                   b"INSERT INTO users VALUES (NEW.id, NEW.contact, 'n/a'); END;\n"
+                   b"INSERT INTO signup VALUES(1,'zqxmarker@corp.example');\nCOMMIT;\n")
+MY_VIEW = (MY_TABLES + b"CREATE VIEW `recent` AS SELECT `id`, `email` FROM `users` WHERE `id` > 0;\n"
+           b"CREATE VIEW `recent2` AS SELECT * FROM `recent`;\n"
+           b"INSERT INTO `recent2` VALUES (1,'zqxmarker@corp.example');\n")
+# The view itself in the config: its rows are rewritten.
+PG_VIEW_CONFIGURED_CFG = PG_CFG + '[tables."public.signup"]\nid = "keep"\ncontact = "email"\n'
+CASES += [
+    {"name": "psql script: INSERT into a view with an INSTEAD OF trigger is refused",
+     "dump": PG_VIEW_INSERT, "config": PG_CFG, "expect": "refuse"},
+    {"name": "psql script: COPY into a view with an INSTEAD OF trigger is refused",
+     "dump": PG_VIEW_COPY, "config": PG_CFG, "expect": "refuse"},
+    {"name": "psql script: UPDATE of a view with an INSTEAD OF trigger is refused",
+     "dump": PG_VIEW_UPDATE, "config": PG_CFG, "expect": "refuse"},
+    {"name": "psql script: INSERT into a view that the config names is rewritten",
+     "dump": PG_VIEW_TRIGGER + b"INSERT INTO public.signup (id, contact) VALUES (1, 'zqxmarker@corp.example');\n",
+     "config": PG_VIEW_CONFIGURED_CFG, "expect": "clean"},
+    {"name": "sqlite script: INSERT into a view with an INSTEAD OF trigger is refused",
+     "dump": SQ_VIEW_TRIGGER, "config": CFG, "expect": "refuse"},
+    {"name": "mariadb script: INSERT into a view over a view over a configured table is refused",
+     "dump": MY_VIEW, "config": MY_CFG, "expect": "refuse"},
+]
