@@ -613,6 +613,35 @@ absl::Status TableCatalog::CheckSearchPath(const TableName& table) const {
                                           "to a list of names"));
 }
 
+const TableCatalog::DdlLists& TableCatalog::ListsFor(const TableName& table) {
+  if (lists_.ddl_generation == ddl_generation_ && lists_.table == table) return lists_;
+  DdlLists& l = lists_;
+  l.table = table;
+  l.ddl_generation = ddl_generation_;
+  l.unsure_invisible = nullptr;
+  l.all.clear();
+  l.visible.clear();
+  l.plain.clear();
+  l.all_versions.clear();
+  l.visible_versions.clear();
+  l.plain_versions.clear();
+  std::vector<const ColumnDef*> ddl;
+  l.have_ddl = DdlColumns(table, &ddl);
+  for (const ColumnDef* c : ddl) {
+    l.all.push_back(c->name);
+    l.all_versions.push_back(c->version);
+    if (c->invisible_version != 0 && l.unsure_invisible == nullptr) l.unsure_invisible = c;
+    if (c->invisible) continue;
+    l.visible.push_back(c->name);
+    l.visible_versions.push_back(c->version);
+    if (!c->generated) {
+      l.plain.push_back(c->name);
+      l.plain_versions.push_back(c->version);
+    }
+  }
+  return l;
+}
+
 absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const InsertHead& head) {
   InsertTarget target;
   target.table = NameFor(d, head.name_parts);
@@ -625,11 +654,15 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
   // names the CREATE TABLE's `email`, and is read under that spelling, so
   // that its facts (generated, type, limit) and the config find it. A table
   // cannot have two columns that differ only in case there.
-  std::vector<std::string> head_columns = head.columns;
+  // (No copy of the column list for PostgreSQL: pg_dump --inserts resolves
+  // one INSERT per row.)
+  std::vector<std::string> folded;
+  const std::vector<std::string>* head_columns_p = &head.columns;
   if (!d.postgres() && head.has_column_list) {
     std::vector<const ColumnDef*> defs;
     if (DdlColumns(target.table, &defs)) {
-      for (std::string& column : head_columns) {
+      folded = head.columns;
+      for (std::string& column : folded) {
         for (const ColumnDef* c : defs) {
           if (SameColumnName(column, c->name)) {
             column = c->name;
@@ -637,17 +670,20 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
           }
         }
       }
+      head_columns_p = &folded;
     }
   }
+  const std::vector<std::string>& head_columns = *head_columns_p;
   {
-    std::vector<std::string> seen_columns = head_columns;
+    std::vector<std::string> ddl_columns;
     if (!head.has_column_list) {
+      ddl_columns = head_columns;
       std::vector<const ColumnDef*> defs;
       if (DdlColumns(target.table, &defs)) {
-        for (const ColumnDef* c : defs) seen_columns.push_back(c->name);
+        for (const ColumnDef* c : defs) ddl_columns.push_back(c->name);
       }
     }
-    resolver_->SawColumns(target.table, seen_columns, true);
+    resolver_->SawColumns(target.table, head.has_column_list ? head_columns : ddl_columns, true);
     absl::Status covered = resolver_->CheckCoverage();
     if (!covered.ok()) return covered;
   }
@@ -670,26 +706,12 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     }
     return target;
   }
-  std::vector<const ColumnDef*> ddl;
-  const bool have_ddl = DdlColumns(target.table, &ddl);
-  // `all`: every column; `visible`, `plain`: the values of an INSERT
-  // without a column list, which leave out INVISIBLE columns (MariaDB docs,
-  // "Invisible Columns"), and, in `plain`, generated ones too.
-  std::vector<std::string> all, visible, plain;
-  std::vector<int> all_versions, visible_versions, plain_versions;
-  const ColumnDef* unsure_invisible = nullptr;  // INVISIBLE in a versioned comment
-  for (const ColumnDef* c : ddl) {
-    all.push_back(c->name);
-    all_versions.push_back(c->version);
-    if (c->invisible_version != 0 && unsure_invisible == nullptr) unsure_invisible = c;
-    if (c->invisible) continue;
-    visible.push_back(c->name);
-    visible_versions.push_back(c->version);
-    if (!c->generated) {
-      plain.push_back(c->name);
-      plain_versions.push_back(c->version);
-    }
-  }
+  const DdlLists& lists = ListsFor(target.table);
+  const bool have_ddl = lists.have_ddl;
+  const std::vector<std::string>&all = lists.all, &visible = lists.visible, &plain = lists.plain;
+  const std::vector<int>&all_versions = lists.all_versions, &visible_versions = lists.visible_versions,
+                        &plain_versions = lists.plain_versions;
+  const ColumnDef* unsure_invisible = lists.unsure_invisible;
   if (!head.has_column_list && unsure_invisible != nullptr) {
     return WithExitClass(
         absl::FailedPreconditionError(absl::StrCat(
@@ -730,15 +752,10 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
       }
     }
   }
-  std::vector<std::string> columns;
-  std::vector<int> versions;
-  if (head.has_column_list) {
-    columns = head_columns;
-    versions = head.column_versions;
-  } else {
-    columns = d.sqlite() ? plain : visible;  // sqlite3 .dump leaves generated columns out
-    versions = d.sqlite() ? plain_versions : visible_versions;
-  }
+  // sqlite3 .dump leaves generated columns out.
+  const std::vector<std::string>& columns = head.has_column_list ? head_columns : d.sqlite() ? plain : visible;
+  const std::vector<int>& versions =
+      head.has_column_list ? head.column_versions : d.sqlite() ? plain_versions : visible_versions;
   auto plan = PlanFor(target.table, columns, versions);
   if (!plan.ok()) return plan.status();
   if (*plan == nullptr) return target;

@@ -231,6 +231,23 @@ class TableCatalog {
   };
   // Columns of `table` from its CREATE TABLE, with PostgreSQL parents first.
   bool DdlColumns(const TableName& table, std::vector<const ColumnDef*>* out, int depth = 0) const;
+  // Resolve's column lists of a table's CREATE TABLE: `all`, every column;
+  // `visible`, `plain`: the values of an INSERT without a column list, which
+  // leave out INVISIBLE columns (MariaDB docs, "Invisible Columns") and, in
+  // `plain`, generated ones too; each with its columns' VersionedCommentTag.
+  struct DdlLists {
+    TableName table;
+    uint64_t ddl_generation = ~uint64_t{0};
+    bool have_ddl = false;
+    const ColumnDef* unsure_invisible = nullptr;  // INVISIBLE in a versioned comment
+    std::vector<std::string> all, visible, plain;
+    std::vector<int> all_versions, visible_versions, plain_versions;
+  };
+  // Those of `table`, kept for the last table asked while ddl_generation_
+  // holds (pg_dump --inserts resolves one INSERT per row). The reference is
+  // valid until the next call.
+  const DdlLists& ListsFor(const TableName& table);
+  DdlLists lists_;
   // PostgreSQL: an INSERT without a column list into `table`, whose rows
   // `plan` rewrites with `columns` in the order of its CREATE TABLE. OK when
   // that order is certainly the order of the values; FailedPrecondition
