@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,6 +121,15 @@ class TableResolver {
   virtual void NoteInvisible(const TableName& table, const std::string& column) {
     (void)table;
     (void)column;
+  }
+  // Whether the config names `column` of `table` (an anonymizer or `keep`,
+  // or the table's keep/truncate), for a resolver whose RowPlans mark other
+  // columns than those (`dbanon check`'s sampling plans); nullopt: the
+  // RowPlan's `configured` says it (the default).
+  virtual std::optional<bool> ConfigNames(const TableName& table, const std::string& column) {
+    (void)table;
+    (void)column;
+    return std::nullopt;
   }
   // The dump has data of `table` (every table, configured or not; SawTable
   // implies it).

@@ -777,7 +777,9 @@ absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const In
     // sqlite3 `.mode insert` writes) gets the rule.
     std::vector<std::string> unnamed;
     for (size_t i = 0; i < (*plan)->num_columns && i < (*plan)->configured.size(); ++i) {
-      if (!(*plan)->configured[i]) unnamed.push_back((*plan)->column_names[i]);
+      const std::string& column = (*plan)->column_names[i];
+      const std::optional<bool> named = resolver_->ConfigNames(target.table, column);
+      if (!named.value_or((*plan)->configured[i])) unnamed.push_back(column);
     }
     if (!unnamed.empty()) {
       return WithExitClass(

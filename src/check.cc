@@ -134,6 +134,17 @@ class CheckResolver : public TableResolver {
   void NoteGenerated(const TableName& table, const std::string& column) override {
     plan_.NoteGenerated(table, column);
   }
+  // The sampling plans mark the sampled columns: what the config names is
+  // the run's coverage, so that check refuses a table without its CREATE
+  // TABLE where, and only where, the run does (TableCatalog::Resolve).
+  std::optional<bool> ConfigNames(const TableName& table, const std::string& column) override {
+    const RunPlan::TableCoverage coverage = plan_.CoverageOfTable(table);
+    if (coverage.keep || coverage.truncate) return true;
+    for (const RunPlan::ColumnCoverage& c : coverage.columns) {
+      if (c.name == column) return c.cover != RunPlan::Cover::kUncovered;
+    }
+    return false;
+  }
   void NoteInvisible(const TableName& table, const std::string& column) override {
     plan_.NoteInvisible(table, column);
   }

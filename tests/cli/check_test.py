@@ -312,5 +312,30 @@ for dialect, dump, table in (('pg', GEN_PG, '"public.c"'), ('mysql', GEN_MY, 'c'
         errs.append('a value reached the output or a message')
     report(f'{dialect}: an anonymizer on a generated column is still refused, exit 2', errs, r)
 
+# A mariadb-dump --no-create-info --complete-insert dump: without CREATE TABLE every column of a
+# configured table's rows must be named in the config. check refuses where the run does (users,
+# whose `note` the config leaves out), not at audit, whose columns the config names (its sampling
+# plans once passed for the config's).
+NCI = (b"-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)\n"
+       b"/*!40101 SET NAMES utf8mb4 */;\n"
+       b"LOCK TABLES `audit` WRITE;\n"
+       b"INSERT INTO `audit` (`id`, `who`) VALUES (1,'zqxmarker@example.org');\n"
+       b"UNLOCK TABLES;\n"
+       b"LOCK TABLES `users` WRITE;\n"
+       b"INSERT INTO `users` (`id`, `email`, `note`) VALUES (1,'zqxmarker2@example.org','zqxnote');\n"
+       b"UNLOCK TABLES;\n")
+nci = write('nci.sql', NCI)
+nci_config = write('nci.toml', '[tables.audit]\nid = "keep"\nwho = "email"\n[tables.users]\nid = "keep"\nemail = "email"\n')
+want = 'nci.sql:7:1: table users is configured but the dump has no CREATE TABLE for it, and the config names neither'
+check('mysql --no-create-info: check refuses at the table whose columns the config leaves out, as a run does, exit 3',
+      ['-c', nci_config, nci], 3, has=[want, 'column note'], lacks=['zqxmarker', 'zqxnote', 'table audit'])
+r = cli.run(['-c', nci_config, nci], TMP, env=dict(os.environ, DBANON_SALT='0123456789abcdef0123'), timeout=60)
+report('mysql --no-create-info: ... and the run refuses with the same message, exit 3',
+       [] if r.returncode == 3 and want.encode() in r.stderr else [f'exit {r.returncode}, expected 3 with {want!r}'], r)
+nci_full = write('nci-full.toml', '[tables.audit]\nid = "keep"\nwho = "email"\n'
+                                  '[tables.users]\nid = "keep"\nemail = "email"\nnote = "lorem"\n')
+check('mysql --no-create-info: with every column named, check reports both tables covered, exit 0',
+      ['-c', nci_full, nci], 0, has=['audit', 'users'], lacks=['zqxmarker', 'zqxnote'])
+
 shutil.rmtree(TMP)
 sys.exit(TAP.finish())
