@@ -63,10 +63,12 @@ TEST_CASE("ALTER TABLE statements that change columns open the word gate, in eve
       {&SqliteDialect(), "ALTER TABLE users RENAME COLUMN mail TO email"},
       {&SqliteDialect(), "ALTER TABLE users ADD"},
   };
-  for (const auto& [d, statement] : changing) {
+  for (const auto& entry : changing) {
+    const SqlDialect& d = *entry.first;
+    const std::string_view statement = entry.second;  // not a structured binding: CAPTURE's lambda takes it
     CAPTURE(statement);
     CHECK(GateOpens(statement));
-    CHECK(Changes(*d, statement));
+    CHECK(Changes(d, statement));
   }
 }
 
