@@ -9,6 +9,7 @@
 #include "base/char_class.h"
 #include "base/exit_class.h"
 #include "base/string_view_compat.h"
+#include "parsers/pg_large_objects.h"
 #include "parsers/pg_stats.h"
 #include "parsers/sql_commands.h"
 #include "parsers/sql_lexer.h"
@@ -949,6 +950,15 @@ absl::Status PgPlainFramer::EndSelect(std::string_view input, const std::string&
       sql_from_ = stmt_end_;
       sql_from_line_ = line_;
       return absl::OkStatus();
+    }
+  }
+  // Large objects are not anonymized: coverage counts them, strict mode
+  // may refuse them (TableResolver::NoteLargeObjects).
+  if (statement.rfind("\x01toolong", 0) != 0) {
+    if (std::optional<LargeObjectCall> lo = ParseLargeObjectCall(statement)) {
+      absl::Status s = resolver_->NoteLargeObjects(lo->kind == LargeObjectCall::Kind::kCreate ? 1 : 0,
+                                                   lo->kind == LargeObjectCall::Kind::kOpen ? 1 : 0, lo->bytes);
+      if (!s.ok()) return PositionedError(s, statement_line_, statement_col_);
     }
   }
   // A call in another shape would pass in clear. (A SELECT longer than

@@ -94,6 +94,10 @@ class LockedResolver : public TableResolver {
     MutexLock lock(&mu_);
     return inner_->Finish();
   }
+  absl::Status NoteLargeObjects(int64_t created, int64_t opened, int64_t bytes) override {
+    MutexLock lock(&mu_);
+    return inner_->NoteLargeObjects(created, opened, bytes);
+  }
   void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override {
     MutexLock lock(&mu_);
     inner_->SawColumns(table, columns, data);

@@ -156,6 +156,10 @@ class CheckResolver : public TableResolver {
     Order(table);
     plan_.NoteData(table);
   }
+  // Counted for the report; never refused (check's config is not strict).
+  absl::Status NoteLargeObjects(int64_t created, int64_t opened, int64_t bytes) override {
+    return plan_.NoteLargeObjects(created, opened, bytes);
+  }
   absl::Status Finish() const override {
     if (!pending_.ok()) return pending_;
     return plan_.Finish();
@@ -323,7 +327,8 @@ std::string RowsText(const RunPlan::TableCoverage& t, bool archive) {
 }
 
 std::string Report(const std::vector<TableFacts>& tables, const std::string& input, const std::string& format,
-                   const std::string& config, int64_t sample, bool archive, const std::string& note) {
+                   const std::string& config, int64_t sample, bool archive, const std::string& note,
+                   const RunPlan::LargeObjects& large_objects) {
   std::string out = absl::StrCat("dbanon check: ", input, ": ", format, "; config: ", config, "; ",
                                  sample > 0 ? absl::StrCat("values of up to ", sample, " rows per table sampled")
                                             : std::string("no values sampled"),
@@ -360,6 +365,8 @@ std::string Report(const std::vector<TableFacts>& tables, const std::string& inp
       absl::StrAppend(&out, line, "\n");
     }
   }
+  // Large objects are no table's rows: said apart, and uncovered unless the config keeps them.
+  if (std::string lo = large_objects.Describe(); !lo.empty()) absl::StrAppend(&out, "\n", lo, "\n");
   absl::StrAppend(&out, "\n", tables.size(), " tables: ", anonymized, " anonymized, ", kept, " kept, ", truncated,
                   " truncated, ", uncovered_tables, " with uncovered columns; ", uncovered, " columns uncovered, ",
                   hinted, " of them with a hint of personal data\n");
@@ -415,7 +422,8 @@ std::string TableKey(const TableName& name) {
   return TomlString(name.schema.empty() ? quote(name.table) : absl::StrCat(quote(name.schema), ".", quote(name.table)));
 }
 
-std::string Suggest(const std::vector<TableFacts>& tables, const std::string& input, int64_t sample, bool archive) {
+std::string Suggest(const std::vector<TableFacts>& tables, const std::string& input, int64_t sample, bool archive,
+                    const RunPlan::LargeObjects& large_objects) {
   std::string out = absl::StrCat(
       "# A dbanon config suggested by `dbanon check --suggest` from ", input, ".\n",
       "# A starting point to review, not a verdict: the hints come from column names",
@@ -425,6 +433,13 @@ std::string Suggest(const std::vector<TableFacts>& tables, const std::string& in
       "# \"keep\" elsewhere. Check every \"keep\". Set the salt with DBANON_SALT, --salt-file\n"
       "# or salt_file = \"...\" (16 bytes or more).\n"
       "strict = true\n");
+  if (large_objects.count > 0) {
+    // Left for a human to decide: strict mode refuses them until the line is uncommented.
+    absl::StrAppend(&out, "\n# REVIEW: ", large_objects.Describe(), ".\n",
+                    "# dbanon cannot anonymize large objects; they may hold personal data (scans, exports).\n",
+                    "# Uncomment once they are known to be safe, or dump without them (pg_dump --no-blobs):\n",
+                    "# [large_objects]\n# action = \"keep\"\n");
+  }
   for (const TableFacts& t : tables) {
     absl::StrAppend(&out, "\n[tables.", TableKey(t.name), "]\n");
     if (!t.coverage.columns_known) {
@@ -570,8 +585,11 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
   }
   const std::string input = options.input == "-" ? "<stdin>" : options.input;
   result.warnings = plan->Warnings();
-  result.text = options.suggest ? Suggest(tables, input, resolver->sample(), archive)
-                                : Report(tables, input, format, config.path, resolver->sample(), archive, note);
+  const RunPlan::LargeObjects large_objects = plan->LargeObjectCounts();
+  if (large_objects.count > 0 && !large_objects.keep) result.uncovered = true;
+  result.text = options.suggest ? Suggest(tables, input, resolver->sample(), archive, large_objects)
+                                : Report(tables, input, format, config.path, resolver->sample(), archive, note,
+                                         large_objects);
   return result;
 }
 

@@ -161,6 +161,24 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
     } else if (key == "strict") {
       if (!v.is_boolean()) return ConfigError(path, PositionOf(v), "'strict' must be true or false");
       config.strict = v.as_boolean()->get();
+    } else if (key == "large_objects") {
+      const toml::table* section = v.as_table();
+      if (section == nullptr) return ConfigError(path, PositionOf(v), "'large_objects' must be a table");
+      config.large_objects_position = PositionOf(v);
+      for (const auto& [lk, lv] : *section) {
+        if (lk.str() != "action") {
+          return ConfigError(path, KeyPosition(lk),
+                             absl::StrCat("unknown key '", std::string(lk.str()), "' in [large_objects] (expected 'action')"));
+        }
+        // "drop" is not offered: a restore of -Fc/-Fd/-Ft archives without
+        // their BLOB entries is not checked yet (README, "Large objects").
+        if (!lv.is_string() || lv.as_string()->get() != "keep") {
+          return ConfigError(path, PositionOf(lv),
+                             "[large_objects] action must be \"keep\" (large objects are written as they are; "
+                             "dbanon cannot anonymize or drop them)");
+        }
+        config.large_objects_keep = true;
+      }
     } else if (key == "tables") {
       const toml::table* tables = v.as_table();
       if (tables == nullptr) return ConfigError(path, PositionOf(v), "'tables' must be a table");
@@ -210,7 +228,7 @@ absl::StatusOr<Config> ParseConfig(std::string_view text, const std::string& pat
         config.tables.push_back(std::move(table));
       }
     } else {
-      return ConfigError(path, KeyPosition(k), absl::StrCat("unknown key '", key, "' (expected 'salt', 'salt_file', 'strict' or 'tables')"));
+      return ConfigError(path, KeyPosition(k), absl::StrCat("unknown key '", key, "' (expected 'salt', 'salt_file', 'strict', 'large_objects' or 'tables')"));
     }
   }
   return config;

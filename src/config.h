@@ -66,6 +66,13 @@ struct Config {
   // (an anonymizer, `keep`, or the table's `keep`/`truncate`), else the run
   // fails before writing any table's data (src/plan.h, RunPlan::Coverage).
   bool strict = false;
+  // `[large_objects] action = "keep"`: the dump's PostgreSQL large objects
+  // (pg_dump's lo_create/lowrite calls, BLOB entries of archives) are
+  // written as they are, a decision the config records. Without it they are
+  // written as they are too, coverage outputs say "not configured", and
+  // strict mode refuses a dump that holds any (src/plan.h).
+  bool large_objects_keep = false;
+  SourcePosition large_objects_position;
 };
 
 // Reads and parses the config file at `path`: DbToolsBundle YAML when the

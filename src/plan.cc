@@ -407,6 +407,43 @@ absl::Status RunPlan::CheckCoverage() {
       "truncate = true): ", absl::StrJoin(uncovered, ", ")));
 }
 
+absl::Status RunPlan::NoteLargeObjects(int64_t created, int64_t opened, int64_t bytes) {
+  lo_created_ += created;
+  lo_opened_ += opened;
+  if (bytes < 0) {
+    lo_bytes_uncounted_ = true;
+  } else {
+    lo_bytes_ += bytes;
+  }
+  if (!(strict_ || config_.strict) || config_.large_objects_keep || (created == 0 && opened == 0 && bytes <= 0)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "strict mode: the dump holds PostgreSQL large objects (lo_create, BLOB entries), which dbanon does not "
+      "anonymize and which may hold personal data; ", config_.path, " does not say what to do with them (add "
+      "[large_objects] action = \"keep\" once they are known to be safe, or dump without them: pg_dump "
+      "--no-blobs, --no-large-objects from PostgreSQL 17)"));
+}
+
+RunPlan::LargeObjects RunPlan::LargeObjectCounts() const {
+  LargeObjects lo;
+  lo.count = std::max(lo_created_, lo_opened_);
+  lo.bytes = lo_bytes_;
+  lo.bytes_counted = !lo_bytes_uncounted_;
+  lo.keep = config_.large_objects_keep;
+  return lo;
+}
+
+std::string RunPlan::LargeObjects::Describe() const {
+  if (count == 0) return "";
+  return absl::StrCat(count, count == 1 ? " large object" : " large objects",
+                      bytes_counted ? absl::StrCat(" (", bytes, bytes == 1 ? " byte)" : " bytes)")
+                                    : std::string(" (bytes not counted: archive data not read)"),
+                      ": not anonymized, ",
+                      keep ? "kept as they are ([large_objects] action = \"keep\")"
+                           : "written as they are: NOT CONFIGURED (no [large_objects] in the config)");
+}
+
 std::vector<std::string> RunPlan::MissingTables() const {
   std::set<const TableEntry*> present;
   for (const auto& [name, seen] : seen_) {
@@ -462,6 +499,7 @@ std::vector<std::string> RunPlan::Summary() const {
     if (!uncovered.empty()) absl::StrAppend(&line, " (uncovered: ", absl::StrJoin(uncovered, ", "), ")");
     out.push_back(std::move(line));
   }
+  if (std::string lo = LargeObjectCounts().Describe(); !lo.empty()) out.push_back(std::move(lo));
   return out;
 }
 

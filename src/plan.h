@@ -82,6 +82,26 @@ class RunPlan : public TableResolver {
   // output.
   absl::Status Finish() const override;
 
+  // Counts the dump's large objects. In strict mode (and only there) an
+  // InvalidArgument at the first one unless the config says
+  // `[large_objects] action = "keep"`: dbanon does not anonymize them and
+  // they may hold personal data (a scanned ID, an export).
+  absl::Status NoteLargeObjects(int64_t created, int64_t opened, int64_t bytes) override;
+  // The dump's large objects: how many (the larger of those created and of
+  // those whose data the dump holds), their data's bytes (when counted:
+  // plain dumps), and whether the config decided to keep them.
+  struct LargeObjects {
+    int64_t count = 0;
+    int64_t bytes = 0;
+    bool bytes_counted = true;  // false: an archive's objects, counted from its TOC
+    bool keep = false;          // `[large_objects] action = "keep"`
+    // "3 large objects (1234 bytes): not anonymized, kept as they are
+    // ([large_objects] action = \"keep\")" or "...: not anonymized, NOT
+    // CONFIGURED (...)"; "" when the dump holds none.
+    std::string Describe() const;
+  };
+  LargeObjects LargeObjectCounts() const;
+
   void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override;
   absl::Status CheckCoverage() override;
   absl::Status SchemaComplete() override;
@@ -222,6 +242,9 @@ class RunPlan : public TableResolver {
   std::set<std::pair<TableName, std::string>> invisible_;  // NoteInvisible: (table key, column)
   std::map<TableName, std::string> data_;  // PostgreSQL tables with data, as the dump spells them
   std::set<TableName> reached_;  // configured tables whose config reached a child's data
+  // NoteLargeObjects
+  int64_t lo_created_ = 0, lo_opened_ = 0, lo_bytes_ = 0;
+  bool lo_bytes_uncounted_ = false;
 };
 
 }  // namespace dbanon

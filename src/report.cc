@@ -181,7 +181,12 @@ absl::Status WriteReport(const std::string& path, const ReportFacts& f, const Ru
     }
     absl::StrAppend(&j, first_column ? "]}" : "\n    ]}");
   }
-  absl::StrAppend(&j, first_table ? "]\n}\n" : "\n  ]\n}\n");
+  absl::StrAppend(&j, first_table ? "]" : "\n  ]");
+  // Large objects are copied as they are: their count says what the tables do not.
+  const RunPlan::LargeObjects lo = plan.LargeObjectCounts();
+  absl::StrAppend(&j, ",\n  \"large_objects\": {\"count\": ", lo.count, ", \"bytes\": ",
+                  lo.bytes_counted ? absl::StrCat(lo.bytes) : std::string("null"), ", \"action\": ",
+                  JsonString(lo.count == 0 ? "none" : lo.keep ? "kept" : "unconfigured"), "}\n}\n");
   auto out = OutputFile::Open(path);
   if (!out.ok()) return out.status();
   iovec v{j.data(), j.size()};

@@ -35,6 +35,8 @@ Variants, in every dialect the client accepts them in:
     and pg_dump -E SJIS --inserts, values with 0x5C second bytes; restored byte-identical.
   * dumps the clients accept that dbanon refused (variants_accept.py): MySQL column names
     and config keys in another case, MariaDB INVISIBLE columns, PostgreSQL typed tables, sqlite3 .schema + .mode insert.
+  * coverage says what it does not cover (variants_cover.py): PostgreSQL large objects in
+    -v, --report, dbanon check and --strict (pg_dump -Fp and -Fc).
 Checks per variant: dbanon exits 0; no original configured value in the output; the real
 client restores it (psql -v ON_ERROR_STOP=1, mariadb, sqlite3 -bail) with every row and
 every configured value changed.
@@ -55,6 +57,7 @@ sys.path.insert(0, HERE)
 
 from pg_roundtrip_test import Reporter  # noqa: E402
 import variants_accept  # noqa: E402
+import variants_cover  # noqa: E402
 import variants_fit  # noqa: E402
 import variants_mbcs  # noqa: E402
 
@@ -152,6 +155,7 @@ def pg_part(rep, dbanon):
         variants_fit.pg_fit_part(rep, dbanon, pg)
         variants_mbcs.pg_part(rep, dbanon, pg)
         variants_accept.pg_part(rep, dbanon, pg)
+        variants_cover.pg_part(rep, dbanon, pg)
         pg_long_row_part(rep, dbanon, pg)
         pg_sjis_part(rep, dbanon, pg)
 
@@ -494,6 +498,7 @@ def mariadb_part(rep, dbanon):
         variants_fit.mariadb_fit_part(rep, dbanon, db)
         variants_mbcs.mariadb_part(rep, dbanon, db)
         variants_accept.mariadb_part(rep, dbanon, db)
+        variants_cover.mariadb_part(rep, dbanon, db)
 
         sakila_part(rep, dbanon, db)
 

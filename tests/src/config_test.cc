@@ -52,7 +52,7 @@ TEST_CASE("config errors give the file, line and column, and name the key") {
         "dbanon.toml:2:8: table 'customer', key 'note': unknown option 'vlaue' for anonymizer 'constant'");
   CHECK(ErrorOf("[tables.customer]\nnote = { anonymizer = \"constant\", target = \"x\" }\n") ==
         "dbanon.toml:2:35: table 'customer', key 'note': unknown key 'target' (expected 'anonymizer' and 'options')");
-  CHECK(ErrorOf("sallt = \"x\"\n") == "dbanon.toml:1:1: unknown key 'sallt' (expected 'salt', 'salt_file', 'strict' or 'tables')");
+  CHECK(ErrorOf("sallt = \"x\"\n") == "dbanon.toml:1:1: unknown key 'sallt' (expected 'salt', 'salt_file', 'strict', 'large_objects' or 'tables')");
   CHECK(ErrorOf("[tables.customer]\nemail = 3\n").find("dbanon.toml:2:9: ") == 0);
   CHECK(ErrorOf("salt = \n").find("dbanon.toml:1:") == 0);
   CHECK(ErrorOf("[tables.\"a.b.c\"]\nx = \"null\"\n").find("dbanon.toml:1:") == 0);
