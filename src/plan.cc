@@ -516,7 +516,8 @@ std::vector<RunPlan::TableReport> RunPlan::Report() const {
         c.column = a.columns()[p];
         c.anonymizer = entry.config->rules[i].anonymizer;
         if (p < counts.size()) {
-          c.values_rewritten = counts[p][0];
+          // `keep` writes nothing new: its values are kept, not rewritten.
+          (c.anonymizer == "keep" ? c.values_kept : c.values_rewritten) = counts[p][0];
           c.nulls_kept = counts[p][1];
         }
         t->columns.push_back(std::move(c));
@@ -530,7 +531,8 @@ std::vector<RunPlan::TableReport> RunPlan::Report() const {
     t.rows = c.rows;
     t.rows_counted = c.rows_counted;
     const std::string verdict = c.Verdict();
-    t.action = verdict == "uncovered" ? "kept" : verdict;  // its rows go out as they came
+    // Either way its rows go out as they came; "kept" is kept for a decision.
+    t.action = !c.configured && !c.keep ? "unconfigured" : verdict;
     const TableEntry* entry = Find(c.name);
     if (entry != nullptr && listed.insert(entry).second) columns_of(*entry, &t);
     out.push_back(std::move(t));

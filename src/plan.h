@@ -179,15 +179,19 @@ class RunPlan : public TableResolver {
   struct ColumnReport {
     std::string column;      // the column (a multi-column anonymizer: one entry per column)
     std::string anonymizer;  // registry name
-    int64_t values_rewritten = 0;
+    int64_t values_rewritten = 0;  // values an anonymizer wrote (not `keep`)
+    int64_t values_kept = 0;       // `keep`: values copied as they are
     int64_t nulls_kept = 0;
   };
   struct TableReport {
     std::string table;          // as the dump spells it, else schema.table
     int64_t rows = 0;           // rows read (a truncated table: rows dropped)
     bool rows_counted = false;  // false: the rows went by unread (a table no config reaches)
-    // "anonymized", "truncated", "kept" (no config reaches it, or every
-    // column kept), or "absent" (configured, not in the dump). A partition
+    // "anonymized", "truncated", "kept" (the table's keep = true, or every
+    // column `keep`), "uncovered" (a config reaches it, names no anonymizer
+    // there and leaves some column uncovered), "unconfigured" (no config
+    // reaches it: its rows go out as they came), or "absent" (configured,
+    // not in the dump). A partition
     // or INHERITS child reached by its parent's config takes the parent's
     // action; its columns' counts are listed under the parent's entry.
     std::string action;

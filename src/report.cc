@@ -176,7 +176,7 @@ absl::Status WriteReport(const std::string& path, const ReportFacts& f, const Ru
     for (const RunPlan::ColumnReport& c : t.columns) {
       absl::StrAppend(&j, first_column ? "\n" : ",\n", "      {\"column\": ", JsonString(c.column),
                       ", \"anonymizer\": ", JsonString(c.anonymizer), ", \"values_rewritten\": ", c.values_rewritten,
-                      ", \"nulls_kept\": ", c.nulls_kept, "}");
+                      ", \"values_kept\": ", c.values_kept, ", \"nulls_kept\": ", c.nulls_kept, "}");
       first_column = false;
     }
     absl::StrAppend(&j, first_column ? "]}" : "\n    ]}");

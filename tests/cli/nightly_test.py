@@ -333,9 +333,9 @@ def _(d):
     expect(tables.get('public.customer', {}).get('rows') == 3 and tables['public.customer']['action'] == 'anonymized',
            f'customer: 3 rows anonymized ({tables.get("public.customer")})', errs)
     expect(tables['public.customer']['columns'] == [{'column': 'email', 'anonymizer': 'email', 'values_rewritten': 2,
-                                                     'nulls_kept': 1}], 'email: 2 rewritten, 1 NULL kept', errs)
-    expect(tables.get('public.other', {}).get('action') == 'kept' and tables['public.other']['rows'] == 2,
-           'other: 2 rows kept', errs)
+                                                     'values_kept': 0, 'nulls_kept': 1}], 'email: 2 rewritten, 1 NULL kept', errs)
+    expect(tables.get('public.other', {}).get('action') == 'unconfigured' and tables['public.other']['rows'] == 2,
+           'other: 2 rows, unconfigured (not "kept": no config decided it)', errs)
     expect(tables.get('public.gone', {}).get('action') == 'absent', 'gone: configured, absent', errs)
     ids = []
     for salt in (SALT, SALT, 'another salt, long enough'):
@@ -344,6 +344,28 @@ def _(d):
         with open(os.path.join(d, 'r2.json')) as f:
             ids.append(json.load(f)['salt']['id'])
     expect(ids[0] == ids[1] and ids[0] != ids[2] and len(ids[0]) == 16, f'salt ids {ids}', errs)
+    return errs
+
+
+@test('--report tells an unconfigured table ("unconfigured") from an explicit keep ("kept") and counts keep columns as values_kept')
+def _(d):
+    errs = []
+    write(d, 'in.sql', DUMP + b'COPY public.other (id) FROM stdin;\n1\n2\n\\.\n\n'
+          b'COPY public.safe (id) FROM stdin;\n1\n\\.\n\n')
+    write(d, 'c.toml', '[tables.customer]\nemail = "email"\nnote = "keep"\nid = "keep"\n\n[tables.safe]\nkeep = true\n')
+    p = run(['-c', 'c.toml', '-o', 'out.sql', '--report', 'r.json', 'in.sql'], d, {'DBANON_SALT': SALT})
+    expect(p.returncode == 0, 'exit 0', errs, p)
+    if p.returncode != 0:
+        return errs
+    with open(os.path.join(d, 'r.json')) as f:
+        r = json.load(f)
+    tables = {t['table']: t for t in r['tables']}
+    expect(tables['public.other']['action'] == 'unconfigured', f'other: unconfigured ({tables["public.other"]})', errs)
+    expect(tables['public.safe']['action'] == 'kept', f'safe (keep = true): kept ({tables["public.safe"]})', errs)
+    cols = {c['column']: c for c in tables['public.customer']['columns']}
+    expect(cols['email']['values_rewritten'] == 2 and cols['email']['values_kept'] == 0 and
+           cols['note']['values_rewritten'] == 0 and cols['note']['values_kept'] == 3 and cols['note']['nulls_kept'] == 0,
+           f'email: 2 rewritten; note (keep): 3 kept, none rewritten ({cols})', errs)
     return errs
 
 
@@ -386,7 +408,8 @@ def _(d):
         t = {x['table']: x for x in r['tables']}.get(table, {})
         expect(r['input']['format'] == fmt and r['bytes_in'] == len(dump) and t.get('rows') == 3 and
                t.get('action') == 'anonymized' and t.get('columns') == [
-                   {'column': 'email', 'anonymizer': 'email', 'values_rewritten': 2, 'nulls_kept': 1}],
+                   {'column': 'email', 'anonymizer': 'email', 'values_rewritten': 2, 'values_kept': 0,
+                    'nulls_kept': 1}],
                f'{name}: format, bytes in, 3 rows, 2 rewritten and 1 NULL kept ({r})', errs)
         expect(b'zqxmarker' not in raw, f'{name}: no value in the report', errs)
     p = run(['-c', os.path.join(SAMPLES, 'dbanon.toml'), '-o', 'shop.dump', '--report', 'fc.json',
