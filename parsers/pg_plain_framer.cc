@@ -688,6 +688,14 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     absl::Status s = EndLongStatement(head);
     if (!s.ok()) return PositionedError(s, statement_line_, statement_col_);
   }
+  if (kept && !too_long &&
+      (Is(first_word_, "alter") || Is(first_word_, "create") || Is(first_word_, "select") || Is(first_word_, "with"))) {
+    // A rename, a schema move, CREATE TABLE ... AS, SELECT ... INTO: rows
+    // already passed may become rows of a configured table.
+    if (absl::Status s = tables_.CheckDataMoves(PostgresDialect(standard_strings_, multibyte_), statement); !s.ok()) {
+      return PositionedError(s, statement_line_, statement_col_);
+    }
+  }
   if (Is(first_word_, "select")) {
     // pg_dump's SELECT pg_catalog.set_config('search_path', '', false).
     if (kept && statement.rfind("\x01toolong", 0) != 0) {

@@ -536,8 +536,8 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
         kind_ = Kind::kWrite;
       } else if (w == "create" && paren_depth_ == 0) {
         // decided by the next words
-      } else if (w == "alter" && paren_depth_ == 0) {
-        kind_ = Kind::kAlter;
+      } else if ((w == "alter" || (d_->mysql() && w == "rename")) && paren_depth_ == 0) {
+        kind_ = Kind::kAlter;  // MySQL RENAME TABLE: read for its data moves
       } else if (d_->mysql() && w == "delimiter" && lex_.versioned() == 0 && paren_depth_ == 0) {
         kind_ = Kind::kDelimiter;
       } else if (d_->mysql() && w == "use" && paren_depth_ == 0) {
@@ -620,6 +620,10 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
   }
   switch (kind_) {
     case Kind::kCreateTable: {
+      // CREATE TABLE ... AS/SELECT: rows of a query into a configured table.
+      if (absl::Status s = tables_.CheckDataMoves(*d_, input.substr(stmt_begin_, end - stmt_begin_)); !s.ok()) {
+        return StatementError(s.code(), ToStd(s.message()));
+      }
       tables_.AddCreateTable(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
       // A config that does not fit the table's columns is refused here, at
@@ -633,9 +637,14 @@ absl::Status SqlScriptFramer::EndStatement(std::string_view input, size_t end) {
       tables_.AddCreateView(*d_, input.substr(stmt_begin_, end - stmt_begin_));
       last_head_.clear();
       break;
-    case Kind::kAlter:
-      if (alter_words_.may_change()) tables_.NoteAlterTable(*d_, input.substr(stmt_begin_, end - stmt_begin_));
+    case Kind::kAlter: {
+      const std::string_view text = input.substr(stmt_begin_, end - stmt_begin_);
+      // A rename or EXCHANGE PARTITION: rows already passed may become rows
+      // of a configured table or column.
+      if (absl::Status s = tables_.CheckDataMoves(*d_, text); !s.ok()) return StatementError(s.code(), ToStd(s.message()));
+      if (alter_words_.may_change()) tables_.NoteAlterTable(*d_, text);
       break;
+    }
     case Kind::kSchemaInsert: {
       std::optional<FtsTable> fts = ParseSqliteSchemaFts(input.substr(stmt_begin_, end - stmt_begin_));
       if (fts.has_value()) {

@@ -1214,4 +1214,203 @@ std::vector<ParentLink> PgParentLinks(std::string_view statement) {
   return links;
 }
 
+namespace {
+
+// True when `s` holds `lower_word` in any ASCII letter case (anywhere: a
+// gate before reading a statement token by token).
+bool ContainsLower(std::string_view s, std::string_view lower_word) {
+  if (lower_word.empty() || s.size() < lower_word.size()) return false;
+  for (size_t i = 0; i + lower_word.size() <= s.size(); ++i) {
+    size_t k = 0;
+    while (k < lower_word.size() && absl::ascii_tolower(static_cast<unsigned char>(s[i + k])) == lower_word[k]) ++k;
+    if (k == lower_word.size()) return true;
+  }
+  return false;
+}
+
+// Reads `name[.name...]` from `toks` at `*k` (advanced past it).
+bool NameAt(const SqlDialect& d, const std::vector<Tok>& toks, size_t* k, std::vector<std::string>* parts) {
+  while (*k < toks.size() && IsNameTok(d, toks[*k])) {
+    parts->push_back(NameOf(d, toks[*k]));
+    ++*k;
+    if (*k >= toks.size() || !toks[*k].IsPunct('.')) return parts->size() <= (d.postgres() ? 3u : 2u);
+    ++*k;
+  }
+  return false;
+}
+
+// The moves of one ALTER TABLE action (`action`: its tokens up to its comma).
+void AlterActionMoves(const SqlDialect& d, const std::vector<std::string>& table, const std::vector<Tok>& action,
+                      std::vector<DataMove>* moves) {
+  const Tok none;
+  auto at = [&](size_t k) -> const Tok& { return k < action.size() ? action[k] : none; };
+  const Tok& a = at(0);
+  DataMove m;
+  if (a.Is("rename")) {
+    const Tok& b = at(1);
+    if (b.Is("index") || b.Is("key") || b.Is("constraint")) return;
+    size_t k = 1;
+    if (b.Is("to") || b.Is("as") || (d.mysql() && !b.Is("column"))) {
+      // RENAME [TO|AS] name (MySQL: TO and AS optional; PostgreSQL, SQLite: TO).
+      if (b.Is("to") || b.Is("as")) k = 2;
+      m.kind = DataMove::Kind::kTable;
+      m.from = table;
+      m.same_schema = d.postgres();
+      if (!NameAt(d, action, &k, &m.to)) m.to.clear();
+      moves->push_back(std::move(m));
+      return;
+    }
+    // RENAME [COLUMN] a TO b.
+    if (b.Is("column")) k = 2;
+    m.kind = DataMove::Kind::kColumn;
+    m.to = table;
+    if (IsNameTok(d, at(k)) && at(k + 1).Is("to") && IsNameTok(d, at(k + 2))) {
+      m.from_column = NameOf(d, at(k));
+      m.to_column = NameOf(d, at(k + 2));
+    }
+    moves->push_back(std::move(m));
+    return;
+  }
+  if (a.Is("change") && d.mysql()) {
+    // CHANGE [COLUMN] [IF EXISTS] old new definition.
+    size_t k = 1;
+    if (at(k).Is("column")) ++k;
+    if (at(k).Is("if") && at(k + 1).Is("exists")) k += 2;
+    m.kind = DataMove::Kind::kColumn;
+    m.to = table;
+    if (IsNameTok(d, at(k)) && IsNameTok(d, at(k + 1))) {
+      if (SameColumnName(at(k).text, at(k + 1).text)) return;  // a new definition, same name
+      m.from_column = at(k).text;
+      m.to_column = at(k + 1).text;
+    }
+    moves->push_back(std::move(m));
+    return;
+  }
+  if (a.Is("set") && at(1).Is("schema") && d.postgres()) {
+    m.kind = DataMove::Kind::kTable;
+    m.from = table;
+    if (IsNameTok(d, at(2)) && !table.empty()) m.to = {NameOf(d, at(2)), table.back()};
+    moves->push_back(std::move(m));
+    return;
+  }
+  if (a.Is("exchange") && d.mysql()) {
+    // EXCHANGE PARTITION p WITH TABLE t [{WITH|WITHOUT} VALIDATION].
+    size_t k = 1;
+    while (k < action.size() && !action[k].Is("with")) ++k;
+    ++k;
+    if (at(k).Is("table")) ++k;
+    m.kind = DataMove::Kind::kExchange;
+    m.to = table;
+    if (!NameAt(d, action, &k, &m.from)) m.from.clear();
+    moves->push_back(std::move(m));
+  }
+}
+
+}  // namespace
+
+std::vector<DataMove> DataMoves(const SqlDialect& d, std::string_view statement) {
+  std::vector<DataMove> moves;
+  Tokenizer tz(d, statement);
+  const Tok first = tz.Peek();
+  if (first.Is("alter")) {
+    if (!ContainsLower(statement, "rename") && !ContainsLower(statement, "change") &&
+        !ContainsLower(statement, "schema")) {
+      return moves;  // "exchange" holds "change"
+    }
+    tz.Next();
+    bool is_table = false;
+    std::vector<std::string> table;
+    if (!ReadAlterTableHead(d, tz, &is_table, &table)) {
+      if (is_table) moves.push_back(DataMove{});  // a table whose name cannot be read, renamed or not
+      return moves;
+    }
+    if (tz.Peek().IsPunct('*')) tz.Next();
+    while (true) {
+      std::vector<Tok> action;
+      int depth = 0;
+      Tok w;
+      while (true) {
+        w = tz.Next();
+        if (w.kind == Tok::kEnd || (depth == 0 && (w.IsPunct(',') || w.IsPunct(';')))) break;
+        if (w.IsPunct('(')) ++depth;
+        if (w.IsPunct(')')) --depth;
+        action.push_back(std::move(w));
+      }
+      if (!action.empty()) AlterActionMoves(d, table, action, &moves);
+      if (w.kind == Tok::kEnd || w.IsPunct(';')) return moves;
+    }
+  }
+  if (first.Is("rename") && d.mysql()) {
+    // RENAME TABLE[S] [IF EXISTS] a [WAIT n | NOWAIT] TO b [, c TO d ...].
+    tz.Next();
+    Tok t = tz.Next();
+    if (!t.Is("table") && !t.Is("tables")) return moves;  // RENAME USER, RENAME DATABASE
+    if (tz.Peek().Is("if")) {
+      tz.Next();
+      tz.Next();  // EXISTS
+    }
+    while (true) {
+      DataMove m;
+      m.kind = DataMove::Kind::kTable;
+      bool ok = ReadQualifiedName(d, tz, tz.Next(), &m.from);
+      while (ok && tz.Peek().kind != Tok::kEnd && !tz.Peek().Is("to")) tz.Next();  // WAIT n, NOWAIT
+      ok = ok && tz.Next().Is("to") && ReadQualifiedName(d, tz, tz.Next(), &m.to);
+      if (!ok) {
+        moves.push_back(DataMove{});  // a pair dbanon cannot read
+        return moves;
+      }
+      moves.push_back(std::move(m));
+      if (!tz.Peek().IsPunct(',')) return moves;
+      tz.Next();
+    }
+  }
+  if (first.Is("create")) {
+    std::vector<std::string> table;
+    if (!ReadCreateTableHead(d, tz, false, &table)) return moves;
+    if (tz.Peek().Is("partition") || tz.Peek().Is("of")) return moves;  // PARTITION OF, OF type: no query
+    int depth = 0;
+    bool query = false;
+    bool first_in_parens = false;
+    for (Tok t = tz.Next(); t.kind != Tok::kEnd && !query; t = tz.Next()) {
+      if (t.IsPunct('(')) {
+        ++depth;
+        first_in_parens = true;
+        continue;
+      }
+      if (t.IsPunct(')')) --depth;
+      // CREATE TABLE t [(...)] [options] [IGNORE|REPLACE] [AS] SELECT (MySQL),
+      // AS query (PostgreSQL, SQLite); MySQL's CREATE TABLE t (SELECT ...).
+      query = (depth == 0 && (t.Is("as") || t.Is("select"))) || (depth == 1 && first_in_parens && t.Is("select"));
+      first_in_parens = false;
+    }
+    if (query) {
+      DataMove m;
+      m.kind = DataMove::Kind::kQuery;
+      m.to = std::move(table);
+      moves.push_back(std::move(m));
+    }
+    return moves;
+  }
+  if ((first.Is("select") || first.Is("with")) && d.postgres() && ContainsLower(statement, "into")) {
+    // SELECT ... INTO [TEMPORARY|TEMP|UNLOGGED] [TABLE] t FROM ... creates t
+    // with the rows of the query (PostgreSQL docs, "SELECT INTO"); INSERT
+    // INTO and MERGE INTO in a WITH query are WrittenTables'.
+    int depth = 0;
+    Tok prev;
+    for (Tok t = tz.Next(); t.kind != Tok::kEnd; prev = std::move(t), t = tz.Next()) {
+      if (t.IsPunct('(')) ++depth;
+      if (t.IsPunct(')')) --depth;
+      if (depth != 0 || !t.Is("into") || prev.Is("insert") || prev.Is("merge")) continue;
+      Tok n = tz.Next();
+      while (n.Is("temporary") || n.Is("temp") || n.Is("unlogged") || n.Is("table")) n = tz.Next();
+      DataMove m;
+      m.kind = DataMove::Kind::kQuery;
+      if (!ReadQualifiedName(d, tz, n, &m.to)) m.to.clear();
+      moves.push_back(std::move(m));
+      return moves;
+    }
+  }
+  return moves;
+}
+
 }  // namespace dbanon

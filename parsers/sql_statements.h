@@ -269,6 +269,36 @@ std::optional<std::vector<std::string>> AlterChangesColumns(
     const SqlDialect& d, std::string_view statement,
     absl::FunctionRef<bool(const std::vector<std::string>&)> wanted);
 
+// Data that a statement moves into a table or column under another name,
+// outside the rows dbanon rewrites: a rename of a table (`ALTER TABLE a
+// RENAME [TO|AS] b`, MySQL `RENAME TABLE a TO b [, c TO d]`), a move to
+// another schema (PostgreSQL `ALTER TABLE a SET SCHEMA s`), a rename of a
+// column (`RENAME [COLUMN] a TO b`, MySQL `CHANGE [COLUMN] a b ...` with
+// another name), MySQL `EXCHANGE PARTITION p WITH TABLE t` (rows of t
+// become rows of the table, and back), and a table filled by a query
+// (`CREATE TABLE t AS query`, MySQL `CREATE TABLE t [(...)] [options]
+// SELECT ...`, PostgreSQL `SELECT ... INTO t`). PostgreSQL docs, "ALTER
+// TABLE", "CREATE TABLE AS", "SELECT INTO"; MariaDB docs, "RENAME TABLE",
+// "ALTER TABLE", "CREATE TABLE" (CREATE ... SELECT); SQLite docs, "ALTER
+// TABLE", "CREATE TABLE". pg_dump, mysqldump and sqlite3's .dump write none
+// of these.
+struct DataMove {
+  enum class Kind { kTable, kColumn, kExchange, kQuery } kind = Kind::kTable;
+  std::vector<std::string> from;  // kTable, kExchange: the source table (kQuery: empty)
+  // kTable: the new name; a one-part name of PostgreSQL's RENAME TO stays in
+  // the source's schema (TableCatalog resolves it), SET SCHEMA gives {schema,
+  // table}. kColumn: the table. kExchange, kQuery: the table filled.
+  std::vector<std::string> to;
+  bool same_schema = false;   // kTable: `to` is a name in the source's schema (PostgreSQL RENAME TO)
+  std::string from_column;    // kColumn
+  std::string to_column;      // kColumn
+};
+// The moves of one statement, in order; empty for any other statement
+// (and for one whose names cannot be read: callers check what they can
+// place; an unreadable ALTER of a table is reported as a kTable move with
+// empty `to`).
+std::vector<DataMove> DataMoves(const SqlDialect& d, std::string_view statement);
+
 // The same gate, word by word, for a framer that reads the words of an ALTER
 // TABLE statement anyway (bare words, lower case; quoted names, literals and
 // comments are not words): while may_change() is false, no action of the

@@ -262,6 +262,121 @@ absl::Status TableCatalog::NoteUnreadDdl(const SqlDialect& d, std::string_view h
   return absl::OkStatus();
 }
 
+bool TableCatalog::ConfigReaches(const TableName& table) const {
+  std::vector<TableName> todo = {table};
+  std::set<TableName> seen = {table};
+  while (!todo.empty()) {
+    const TableName t = todo.back();
+    todo.pop_back();
+    if (resolver_->IsConfigured(t)) return true;
+    for (const auto* links : {&partitions_, &children_}) {
+      auto it = links->find(t);
+      if (it == links->end()) continue;
+      for (const TableName& c : it->second) {
+        if (seen.insert(c).second) todo.push_back(c);
+      }
+    }
+  }
+  return false;
+}
+
+absl::Status TableCatalog::CheckDataMoves(const SqlDialect& d, std::string_view statement) {
+  for (const DataMove& m : DataMoves(d, statement)) {
+    auto refuse = [](std::string what) {
+      return WithExitClass(
+          absl::DataLossError(absl::StrCat(
+              what, ": the rows it moves pass through unrewritten under one name and are rows of a configured "
+                    "table or column under the other (dbanon refuses renames and moves that touch what the config "
+                    "reaches; remove the statement from the dump)")),
+          ExitClass::kInput);
+    };
+    // A table name and whether the config reaches it (an unqualified name
+    // after a search_path dbanon cannot read is refused by CheckSearchPath).
+    auto reaches = [&](const TableName& t) -> absl::StatusOr<bool> {
+      if (absl::Status p = CheckSearchPath(t); !p.ok()) return p;
+      if (std::optional<TableName> under = ConfiguredUnder(t)) return true;
+      return ConfigReaches(t);
+    };
+    switch (m.kind) {
+      case DataMove::Kind::kTable: {
+        if (m.from.empty()) return refuse("ALTER or RENAME TABLE statement whose table names dbanon cannot read");
+        const TableName from = NameFor(d, m.from);
+        if (m.to.empty()) return refuse(absl::StrCat("rename of table ", from.Display(), " to a name dbanon cannot read"));
+        const TableName to = m.same_schema ? TableName{from.schema, m.to.back()} : NameFor(d, m.to);
+        for (const TableName* t : {&from, &to}) {
+          absl::StatusOr<bool> r = reaches(*t);
+          if (!r.ok()) return r.status();
+          if (*r) {
+            return refuse(absl::StrCat(from.schema == to.schema || !d.postgres() ? "rename" : "move", " of table ",
+                                       from.Display(), " to ", to.Display(), " (", t->Display(),
+                                       " is configured)"));
+          }
+        }
+        break;
+      }
+      case DataMove::Kind::kColumn: {
+        const TableName table = NameFor(d, m.to);
+        absl::StatusOr<bool> r = reaches(table);
+        if (!r.ok()) return r.status();
+        if (!*r) break;
+        if (m.from_column.empty()) {
+          return refuse(absl::StrCat("rename of a column of configured table ", table.Display(),
+                                     " that dbanon cannot read"));
+        }
+        // The table, or a partition or child below it, configures either name.
+        std::vector<TableName> tables = {table};
+        for (size_t i = 0; i < tables.size() && i < 4096; ++i) {
+          for (const auto* links : {&partitions_, &children_}) {
+            auto it = links->find(tables[i]);
+            if (it == links->end()) continue;
+            for (const TableName& c : it->second) {
+              if (std::find(tables.begin(), tables.end(), c) == tables.end()) tables.push_back(c);
+            }
+          }
+        }
+        for (const TableName& t : tables) {
+          for (const std::string* c : {&m.from_column, &m.to_column}) {
+            if (!ColumnConfigured(t, *c)) continue;
+            return refuse(absl::StrCat("rename of column ", m.from_column, " of table ", table.Display(), " to ",
+                                       m.to_column, " (", t.Display(), ".", *c, " is configured)"));
+          }
+        }
+        break;
+      }
+      case DataMove::Kind::kExchange: {
+        const TableName table = NameFor(d, m.to);
+        if (m.from.empty()) {
+          return refuse(absl::StrCat("EXCHANGE PARTITION of table ", table.Display(),
+                                     " with a table dbanon cannot read"));
+        }
+        const TableName other = NameFor(d, m.from);
+        for (const TableName* t : {&table, &other}) {
+          absl::StatusOr<bool> r = reaches(*t);
+          if (!r.ok()) return r.status();
+          if (*r) {
+            return refuse(absl::StrCat("EXCHANGE PARTITION of table ", table.Display(), " with table ",
+                                       other.Display(), " (", t->Display(), " is configured)"));
+          }
+        }
+        break;
+      }
+      case DataMove::Kind::kQuery: {
+        if (m.to.empty()) return refuse("SELECT ... INTO a table whose name dbanon cannot read");
+        const TableName table = NameFor(d, m.to);
+        absl::StatusOr<bool> r = reaches(table);
+        if (!r.ok()) return r.status();
+        if (*r) {
+          return refuse(absl::StrCat("configured table ", table.Display(),
+                                     " is filled by a query (CREATE TABLE ... AS or SELECT, SELECT ... INTO), "
+                                     "whose rows dbanon does not rewrite"));
+        }
+        break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 void TableCatalog::AddAlterTable(std::string_view text) {
   std::vector<ParentLink> links = PgParentLinks(text);
   if (links.empty()) return;
@@ -271,6 +386,7 @@ void TableCatalog::AddAlterTable(std::string_view text) {
       partitions_[l.parent].insert(l.child);
     } else {
       inheritors_.insert(l.child);
+      children_[l.parent].insert(l.child);
     }
   }
   ++ddl_generation_;  // a parent's config now reaches the child: plans may change

@@ -59,6 +59,17 @@ class TableCatalog {
   // without a column list into a configured table is refused; in MySQL and
   // SQLite every column of its rows must be named in the config).
   void NoteAlterTable(const SqlDialect& d, std::string_view text);
+  // A statement that moves data into a table or column under another name
+  // (DataMoves: a rename of a table or column, a move to another schema,
+  // MySQL EXCHANGE PARTITION, CREATE TABLE ... AS query, SELECT ... INTO):
+  // DataLoss (input exit class; no position, the caller adds the
+  // statement's) when its source or target is a table or column the config
+  // reaches (its own entry, a parent's, a configured partition or INHERITS
+  // child below it), or a name that cannot be read: rows passed through
+  // under one name would be rows of a configured table or column under the
+  // other, and rows rewritten would be moved out of it. The message names
+  // tables and columns, never a value. OK for other statements.
+  absl::Status CheckDataMoves(const SqlDialect& d, std::string_view statement);
   // A CREATE TABLE, CREATE VIEW, ALTER TABLE or ALTER VIEW statement too
   // long for the framer to hold (`head`: its first bytes, ReadDdlHead;
   // `limit`: the framer's cap, for messages). Its table is read from then on
@@ -266,6 +277,10 @@ class TableCatalog {
 
   std::map<TableName, std::set<TableName>> partitions_;  // PostgreSQL: parent -> its partitions
   std::set<TableName> inheritors_;                       // PostgreSQL: tables with an INHERITS parent
+  std::map<TableName, std::set<TableName>> children_;    // PostgreSQL: parent -> its INHERITS children
+  // The config reaches `table`: its own entry or a parent's (IsConfigured),
+  // or a partition's or INHERITS child's below it, at any depth.
+  bool ConfigReaches(const TableName& table) const;
 
   TableResolver* resolver_;
   std::map<TableName, TableDef> ddl_;

@@ -59,6 +59,19 @@ absl::StatusOr<std::map<int64_t, EntryPlan>> PlanEntries(const ArchiveHead& head
     }
   }
   for (const TocEntry& e : head.toc) {
+    // An entry whose statements rename a table or column, move one to
+    // another schema or fill one by a query (pg_restore runs its defn as
+    // SQL, whatever its desc): rows of its data may become rows of a
+    // configured table (TableCatalog::CheckDataMoves).
+    if (!e.defn.has_value()) continue;
+    for (std::string_view statement : SplitPgStatements(*e.defn, true)) {
+      if (absl::Status s = ddl.CheckDataMoves(PostgresDialect(true), statement); !s.ok()) {
+        return WithMessage(s, absl::StrCat(ToAbsl(where), ":byte ", e.entry_offset, ": TOC entry ", e.dump_id,
+                                           ": ", s.message()));
+      }
+    }
+  }
+  for (const TocEntry& e : head.toc) {
     if (!e.desc.has_value() || *e.desc != "TABLE DATA") continue;
     std::string entry = absl::StrCat(ToAbsl(where), ":byte ", e.entry_offset, ": TOC entry ", e.dump_id);
     if (!e.copy_stmt.has_value()) {

@@ -17,6 +17,9 @@ not data). It is dumped with mariadb-dump's default, --hex-blob, --complete-inse
 Statements that carry values into `person` outside INSERT tuples (appended to a real dump) are
 refused with exit 3, naming the statement and table, never the value; the same statements into
 an unconfigured table, and ON DUPLICATE KEY UPDATE email = VALUES(email), pass and restore.
+A real dump followed by a statement that makes the rows of the unconfigured `log` rows of
+`person` (RENAME TABLE, ALTER TABLE ... RENAME AS, CREATE TABLE ... SELECT) restores with
+`mariadb` (person then holds log's row) and is refused by dbanon, naming the tables.
 A data-only dump (--no-create-info --complete-insert) of `person` is refused (exit 3, at the
 INSERT, naming the columns the config does not name, never a value): without the CREATE TABLE
 dbanon cannot see that upper_email holds UPPER(email); with every column named in the config
@@ -140,6 +143,7 @@ def main(argv):
                            ("skip-extended-complete", ["--skip-extended-insert", "--complete-insert"])]:
             check_generated(db, dbanon, work, rep, name, args)
         check_statements(db, dbanon, work, rep)
+        check_renames(db, dbanon, work, rep)
         check_no_create_info(db, dbanon, work, rep)
 
     return mariadb_harness.run_test(argv, __doc__.strip().splitlines()[2], "dbanon-leaks-", rep, body)
@@ -173,6 +177,31 @@ def check_statements(db, dbanon, work, rep):
         restored, detail = db.restore("leaks_stmt", out)
         rep.check(restored and db.query("leaks_stmt", "SELECT email FROM log") == [("still@x.invalid",)],
                   "the output restores and the UPDATE of the unconfigured table ran", detail)
+
+
+def check_renames(db, dbanon, work, rep):
+    """Rows of the unconfigured `log` that a statement after them makes rows of `person`: the
+    real client runs each (the restored person holds log's row), and dbanon refuses each."""
+    d = os.path.join(work, "renames")
+    os.mkdir(d)
+    src, cfg, out = (os.path.join(d, f) for f in ("source.sql", "dbanon.toml", "anon.sql"))
+    with open(cfg, "w") as f:
+        f.write(CONFIG)
+    source = db.dump(DB, ["--skip-triggers"])
+    for i, (what, stmt) in enumerate([
+            ("RENAME TABLE", b"DROP TABLE `person`;\nRENAME TABLE `log` TO `person`;\n"),
+            ("ALTER TABLE ... RENAME AS", b"DROP TABLE `person`;\nALTER TABLE `log` RENAME AS `person`;\n"),
+            ("CREATE TABLE ... SELECT", b"DROP TABLE `person`;\nCREATE TABLE `person` SELECT * FROM `log`;\n")]):
+        with open(src, "wb") as f:
+            f.write(source + stmt)
+        restored, detail = db.restore("leaks_mv%d" % i, src)
+        rep.check(restored and db.query("leaks_mv%d" % i, "SELECT email FROM person") == [("log@x.invalid",)],
+                  "mariadb runs a dump ending in %s: log's rows become person's" % what, detail)
+        rc, err, _ = dbanon.run(["-c", cfg, "-o", out, src])
+        text = err.decode(errors="replace")
+        rep.check(rc == 3 and re.search(r"source\.sql:\d+:\d+: .*(person is configured|configured table person)", text)
+                  and "log@x" not in text and not os.path.exists(out),
+                  "dbanon refuses that dump at the %s, naming the tables" % what, "exit %s: %s" % (rc, text))
 
 
 def check_no_create_info(db, dbanon, work, rep):

@@ -77,8 +77,13 @@ CASES = [
      "dump": MY_FIRST, "config": STRICT, "expect": "refuse"},
     {"name": "mariadb script: DROP and CHANGE a column, then a column-list INSERT: every column must be named",
      "dump": MY_CHANGE, "config": '[tables.users]\nemail = "email"\n', "expect": "refuse"},
-    {"name": "mariadb script: DROP and CHANGE a column, then a column-list INSERT with every column named is rewritten",
-     "dump": MY_CHANGE, "config": CFG, "expect": "clean"},
+    # Since leak10 a CHANGE that renames a column onto (or off) a configured name is refused
+    # whatever follows (rows before it would change columns); one that keeps the name is not.
+    {"name": "mariadb script: DROP and CHANGE a column onto configured email's name is refused as a rename",
+     "dump": MY_CHANGE, "config": CFG, "expect": "refuse"},
+    {"name": "mariadb script: CHANGE keeping a column's name, then a column-list INSERT with every column named is rewritten",
+     "dump": MY_CHANGE.replace(b"DROP `email`, CHANGE `mail` `email`", b"DROP `mail`, CHANGE `email` `EMAIL`"),
+     "config": CFG, "expect": "clean"},
     {"name": "sqlite script: RENAME COLUMN between CREATE TABLE and an INSERT without column list is refused",
      "dump": SQ_RENAME, "config": STRICT, "expect": "refuse"},
     {"name": "mysql 8 script: ALTER COLUMN ... SET INVISIBLE before an INSERT without column list is refused",
