@@ -39,26 +39,75 @@ bool WorthKeeping(std::string_view prefix, bool complete) {
   };
   return starts("copy") || starts("insert") || starts("set") || starts("create") || starts("alter") ||
          starts("update") || starts("merge") || starts("with") || starts("select") || starts("do") ||
-         starts("reset");
+         starts("reset") || starts("begin") || starts("start") || starts("commit") || starts("end") ||
+         starts("rollback") || starts("abort") || starts("prepare");
 }
 
-// `SET standard_conforming_strings = off|on;` (and TO, quotes, case).
-std::optional<bool> StandardStringsSetting(std::string_view statement) {
+// PostgreSQL's boolean input (src/backend/utils/adt/bool.c,
+// parse_bool_with_len): true, yes, on, 1 and false, no, off, 0, any
+// unique prefix (on/off need two letters), any case. nullopt: the server
+// refuses the value and the setting stays as it was.
+std::optional<bool> PgBool(std::string_view v) {
+  auto prefix_of = [&](std::string_view word, size_t min) {
+    return v.size() >= min && v.size() <= word.size() && word.substr(0, v.size()) == v;
+  };
+  if (prefix_of("true", 1) || prefix_of("yes", 1) || prefix_of("on", 2) || v == "1") return true;
+  if (prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || v == "0") return false;
+  return std::nullopt;
+}
+
+// A SET or RESET of standard_conforming_strings (PostgreSQL docs, "SET",
+// "RESET"): `SET [SESSION|LOCAL] standard_conforming_strings {=|TO} value`
+// (quotes, case; DEFAULT is on), `RESET standard_conforming_strings`,
+// `RESET ALL`. The kept text has no comments.
+struct StandardStringsSet {
+  std::optional<bool> value;  // nullopt: a value the server refuses (nothing changes)
+  bool local = false;         // SET LOCAL: until the end of the transaction
+  bool reset_all = false;
+  bool unreadable = false;    // names the setting in a form not read here
+};
+std::optional<StandardStringsSet> StandardStringsSetting(std::string_view statement) {
   std::string s;
   for (char c : statement) {
     if (!IsSqlSpace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != ';') {
       s.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(c))));
     }
   }
-  for (std::string_view prefix : {"setstandard_conforming_strings=", "setstandard_conforming_stringsto",
-                                  "setsessionstandard_conforming_strings=", "setsessionstandard_conforming_stringsto"}) {
-    if (s.rfind(prefix, 0) == 0) {
-      std::string_view v = std::string_view(s).substr(prefix.size());
-      if (v == "on" || v == "true" || v == "1" || v == "default") return true;
-      if (v == "off" || v == "false" || v == "0") return false;
+  StandardStringsSet out;
+  if (s == "resetall") {
+    out.value = true;
+    out.reset_all = true;
+    return out;
+  }
+  if (s == "resetstandard_conforming_strings") {
+    out.value = true;
+    return out;
+  }
+  for (std::string_view prefix : {"setstandard_conforming_strings", "setsessionstandard_conforming_strings",
+                                  "setlocalstandard_conforming_strings"}) {
+    if (s.rfind(prefix, 0) != 0) continue;
+    std::string_view v = std::string_view(s).substr(prefix.size());
+    if (v.rfind("=", 0) == 0) {
+      v.remove_prefix(1);
+    } else if (v.rfind("to", 0) == 0) {
+      v.remove_prefix(2);
+    } else {
+      break;
     }
+    out.local = prefix == "setlocalstandard_conforming_strings";
+    out.value = v == "default" ? std::optional<bool>(true) : PgBool(v);
+    return out;
+  }
+  if (absl::StrContains(s, "standard_conforming_strings")) {
+    out.unreadable = true;
+    return out;
   }
   return std::nullopt;
+}
+
+// True when `s` names `lower_word` in any ASCII case.
+bool NamesLower(std::string_view s, std::string_view lower_word) {
+  return absl::StrContains(absl::AsciiStrToLower(ToAbsl(s)), ToAbsl(lower_word));
 }
 
 }  // namespace
@@ -504,7 +553,7 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
     }
     jump(token != SqlLexer::Token::kNone ? open_end : i + 1, true);
     last_was_significant_ = true;
-    if (keep_text_ && !decided_ && statement_.size() >= 8) {
+    if (keep_text_ && !decided_ && statement_.size() > 8) {  // one byte past "rollback", the longest word
       decided_ = true;
       keep_text_ = WorthKeeping(statement_, false);
     }
@@ -696,6 +745,9 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
       return PositionedError(s, statement_line_, statement_col_);
     }
   }
+  if (kept && !too_long) {
+    if (absl::Status s = FollowQuotingSettings(statement); !s.ok()) return s;
+  }
   if (Is(first_word_, "select")) {
     // pg_dump's SELECT pg_catalog.set_config('search_path', '', false).
     if (kept && statement.rfind("\x01toolong", 0) != 0) {
@@ -780,12 +832,54 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
       return absl::OkStatus();
     }
   }
-  if (auto sco = StandardStringsSetting(statement)) {
-    standard_strings_ = *sco;
-    return absl::OkStatus();
+  if (Is(first_word_, "set") || Is(first_word_, "reset")) {
+    if (std::optional<StandardStringsSet> sco = StandardStringsSetting(statement)) {
+      if (sco->unreadable) {
+        return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                               "SET or RESET of standard_conforming_strings in a form dbanon does not read: it "
+                               "decides how the backslashes of the string literals that follow are read");
+      }
+      if (sco->reset_all && client_encoding_set_) {
+        return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                               "RESET ALL after a SET client_encoding: the client encoding becomes the "
+                               "connection's, which dbanon cannot know");
+      }
+      if (sco->local && !in_transaction_) {
+        // Without effect under psql's autocommit, in effect to the end under
+        // psql --single-transaction: the dump does not say which.
+        return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                               "SET LOCAL standard_conforming_strings outside a transaction block: whether it "
+                               "takes effect depends on how the dump is restored (psql --single-transaction)");
+      }
+      if (sco->value.has_value()) {
+        if (in_transaction_) settings_changed_in_transaction_ = true;
+        if (sco->local) {
+          local_standard_strings_ = *sco->value;
+        } else {
+          session_standard_strings_ = *sco->value;
+          local_standard_strings_.reset();
+        }
+        standard_strings_ = local_standard_strings_.value_or(session_standard_strings_);
+      }
+      if (!sco->reset_all) return absl::OkStatus();
+    }
   }
   // SET client_encoding: the other statements (CREATE TABLE ...) are not
   // copied and lowercased to find out.
+  if ((Is(first_word_, "set") || Is(first_word_, "reset")) && NamesLower(statement, "client_encoding") &&
+      !PgClientEncodingSetting(statement).has_value()) {
+    // RESET, TO DEFAULT (the connection's encoding), SET LOCAL, or a SET
+    // the encoding rules do not read.
+    if (PgClientEncodingKnown(statement) || Is(first_word_, "reset")) {
+      return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                             "SET or RESET of client_encoding in a form dbanon does not read (RESET, DEFAULT, "
+                             "LOCAL): it decides how the bytes that follow make characters");
+    }
+  }
+  if (Is(first_word_, "set") && PgClientEncodingSetting(statement).has_value()) {
+    client_encoding_set_ = true;
+    if (in_transaction_) settings_changed_in_transaction_ = encoding_changed_in_transaction_ = true;
+  }
   if (Is(first_word_, "set") && !PgClientEncodingKnown(statement)) {
     return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
                            "SET client_encoding names an encoding PostgreSQL does not know (psql refuses it): "
@@ -917,6 +1011,55 @@ absl::Status PgPlainFramer::EndStatement(std::string_view input) {
     copy_plan_ = *plan;
   }
   mode_ = Mode::kAfterCopy;
+  return absl::OkStatus();
+}
+
+absl::Status PgPlainFramer::FollowQuotingSettings(std::string_view statement) {
+  // Transaction blocks (PostgreSQL docs, "SET": SET LOCAL lasts to the end
+  // of the transaction, and a SET in a transaction that is rolled back is
+  // undone; "BEGIN", "COMMIT", "ROLLBACK", "ROLLBACK TO SAVEPOINT").
+  auto refuse = [&](std::string_view what) {
+    return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_, what);
+  };
+  if (Is(first_word_, "begin") || (Is(first_word_, "start") && NamesLower(statement, "transaction"))) {
+    if (!in_transaction_) {
+      in_transaction_ = true;
+      settings_changed_in_transaction_ = encoding_changed_in_transaction_ = false;
+      saved_standard_strings_ = session_standard_strings_;
+    }
+    return absl::OkStatus();
+  }
+  const bool rollback = Is(first_word_, "rollback") || Is(first_word_, "abort");
+  const bool savepoint_rollback = rollback && NamesLower(statement, " to ");
+  const bool prepare = Is(first_word_, "prepare") && NamesLower(statement, "transaction");
+  if (rollback || prepare || Is(first_word_, "commit") || Is(first_word_, "end")) {
+    if (!in_transaction_) return absl::OkStatus();  // a warning, nothing ends
+    if (settings_changed_in_transaction_ && (savepoint_rollback || prepare)) {
+      return refuse("ROLLBACK TO SAVEPOINT or PREPARE TRANSACTION after a SET of standard_conforming_strings or "
+                    "client_encoding in the same transaction: dbanon does not follow which settings it keeps");
+    }
+    if (savepoint_rollback) return absl::OkStatus();
+    if (rollback && encoding_changed_in_transaction_) {
+      return refuse("ROLLBACK of a transaction that set client_encoding: dbanon does not follow the encoding back");
+    }
+    if (rollback) session_standard_strings_ = saved_standard_strings_;
+    local_standard_strings_.reset();
+    standard_strings_ = session_standard_strings_;
+    in_transaction_ = false;
+    return absl::OkStatus();
+  }
+  // set_config('standard_conforming_strings' | 'client_encoding', ...), an
+  // UPDATE of pg_settings, a DO block: settings changed by code, whose
+  // value dbanon does not read.
+  if (Is(first_word_, "select") || Is(first_word_, "with") || Is(first_word_, "update") ||
+      Is(first_word_, "merge") || Is(first_word_, "do") || Is(first_word_, "insert")) {
+    if (NamesLower(statement, "standard_conforming_strings") || NamesLower(statement, "client_encoding") ||
+        NamesLower(statement, "pg_settings")) {
+      return refuse("a statement that names standard_conforming_strings, client_encoding or pg_settings outside "
+                    "a SET (set_config, UPDATE pg_settings, a DO block): it may change how the string literals "
+                    "and bytes that follow are read, in a form dbanon does not read");
+    }
+  }
   return absl::OkStatus();
 }
 

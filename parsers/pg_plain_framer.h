@@ -60,6 +60,7 @@
 #define DBANON_PARSERS_PG_PLAIN_FRAMER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,10 @@ class PgPlainFramer : public Framer {
   // column becomes a kRows segment that StatsCallRewriter writes without
   // the column's values (parsers/pg_stats.h).
   absl::Status EndSelect(std::string_view input, const std::string& statement);
+  // Transaction control (BEGIN, COMMIT, ROLLBACK, ...), and statements
+  // that change standard_conforming_strings or client_encoding by code
+  // (set_config, UPDATE pg_settings, DO): DataLoss, positioned.
+  absl::Status FollowQuotingSettings(std::string_view statement);
   // A statement longer than kMaxStatementBytes ended (`head`: its first
   // kMaxStatementBytes): a CREATE TABLE, CREATE VIEW or ALTER leaves its
   // table without columns or is refused (TableCatalog::NoteUnreadDdl); a SET
@@ -141,7 +146,17 @@ class PgPlainFramer : public Framer {
   int paren_depth_ = 0;
   unsigned char prev_ = '\n';
   unsigned char prev2_ = '\n';
-  bool standard_strings_ = true;
+  bool standard_strings_ = true;  // in effect: the SET LOCAL value, else the session's
+  // SET/RESET standard_conforming_strings and transaction blocks
+  // (FollowQuotingSettings): a ROLLBACK undoes the transaction's SETs, a
+  // COMMIT or ROLLBACK ends its SET LOCAL.
+  bool session_standard_strings_ = true;
+  std::optional<bool> local_standard_strings_;
+  bool saved_standard_strings_ = true;  // the session's at BEGIN
+  bool in_transaction_ = false;
+  bool settings_changed_in_transaction_ = false;
+  bool encoding_changed_in_transaction_ = false;
+  bool client_encoding_set_ = false;  // a SET client_encoding was read
   MultibyteRule multibyte_ = MultibyteRule::kNone;  // SET client_encoding (SJIS, BIG5, ...)
   bool last_was_significant_ = false;
   int64_t significant_ = 0;          // significant bytes in the current statement

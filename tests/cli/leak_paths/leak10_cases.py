@@ -185,3 +185,51 @@ CASES += [
      "make": _make_archive(b"ALTER TABLE public.staging RENAME TO staging_old;\n", "custom"),
      "config": CFG, "output": "out.dump", "markers": [b"zqxnever"], "expect": "clean"},
 ]
+
+# PostgreSQL quoting settings. After standard_conforming_strings = off, psql
+# reads `'a\', '` as one literal (a backslash escapes the quote): the row is
+# (1, "a', ", e-mail). Read with the setting on, the same bytes are no row
+# (refused); the cases that are followed are clean only when read as psql
+# reads them, the others are refused.
+CFG_Q = '[tables.users]\nemail = "email"\n'
+
+
+def _quoting(setting, extra_after=b""):
+    return (PG_HEAD + b"CREATE TABLE public.users (id integer, note text, email text);\n" + setting +
+            b"INSERT INTO public.users VALUES (1, 'a\\', ', 'zqxmarker@corp.example');\n" + extra_after)
+
+
+def _q(name, setting, expect="refuse"):
+    return {"name": name, "dump": _quoting(setting), "config": CFG_Q, "expect": expect}
+
+
+CASES += [
+    _q("pg --inserts: SET SESSION standard_conforming_strings = off is followed", b"SET SESSION standard_conforming_strings = off;\n", "clean"),
+    _q("pg --inserts: SET standard_conforming_strings = 'of' (a prefix the server accepts) is followed", b"SET standard_conforming_strings = 'of';\n", "clean"),
+    _q("pg --inserts: SET standard_conforming_strings TO no is followed", b"SET standard_conforming_strings TO no;\n", "clean"),
+    _q("pg --inserts: SET LOCAL standard_conforming_strings = off inside BEGIN is followed",
+       b"BEGIN;\nSET LOCAL standard_conforming_strings = off;\n", "clean"),
+    _q("pg --inserts: SET LOCAL standard_conforming_strings = off ends at COMMIT",
+       b"SET standard_conforming_strings = off;\nBEGIN;\nSET LOCAL standard_conforming_strings = on;\nCOMMIT;\n", "clean"),
+    _q("pg --inserts: a ROLLBACK undoes SET standard_conforming_strings = on of its transaction",
+       b"SET standard_conforming_strings = off;\nBEGIN;\nSET standard_conforming_strings = on;\nROLLBACK;\n", "clean"),
+    _q("pg --inserts: RESET standard_conforming_strings after off is on again (refused or clean, never a leak)",
+       b"SET standard_conforming_strings = off;\nRESET standard_conforming_strings;\n", "either"),
+    _q("pg --inserts: SET LOCAL standard_conforming_strings outside a transaction block is refused",
+       b"SET LOCAL standard_conforming_strings = off;\n"),
+    _q("pg --inserts: SELECT set_config('standard_conforming_strings', 'off', false) is refused",
+       b"SELECT set_config('standard_conforming_strings', 'off', false);\n"),
+    _q("pg --inserts: pg_catalog.set_config inside a larger SELECT is refused",
+       b"SELECT 1, pg_catalog.set_config('standard_conforming_strings', 'off', false), 2;\n"),
+    _q("pg --inserts: UPDATE pg_settings SET setting = 'off' is refused",
+       b"UPDATE pg_settings SET setting = 'off' WHERE name = 'standard_conforming_strings';\n"),
+    _q("pg --inserts: a DO block setting standard_conforming_strings is refused",
+       b"DO $$BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); END$$;\n"),
+    _q("pg --inserts: SET client_encoding TO DEFAULT is refused", b"SET client_encoding TO DEFAULT;\n"),
+    _q("pg --inserts: RESET client_encoding is refused", b"RESET client_encoding;\n"),
+    _q("pg --inserts: SET LOCAL client_encoding is refused", b"BEGIN;\nSET LOCAL client_encoding = 'SJIS';\n"),
+    _q("pg --inserts: SELECT set_config('client_encoding', 'SJIS', false) is refused",
+       b"SELECT set_config('client_encoding', 'SJIS', false);\n"),
+    _q("pg --inserts: ROLLBACK TO SAVEPOINT after SET standard_conforming_strings is refused",
+       b"BEGIN;\nSAVEPOINT s;\nSET standard_conforming_strings = off;\nROLLBACK TO SAVEPOINT s;\n"),
+]
