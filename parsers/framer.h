@@ -122,6 +122,16 @@ class TableResolver {
     (void)table;
     (void)column;
   }
+  // The dump's DDL (CREATE TABLE, an archive's TABLE entry, the --schema
+  // dump) types `column` of `table` with a type of `family`
+  // (parsers/column_types.h; kUnknown for a type dbanon does not know).
+  // `dbanon check --suggest` reads it: a text or JSON column without a hint
+  // is left for review, never suggested `keep`.
+  virtual void NoteColumnType(const TableName& table, const std::string& column, TypeFamily family) {
+    (void)table;
+    (void)column;
+    (void)family;
+  }
   // Whether the config names `column` of `table` (an anonymizer or `keep`,
   // or the table's keep/truncate), for a resolver whose RowPlans mark other
   // columns than those (`dbanon check`'s sampling plans); nullopt: the

@@ -138,6 +138,7 @@ void TableCatalog::AddCreateTable(const SqlDialect& d, std::string_view text) {
       columns.push_back(c->name);
       if (c->generated) resolver_->NoteGenerated(name, c->name);
       if (c->invisible) resolver_->NoteInvisible(name, c->name);
+      resolver_->NoteColumnType(name, c->name, c->limit.family);
     }
   }
   resolver_->SawColumns(name, columns, false);

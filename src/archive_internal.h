@@ -94,6 +94,10 @@ class LockedResolver : public TableResolver {
     MutexLock lock(&mu_);
     return inner_->Finish();
   }
+  void NoteColumnType(const TableName& table, const std::string& column, TypeFamily family) override {
+    MutexLock lock(&mu_);
+    inner_->NoteColumnType(table, column, family);
+  }
   absl::Status NoteLargeObjects(int64_t created, int64_t opened, int64_t bytes) override {
     MutexLock lock(&mu_);
     return inner_->NoteLargeObjects(created, opened, bytes);

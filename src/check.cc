@@ -148,6 +148,15 @@ class CheckResolver : public TableResolver {
   void NoteInvisible(const TableName& table, const std::string& column) override {
     plan_.NoteInvisible(table, column);
   }
+  void NoteColumnType(const TableName& table, const std::string& column, TypeFamily family) override {
+    families_[{RunPlan::KeyOf(table), column}] = family;
+  }
+  // The family the dump's DDL gives the column; nullopt without DDL.
+  std::optional<TypeFamily> FamilyOf(const TableName& key, const std::string& column) const {
+    auto it = families_.find({key, column});
+    if (it == families_.end()) return std::nullopt;
+    return it->second;
+  }
   void NoteCreated(const TableName& table) override {
     Order(table);
     plan_.NoteCreated(table);
@@ -197,6 +206,7 @@ class CheckResolver : public TableResolver {
   std::map<TableName, size_t> order_;
   std::map<TableName, std::vector<std::string>> columns_;
   std::map<std::pair<TableName, std::string>, std::unique_ptr<ColumnSample>> samples_;
+  std::map<std::pair<TableName, std::string>, TypeFamily> families_;  // NoteColumnType
   std::vector<std::unique_ptr<SampleAnonymizer>> anonymizers_;
   std::vector<std::unique_ptr<RowPlan>> plans_;
 };
@@ -282,6 +292,15 @@ struct ColumnFacts {
   std::optional<ValueSample::Evidence> evidence;
   bool numeric = false;
   int64_t sampled = 0;  // values sampled, NULLs included
+  std::optional<TypeFamily> family;  // from the dump's DDL; nullopt without it
+  // A column that may hold free text or a JSON document: a text or JSON
+  // type, or no DDL and values that are not all numbers. Personal data
+  // there (a name in a note, an e-mail in a profile document) gives no hint
+  // of shape, so --suggest never calls such a column safe.
+  bool MayHoldFreeText() const {
+    if (family.has_value()) return *family == TypeFamily::kText || *family == TypeFamily::kJson;
+    return !(numeric && sampled > 0);
+  }
   // The kind the evidence points to: the values' shape, unless the name
   // says a kind of name and the values are first names (last names are
   // often first names too).
@@ -430,8 +449,9 @@ std::string Suggest(const std::vector<TableFacts>& tables, const std::string& in
       sample > 0 ? absl::StrCat("\n# and from the values of up to ", sample, " rows per table") : std::string(), ".\n",
       archive && sample <= 0 ? "# The archive's data was not read (--sample N reads it for value hints).\n" : "",
       "# Every column is named: an anonymizer where a hint of personal data was found,\n"
-      "# \"keep\" elsewhere. Check every \"keep\". Set the salt with DBANON_SALT, --salt-file\n"
-      "# or salt_file = \"...\" (16 bytes or more).\n"
+      "# \"keep\" elsewhere, but a text or JSON column without a hint is left commented out\n"
+      "# under a REVIEW line: the strict run refuses it until you decide. Check every \"keep\".\n"
+      "# Set the salt with DBANON_SALT, --salt-file or salt_file = \"...\" (16 bytes or more).\n"
       "strict = true\n");
   if (large_objects.count > 0) {
     // Left for a human to decide: strict mode refuses them until the line is uncommented.
@@ -443,7 +463,9 @@ std::string Suggest(const std::vector<TableFacts>& tables, const std::string& in
   for (const TableFacts& t : tables) {
     absl::StrAppend(&out, "\n[tables.", TableKey(t.name), "]\n");
     if (!t.coverage.columns_known) {
-      absl::StrAppend(&out, "# REVIEW: the dump does not name this table's columns\nkeep = true\n");
+      // Commented out as a free-text column is: the strict run refuses the table until someone decides.
+      absl::StrAppend(&out, "# REVIEW: the dump does not name this table's columns. Decide, then uncomment:\n"
+                            "# keep = true\n");
       continue;
     }
     // The address parts of the table go to one address anonymizer.
@@ -456,6 +478,18 @@ std::string Suggest(const std::vector<TableFacts>& tables, const std::string& in
         // anonymizer on it would be refused.
         absl::StrAppend(&out, "# generated column: computed on restore from the columns it reads\n", TomlKey(c.name),
                         " = \"keep\"\n");
+        continue;
+      }
+      if (!kind.has_value() && c.MayHoldFreeText()) {
+        // Not a decision dbanon can make: commented out, so that the strict
+        // run refuses the column until someone decides (README).
+        const std::string type = !c.family.has_value()             ? "type unknown"
+                                 : *c.family == TypeFamily::kJson ? "a JSON type"
+                                                                  : "a text type";
+        absl::StrAppend(&out, "# REVIEW: free text / JSON may hold personal data (", type,
+                        "; no hint from its name", c.sampled > 0 ? " or its sampled values" : "",
+                        "). Decide (an anonymizer: json with paths, lorem, constant, null; or \"keep\" once known "
+                        "safe), then uncomment:\n# ", TomlKey(c.name), " = \"keep\"\n");
         continue;
       }
       if (!kind.has_value()) {
@@ -580,6 +614,7 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
         f.numeric = s->sample.AllNumeric();
         f.sampled = s->seen;
       }
+      f.family = resolver->FamilyOf(tables[i].coverage.name, c.name);
       tables[i].columns.push_back(std::move(f));
     }
   }

@@ -11,6 +11,11 @@ loaded), every column of the table covered by the config:
   * `--strict` refuses the dump (exit 2, a positioned message, nothing at -o) until the
     config says `[large_objects] action = "keep"`; then the output restores (psql,
     pg_restore -d) with the objects' bytes unchanged and the e-mails anonymized.
+`check --suggest` never makes a text or JSON column without a hint look reviewed: on a real
+pg_dump -Fp of a table with a jsonb `profile` (e-mails and phones inside documents) and a
+text `notes` column (names in prose), both are left commented out under a REVIEW line, so
+the strict run with the suggested config refuses them (exit 2, naming them, nothing at -o);
+decided (uncommented keep), it passes.
 Checks: exit codes, messages with a position, no original e-mail in any output, restores.
 
 Run alone: variants_cover.py DBANON_BINARY (starts the servers variants_test.py would).
@@ -121,8 +126,41 @@ def large_objects_part(rep, dbanon, pg):
                   (desc, "pg_restore -d" if archive else "psql"), "%d rows" % len(got))
 
 
+PROFILES = [(1, '{"email": "ann.profile@corp.example", "phone": "+33 6 11 22 33 44"}',
+             "Called Ann Marchetti about her order"),
+            (2, '{"contact": {"email": "bob.profile@corp.example"}, "tags": ["vip"]}',
+             "Bob Lindqvist prefers e-mail")]
+
+
+def suggest_part(rep, dbanon, pg):
+    import re
+    pg.createdb("suggest_src")
+    pg.psql("suggest_src", "CREATE TABLE members (id int PRIMARY KEY, profile jsonb, notes text);" +
+            "".join("INSERT INTO members VALUES (%d, '%s', '%s');" % r for r in PROFILES))
+    src = _write(dbanon, "members.sql", pg.pg_dump("suggest_src", ["-Fp"]))
+    secrets = ["ann.profile@corp.example", "bob.profile@corp.example", "Marchetti", "Lindqvist", "11 22 33"]
+    desc = "pg_dump -Fp of a jsonb profile and a text notes column"
+    rc, text, err = _run(dbanon, ["check", "--suggest", src])
+    review = "# REVIEW: free text / JSON may hold personal data"
+    ok = (rc == 0 and text.count(review) == 2 and "\n# profile = \"keep\"\n" in text and
+          "\n# notes = \"keep\"\n" in text and "\nprofile =" not in text and "\nnotes =" not in text and
+          "\nid = \"keep\"\n" in text)
+    rep.check(ok, "%s: check --suggest leaves both commented out under a REVIEW line, names id keep" % desc, text[-600:])
+    rep.check(not [v for v in secrets if v in text + err], "%s: check --suggest prints no value" % desc)
+    cfg = _write(dbanon, "members.toml", 'salt = "%s"\n' % SALT + text)
+    out = os.path.join(dbanon.work, "members.out")
+    rc, _, err = _run(dbanon, ["-c", cfg, "-o", out, src])
+    rep.check(rc == 2 and not os.path.exists(out) and "public.members.profile" in err and
+              "public.members.notes" in err and "strict mode" in err,
+              "%s: the strict run with the suggested config refuses them (exit 2, nothing at -o)" % desc, err)
+    decided = _write(dbanon, "members-decided.toml", re.sub(r'(?m)^# (\S+ = "keep")$', r"\1", open(cfg).read()))
+    rc, _, err = _run(dbanon, ["-c", decided, "-o", out, src])
+    rep.check(rc == 0 and os.path.exists(out), "%s: decided (keep uncommented), the strict run passes" % desc, err)
+
+
 def pg_part(rep, dbanon, pg):
     large_objects_part(rep, dbanon, pg)
+    suggest_part(rep, dbanon, pg)
 
 
 def mariadb_part(rep, dbanon, db):
