@@ -3,7 +3,9 @@
 #ifndef DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_
 #define DBANON_ANONYMIZERS_ANONYMIZER_INTERNAL_H_
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <span>
@@ -108,9 +110,12 @@ class SingleColumnAnonymizer : public Anonymizer {
     return AnonymizeValue(value, scratch);
   }
   // The first 8 bytes of a tag, as Prf::Cmac64 reads them.
+  // Little-endian, loaded at once (a byte loop here cost 26 instructions a
+  // value: GCC 12 did not fold it).
   static uint64_t TagBits(const Prf::Block& tag) {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = v << 8 | tag[i];
+    uint64_t v;
+    std::memcpy(&v, tag.data(), sizeof(v));
+    if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
     return v;
   }
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 
@@ -416,8 +417,9 @@ void Prf::CmacCounters(std::string_view message, uint32_t first, size_t n, Block
 
 uint64_t Prf::Cmac64(std::string_view message) const {
   Block b = Cmac(message);
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = v << 8 | b[i];
+  uint64_t v;  // the first 8 bytes, little-endian
+  std::memcpy(&v, b.data(), sizeof(v));
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
   return v;
 }
 

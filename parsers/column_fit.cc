@@ -95,8 +95,8 @@ absl::Status CheckColumnFit(const RowPlan& plan, bool types_enforced) {
   return absl::OkStatus();
 }
 
-std::string_view FitCell(const Anonymizer& anonymizer, size_t part, const ColumnLimit& limit, std::string_view value,
-                         std::string* narrowed, std::string* buf) {
+std::string_view FitCellSlow(const Anonymizer& anonymizer, size_t part, const ColumnLimit& limit,
+                             std::string_view value, std::string* narrowed, std::string* buf) {
   if (limit.family == TypeFamily::kInteger || limit.family == TypeFamily::kDecimal) {
     // A number column takes digits (with a sign): a phone number or card
     // number written with separators is narrowed to its digits.

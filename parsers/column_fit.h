@@ -36,6 +36,7 @@
 #ifndef DBANON_PARSERS_COLUMN_FIT_H_
 #define DBANON_PARSERS_COLUMN_FIT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -56,8 +57,21 @@ absl::Status CheckColumnFit(const RowPlan& plan, bool types_enforced = true);
 // narrowed to a valid shorter form when longer than limit.max_chars, then
 // FitView. The result views `value`, `*narrowed` or `*buf`, and stays valid
 // while they do.
-std::string_view FitCell(const Anonymizer& anonymizer, size_t part, const ColumnLimit& limit, std::string_view value,
-                         std::string* narrowed, std::string* buf);
+std::string_view FitCellSlow(const Anonymizer& anonymizer, size_t part, const ColumnLimit& limit,
+                             std::string_view value, std::string* narrowed, std::string* buf);
+inline std::string_view FitCell(const Anonymizer& anonymizer, size_t part, const ColumnLimit& limit,
+                                std::string_view value, std::string* narrowed, std::string* buf) {
+  // The common case, decided inline (it is asked for every replacement): a
+  // UTF-8 text column whose length, if it has one, the value's bytes already
+  // respect (a character is at least one byte). FitCellSlow returns the
+  // value unchanged then too.
+  if (limit.encoding == TextEncoding::kUtf8 && limit.family != TypeFamily::kInteger &&
+      limit.family != TypeFamily::kDecimal && limit.integer_bits == 0 && limit.numeric_precision == 0 &&
+      value.size() <= (limit.max_chars > 0 ? limit.max_chars : SIZE_MAX)) {
+    return value;
+  }
+  return FitCellSlow(anonymizer, part, limit, value, narrowed, buf);
+}
 
 }  // namespace dbanon
 

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
+#include "base/short_bytes.h"
 #include "parsers/column_fit.h"
 #include "parsers/row_group.h"
 #include "parsers/sql_dialect.h"
@@ -105,12 +106,8 @@ size_t FirstToEscape(std::string_view s, size_t i) {
   }
   if (i < s.size()) {
     // The last bytes (most replacements are shorter than 16), tested the
-    // same way in a copy padded with a byte that needs no escape; a hit is
-    // looked at byte by byte below.
-    char tail[16];
-    std::memset(tail, 'a', sizeof(tail));
-    std::memcpy(tail, s.data() + i, s.size() - i);
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(tail));
+    // same way (base/short_bytes.h); a hit is looked at byte by byte below.
+    __m128i v = LoadShortBytes(s.substr(i));
     __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, thirteen), v), _mm_cmpeq_epi8(v, backslash));
     if (_mm_movemask_epi8(hit) == 0) return s.size();
   }
@@ -390,11 +387,13 @@ struct CopyRowGroup {
   std::vector<std::string_view> cells;      // of the row being split
   std::vector<std::string_view> rows;       // the group's rows, without CR LF
   std::vector<char> crlf;                   // per row
-  std::vector<char> plain;                  // per row: it holds no backslash (SplitPlainRow)
+  std::vector<char> plain;                  // per row: it holds no backslash (SplitPlainLine)
   std::vector<size_t> step_slot;            // per step column, in step order: its configured position's index
   std::vector<std::string_view> raw;        // per row and configured position
   std::vector<std::string> decoded;         // per row and step column
-  std::vector<std::string> replacement;     // per row and configured position
+  ReplacementBuffer replacements;
+  std::vector<ReplacementBuffer::Span> replacement;  // per row and configured position
+  std::string escaped;                      // CopyEscape's output, before it joins `replacements`
   std::vector<Cell> in, res;                // per row and step column
   std::string fitted;                       // a replacement cut to its column's length or range
   std::string narrowed;                     // a replacement in a narrower valid form (FitCell)
@@ -405,43 +404,64 @@ CopyRowGroup& ThreadCopyRowGroup() {
   return group;
 }
 
-// Splits `row` at its TABs into *cells when it holds no backslash (then
-// no TAB is escaped and no field needs CopyUnescape); false, with *cells
-// unspecified, when it holds one (SplitCopyRow reads it then). The bytes
-// from row.data() up to `readable` may be read (16 at a time; those past
-// the row's end are masked), which saves a scalar tail on every row but the
-// last of a call.
-bool SplitPlainRow(std::string_view row, const char* readable, std::vector<std::string_view>* cells) {
+// Finds the end of the row that starts at `p` (its first LF, or p + n) and,
+// when the row holds no backslash (then no TAB is escaped and no field
+// needs CopyUnescape), splits it at its TABs into *cells, in the same pass.
+// Returns the row's length; *plain tells whether *cells holds its fields
+// (else they are unspecified). The bytes from p up to `readable` may be
+// read (16 at a time; those past p + n are masked), which saves a scalar
+// tail on every row but the last of a call.
+size_t SplitPlainLine(const char* p, size_t n, const char* readable, std::vector<std::string_view>* cells,
+                      bool* plain) {
   cells->clear();
-  const char* p = row.data();
-  const size_t n = row.size();
   size_t start = 0;
   size_t i = 0;
+  auto rest_of_row = [&](size_t from) {  // after a backslash
+    *plain = false;
+    const void* nl = from < n ? std::memchr(p + from, '\n', n - from) : nullptr;
+    return nl == nullptr ? n : static_cast<size_t>(static_cast<const char*>(nl) - p);
+  };
 #if defined(__SSE2__)
   const __m128i tab = _mm_set1_epi8('\t');
   const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i lf = _mm_set1_epi8('\n');
   for (; i < n && readable - (p + i) >= 16; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     const unsigned valid = n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1;
-    if ((static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash))) & valid) != 0) return false;
-    unsigned tabs = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab))) & valid;
+    const unsigned lfs = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf))) & valid;
+    const unsigned in_row = lfs != 0 ? (lfs & (0u - lfs)) - 1 : valid;  // the bytes before the first LF
+    const unsigned backslashes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash))) & in_row;
+    if (backslashes != 0) {
+      *plain = false;
+      return lfs != 0 ? i + static_cast<size_t>(__builtin_ctz(lfs)) : rest_of_row(i + 16);
+    }
+    unsigned tabs = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab))) & in_row;
     while (tabs != 0) {
       const size_t at = i + static_cast<size_t>(__builtin_ctz(tabs));
-      cells->push_back(row.substr(start, at - start));
+      cells->emplace_back(p + start, at - start);
       start = at + 1;
       tabs &= tabs - 1;
+    }
+    if (lfs != 0) {
+      const size_t at = i + static_cast<size_t>(__builtin_ctz(lfs));
+      cells->emplace_back(p + start, at - start);
+      *plain = true;
+      return at;
     }
   }
 #endif
   for (; i < n; ++i) {
-    if (p[i] == '\\') return false;
-    if (p[i] == '\t') {
-      cells->push_back(row.substr(start, i - start));
+    const char c = p[i];
+    if (c == '\n') break;
+    if (c == '\\') return rest_of_row(i + 1);
+    if (c == '\t') {
+      cells->emplace_back(p + start, i - start);
       start = i + 1;
     }
   }
-  cells->push_back(row.substr(start));
-  return true;
+  cells->emplace_back(p + start, i - start);
+  *plain = true;
+  return i;
 }
 
 // RewriteCopyRows, or with `fields` the rewriting of one span of whole
@@ -491,8 +511,16 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
     g.crlf.clear();
     g.plain.clear();
     while (pos < rows.size() && g.rows.size() < kGroup) {
-      const char* nl = static_cast<const char*>(std::memchr(rows.data() + pos, '\n', rows.size() - pos));
-      size_t end = nl == nullptr ? rows.size() : static_cast<size_t>(nl - rows.data());
+      // The row's end and, for the common row (ASCII-safe encoding, no
+      // backslash), its fields, in one pass.
+      bool plain = false;
+      size_t end;
+      if (layout == CharLayout::kAsciiSafe) {
+        end = pos + SplitPlainLine(rows.data() + pos, rows.size() - pos, readable, &cells, &plain);
+      } else {
+        const char* nl = static_cast<const char*>(std::memchr(rows.data() + pos, '\n', rows.size() - pos));
+        end = nl == nullptr ? rows.size() : static_cast<size_t>(nl - rows.data());
+      }
       std::string_view row = rows.substr(pos, end - pos);
       // A row that ends in CR LF (a dump that went through Windows or
       // `docker exec -t`): COPY reads CR LF as the line ending when the block's
@@ -500,10 +528,12 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
       // CR is always escaped as \r). The framer checks that every row of the
       // block ends like the first; the row is written back with its ending.
       const bool crlf = !fields && !row.empty() && row.back() == '\r';
-      if (crlf) row.remove_suffix(1);
+      if (crlf) {
+        row.remove_suffix(1);
+        if (plain) cells.back().remove_suffix(1);
+      }
       const int64_t row_line = line + static_cast<int64_t>(g.rows.size());
       const int64_t col0 = fields ? first_col - 1 : 0;
-      const bool plain = layout == CharLayout::kAsciiSafe && SplitPlainRow(row, readable, &cells);
       if (CopySplit split = plain ? CopySplit::kOk : SplitCopyRow(row, layout, &cells); split != CopySplit::kOk) {
         return PositionedError(absl::StatusCode::kDataLoss, row_line, col0 + static_cast<int64_t>(row.size()),
                                split == CopySplit::kTrailingBackslash
@@ -535,20 +565,30 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
       pos = end + 1;
     }
     const size_t nrows = g.rows.size();
-    // Each anonymizer, over the whole group.
+    // Each anonymizer, over the whole group. The loops read through local
+    // pointers: the compiler cannot keep a vector's bounds in registers
+    // across writes to strings it may think alias them.
     const size_t* next_slots = g.step_slot.data();
+    const std::string_view* raw_cells = g.raw.data();
+    const char* plain_rows = g.plain.data();
+    ReplacementBuffer::Span* replacement = g.replacement.data();
+    g.replacements.Clear();
+    const RowPlan::ColumnInfo* infos = plan.column_info.data();
+    const size_t ninfos = plan.column_info.size();
     for (const RowPlan::Step& step : plan.steps) {
       const size_t n = step.columns.size();
       const size_t* step_slot = next_slots;  // of this step's columns
+      const size_t* step_columns = step.columns.data();
       next_slots += n;
       g.in.resize(nrows * n);
       g.res.resize(nrows * n);
       if (g.decoded.size() < nrows * n) g.decoded.resize(nrows * n);
+      Cell* in_cells = g.in.data();
       for (size_t r = 0; r < nrows; ++r) {
         for (size_t j = 0; j < n; ++j) {
-          std::string_view raw = g.raw[r * npos + step_slot[j]];
-          Cell& c = g.in[r * n + j];
-          if (g.plain[r]) {
+          std::string_view raw = raw_cells[r * npos + step_slot[j]];
+          Cell& c = in_cells[r * n + j];
+          if (plain_rows[r]) {
             c = Cell{raw, false};
           } else if (raw == "\\N") {
             c = Cell::Null();
@@ -563,38 +603,55 @@ absl::Status RewriteCopy(const RowPlan& plan, std::string_view rows, int64_t fir
         }
       }
       step.anonymizer->AnonymizeRows(g.in, scratch, g.res);
+      const Cell* res_cells = g.res.data();
+      const size_t id = step.anonymizer->id();
       for (size_t r = 0; r < nrows; ++r) {
         for (size_t j = 0; j < n; ++j) {
-          const Cell& in = g.in[r * n + j];
-          const Cell& res = g.res[r * n + j];
-          scratch.CountCell(step.anonymizer->id(), j, in.is_null && res.is_null);
-          std::string& rep = g.replacement[r * npos + step_slot[j]];
-          rep.clear();
+          const Cell& in = in_cells[r * n + j];
+          const Cell& res = res_cells[r * n + j];
+          scratch.CountCell(id, j, in.is_null && res.is_null);
+          ReplacementBuffer::Span& rep = replacement[r * npos + step_slot[j]];
           if (res.is_null) {
-            rep.assign("\\N");
+            rep = g.replacements.Add("\\N");
+            continue;
+          }
+          std::string_view v = res.value;
+          if (step_columns[j] < ninfos) {
+            v = FitCell(*step.anonymizer, j, infos[step_columns[j]].limit, v, &g.narrowed, &g.fitted);
+          }
+          if (layout == CharLayout::kAsciiSafe && NeedsNoEscape(v)) {
+            rep = g.replacements.Add(v);  // what CopyEscape writes then
           } else {
-            std::string_view v = res.value;
-            if (step.columns[j] < plan.column_info.size()) {
-              v = FitCell(*step.anonymizer, j, plan.column_info[step.columns[j]].limit, v, &g.narrowed, &g.fitted);
-            }
-            CopyEscape(v, &rep, layout);
+            g.escaped.clear();
+            CopyEscape(v, &g.escaped, layout);
+            rep = g.replacements.Add(g.escaped);
           }
         }
       }
     }
-    // Write the group.
+    // Write the group: its size first, then one resize and short copies
+    // (an append per piece cost more than the piece).
+    size_t bytes = 0;
+    for (size_t r = 0; r < nrows; ++r) {
+      bytes += g.rows[r].size() + (g.crlf[r] ? 1 : 0) + (fields ? 0 : 1);
+      for (size_t k = 0; k < npos; ++k) bytes += replacement[r * npos + k].size - raw_cells[r * npos + k].size();
+    }
+    const size_t at = out->size();
+    out->resize(at + bytes);
+    char* w = out->data() + at;
     for (size_t r = 0; r < nrows; ++r) {
       std::string_view row = g.rows[r];
       const char* copied = row.data();
       for (size_t k = 0; k < npos; ++k) {
-        std::string_view raw = g.raw[r * npos + k];
-        out->append(copied, raw.data() - copied);
-        out->append(g.replacement[r * npos + k]);
+        std::string_view raw = raw_cells[r * npos + k];
+        const std::string_view rep = g.replacements.View(replacement[r * npos + k]);
+        w = CopyShort(w, copied, static_cast<size_t>(raw.data() - copied));
+        w = CopyShort(w, rep.data(), rep.size());
         copied = raw.data() + raw.size();
       }
-      out->append(copied, row.data() + row.size() - copied);
-      if (g.crlf[r]) out->push_back('\r');
-      if (!fields) out->push_back('\n');
+      w = CopyShort(w, copied, static_cast<size_t>(row.data() + row.size() - copied));
+      if (g.crlf[r]) *w++ = '\r';
+      if (!fields) *w++ = '\n';
     }
     line += static_cast<int64_t>(nrows);
   }

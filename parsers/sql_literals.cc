@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
+#include "base/short_bytes.h"
 #include "base/string_view_compat.h"
 #include "base/utf8.h"
 #include "parsers/sql_lexer.h"
@@ -407,11 +408,8 @@ void AppendEscaped(const SqlDialect& d, std::string_view value, char quote, bool
     }
     if (i + 16 > value.size() && i < value.size()) {
       // The last bytes (most values are shorter than 16), tested the same
-      // way in a copy padded with a byte that needs no escape.
-      char tail[16];
-      std::memset(tail, 'a', sizeof(tail));
-      std::memcpy(tail, value.data() + i, value.size() - i);
-      if (clean(_mm_loadu_si128(reinterpret_cast<const __m128i*>(tail)))) i = value.size();
+      // way (base/short_bytes.h).
+      if (clean(LoadShortBytes(value.substr(i)))) i = value.size();
     }
 #endif
     for (; i < value.size(); ++i) {

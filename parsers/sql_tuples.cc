@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/char_class.h"
+#include "base/short_bytes.h"
 #include "base/string_view_compat.h"
 #include "base/utf8.h"
 #include "parsers/column_fit.h"
@@ -317,15 +318,17 @@ constexpr size_t kNoSlot = ~size_t{0};
 struct TupleGroup {
   std::vector<size_t> positions;  // configured positions, ascending
   std::vector<size_t> slot;       // per column: its index in `positions`, or kNoSlot
-  std::vector<bool> read;         // per column: an anonymizer reads it (a step's column)
+  std::vector<char> read;         // per column: an anonymizer reads it (a step's column)
   std::vector<std::pair<size_t, size_t>> spans;
   std::vector<SqlValue> values;
   std::vector<std::string> decoded;
   // What the anonymizer reads: a view into `rows` (a literal without escapes)
   // or into `decoded`.
   std::vector<std::string_view> view;
-  std::vector<std::string> replacement;
-  std::vector<bool> keep_original;
+  ReplacementBuffer replacements;
+  std::vector<ReplacementBuffer::Span> replacement;  // per cell
+  std::string escaped;  // EncodeValue's output, before it joins `replacements`
+  std::vector<char> keep_original;  // char, not bool: read and written per cell
   std::vector<Cell> in, res;  // per tuple and step column
   std::string fitted;         // a replacement cut to its column's length or range
   std::string narrowed;       // a replacement in a narrower valid form (FitCell)
@@ -400,8 +403,12 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
   size_t copied = 0;
   size_t tuples = 0;  // in the group
   // Anonymizes and writes the group's tuples.
+  // NeedsNoEscape's test holds for this dialect's literals (no multibyte
+  // character can hold an ASCII byte).
+  const bool plain_literals = d.multibyte == MultibyteRule::kNone;
   auto flush = [&]() -> absl::Status {
     if (tuples == 0) return absl::OkStatus();
+    g.replacements.Clear();
     for (const RowPlan::Step& step : plan.steps) {
       const size_t k = step.columns.size();
       g.in.resize(tuples * k);
@@ -441,14 +448,25 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
           }
           // A value that comes back unchanged keeps its exact original text.
           g.keep_original[c] = !r.is_null && !in.is_null && r.value == in.value;
-          g.replacement[c].clear();
-          if (!g.keep_original[c]) {
-            EncodeValue(d, rows.substr(b, e - b), g.values[c], info != nullptr && info->numeric, r,
-                        &g.replacement[c]);
+          if (g.keep_original[c]) continue;
+          const SqlValue& original = g.values[c];
+          if (plain_literals && original.kind == SqlValue::Kind::kString && original.literal_begin == 0 &&
+              original.literal_end == e - b && !r.is_null && NeedsNoEscape(r.value)) {
+            // What EncodeValue writes for a bare '...' literal whose
+            // replacement holds no byte to escape, without its calls.
+            g.replacement[c] = g.replacements.AddQuoted(original.quote, r.value);
+            continue;
           }
+          g.escaped.clear();
+          EncodeValue(d, rows.substr(b, e - b), original, info != nullptr && info->numeric, r, &g.escaped);
+          g.replacement[c] = g.replacements.Add(g.escaped);
         }
       }
     }
+    // The group's output: its size first, then one resize and short copies
+    // (an append per piece cost more than the piece).
+    size_t bytes = 0;
+    size_t from = copied;
     for (size_t t = 0; t < tuples; ++t) {
       for (size_t col : g.positions) {
         const size_t c = t * npos + g.slot[col];
@@ -456,12 +474,24 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
           // A generated column computed from a configured one: the server
           // recomputes it from the anonymized values (RowPlan::ColumnInfo).
           g.keep_original[c] = false;
-          g.replacement[c].assign("DEFAULT");
+          g.replacement[c] = g.replacements.Add("DEFAULT");
         }
         if (g.keep_original[c]) continue;
+        bytes += g.spans[c].first - from + g.replacement[c].size;
+        from = g.spans[c].second;
+      }
+    }
+    const size_t at = out->size();
+    out->resize(at + bytes);
+    char* w = out->data() + at;
+    for (size_t t = 0; t < tuples; ++t) {
+      for (size_t col : g.positions) {
+        const size_t c = t * npos + g.slot[col];
+        if (g.keep_original[c]) continue;
         auto [b, e] = g.spans[c];
-        out->append(rows.data() + copied, b - copied);
-        out->append(g.replacement[c]);
+        w = CopyShort(w, rows.data() + copied, b - copied);
+        const std::string_view rep = g.replacements.View(g.replacement[c]);
+        w = CopyShort(w, rep.data(), rep.size());
         copied = e;
       }
     }
@@ -539,11 +569,16 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
           break;
         }
         if (read) {
+          // Field by field: `v = SqlValue()` went through a temporary whose
+          // read-back missed store forwarding (a stall per value, perf).
           SqlValue& v = g.values[c];
-          v = SqlValue();
           v.kind = SqlValue::Kind::kString;
+          v.literal_begin = 0;
           v.literal_end = q - b;
+          v.quote = '\'';
           v.escapes = escapes;
+          v.x_form = false;
+          v.upper_x = false;
           if (plain) {
             g.view[c] = rows.substr(b + 1, q - b - 2);
           } else {

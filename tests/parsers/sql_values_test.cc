@@ -513,6 +513,34 @@ TEST_CASE("the one-pass tuple reader agrees with the general one, tuple for tupl
   }
 }
 
+TEST_CASE("every replacement is written as EncodeValue writes it, with or without a byte to escape, in every dialect") {
+  // The tuple rewriter writes a replacement that holds no byte to escape
+  // (NeedsNoEscape) without EncodeValue: the bytes must be the same.
+  const std::vector<std::string> reps = {"plain", "", "Ren\xc3\xa9", "O'Brien", "a\"b", "back\\slash", "tab\there",
+                                         std::string("nul\0x", 5), "sp ace", "1965-02-01", "x@y.z", "(paren)",
+                                         "\x1a", "0123456789abcdefXYZ", "semi;colon"};
+  auto pick = std::make_unique<testing::FnAnonymizer>("name", [&](std::string_view v) {
+    return reps[static_cast<size_t>(std::stoi(std::string(v.substr(1)))) % reps.size()];
+  });
+  RowPlan plan = PlanOf({"id", "name"}, {{1, pick.get()}});
+  for (const SqlDialect* d : {&MySqlDialect(), &MySqlDialect(false, false), &MySqlDialect(true, true),
+                              &PostgresDialect(true), &PostgresDialect(false), &SqliteDialect()}) {
+    std::string rows, want;
+    for (size_t i = 0; i < 2 * reps.size(); ++i) {
+      const std::string literal = "'k" + std::to_string(i) + "'";
+      SqlValue v;
+      std::string decoded;
+      REQUIRE(DecodeValue(*d, literal, &v, &decoded).ok());
+      std::string encoded;
+      EncodeValue(*d, literal, v, false, Cell{reps[i % reps.size()], false}, &encoded);
+      const std::string sep = i == 0 ? "" : ",";
+      rows += sep + "(" + std::to_string(i) + "," + literal + ")";
+      want += sep + "(" + std::to_string(i) + "," + encoded + ")";
+    }
+    CHECK(Rewrite(*d, plan, rows) == want);
+  }
+}
+
 TEST_CASE("the one-pass tuple reader leaves errors to the general path: same message, same position") {
   auto wrap = Wrap("name");
   RowPlan plan = PlanOf({"id", "name", "body"}, {{1, wrap.get()}});
