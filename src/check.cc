@@ -82,7 +82,13 @@ class CheckResolver : public TableResolver {
       if (!resolved.ok()) return resolved.status();
       if (*resolved != nullptr && (*resolved)->truncate) return *resolved;  // the rows are dropped unread
     }
-    if (sample_ <= 0) return static_cast<const RowPlan*>(nullptr);
+    if (sample_ <= 0) {
+      // A plain dump without sampling: the configured tables' rows are read
+      // and rewritten (to /dev/null) as a run does, so that check refuses
+      // what the run refuses there (a row with a wrong number of fields).
+      if (read_configured_ && plan_.IsConfigured(table)) return plan_.Resolve(table, columns);
+      return static_cast<const RowPlan*>(nullptr);
+    }
     const RunPlan::TableCoverage coverage = plan_.CoverageOfTable(table);
     auto row = std::make_unique<RowPlan>();
     row->table = table;
@@ -111,8 +117,13 @@ class CheckResolver : public TableResolver {
   // false: only the tables the config reaches are read (and sampled), as a
   // run reads them.
   void SetSampleUnconfigured(bool all) { sample_unconfigured_ = all; }
+  // Plain dumps: without sampling, the configured tables are still read as
+  // a run reads them (their statements and rows checked as the run checks
+  // them); archives are then checked from the TOC alone.
+  void SetReadConfigured(bool read) { read_configured_ = read; }
   bool IsConfigured(const TableName& table) const override {
     if (sample_ > 0) return sample_unconfigured_ || plan_.IsConfigured(table);
+    if (read_configured_) return plan_.IsConfigured(table);
     if (plan_.IsConfigured(table) && pending_.ok()) {
       // Only what Resolve checks: the config's columns against the dump's
       // data columns. Asked before the table's data (a framer checking that
@@ -202,6 +213,7 @@ class CheckResolver : public TableResolver {
   int64_t sample_ = 0;
   bool sample_all_;
   bool sample_unconfigured_ = true;
+  bool read_configured_ = false;
   mutable absl::Status pending_;
   std::map<TableName, size_t> order_;
   std::map<TableName, std::vector<std::string>> columns_;
@@ -272,6 +284,7 @@ absl::StatusOr<std::string> ReadDump(const CheckOptions& options, RunPlan& plan,
   *archive_out = false;
   // A plain dump is read whole anyway: its first rows are sampled.
   resolver.SetSample(options.sample.value_or(kDefaultSample));
+  resolver.SetReadConfigured(true);
   const std::optional<DumpFormat> format = input.format;
   *schemaless = *format != DumpFormat::kPostgres;
   // check prints the plan's warnings (RunCheck), not the framer's.

@@ -260,6 +260,30 @@ check('a statement a run passes through in an unconfigured table (UPDATE): read 
 check('the same statement in a configured table is refused, exit 3, as a run refuses it',
       ['-c', write('upd.toml', '[tables.users]\nemail = "email"\n'), os.path.join(TMP, 'upd.sql')], 3,
       has=['upd.sql:11:1: UPDATE statement writes into configured table users'], lacks=['zqxmarker'])
+# --sample 0 samples no value, but check still reads a plain dump's configured tables as the
+# run does: what the run refuses there, check refuses with the same message and exit code.
+BAD_ROW = (b"SET client_encoding = 'UTF8';\n\nCREATE TABLE public.users (\n    id integer NOT NULL,\n    email text\n);\n\n"
+           b"COPY public.users (id, email) FROM stdin;\n1\tzqxmarker@example.org\n2\n\\.\n\n")
+PG_UPDATE = (BAD_ROW.replace(b"2\n\\.", b"2\tzqxmarker2@example.org\n\\.") +
+             b"UPDATE public.users SET email = 'zqxmarker3@example.org' WHERE id = 1;\n")
+users_cfg = write('users0.toml', '[tables.users]\nid = "keep"\nemail = "email"\n')
+for name, dump, want in (
+        ('pg_dump -Fp, a COPY row of a configured table with a field missing', BAD_ROW,
+         'bad0.sql:10:2: row of table public.users has 1 fields, expected 2'),
+        ('pg_dump -Fp, an UPDATE into a configured table', PG_UPDATE,
+         'upd0.sql:13:1: UPDATE statement writes into configured table public.users'),
+        ('mariadb-dump, an UPDATE into a configured table', UPDATE,
+         'upd0-my.sql:11:1: UPDATE statement writes into configured table users')):
+    path = write({BAD_ROW: 'bad0.sql', PG_UPDATE: 'upd0.sql'}.get(dump, 'upd0-my.sql'), dump)
+    check(f'{name}: check --sample 0 refuses it as the run does, exit 3', ['-c', users_cfg, '--sample', '0', path], 3,
+          has=[want], lacks=['zqxmarker'])
+    r = cli.run(['-c', users_cfg, path], TMP, env=dict(os.environ, DBANON_SALT='0123456789abcdef0123'), timeout=60)
+    report(f'{name}: ... and the run refuses it with the same message, exit 3',
+           [] if r.returncode == 3 and want.encode() in r.stderr else [f'exit {r.returncode}, expected 3 with {want!r}'],
+           r)
+check('check --sample 0 on a valid plain dump: no value sampled, the configured rows still read, exit 0',
+      ['-c', users_cfg, '--sample', '0', write('ok0.sql', PG_UPDATE[:PG_UPDATE.index(b'UPDATE')])], 0,
+      has=['no values sampled', 'public.users: 2 rows: anonymized'], lacks=['zqxmarker'])
 if shutil.which('sqlite3'):
     db = os.path.join(TMP, 'lite.db')
     subprocess.run(['sqlite3', db, "CREATE TABLE people(id INTEGER PRIMARY KEY, first TEXT, mail TEXT);"
