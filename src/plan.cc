@@ -568,6 +568,10 @@ std::vector<std::string> RunPlan::Warnings() const {
 namespace dbanon {
 
 absl::Status RunPlan::Finish() const {
+  // Both rules below are about PostgreSQL's INHERITS children and
+  // partitions: MySQL and SQLite have neither (a MySQL table's name carries
+  // its database after USE, which is no schema of partitions).
+  if (!pg_links_) return absl::OkStatus();
   // Tables with data that the dump does not create (data-only) and that no
   // config reaches, named like partitions of a configured table that has no
   // data of its own (pg_dump names none, but "measurements_y2024m01" of
@@ -599,7 +603,27 @@ absl::Status RunPlan::Finish() const {
   // not create either (its data's column list), may be that table's rows.
   // Only a configured table with data of its own (one without is the rule
   // above's): a child has every one of its columns.
+  //
+  // The candidates, indexed by column: a configured table's candidates are
+  // those holding its column that the fewest candidates hold, so that a
+  // data-only dump of many tables is not read in configured x unconfigured
+  // steps (2,000 x 20,000 took seconds).
+  std::vector<std::pair<const TableName*, const std::string*>> candidates;  // in data_ order
+  std::map<std::string_view, std::vector<size_t>> holding;                  // column -> candidates
+  bool any = false;
+  for (const auto& [name, entry] : tables_) any = any || (created_.count(name) == 0 && !entry.config->keep);
+  if (any) {
+    for (const auto& [data, display] : data_) {
+      if (created_.count(data) > 0) continue;
+      auto seen = seen_.find(Key(data));
+      if (seen == seen_.end() || !seen->second.columns_known || !Reach(data).empty()) continue;
+      for (const std::string& c : seen->second.columns) holding[c].push_back(candidates.size());
+      candidates.emplace_back(&data, &display);
+    }
+  }
+  static const std::vector<size_t> kNone;
   for (const auto& [name, entry] : tables_) {
+    if (candidates.empty()) break;
     if (created_.count(name) > 0 || entry.config->keep) continue;
     auto own = seen_.find(name);
     if (own == seen_.end() || !own->second.data || !own->second.columns_known) continue;
@@ -610,11 +634,23 @@ absl::Status RunPlan::Finish() const {
     }
     if (hidden.empty()) continue;
     const std::vector<std::string>& parent_columns = own->second.columns;
-    for (const auto& [data, display] : data_) {
-      if (data == name || created_.count(data) > 0 || !Reach(data).empty()) continue;
-      auto seen = seen_.find(Key(data));
-      if (seen == seen_.end() || !seen->second.columns_known) continue;
-      const std::vector<std::string>& columns = seen->second.columns;
+    const std::vector<size_t>* fewest = parent_columns.empty() ? nullptr : &kNone;
+    for (size_t i = 0; i < parent_columns.size(); ++i) {
+      auto h = holding.find(parent_columns[i]);
+      const std::vector<size_t>& list = h == holding.end() ? kNone : h->second;
+      if (i == 0 || list.size() < fewest->size()) fewest = &list;
+    }
+    std::vector<size_t> all_candidates;
+    if (fewest == nullptr) {  // no columns: every candidate holds them all
+      all_candidates.resize(candidates.size());
+      for (size_t i = 0; i < candidates.size(); ++i) all_candidates[i] = i;
+      fewest = &all_candidates;
+    }
+    for (size_t k : *fewest) {
+      const TableName& data = *candidates[k].first;
+      const std::string& display = *candidates[k].second;
+      if (data == name) continue;
+      const std::vector<std::string>& columns = seen_.find(Key(data))->second.columns;
       bool all = true;
       for (const std::string& c : parent_columns) {
         all = all && std::find(columns.begin(), columns.end(), c) != columns.end();

@@ -172,6 +172,10 @@ class RunPlan : public TableResolver {
   // The dump's names have no schema (MySQL, SQLite): messages name an
   // unqualified config key's table without the `public.` it matches by.
   void SetSchemaless(bool schemaless) { schemaless_ = schemaless; }
+  // The dump may hold PostgreSQL INHERITS children and partitions (a
+  // PostgreSQL dump, plain or archive: the default). False for MySQL and
+  // SQLite: Finish's data-only rules, which are about them, do not apply.
+  void SetPgLinks(bool possible) { pg_links_ = possible; }
 
   // For --report, after the run (every worker's Scratch destroyed, so that
   // the cell counts are summed: ColumnCountTotals in anonymizers/anonymizer.h).
@@ -224,6 +228,7 @@ class RunPlan : public TableResolver {
   std::vector<std::string> MissingTables() const;
 
   bool allow_missing_ = false;
+  bool pg_links_ = true;  // SetPgLinks
   bool strict_ = false;
   bool unqualified_fallback_ = false;
   bool folded_names_ = false;  // SetFoldedNames

@@ -169,6 +169,7 @@ absl::StatusOr<std::vector<std::string>> RunPlainDump(OpenedInput& input, Output
     return absl::InvalidArgumentError("dbanon: --schema is for PostgreSQL dumps");
   }
   plan.SetSchemaless(format != DumpFormat::kPostgres);
+  plan.SetPgLinks(format == DumpFormat::kPostgres);
   plan.SetUnqualifiedFallback(format == DumpFormat::kMySql);
   if (format == DumpFormat::kSqlite) {
     if (absl::Status s = plan.SetFoldedNames(); !s.ok()) return s;

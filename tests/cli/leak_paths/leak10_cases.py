@@ -233,3 +233,21 @@ CASES += [
     _q("pg --inserts: ROLLBACK TO SAVEPOINT after SET standard_conforming_strings is refused",
        b"BEGIN;\nSAVEPOINT s;\nSET standard_conforming_strings = off;\nROLLBACK TO SAVEPOINT s;\n"),
 ]
+
+# The data-only rule about PostgreSQL INHERITS children (RunPlan::Finish) is
+# PostgreSQL's: a mysqldump --databases --no-create-info whose unconfigured
+# table has every column of a configured one passes.
+MY_DATA_ONLY = (b"-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n"
+                b"/*!40101 SET NAMES utf8mb4 */;\n"
+                b"CREATE DATABASE /*!32312 IF NOT EXISTS*/ `shopdb` /*!40100 DEFAULT CHARACTER SET utf8mb4 */;\n"
+                b"USE `shopdb`;\n"
+                b"INSERT INTO `users` (`id`, `email`) VALUES (1,'zqxmarker@corp.example');\n"
+                b"INSERT INTO `users_archive` (`id`, `email`, `note`) VALUES (1,'kept@corp.example','n');\n")
+PG_DATA_ONLY = (PG_HEAD + b"COPY public.users (id, email) FROM stdin;\n1\tzqxmarker@corp.example\n\\.\n\n"
+                b"COPY public.users_archive (id, email, note) FROM stdin;\n1\tzqxmarker2@corp.example\tn\n\\.\n\n")
+CASES += [
+    {"name": "mysqldump --databases --no-create-info: an unconfigured table with a configured one's columns passes",
+     "dump": MY_DATA_ONLY, "config": '[tables.users]\nid = "keep"\nemail = "email"\n', "expect": "clean"},
+    {"name": "pg_dump -a: an unconfigured table with a configured one's columns is still refused (INHERITS child?)",
+     "dump": PG_DATA_ONLY, "config": '[tables.users]\nid = "keep"\nemail = "email"\n', "expect": "refuse"},
+]
