@@ -220,6 +220,14 @@ absl::Status SqlScriptFramer::LimitHeld(std::string_view input, size_t held) {
                           absl::StrCat("SET statement longer than ", kMaxHeadBytes >> 20,
                                        " MiB: dbanon cannot check the sql_mode it may assign"));
   }
+  if ((kind_ == Kind::kUse || kind_ == Kind::kDelimiter) && held > kMaxHeadBytes) {
+    // mysqldump writes `USE `db`;` and `DELIMITER ;;`: a few bytes.
+    return StatementError(absl::StatusCode::kDataLoss,
+                          absl::StrCat(kind_ == Kind::kUse ? "USE" : "DELIMITER", " statement longer than ",
+                                       kMaxHeadBytes >> 20, kind_ == Kind::kUse
+                                           ? " MiB: dbanon cannot read the database it selects"
+                                           : " MiB: dbanon cannot read the delimiter it sets"));
+  }
   if (kind_ == Kind::kInsert && held > kMaxHeadBytes) {
     return StatementError(absl::StatusCode::kDataLoss,
                           absl::StrCat("INSERT statement longer than ", kMaxHeadBytes >> 20,
@@ -299,8 +307,10 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
         // `DELIMITER xx` is a client command: the delimiter is the next token
         // of the line (mysql client, com_delimiter).
         const void* nlp = std::memchr(data + i, '\n', n - i);
-        if (nlp == nullptr && !eof) return need_more(i);
         size_t nl = nlp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(nlp) - data);
+        // Held to its line end, which must come within the bound of held statements.
+        if (nl - stmt_begin_ > kMaxHeadBytes) return LimitHeld(input, nl - stmt_begin_);
+        if (nlp == nullptr && !eof) return need_more(i);
         size_t k = i;
         while (k < nl && IsSqlSpace(data[k])) ++k;
         size_t e = k;

@@ -65,6 +65,8 @@ class SqlScriptFramer : public Framer {
   // VIEW or ALTER statement, are held whole; beyond these sizes the first is
   // an error and the second is passed through, read by its head only
   // (PassUnreadStatement: its table loses its columns; a view is an error).
+  // A held UPDATE/MERGE/WITH, SET, USE or DELIMITER statement longer than
+  // kMaxHeadBytes is an error (LimitHeld).
   static constexpr size_t kMaxHeadBytes = size_t{1} << 20;
   static constexpr size_t kMaxCreateTableBytes = size_t{4} << 20;
   // A statement whose first words do not yet say what it is (CREATE ...

@@ -251,3 +251,18 @@ CASES += [
     {"name": "pg_dump -a: an unconfigured table with a configured one's columns is still refused (INHERITS child?)",
      "dump": PG_DATA_ONLY, "config": '[tables.users]\nid = "keep"\nemail = "email"\n', "expect": "refuse"},
 ]
+
+# Held statements have a size bound: a USE or DELIMITER statement longer
+# than 1 MiB is refused rather than held whole (memory grew with it).
+_PAD = b"y" * (2 << 20)
+CASES += [
+    {"name": "mariadb script: a USE statement longer than 1 MiB is refused",
+     "dump": MY_HEAD + b"USE `" + _PAD + b"`;\n" + MY_NOTE.split(b"\n", 2)[2], "config": CFG_NOTE,
+     "expect": "refuse"},
+    {"name": "mariadb script: a USE statement made longer than 1 MiB by a comment is refused",
+     "dump": MY_HEAD + b"USE `shop` /* " + _PAD + b" */;\n" + MY_NOTE.split(b"\n", 2)[2], "config": CFG_NOTE,
+     "expect": "refuse"},
+    {"name": "mariadb script: a DELIMITER line longer than 1 MiB is refused",
+     "dump": MY_HEAD + b"DELIMITER " + _PAD + b"\n" + MY_NOTE.split(b"\n", 2)[2], "config": CFG_NOTE,
+     "expect": "refuse"},
+]
