@@ -1,6 +1,7 @@
 #include "parsers/sql_statements.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -1024,13 +1025,20 @@ std::optional<std::vector<std::string>> AlteredCompositeType(std::string_view te
 
 namespace {
 
-// False when `statement` holds none of the words an action that changes
-// columns needs (ADD, DROP, RENAME, MODIFY, CHANGE, TYPE, EXPRESSION,
-// INVISIBLE, VISIBLE), as letters in any case, other than in
-// `ADD CONSTRAINT`: such an ALTER TABLE
-// (pg_dump's ADD CONSTRAINT and OWNER TO, mysqldump's DISABLE KEYS) is not
-// read token by token. A word found inside a name or a literal only sends
-// the statement to the full reading.
+// The words an ALTER TABLE action that changes columns needs, one of which
+// it holds (PostgreSQL docs, ALTER TABLE; MariaDB docs, ALTER TABLE; SQLite
+// docs, ALTER TABLE): ADD (but ADD CONSTRAINT, kAddWord below) and these.
+// MayChangeColumns and AlterWords::Word both read this one list.
+constexpr std::string_view kColumnActionWords[] = {"drop", "rename", "modify", "change", "type",
+                                                   "expression", "invisible", "visible"};
+constexpr std::string_view kAddWord = "add";
+constexpr std::string_view kConstraintWord = "constraint";
+
+// False when `statement` holds none of the words of kColumnActionWords nor
+// ADD, as letters in any case, other than in `ADD CONSTRAINT`: such an ALTER
+// TABLE (pg_dump's ADD CONSTRAINT and OWNER TO, mysqldump's DISABLE KEYS)
+// is not read token by token. A word found inside a name or a literal only
+// sends the statement to the full reading.
 bool MayChangeColumns(std::string_view s) {
   auto lower = [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); };
   auto at = [&](size_t i, std::string_view w) {
@@ -1040,25 +1048,24 @@ bool MayChangeColumns(std::string_view s) {
     }
     return true;
   };
+  // The first letters of the words: one table lookup per byte.
+  static constexpr auto kFirst = [] {
+    std::array<bool, 256> first{};
+    for (std::string_view w : kColumnActionWords) first[static_cast<unsigned char>(w[0])] = true;
+    return first;
+  }();
   for (size_t i = 0; i < s.size(); ++i) {
-    switch (lower(s[i])) {
-      case 'a':
-        if (at(i, "add")) {
-          size_t j = i + 3;
-          while (j < s.size() && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) ++j;
-          if (j == i + 3 || !at(j, "constraint")) return true;
-          i = j + 9;
-        }
-        break;
-      case 'c': if (at(i, "change")) return true; break;
-      case 'd': if (at(i, "drop")) return true; break;
-      case 'e': if (at(i, "expression")) return true; break;
-      case 'i': if (at(i, "invisible")) return true; break;
-      case 'v': if (at(i, "visible")) return true; break;
-      case 'm': if (at(i, "modify")) return true; break;
-      case 'r': if (at(i, "rename")) return true; break;
-      case 't': if (at(i, "type")) return true; break;
-      default: break;
+    const char c = lower(s[i]);
+    if (c == kAddWord[0] && at(i, kAddWord)) {
+      size_t j = i + kAddWord.size();
+      while (j < s.size() && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) ++j;
+      if (j == i + kAddWord.size() || !at(j, kConstraintWord)) return true;
+      i = j + kConstraintWord.size() - 1;
+      continue;
+    }
+    if (!kFirst[static_cast<unsigned char>(c)]) continue;
+    for (std::string_view w : kColumnActionWords) {
+      if (w[0] == c && at(i, w)) return true;
     }
   }
   return false;
@@ -1069,12 +1076,18 @@ bool MayChangeColumns(std::string_view s) {
 void AlterWords::Word(std::string_view w) {
   if (state_ == kMay) return;
   if (state_ == kAfterAdd) {
-    state_ = w == "constraint" ? kNone : kMay;
-  } else if (w == "add") {
+    state_ = w == kConstraintWord ? kNone : kMay;
+    return;
+  }
+  if (w == kAddWord) {
     state_ = kAfterAdd;
-  } else if (w == "drop" || w == "rename" || w == "modify" || w == "change" || w == "type" || w == "expression" ||
-             w == "invisible" || w == "visible") {
-    state_ = kMay;
+    return;
+  }
+  for (std::string_view action : kColumnActionWords) {
+    if (w == action) {
+      state_ = kMay;
+      return;
+    }
   }
 }
 
