@@ -630,6 +630,7 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
     }
     first_word_ = ident_;
     alter_words_.Reset();
+    move_word_ = false;
     insert_head_ = Is(ident_, "insert") && paren_depth_ == 0 && significant_ == 6;
   } else if (insert_head_ && paren_depth_ == 0 && Is(ident_, "values") && !Is(prev_word_, "default")) {
     values_found_ = true;
@@ -653,6 +654,7 @@ absl::Status PgPlainFramer::FinishIdentifier(int next) {
     }
   } else if (Is(first_word_, "alter")) {
     alter_words_.Word(ident_);
+    move_word_ = move_word_ || IsDataMoveWord(ident_);
   }
   prev_word_ = ident_;
   if (ident_count_ < 4) {
@@ -1065,6 +1067,11 @@ absl::Status PgPlainFramer::FollowQuotingSettings(std::string_view statement) {
 
 absl::Status PgPlainFramer::EndLongStatement(std::string_view head) {
   const SqlDialect& d = PostgresDialect(standard_strings_, multibyte_);
+  if (Is(first_word_, "alter") && move_word_) {
+    return absl::DataLossError(
+        "ALTER statement longer than 1 MiB that renames, changes or moves to another schema: dbanon cannot read "
+        "which tables or columns it moves rows into");
+  }
   if (create_table_ || create_view_ || Is(first_word_, "alter")) {
     absl::Status s = tables_.NoteUnreadDdl(d, head, "1 MiB");
     if (s.ok() && ddl_sink_ != nullptr && !create_view_) {

@@ -209,6 +209,7 @@ class PgPlainFramer : public Framer {
   bool drop_newline_ = false;     // ... and the line end after it
   std::string prev_word_;
   AlterWords alter_words_;        // an ALTER statement: may an action change columns (NoteAlterTable)
+  bool move_word_ = false;        // an ALTER statement: it holds RENAME, CHANGE, EXCHANGE or SCHEMA (EndLongStatement)
   bool saw_stdin_ = false;        // the word STDIN outside literals and comments
   // A line that starts with `\.` in SQL: 1 after the backslash, 2 after the
   // dot, 3 after a CR; its LF (or the end of input) makes it an error.

@@ -110,6 +110,7 @@ void SqlScriptFramer::StartStatement(size_t i) {
   first_word_done_ = false;
   pragma_state_ = 0;
   alter_words_.Reset();
+  unread_ = Unread::kNone;
 }
 
 void SqlScriptFramer::ResetStatement() {
@@ -238,6 +239,7 @@ absl::Status SqlScriptFramer::LimitHeld(std::string_view input, size_t held) {
       (kind_ == Kind::kUndecided && held > kMaxUndecidedBytes)) {
     // Passed through without reading it, but for its head.
     if (absl::Status s = PassUnreadStatement(input.substr(stmt_begin_, held)); !s.ok()) return s;
+    unread_ = kind_ == Kind::kAlter ? Unread::kAlter : kind_ == Kind::kCreateTable ? Unread::kCreateTable : Unread::kNone;
     kind_ = Kind::kOther;
   }
   return absl::OkStatus();
@@ -574,6 +576,21 @@ absl::Status SqlScriptFramer::EndWord(std::string_view input, size_t i, Stop* st
     return StartValues(input, i);
   }
   if (kind_ == Kind::kAlter) alter_words_.Word(w);
+  if (unread_ != Unread::kNone) {
+    // The part of an over-long ALTER or CREATE TABLE that is not held: a
+    // rename or a query there would move rows unseen (CheckDataMoves).
+    if (unread_ == Unread::kAlter && IsDataMoveWord(w)) {
+      return StatementError(absl::StatusCode::kDataLoss,
+                            absl::StrCat("ALTER or RENAME statement longer than ", kMaxCreateTableBytes >> 20,
+                                         " MiB that renames, changes or exchanges: dbanon cannot read which tables "
+                                         "or columns it moves rows into"));
+    }
+    if (unread_ == Unread::kCreateTable && (w == "select" || (w == "as" && paren_depth_ == 0))) {
+      return StatementError(absl::StatusCode::kDataLoss,
+                            absl::StrCat("CREATE TABLE statement longer than ", kMaxCreateTableBytes >> 20,
+                                         " MiB filled by a query: dbanon cannot check which table its rows reach"));
+    }
+  }
   last_word_default_ = w == "default";
   return absl::OkStatus();
 }

@@ -205,6 +205,10 @@ class SqlScriptFramer : public Framer {
   RowPlan rebuild_plan_;
   int pragma_state_ = 0;       // PRAGMA (1) writable_schema (2) = OFF (3)
   AlterWords alter_words_;     // kAlter: may an action change columns (NoteAlterTable)
+  // An ALTER or CREATE TABLE too long to hold, passed through (LimitHeld):
+  // its words are still watched for a rename or a query (EndWord).
+  enum class Unread : uint8_t { kNone, kAlter, kCreateTable };
+  Unread unread_ = Unread::kNone;
 
   int64_t line_ = 1, col_ = 1;  // position of the first byte of the next input
   std::vector<std::string> warnings_;

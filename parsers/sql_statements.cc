@@ -1321,6 +1321,10 @@ void AlterActionMoves(const SqlDialect& d, const std::vector<std::string>& table
 
 }  // namespace
 
+bool IsDataMoveWord(std::string_view w) {
+  return w == "rename" || w == "change" || w == "exchange" || w == "schema";
+}
+
 std::vector<DataMove> DataMoves(const SqlDialect& d, std::string_view statement) {
   std::vector<DataMove> moves;
   Tokenizer tz(d, statement);

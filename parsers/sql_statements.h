@@ -298,6 +298,10 @@ struct DataMove {
 // place; an unreadable ALTER of a table is reported as a kTable move with
 // empty `to`).
 std::vector<DataMove> DataMoves(const SqlDialect& d, std::string_view statement);
+// True for the bare words (lower case) without one of which an ALTER or
+// RENAME statement moves no data (DataMoves): RENAME, CHANGE, EXCHANGE,
+// SCHEMA. For framers that read the words of a statement too long to hold.
+bool IsDataMoveWord(std::string_view lower_word);
 
 // The same gate, word by word, for a framer that reads the words of an ALTER
 // TABLE statement anyway (bare words, lower case; quoted names, literals and

@@ -266,3 +266,21 @@ CASES += [
      "dump": MY_HEAD + b"DELIMITER " + _PAD + b"\n" + MY_NOTE.split(b"\n", 2)[2], "config": CFG_NOTE,
      "expect": "refuse"},
 ]
+
+# The same renames in ALTER and CREATE TABLE statements too long to hold
+# (read by their head only): the unread part is still watched for them.
+_PAD5 = b"p" * (5 << 20)
+_PAD2 = b"p" * (2 << 20)
+CASES += [
+    refuse("mariadb script: an ALTER TABLE longer than 4 MiB whose last action renames staging to users is refused",
+           MY_STAGING + b"ALTER TABLE `staging` ADD CONSTRAINT `c` CHECK (`email` <> '" + _PAD5 +
+           b"'), RENAME TO `users`;\n"),
+    refuse("mariadb script: a CREATE TABLE users longer than 4 MiB filled by SELECT from staging is refused",
+           MY_STAGING + b"CREATE TABLE `users` (`id` int(11), `email` varchar(100)) COMMENT='" + _PAD5 +
+           b"' SELECT * FROM `staging`;\n"),
+    refuse("sqlite script: an ALTER TABLE made longer than 4 MiB by a comment before RENAME TO users is refused",
+           SQ_STAGING + b"ALTER TABLE staging /* " + _PAD5 + b" */ RENAME TO users;\nCOMMIT;\n"),
+    refuse("psql script: an ALTER TABLE longer than 1 MiB whose last action renames a column onto email is refused",
+           PG_NOTE + b"ALTER TABLE public.users ADD CONSTRAINT c CHECK (note <> '" + _PAD2 +
+           b"'), RENAME COLUMN note TO email;\n"),
+]
