@@ -59,13 +59,24 @@ class SingleColumnAnonymizer : public Anonymizer {
     index.clear();
     messages.clear();
     scratch.BatchString(in.size() - 1);  // every string first: growing would move short ones
+    // The values' slots are asked from memory before the first is read
+    // (ValueCache::Prefetch).
+    thread_local std::vector<uint64_t> hashes;
+    if (cached) {
+      hashes.resize(in.size());
+      for (size_t i = 0; i < in.size(); ++i) {
+        if (in[i].is_null || in[i].value.size() > ValueCache::kMaxValueBytes) continue;
+        hashes[i] = ValueCache::HashOf(id(), in[i].value);
+        cache.Prefetch(hashes[i]);
+      }
+    }
     for (size_t i = 0; i < in.size(); ++i) {
       if (in[i].is_null) {
         out[i] = Cell::Null();
         continue;
       }
       if (cached) {
-        if (const std::string* hit = cache.Find(id(), in[i].value)) {
+        if (const std::string* hit = cache.Find(id(), in[i].value, hashes[i])) {
           // Copied: a later Store may reuse the slot.
           std::string& copy = scratch.BatchString(i);
           copy.assign(*hit);

@@ -38,9 +38,26 @@ class ValueCache {
   // The cached output of anonymizer `owner` for `input`, or nullptr.
   const std::string* Find(size_t owner, std::string_view input) {
     if (input.size() > kMaxValueBytes) return nullptr;
+    return Find(owner, input, HashOf(owner, input));
+  }
+
+  // The same with h = HashOf(owner, input) computed before, for a batch
+  // that asked the slots of all its values from memory first (Prefetch):
+  // a slot is a cache miss more often than not (the table is larger than
+  // a core's L2), and one miss after another cost 13% of a two-thread
+  // short-row run (perf).
+  static uint64_t HashOf(size_t owner, std::string_view input) {
+    return XXH3_64bits_withSeed(input.data(), input.size(), owner);
+  }
+  void Prefetch(uint64_t h) const {
+    const char* slot = reinterpret_cast<const char*>(&slots_[h & (kSlots - 1)]);
+    __builtin_prefetch(slot);
+    __builtin_prefetch(slot + sizeof(Slot) - 1);
+  }
+  const std::string* Find(size_t owner, std::string_view input, uint64_t h) {
+    if (input.size() > kMaxValueBytes) return nullptr;
     Stats& st = StatsOf(owner);
     if (!st.enabled) return nullptr;
-    uint64_t h = XXH3_64bits_withSeed(input.data(), input.size(), owner);
     Slot& s = slots_[h & (kSlots - 1)];
     ++st.lookups;
     last_hash_ = h;

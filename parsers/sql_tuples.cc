@@ -319,6 +319,7 @@ struct TupleGroup {
   std::vector<size_t> positions;  // configured positions, ascending
   std::vector<size_t> slot;       // per column: its index in `positions`, or kNoSlot
   std::vector<char> read;         // per column: an anonymizer reads it (a step's column)
+  std::vector<int> version;       // per column: the versioned comment it sits in (ColumnInfo::version)
   std::vector<std::pair<size_t, size_t>> spans;
   std::vector<SqlValue> values;
   std::vector<std::string> decoded;
@@ -400,6 +401,18 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
   if (g.keep_original.size() < cells) g.keep_original.resize(cells);
   out->reserve(out->size() + rows.size() + rows.size() / 4);
 
+  // Per column, what the one-pass reader asks of it; the group's arrays
+  // are read through local pointers (the group's vectors do not move during the
+  // call; through `g` the compiler reloaded them after every store).
+  g.version.resize(ncols);
+  for (size_t i = 0; i < ncols; ++i) g.version[i] = i < plan.column_info.size() ? plan.column_info[i].version : 0;
+  const int* const versions = g.version.data();
+  const size_t* const slots = g.slot.data();
+  const char* const reads = g.read.data();
+  SqlValue* const values = g.values.data();
+  std::string_view* const views = g.view.data();
+  std::string* const decodeds = g.decoded.data();
+  std::pair<size_t, size_t>* const spans = g.spans.data();
   size_t copied = 0;
   size_t tuples = 0;  // in the group
   // Anonymizes and writes the group's tuples.
@@ -409,33 +422,42 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
   auto flush = [&]() -> absl::Status {
     if (tuples == 0) return absl::OkStatus();
     g.replacements.Clear();
+    const RowPlan::ColumnInfo* const infos = plan.column_info.data();
+    const size_t ninfos = plan.column_info.size();
+    ReplacementBuffer::Span* const replacement = g.replacement.data();
+    char* const keep_original = g.keep_original.data();
     for (const RowPlan::Step& step : plan.steps) {
       const size_t k = step.columns.size();
+      const size_t* const step_columns = step.columns.data();
       g.in.resize(tuples * k);
       g.res.resize(tuples * k);
+      Cell* const in_cells = g.in.data();
       for (size_t t = 0; t < tuples; ++t) {
         for (size_t j = 0; j < k; ++j) {
-          const size_t c = t * npos + g.slot[step.columns[j]];
-          SqlValue::Kind kind = g.values[c].kind;
-          g.in[t * k + j] = kind == SqlValue::Kind::kNull || kind == SqlValue::Kind::kDefault ? Cell::Null()
-                                                                                               : Cell{g.view[c], false};
+          const size_t c = t * npos + slots[step_columns[j]];
+          SqlValue::Kind kind = values[c].kind;
+          in_cells[t * k + j] = kind == SqlValue::Kind::kNull || kind == SqlValue::Kind::kDefault
+                                    ? Cell::Null()
+                                    : Cell{views[c], false};
         }
       }
       step.anonymizer->AnonymizeRows(g.in, scratch, g.res);
+      const Cell* const res_cells = g.res.data();
+      const size_t id = step.anonymizer->id();
       for (size_t t = 0; t < tuples; ++t) {
         for (size_t j = 0; j < k; ++j) {
-          const Cell& in = g.in[t * k + j];
-          scratch.CountCell(step.anonymizer->id(), j, in.is_null && g.res[t * k + j].is_null);
-          const size_t col = step.columns[j];
-          const size_t c = t * npos + g.slot[col];
-          auto [b, e] = g.spans[c];
-          const RowPlan::ColumnInfo* info = col < plan.column_info.size() ? &plan.column_info[col] : nullptr;
-          Cell r = g.res[t * k + j];
+          const Cell& in = in_cells[t * k + j];
+          scratch.CountCell(id, j, in.is_null && res_cells[t * k + j].is_null);
+          const size_t col = step_columns[j];
+          const size_t c = t * npos + slots[col];
+          auto [b, e] = spans[c];
+          const RowPlan::ColumnInfo* info = col < ninfos ? &infos[col] : nullptr;
+          Cell r = res_cells[t * k + j];
           if (info != nullptr && !r.is_null) {
             r.value = FitCell(*step.anonymizer, j, info->limit, r.value, &g.narrowed, &g.fitted);
           }
           if (info != nullptr && !info->enum_labels.empty() && !r.is_null &&
-              g.values[c].kind != SqlValue::Kind::kDefault) {
+              values[c].kind != SqlValue::Kind::kDefault) {
             bool member = false;
             for (const std::string& label : info->enum_labels) member = member || label == r.value;
             if (!member) {
@@ -447,19 +469,19 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
             }
           }
           // A value that comes back unchanged keeps its exact original text.
-          g.keep_original[c] = !r.is_null && !in.is_null && r.value == in.value;
-          if (g.keep_original[c]) continue;
-          const SqlValue& original = g.values[c];
+          keep_original[c] = !r.is_null && !in.is_null && r.value == in.value;
+          if (keep_original[c]) continue;
+          const SqlValue& original = values[c];
           if (plain_literals && original.kind == SqlValue::Kind::kString && original.literal_begin == 0 &&
               original.literal_end == e - b && !r.is_null && NeedsNoEscape(r.value)) {
             // What EncodeValue writes for a bare '...' literal whose
             // replacement holds no byte to escape, without its calls.
-            g.replacement[c] = g.replacements.AddQuoted(original.quote, r.value);
+            replacement[c] = g.replacements.AddQuoted(original.quote, r.value);
             continue;
           }
           g.escaped.clear();
           EncodeValue(d, rows.substr(b, e - b), original, info != nullptr && info->numeric, r, &g.escaped);
-          g.replacement[c] = g.replacements.Add(g.escaped);
+          replacement[c] = g.replacements.Add(g.escaped);
         }
       }
     }
@@ -546,11 +568,10 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
     while (true) {
       while (q < n && IsSqlSpace(static_cast<unsigned char>(data[q]))) ++q;
       if (q >= n || count >= ncols) return false;
-      const int want = count < plan.column_info.size() ? plan.column_info[count].version : 0;
-      if (want != got) return false;
+      if (versions[count] != got) return false;
       const size_t b = q;
-      const size_t c = g.slot[count] == kNoSlot ? kNoSlot : tuples * npos + g.slot[count];
-      const bool read = c != kNoSlot && g.read[count];
+      const size_t c = slots[count] == kNoSlot ? kNoSlot : tuples * npos + slots[count];
+      const bool read = c != kNoSlot && reads[count];
       if (data[q] == '\'') {
         bool plain = true;  // no escape, no doubled quote: the bytes are the literal's
         ++q;
@@ -571,7 +592,7 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
         if (read) {
           // Field by field: `v = SqlValue()` went through a temporary whose
           // read-back missed store forwarding (a stall per value, perf).
-          SqlValue& v = g.values[c];
+          SqlValue& v = values[c];
           v.kind = SqlValue::Kind::kString;
           v.literal_begin = 0;
           v.literal_end = q - b;
@@ -580,11 +601,11 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
           v.x_form = false;
           v.upper_x = false;
           if (plain) {
-            g.view[c] = rows.substr(b + 1, q - b - 2);
+            views[c] = rows.substr(b + 1, q - b - 2);
           } else {
-            g.decoded[c].clear();
-            DecodeQuotedLiteral(d, rows.substr(b, q - b), 0, escapes, &g.decoded[c]);
-            g.view[c] = g.decoded[c];
+            decodeds[c].clear();
+            DecodeQuotedLiteral(d, rows.substr(b, q - b), 0, escapes, &decodeds[c]);
+            views[c] = decodeds[c];
           }
         }
       } else {
@@ -594,15 +615,15 @@ absl::Status TupleRewriter::Rewrite(const RowPlan& plan, std::string_view rows, 
         }
         if (q == b) return false;
         if (read) {
-          g.decoded[c].clear();
-          if (!DecodeValue(d, rows.substr(b, q - b), &g.values[c], &g.decoded[c]).ok()) return false;
-          g.view[c] = g.decoded[c];
+          decodeds[c].clear();
+          if (!DecodeValue(d, rows.substr(b, q - b), &values[c], &decodeds[c]).ok()) return false;
+          views[c] = decodeds[c];
         }
       }
       const size_t e = q;
       while (q < n && IsSqlSpace(static_cast<unsigned char>(data[q]))) ++q;
       if (q >= n || (data[q] != ',' && data[q] != ')')) return false;
-      if (c != kNoSlot) g.spans[c] = {b, e};
+      if (c != kNoSlot) spans[c] = {b, e};
       ++count;
       if (data[q++] == ')') break;
     }
