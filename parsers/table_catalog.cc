@@ -282,6 +282,22 @@ bool TableCatalog::ConfigReaches(const TableName& table) const {
 }
 
 absl::Status TableCatalog::CheckDataMoves(const SqlDialect& d, std::string_view statement) {
+  if (d.postgres() && !with_data_.empty()) {
+    // ALTER TABLE p ATTACH PARTITION c / ALTER TABLE c INHERIT p after rows
+    // of c: they become rows of p, which they were not rewritten as (pg_dump
+    // writes both before the data).
+    for (const ParentLink& l : PgParentLinks(statement)) {
+      if (with_data_.count(l.child) == 0 || !ConfigReaches(l.parent)) continue;
+      return WithExitClass(
+          absl::DataLossError(absl::StrCat(
+              l.partition ? "ATTACH PARTITION of table " : "INHERIT of table ", l.child.Display(), " to table ",
+              l.parent.Display(), ", which the config reaches, after rows of ", l.child.Display(),
+              ": those rows passed through as its own and are rows of ", l.parent.Display(),
+              " from here on (pg_dump links tables before their data; remove the statement or move it before the "
+              "rows)")),
+          ExitClass::kInput);
+    }
+  }
   for (const DataMove& m : DataMoves(d, statement)) {
     auto refuse = [](std::string what) {
       return WithExitClass(
@@ -688,6 +704,7 @@ absl::Status TableCatalog::CheckDataTarget(const TableName& table) {
 
 absl::Status TableCatalog::CheckPartitionRows(const TableName& table, const std::vector<std::string>& columns,
                                               const RowPlan* plan) {
+  with_data_.insert(table);
   if (partitions_.find(table) == partitions_.end()) return absl::OkStatus();
   for (const TableName& part : PartitionsBelow(table)) {
     if (!resolver_->IsConfigured(part)) continue;
@@ -762,6 +779,7 @@ const TableCatalog::DdlLists& TableCatalog::ListsFor(const TableName& table) {
 absl::StatusOr<InsertTarget> TableCatalog::Resolve(const SqlDialect& d, const InsertHead& head) {
   InsertTarget target;
   target.table = NameFor(d, head.name_parts);
+  if (d.postgres()) with_data_.insert(target.table);
   if (d.postgres()) {
     if (absl::Status s = CheckSearchPath(target.table); !s.ok()) return s;
   }

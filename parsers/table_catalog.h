@@ -67,8 +67,11 @@ class TableCatalog {
   // reaches (its own entry, a parent's, a configured partition or INHERITS
   // child below it), or a name that cannot be read: rows passed through
   // under one name would be rows of a configured table or column under the
-  // other, and rows rewritten would be moved out of it. The message names
-  // tables and columns, never a value. OK for other statements.
+  // other, and rows rewritten would be moved out of it. Also PostgreSQL's
+  // `ATTACH PARTITION c` / `c INHERIT p` (PgParentLinks) to a table the
+  // config reaches after rows of c (COPY or INSERT seen by this catalog;
+  // an archive's TOC is read before its data, so there never). The message
+  // names tables and columns, never a value. OK for other statements.
   absl::Status CheckDataMoves(const SqlDialect& d, std::string_view statement);
   // A CREATE TABLE, CREATE VIEW, ALTER TABLE or ALTER VIEW statement too
   // long for the framer to hold (`head`: its first bytes, ReadDdlHead;
@@ -278,6 +281,7 @@ class TableCatalog {
   std::map<TableName, std::set<TableName>> partitions_;  // PostgreSQL: parent -> its partitions
   std::set<TableName> inheritors_;                       // PostgreSQL: tables with an INHERITS parent
   std::map<TableName, std::set<TableName>> children_;    // PostgreSQL: parent -> its INHERITS children
+  std::set<TableName> with_data_;  // PostgreSQL: tables with COPY or INSERT rows so far (CheckDataMoves)
   // The config reaches `table`: its own entry or a parent's (IsConfigured),
   // or a partition's or INHERITS child's below it, at any depth.
   bool ConfigReaches(const TableName& table) const;

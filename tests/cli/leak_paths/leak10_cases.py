@@ -284,3 +284,23 @@ CASES += [
            PG_NOTE + b"ALTER TABLE public.users ADD CONSTRAINT c CHECK (note <> '" + _PAD2 +
            b"'), RENAME COLUMN note TO email;\n"),
 ]
+
+# A link to a configured parent after the child's rows (pg_dump links before the data).
+_PG_PARENT = (PG_HEAD + b"CREATE TABLE public.users (id integer, email text) PARTITION BY RANGE (id);\n"
+              b"CREATE TABLE public.users_p1 (id integer, email text);\n"
+              b"COPY public.users_p1 (id, email) FROM stdin;\n1\tzqxmarker@corp.example\n\\.\n\n")
+_PG_INHERIT = (PG_HEAD + b"CREATE TABLE public.users (id integer, email text);\n"
+               b"CREATE TABLE public.users_old (id integer, email text);\n"
+               b"INSERT INTO public.users_old VALUES (1, 'zqxmarker@corp.example');\n")
+CASES += [
+    refuse("psql script: ALTER TABLE users ATTACH PARTITION users_p1 after users_p1's rows is refused",
+           _PG_PARENT + b"ALTER TABLE ONLY public.users ATTACH PARTITION public.users_p1 FOR VALUES FROM (0) TO (10);\n"),
+    refuse("pg --inserts: ALTER TABLE users_old INHERIT users after users_old's rows is refused",
+           _PG_INHERIT + b"ALTER TABLE public.users_old INHERIT public.users;\n"),
+    {"name": "pg_dump 14+: ATTACH PARTITION before the partition's rows (as pg_dump writes it) is read as before",
+     "dump": PG_HEAD + b"CREATE TABLE public.users (id integer, email text) PARTITION BY RANGE (id);\n"
+             b"CREATE TABLE public.users_p1 (id integer, email text);\n"
+             b"ALTER TABLE ONLY public.users ATTACH PARTITION public.users_p1 FOR VALUES FROM (0) TO (10);\n"
+             b"COPY public.users_p1 (id, email) FROM stdin;\n1\tzqxmarker@corp.example\n\\.\n\n",
+     "config": CFG, "expect": "clean"},
+]
