@@ -148,6 +148,14 @@ class Anonymizer {
   // A process-wide number identifying this instance (per-thread caches).
   size_t id() const { return id_; }
 
+  // After the values have been anonymized (every worker done): the parts of
+  // this anonymizer's options that reached no value although it read some,
+  // as the config writes them: `json`'s paths that matched nothing in any
+  // valid document it was given (src/plan.h makes that a config error, as
+  // a misspelt column is). Empty for the others, and before any document.
+  // Thread-safe; counts are relaxed atomics written once per path.
+  virtual std::vector<std::string> UnmatchedTargets() const { return {}; }
+
   // --- Fitting to the column (parsers/column_fit.h) ---------------------
   // `part` is a position in columns(). Characters are counted as bytes: the
   // outputs these functions describe are ASCII.

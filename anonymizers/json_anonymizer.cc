@@ -33,6 +33,8 @@
 // The nested anonymizers are keyed by this anonymizer's PRF (salt, "json"
 // and all its options), so "$.email" = "email" does not give the same output
 // as an `email` column of the same run.
+#include <atomic>
+
 #include "anonymizers/generate_internal.h"
 #include "anonymizers/json_scanner.h"
 
@@ -56,7 +58,8 @@ bool WrapsNonArray(const Step& s) {
 
 struct Pattern {
   std::vector<Step> steps;
-  int target;  // index into JsonAnonymizer::targets_
+  int target;        // index into JsonAnonymizer::targets_
+  std::string text;  // as the config writes it, for UnmatchedTargets
 };
 
 absl::Status BadPath(std::string_view path) {
@@ -172,9 +175,23 @@ class JsonAnonymizer : public SingleColumnAnonymizer {
  public:
   Output Writes(size_t) const override { return {"a JSON document", kTextFamilies | FamilyBit(TypeFamily::kJson)}; }
   JsonAnonymizer(std::string target, std::vector<Pattern> patterns, std::vector<std::unique_ptr<Anonymizer>> targets)
-      : SingleColumnAnonymizer(std::move(target)), patterns_(std::move(patterns)), targets_(std::move(targets)) {}
+      : SingleColumnAnonymizer(std::move(target)),
+        patterns_(std::move(patterns)),
+        targets_(std::move(targets)),
+        matched_(new std::atomic<bool>[patterns_.size()]) {
+    for (size_t p = 0; p < patterns_.size(); ++p) matched_[p].store(false, std::memory_order_relaxed);
+  }
 
   std::string_view AnonymizeValue(std::string_view value, Scratch& scratch) const override;
+
+  std::vector<std::string> UnmatchedTargets() const override {
+    std::vector<std::string> out;
+    if (!saw_document_.load(std::memory_order_relaxed)) return out;
+    for (size_t p = 0; p < patterns_.size(); ++p) {
+      if (!matched_[p].load(std::memory_order_relaxed)) out.push_back(patterns_[p].text);
+    }
+    return out;
+  }
 
  private:
   // One open container (or the virtual parent of the top-level value).
@@ -189,6 +206,14 @@ class JsonAnonymizer : public SingleColumnAnonymizer {
 
   std::vector<Pattern> patterns_;
   std::vector<std::unique_ptr<Anonymizer>> targets_;
+  // Per pattern: it matched a value of some document. Read before written,
+  // and written once, so that the worker threads share the cache line
+  // without bouncing it (a relaxed load per completed match).
+  std::unique_ptr<std::atomic<bool>[]> matched_;
+  mutable std::atomic<bool> saw_document_{false};  // a valid document was read
+  void Matched(size_t pattern) const {
+    if (!matched_[pattern].load(std::memory_order_relaxed)) matched_[pattern].store(true, std::memory_order_relaxed);
+  }
 };
 
 std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch& scratch) const {
@@ -276,6 +301,7 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
         for (size_t m = matched;; ++m) {
           if (p.steps.size() == m) {
             if (complete < 0) complete = p.target;
+            Matched(entry.pattern);
             break;
           }
           alive.push_back({entry.pattern, m});
@@ -324,6 +350,7 @@ std::string_view JsonAnonymizer::AnonymizeValue(std::string_view value, Scratch&
     alive.resize(frames.back().alive_end);  // drop a scalar's leftover patterns
   }
   if (!scanner.ok()) return out.assign("null");
+  if (!saw_document_.load(std::memory_order_relaxed)) saw_document_.store(true, std::memory_order_relaxed);
   if (!changed) return value;
   out.append(value.substr(copied));
   return out;
@@ -370,7 +397,7 @@ absl::StatusOr<std::unique_ptr<Anonymizer>> MakeJson(Options& o, const Anonymize
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": anonymizer '", name, "' writes several columns; use a single-column anonymizer"));
     }
-    patterns.push_back({std::move(steps), static_cast<int>(targets.size())});
+    patterns.push_back({std::move(steps), static_cast<int>(targets.size()), path});
     targets.push_back(*std::move(made));
   }
   return std::make_unique<JsonAnonymizer>(ctx.target, std::move(patterns), std::move(targets));

@@ -157,6 +157,10 @@ class TableResolver {
   // The dump has data of `table` (every table, configured or not; SawTable
   // implies it).
   virtual void NoteData(const TableName& table) { (void)table; }
+  // Once every row has been rewritten (the workers done), before the output
+  // is committed: an error that must keep it from being committed (src/plan.h:
+  // a configured JSON path that matched nothing).
+  virtual absl::Status DataComplete() { return absl::OkStatus(); }
   // Once every data block has been seen (an archive: once its TOC is read):
   // an error that must keep the output from being committed (src/plan.h).
   virtual absl::Status Finish() const { return absl::OkStatus(); }

@@ -446,6 +446,7 @@ absl::Status RunDirectory(const std::string& input_dir_arg, const std::string& o
     }
     status = engine.Finish();
   }
+  if (status.ok()) status = locked.DataComplete();
   if (!status.ok()) return status;
   return (*temp)->Commit();
 }

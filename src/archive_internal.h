@@ -94,6 +94,10 @@ class LockedResolver : public TableResolver {
     MutexLock lock(&mu_);
     return inner_->Finish();
   }
+  absl::Status DataComplete() override {
+    MutexLock lock(&mu_);
+    return inner_->DataComplete();
+  }
   void NoteColumnType(const TableName& table, const std::string& column, TypeFamily family) override {
     MutexLock lock(&mu_);
     inner_->NoteColumnType(table, column, family);

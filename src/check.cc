@@ -77,10 +77,12 @@ class CheckResolver : public TableResolver {
 
   absl::StatusOr<const RowPlan*> Resolve(const TableName& table, const std::vector<std::string>& columns) override {
     Order(table);
+    const RowPlan* real = nullptr;
     if (plan_.IsConfigured(table)) {
       auto resolved = plan_.Resolve(table, columns);
       if (!resolved.ok()) return resolved.status();
       if (*resolved != nullptr && (*resolved)->truncate) return *resolved;  // the rows are dropped unread
+      real = *resolved;
     }
     if (sample_ <= 0) {
       // A plain dump without sampling: the configured tables' rows are read
@@ -90,11 +92,15 @@ class CheckResolver : public TableResolver {
       return static_cast<const RowPlan*>(nullptr);
     }
     const RunPlan::TableCoverage coverage = plan_.CoverageOfTable(table);
-    auto row = std::make_unique<RowPlan>();
+    // A configured table's own anonymizers run too (into nothing), so that
+    // check says what the run says of their values (a JSON path that
+    // matches nothing); the uncovered columns get sampling steps beside them.
+    const bool with_real = real != nullptr && !sample_all_;
+    auto row = with_real ? std::make_unique<RowPlan>(*real) : std::make_unique<RowPlan>();
     row->table = table;
     row->num_columns = columns.size();
     row->column_names = columns;
-    row->configured.assign(columns.size(), false);
+    if (!with_real) row->configured.assign(columns.size(), false);
     for (size_t i = 0; i < columns.size(); ++i) {
       bool covered = coverage.keep || coverage.truncate;
       bool generated = false;
@@ -180,6 +186,7 @@ class CheckResolver : public TableResolver {
   absl::Status NoteLargeObjects(int64_t created, int64_t opened, int64_t bytes) override {
     return plan_.NoteLargeObjects(created, opened, bytes);
   }
+  absl::Status DataComplete() override { return plan_.DataComplete(); }
   absl::Status Finish() const override {
     if (!pending_.ok()) return pending_;
     return plan_.Finish();
@@ -580,6 +587,10 @@ absl::StatusOr<CheckResult> RunCheck(const CheckOptions& options) {
     resolver = std::make_unique<CheckResolver>(*plan, options.suggest);
     resolver->SetSampleUnconfigured(sample_unconfigured);
     auto read = ReadDump(options, *plan, *resolver, &archive, &schemaless);
+    // Every row read: a configured JSON path that matched nothing, as the run says it.
+    if (read.ok()) {
+      if (absl::Status s = plan->DataComplete(); !s.ok()) return s;
+    }
     if (read.ok()) {
       format = *std::move(read);
       break;

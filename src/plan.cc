@@ -407,6 +407,38 @@ absl::Status RunPlan::CheckCoverage() {
       "truncate = true): ", absl::StrJoin(uncovered, ", ")));
 }
 
+absl::Status RunPlan::DataComplete() {
+  std::vector<std::string> errors;
+  for (const auto& [name, entry] : tables_) {
+    for (size_t a = 0; a < entry.anonymizers.size(); ++a) {
+      const Anonymizer& anonymizer = *entry.anonymizers[a];
+      std::vector<std::string> unmatched = anonymizer.UnmatchedTargets();
+      if (unmatched.empty()) continue;
+      const std::vector<std::array<int64_t, 2>> counts = ColumnCountTotals(anonymizer.id());
+      const int64_t documents = counts.empty() ? 0 : counts[0][0];
+      const SourcePosition& at = entry.positions[a];
+      for (const std::string& path : unmatched) {
+        std::string message = absl::StrCat(
+            "table '", entry.config->key, "', column '", anonymizer.columns()[0], "': JSON path '", path,
+            "' matched no value in ",
+            documents > 0 ? absl::StrCat("the column's ", documents, documents == 1 ? " non-null document" : " non-null documents")
+                          : std::string("any document of the column"),
+            " (a misspelt key? JSON keys are case-sensitive)");
+        if (allow_missing_) {
+          std::string warning = absl::StrCat(config_.path, ":", at.line, ":", at.column, ": warning: ", message,
+                                             " (--allow-missing)");
+          if (std::find(warnings_.begin(), warnings_.end(), warning) == warnings_.end()) warnings_.push_back(warning);
+        } else {
+          errors.push_back(absl::StrCat(config_.path, ":", at.line, ":", at.column, ": ", message));
+        }
+      }
+    }
+  }
+  if (errors.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(absl::StrJoin(errors, "\n"),
+                                                 "\n(--allow-missing makes this a warning)"));
+}
+
 absl::Status RunPlan::NoteLargeObjects(int64_t created, int64_t opened, int64_t bytes) {
   lo_created_ += created;
   lo_opened_ += opened;

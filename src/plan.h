@@ -103,6 +103,14 @@ class RunPlan : public TableResolver {
   LargeObjects LargeObjectCounts() const;
 
   void SawColumns(const TableName& table, const std::vector<std::string>& columns, bool data) override;
+  // After every row (the workers' Scratch destroyed): InvalidArgument
+  // "CONFIG:LINE:COL: table 'users', column 'profile': JSON path '$.EMAIL'
+  // matched no value in the column's N non-null documents" for each
+  // configured JSON path that matched nothing although its column had
+  // documents (Anonymizer::UnmatchedTargets): the JSON analogue of a
+  // misspelt column. A warning instead under SetAllowMissing(true). Names
+  // and paths only, never a value.
+  absl::Status DataComplete() override;
   absl::Status CheckCoverage() override;
   absl::Status SchemaComplete() override;
 

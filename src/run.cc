@@ -254,6 +254,8 @@ absl::StatusOr<RunOutcome> RunDump(const RunFlags& flags, PreparedRun& run) {
       break;
     }
   }
+  // Every row rewritten: a configured JSON path that matched nothing is a config error.
+  if (s.ok()) s = plan.DataComplete();
   if (s.ok()) s = out.Commit();
   if (!s.ok()) {
     out.Abort();

@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/anonymizers/anonymizer_test_util.h"
@@ -245,6 +247,41 @@ TEST_CASE("json option errors name the option and the path") {
   e = MakeError("json", {{"paths", Paths({{"$.a", Paths({{"anonymiser", Str("email")}})}})}});
   CHECK(testing::Contains(e, "'anonymiser'"));
   CHECK(testing::Contains(MakeError("json", {{"paths", Paths({{"$.a", testing::Int(1)}})}}), "'paths'"));
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST_CASE("json reports the paths that matched no value of any document, and none before a document") {
+  auto a = MakeJson({{"$.email", Str("email")}, {"$.phone_typo", Str("phone")}, {"$.EMAIL", Str("email")},
+                     {"$.who", Str("lastname")}, {"$.tags[0]", Str("lastname")}});
+  CHECK(a->UnmatchedTargets().empty());  // nothing read yet: nothing to say
+  Run(*a, "not json");                   // an invalid document is no document
+  CHECK(a->UnmatchedTargets().empty());
+  Run(*a, R"({"email": "a@b.c", "tags": ["x"]})");
+  CHECK(Sorted(a->UnmatchedTargets()) == std::vector<std::string>{"$.EMAIL", "$.phone_typo", "$.who"});
+  // Lax mode: `$.who` reaches through an array; a path ending at null matched too.
+  Run(*a, R"([{"who": null}])");
+  CHECK(Sorted(a->UnmatchedTargets()) == std::vector<std::string>{"$.EMAIL", "$.phone_typo"});
+}
+
+TEST_CASE("json path matches are counted from every thread") {
+  auto a = MakeJson({{"$.a", Str("lastname")}, {"$.b", Str("lastname")}, {"$.c", Str("lastname")}});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&a, t] {
+      Scratch scratch;
+      const std::string doc = t % 2 == 0 ? R"({"a": "x"})" : R"({"b": "y"})";
+      for (int i = 0; i < 200; ++i) {
+        Cell in{doc, false}, out;
+        a->Anonymize(std::span<const Cell>(&in, 1), scratch, std::span<Cell>(&out, 1));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  CHECK(a->UnmatchedTargets() == std::vector<std::string>{"$.c"});
 }
 
 }  // namespace

@@ -284,6 +284,53 @@ for name, dump, want in (
 check('check --sample 0 on a valid plain dump: no value sampled, the configured rows still read, exit 0',
       ['-c', users_cfg, '--sample', '0', write('ok0.sql', PG_UPDATE[:PG_UPDATE.index(b'UPDATE')])], 0,
       has=['no values sampled', 'public.users: 2 rows: anonymized'], lacks=['zqxmarker'])
+# A configured JSON path that matches nothing in any non-null document of its column is a
+# config error (exit 2, naming table, column and path, nothing at -o), as a misspelt column
+# is; --allow-missing makes it a warning. check says it too. A PostgreSQL plain dump (COPY)
+# and a MariaDB dump (INSERT), in the tools' shapes.
+JSON_PG = (b"SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n\n"
+           b"CREATE TABLE public.members (\n    id integer NOT NULL,\n    profile jsonb\n);\n\n"
+           b"COPY public.members (id, profile) FROM stdin;\n"
+           b'1\t{"email": "zqxmarker@example.org", "phone": "+1 555 0100"}\n2\t\\N\n'
+           b'3\t{"email": "zqxmarker2@example.org"}\n\\.\n\n')
+JSON_MY = (b"-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)\n"
+           b"/*!40101 SET NAMES utf8mb4 */;\n"
+           b"CREATE TABLE `members` (\n  `id` int(11) NOT NULL,\n  `profile` longtext CHARACTER SET utf8mb4 COLLATE "
+           b"utf8mb4_bin DEFAULT NULL CHECK (json_valid(`profile`)),\n  PRIMARY KEY (`id`)\n"
+           b") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n\n"
+           b"INSERT INTO `members` VALUES (1,'{\\\"email\\\": \\\"zqxmarker@example.org\\\"}'),(2,NULL),"
+           b"(3,'{\\\"email\\\": \\\"zqxmarker2@example.org\\\"}');\n")
+json_typo = write('json-typo.toml', '[tables.members]\nid = "keep"\nprofile = { anonymizer = "json", options = '
+                                    '{ paths = { "$.email" = "email", "$.EMAIL" = "email", "$.phone_typo" = "phone" } } }\n')
+json_ok = write('json-ok.toml', '[tables.members]\nid = "keep"\nprofile = { anonymizer = "json", options = '
+                                '{ paths = { "$.email" = "email" } } }\n')
+for dialect, dump in (('pg_dump -Fp', JSON_PG), ('mariadb-dump', JSON_MY)):
+    path = write('json-%s.sql' % dialect.split()[0], dump)
+    wants = ["json-typo.toml:3:11: table 'members', column 'profile': JSON path '$.EMAIL' matched no value in the "
+             "column's 2 non-null documents", "JSON path '$.phone_typo' matched no value"]
+    out = os.path.join(TMP, 'json.out')
+    env = dict(os.environ, DBANON_SALT='0123456789abcdef0123')
+    r = cli.run(['-c', json_typo, '-o', out, path], TMP, env=env, timeout=60)
+    errs = [] if r.returncode == 2 else [f'exit {r.returncode}, expected 2']
+    errs += [f'message lacks {w!r}' for w in wants if w.encode() not in r.stderr]
+    errs += ['a value in the message'] if b'zqxmarker' in r.stderr + r.stdout else []
+    errs += ['output left at -o'] if os.path.exists(out) else []
+    report(f'{dialect}: JSON paths that match nothing in any document: exit 2 naming table, column and path, '
+           'nothing at -o', errs, r)
+    r = cli.run(['-c', json_typo, '--allow-missing', '-o', out, path], TMP, env=env, timeout=60)
+    errs = [] if r.returncode == 0 and b'warning: table \'members\', column \'profile\': JSON path \'$.EMAIL\'' in r.stderr \
+        else [f'exit {r.returncode}, expected 0 with a warning']
+    if os.path.exists(out):
+        with open(out, 'rb') as f:
+            errs += ['an e-mail in clear'] if b'zqxmarker' in f.read() else []
+        os.remove(out)
+    report(f'{dialect}: ... --allow-missing makes them warnings, exit 0, the matched path anonymized', errs, r)
+    check(f'{dialect}: dbanon check says it too, exit 2', ['-c', json_typo, path], 2, has=wants, lacks=['zqxmarker'])
+    check(f'{dialect}: with paths that match, check exits 0', ['-c', json_ok, path], 0, lacks=['zqxmarker'])
+    r = cli.run(['-c', json_ok, '-o', out, path], TMP, env=env, timeout=60)
+    report(f'{dialect}: ... and the run exits 0', [] if r.returncode == 0 else [f'exit {r.returncode}'], r)
+    if os.path.exists(out):
+        os.remove(out)
 if shutil.which('sqlite3'):
     db = os.path.join(TMP, 'lite.db')
     subprocess.run(['sqlite3', db, "CREATE TABLE people(id INTEGER PRIMARY KEY, first TEXT, mail TEXT);"

@@ -16,6 +16,9 @@ pg_dump -Fp of a table with a jsonb `profile` (e-mails and phones inside documen
 text `notes` column (names in prose), both are left commented out under a REVIEW line, so
 the strict run with the suggested config refuses them (exit 2, naming them, nothing at -o);
 decided (uncommented keep), it passes.
+A configured JSON path that matches nothing in any document (`$.EMAIL` where the documents
+hold `email`) is a config error after the data on every archive road: pg_dump -Fc and -Fd of
+the jsonb table, exit 2 naming table, column and path, nothing at -o; the right path passes.
 Checks: exit codes, messages with a position, no original e-mail in any output, restores.
 
 Run alone: variants_cover.py DBANON_BINARY (starts the servers variants_test.py would).
@@ -158,9 +161,35 @@ def suggest_part(rep, dbanon, pg):
     rep.check(rc == 0 and os.path.exists(out), "%s: decided (keep uncommented), the strict run passes" % desc, err)
 
 
+def json_paths_part(rep, dbanon, pg):
+    import shutil
+    typo = _write(dbanon, "json-typo.toml", 'salt = "%s"\n[tables.members]\nid = "keep"\nnotes = "lorem"\n'
+                  'profile = { anonymizer = "json", options = { paths = { "$.EMAIL" = "email" } } }\n' % SALT)
+    right = _write(dbanon, "json-right.toml", 'salt = "%s"\n[tables.members]\nid = "keep"\nnotes = "lorem"\n'
+                   'profile = { anonymizer = "json", options = { paths = { "$.email" = "email", '
+                   '"$.contact.email" = "email" } } }\n' % SALT)
+    for kind in ("-Fc", "-Fd"):
+        src = os.path.join(dbanon.work, "members%s" % kind)
+        pg.pg_dump("suggest_src", [kind, "-f", src])
+        out = os.path.join(dbanon.work, "members%s.out" % kind)
+        desc = "pg_dump %s of a jsonb column, a JSON path that matches nothing" % kind
+        rc, _, err = _run(dbanon, ["-c", typo, "-o", out, src])
+        rep.check(rc == 2 and not os.path.exists(out) and
+                  "table 'members', column 'profile': JSON path '$.EMAIL' matched no value in the column's 2 "
+                  "non-null documents" in err and "corp.example" not in err,
+                  "%s: exit 2 naming table, column and path, nothing at -o" % desc, err)
+        rc, _, err = _run(dbanon, ["-c", right, "-o", out, src])
+        rep.check(rc == 0 and os.path.exists(out), "%s: with the right paths it passes" % desc, err)
+        if os.path.isdir(out):
+            shutil.rmtree(out)
+        elif os.path.exists(out):
+            os.unlink(out)
+
+
 def pg_part(rep, dbanon, pg):
     large_objects_part(rep, dbanon, pg)
     suggest_part(rep, dbanon, pg)
+    json_paths_part(rep, dbanon, pg)
 
 
 def mariadb_part(rep, dbanon, db):
