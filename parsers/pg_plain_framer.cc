@@ -411,6 +411,13 @@ absl::Status PgPlainFramer::ScanSql(std::string_view input, size_t* pos, bool eo
       bool more = false;
       const size_t k = lex_.Skip(input, i, eof, &more);
       jump(k, state == SqlLexer::State::kQuoted || state == SqlLexer::State::kDollar);
+      if (insert_head_ && i - stmt_begin_ > kMaxStatementBytes) {
+        // A literal or quoted name the input does not close yet counts
+        // against the head's limit here too, or the head was held, and
+        // read again with more input, until the input ended.
+        return PositionedError(absl::StatusCode::kDataLoss, statement_line_, statement_col_,
+                               "INSERT statement longer than 1 MiB before its VALUES");
+      }
       if (more) {
         stopped = true;
         break;

@@ -276,6 +276,14 @@ absl::Status SqlScriptFramer::ScanSql(std::string_view input, size_t* pos, bool 
     if (lex_.state() != SqlLexer::State::kCode) {
       bool more = false;
       const size_t k = lex_.Skip(input, i, eof, &more);
+      if (Holding() && k - stmt_begin_ > kMinHeldLimit) {
+        // A literal or comment that the input does not close yet, inside a
+        // held statement: its size counts against the statement's limit
+        // here too, or the statement was read again with more input, and
+        // held, until the input ended (a 200 MiB literal: 272 MB of RSS).
+        absl::Status s = LimitHeld(input, k - stmt_begin_);
+        if (!s.ok()) return s;
+      }
       if (more) return need_more(k);
       i = k;
       continue;

@@ -497,6 +497,42 @@ case('a 2 GiB value in a SQLite INSERT of a configured table: rewritten or refus
                     b"INSERT INTO customer VALUES(1,'SECRETMARKERCFG1@x','n','", b"');\nCOMMIT;\n"))
 
 
+def unclosed_held_case(head, fmt):
+    """A statement dbanon holds whole (to read it) whose literal, quoted name
+    or comment the input never closes: refused once past the statement's
+    limit, without holding the rest of the input."""
+    def f():
+        size = big_size()
+        with tempfile.TemporaryDirectory(prefix='dbanon-hostile-') as d:
+            write(os.path.join(d, 'cfg.toml'), CUSTOMER_CFG)
+            r = run(['-c', 'cfg.toml', '--format', fmt], d, stdin=repeat(b'z', size, head), keep=4096, timeout=600)
+            errs = common_errors(r)
+            if r.rc != 3:
+                errs.append(f'exit {r.rc}, expected 3: {r.err[:200]!r}')
+            # The statements' limits are 1 to 4 MiB; holding the input to its
+            # end (2 GiB with FULL) is far past the limit.
+            if r.maxrss_mb > rss_limit_mb():
+                errs.append(f'peak RSS {r.maxrss_mb:.0f} MB, limit {rss_limit_mb()} MB: the statement was held '
+                            'to the end of the input')
+            return errs
+    return f
+
+
+for _name, _head, _fmt in [
+        ('MySQL USE with an unclosed quoted name', b'USE `', 'mysql'),
+        ('MySQL INSERT head with an unclosed quoted name', b'INSERT INTO `customer` (`', 'mysql'),
+        ('MySQL SET with an unclosed string', b"SET sql_mode = '", 'mysql'),
+        ('MySQL CREATE TABLE with an unclosed DEFAULT string',
+         b"CREATE TABLE `t` (`a` text DEFAULT '", 'mysql'),
+        ('MySQL ALTER TABLE with an unclosed comment', b'ALTER TABLE `customer` ADD COLUMN `x` int /* ', 'mysql'),
+        ('SQLite CREATE TABLE with an unclosed DEFAULT string',
+         b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE t (a text DEFAULT '", 'sqlite'),
+        ('PostgreSQL INSERT head with an unclosed quoted name', b'INSERT INTO public.customer (id, "', 'postgres'),
+        ('PostgreSQL INSERT ... SELECT with an unclosed string',
+         b"INSERT INTO public.customer (id, email) SELECT 1, '", 'postgres')]:
+    case(f'{_name}, never closed: refused in bounded memory')(unclosed_held_case(_head, _fmt))
+
+
 def copy_dump(table, columns, rows):
     hdr = f'COPY {table} ({", ".join(columns)}) FROM stdin;\n'.encode()
     return hdr + b''.join(rows) + b'\\.\n'
