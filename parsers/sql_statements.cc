@@ -598,6 +598,11 @@ std::optional<std::string> UnrewrittenUpdateColumn(const SqlDialect& d, std::str
       int depth = 0;
       while (true) {
         const Tok& p = tz.Peek();
+        // The statement ends inside a parenthesis (an unclosed quoted name
+        // took the ')'): it cannot be read. Before, this loop never ended
+        // and grew `expr` until memory ran out (found by the mysql_insert
+        // fuzzer).
+        if (p.kind == Tok::kEnd && depth > 0) return std::string();
         if (depth == 0 && (p.IsPunct(',') || ends_list(p))) break;
         if (p.IsPunct('(')) ++depth;
         if (p.IsPunct(')')) --depth;

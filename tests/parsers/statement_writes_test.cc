@@ -42,6 +42,14 @@ TEST_CASE("an UPDATE clause that assigns a configured column only from the incom
   CHECK(Check(MySqlDialect(), ";") == "passes");
 }
 
+TEST_CASE("an UPDATE clause that ends inside a parenthesis cannot be read: refused, in bounded time and memory") {
+  // The mysql_insert fuzzer's input: the unclosed quoted name takes the ')'
+  // and the rest of the statement. The expression loop never ended before.
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE `v`=VALUES(`v)`;\n") == "refused:");
+  CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE id = (1 + (2") == "refused:");
+  CHECK(Check(PostgresDialect(true), " ON CONFLICT (id) DO UPDATE SET id = length((") == "refused:");
+}
+
 TEST_CASE("an UPDATE clause that assigns a configured column a literal, a bare number or an expression is refused") {
   CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE phone = 5551234;") == "refused:phone");
   CHECK(Check(MySqlDialect(), " ON DUPLICATE KEY UPDATE id = 2, `person`.`email` = 'x';") == "refused:email");
