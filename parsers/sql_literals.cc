@@ -5,10 +5,6 @@
 #include <cstring>
 #include <vector>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -392,26 +388,12 @@ void AppendEscaped(const SqlDialect& d, std::string_view value, char quote, bool
   if (d.mysql() && escapes) {
     size_t run = 0;
     size_t i = 0;
-#if defined(__SSE2__)
     // Replacements (e-mails, names) rarely need an escape: skip 16 bytes at
-    // a time while none is below '(' (NUL, LF, CR, ^Z, ", ') or a backslash.
-    const __m128i limit = _mm_set1_epi8('(');
-    const __m128i bs = _mm_set1_epi8('\\');
-    auto clean = [&](__m128i v) {
-      // Unsigned v < '(' as max(v, '(') != v.
-      __m128i below = _mm_xor_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, limit), v), _mm_set1_epi8(-1));
-      return _mm_movemask_epi8(_mm_or_si128(below, _mm_cmpeq_epi8(v, bs))) == 0;
-    };
-    while (i + 16 <= value.size()) {
-      if (!clean(_mm_loadu_si128(reinterpret_cast<const __m128i*>(value.data() + i)))) break;
-      i += 16;
-    }
-    if (i + 16 > value.size() && i < value.size()) {
-      // The last bytes (most values are shorter than 16), tested the same
-      // way (base/short_bytes.h).
-      if (clean(LoadShortBytes(value.substr(i)))) i = value.size();
-    }
-#endif
+    // a time while none is below '(' (NUL, LF, CR, ^Z, ", ') or a backslash
+    // (NeedsNoEscape, whose bytes include every one kMySqlEscapes escapes),
+    // then the last bytes (most values are shorter than 16) at once.
+    while (i + 16 <= value.size() && NeedsNoEscape(value.substr(i, 16))) i += 16;
+    if (i + 16 > value.size() && NeedsNoEscape(value.substr(i))) i = value.size();
     for (; i < value.size(); ++i) {
       char e = kMySqlEscapes[static_cast<unsigned char>(value[i])];
       if (e == 0) continue;
